@@ -1,0 +1,257 @@
+"""Versioned definitions from config/*.yaml: regions, municipalities, mergers, KPIs, goals, sources."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from jeugdmonitor import paths
+
+
+class ConfigError(ValueError):
+    """A definition in config/ is missing or inconsistent."""
+
+
+class UnknownMunicipalityError(KeyError):
+    """A municipality code that the register in config/gemeenten.yaml does not know."""
+
+    def __str__(self) -> str:  # KeyError quotes its argument; keep the message readable
+        return str(self.args[0])
+
+
+def _load_yaml(name: str) -> dict[str, Any]:
+    path = paths.CONFIG_DIR / name
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str
+    name: str
+    region: str | None
+    first_year: int
+    last_year: int | None  # None: still exists
+
+    def exists_in(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    vision: str
+
+
+@dataclass(frozen=True)
+class Merger:
+    year: int
+    new: str
+    old: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Register:
+    """The municipal register: which codes exist when, in which region, and their mergers."""
+
+    regions: dict[str, Region]
+    municipalities: dict[str, Municipality]
+    mergers: tuple[Merger, ...]
+
+    def municipality(self, code: str) -> Municipality:
+        try:
+            return self.municipalities[code]
+        except KeyError:
+            raise UnknownMunicipalityError(
+                f"unknown municipality code {code!r}: not in config/gemeenten.yaml"
+            ) from None
+
+    def region(self, code: str) -> Region:
+        try:
+            return self.regions[code]
+        except KeyError:
+            raise ConfigError(f"unknown jeugdregio code {code!r}: not in config/gemeenten.yaml") from None
+
+    def existing(self, year: int) -> list[Municipality]:
+        return [m for m in self.municipalities.values() if m.exists_in(year)]
+
+    def members(self, region: str, year: int) -> list[str]:
+        """Codes of the municipalities in `region` in `year`, in register order."""
+        return [m.code for m in self.existing(year) if m.region == region]
+
+    def successor(self, code: str, year: int) -> str:
+        """The code that holds `code`'s territory in `year` (follows mergers forward)."""
+        current = self.municipality(code).code
+        for merger in sorted(self.mergers, key=lambda m: m.year):
+            if merger.year <= year and current in merger.old:
+                current = merger.new
+        return current
+
+    def composition_unchanged(self, region: str, year: int, boundary_year: int) -> bool:
+        """True if `region` in `year` covers exactly the territory of `region` in `boundary_year`."""
+        then = set(self.members(region, year))
+        now = set(self.members(region, boundary_year))
+        mapped_then = {self.successor(code, boundary_year) for code in then}
+        mapping_into_now = {m.code for m in self.existing(year) if self.successor(m.code, boundary_year) in now}
+        return mapped_then == now and mapping_into_now == then
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    name: str
+    description: str
+    numerator: dict[str, Any]
+    denominator: dict[str, Any] | None
+    scale: float
+    unit: str
+    direction: str
+    decimals: int
+
+
+@dataclass(frozen=True)
+class Goal:
+    region: str
+    text: str
+    source: str
+    kpi: str
+    rule: str
+    value: float | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    register: Register
+    kpis: dict[str, Kpi]
+    report_kpis: tuple[str, ...]
+    goals: dict[str, tuple[Goal, ...]]
+    sources: dict[str, Any]
+    sample: dict[str, Any] = field(repr=False)
+    versions: dict[str, str] = field(default_factory=dict)
+
+
+def _register(gemeenten: dict[str, Any], herindelingen: dict[str, Any]) -> Register:
+    regions = {
+        code: Region(code=code, name=spec["naam"], vision=spec["regiovisie"])
+        for code, spec in gemeenten["regio"].items()
+    }
+    municipalities: dict[str, Municipality] = {}
+    for entry in gemeenten["gemeenten"]:
+        code = str(entry["code"])
+        if code in municipalities:
+            raise ConfigError(f"config/gemeenten.yaml: municipality {code} is listed twice")
+        if entry["regio"] is not None and entry["regio"] not in regions:
+            raise ConfigError(f"config/gemeenten.yaml: {code} names unknown region {entry['regio']!r}")
+        municipalities[code] = Municipality(
+            code=code,
+            name=str(entry["naam"]),
+            region=entry["regio"],
+            first_year=int(entry["van"]),
+            last_year=int(entry["tot"]) if entry.get("tot") is not None else None,
+        )
+    mergers = []
+    for entry in herindelingen["herindelingen"]:
+        merger = Merger(year=int(entry["jaar"]), new=str(entry["nieuw"]), old=tuple(str(c) for c in entry["oud"]))
+        for code in (merger.new, *merger.old):
+            if code not in municipalities:
+                raise ConfigError(f"config/herindelingen.yaml: {code} is not in config/gemeenten.yaml")
+        for code in merger.old:
+            if municipalities[code].last_year != merger.year - 1:
+                raise ConfigError(
+                    f"config/herindelingen.yaml: {code} merges in {merger.year} but config/gemeenten.yaml "
+                    f"says it exists until {municipalities[code].last_year}"
+                )
+        mergers.append(merger)
+    return Register(regions=regions, municipalities=municipalities, mergers=tuple(mergers))
+
+
+def _kpis(spec: dict[str, Any]) -> dict[str, Kpi]:
+    kpis = {}
+    for kpi_id, entry in spec["kpis"].items():
+        if entry["richting"] not in {"lager_beter", "hoger_beter", "neutraal"}:
+            raise ConfigError(f"config/kpis.yaml: {kpi_id} has unknown richting {entry['richting']!r}")
+        kpis[kpi_id] = Kpi(
+            id=kpi_id,
+            name=entry["naam"],
+            description=entry["omschrijving"],
+            numerator=entry["teller"],
+            denominator=entry.get("noemer"),
+            scale=float(entry["schaal"]),
+            unit=entry["eenheid"],
+            direction=entry["richting"],
+            decimals=int(entry["decimalen"]),
+        )
+    return kpis
+
+
+def _goals(spec: dict[str, Any], kpis: dict[str, Kpi], regions: dict[str, Region]) -> dict[str, tuple[Goal, ...]]:
+    rules = {"max_waarde", "daling_tov_vorig_jaar", "onder_landelijk"}
+    goals = {}
+    for region, entries in spec["doelen"].items():
+        if region not in regions:
+            raise ConfigError(f"config/doelen.yaml: unknown region {region!r}")
+        parsed = []
+        for entry in entries:
+            if entry["kpi"] not in kpis:
+                raise ConfigError(f"config/doelen.yaml: {region} goal names unknown KPI {entry['kpi']!r}")
+            if entry["regel"] not in rules:
+                raise ConfigError(f"config/doelen.yaml: {region} goal has unknown regel {entry['regel']!r}")
+            parsed.append(
+                Goal(
+                    region=region,
+                    text=entry["doel"],
+                    source=entry["bron"],
+                    kpi=entry["kpi"],
+                    rule=entry["regel"],
+                    value=float(entry["waarde"]) if "waarde" in entry else None,
+                    year=int(entry["jaar"]) if "jaar" in entry else None,
+                )
+            )
+        goals[region] = tuple(parsed)
+    return goals
+
+
+@functools.cache
+def load() -> Config:
+    gemeenten = _load_yaml("gemeenten.yaml")
+    herindelingen = _load_yaml("herindelingen.yaml")
+    kpi_spec = _load_yaml("kpis.yaml")
+    goal_spec = _load_yaml("doelen.yaml")
+    sources = _load_yaml("bronnen.yaml")
+    sample = _load_yaml("voorbeelddata.yaml")
+    register = _register(gemeenten, herindelingen)
+    kpis = _kpis(kpi_spec)
+    for kpi_id in kpi_spec["rapport_kpis"]:
+        if kpi_id not in kpis:
+            raise ConfigError(f"config/kpis.yaml: rapport_kpis names unknown KPI {kpi_id!r}")
+    return Config(
+        register=register,
+        kpis=kpis,
+        report_kpis=tuple(kpi_spec["rapport_kpis"]),
+        goals=_goals(goal_spec, kpis, register.regions),
+        sources=sources,
+        sample=sample,
+        versions={
+            name: str(spec.get("versie"))
+            for name, spec in {
+                "gemeenten.yaml": gemeenten,
+                "herindelingen.yaml": herindelingen,
+                "kpis.yaml": kpi_spec,
+                "doelen.yaml": goal_spec,
+                "bronnen.yaml": sources,
+            }.items()
+        },
+    )
+
+
+def config_files() -> list[Path]:
+    return sorted(paths.CONFIG_DIR.glob("*.yaml"))

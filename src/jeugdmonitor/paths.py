@@ -1,0 +1,70 @@
+"""Every path the workbook reads or writes. Nothing else builds paths.
+
+The project root is found from the package location (an editable install), or from
+JEUGDMONITOR_ROOT, which tests use to run the pipeline on a copy of the project.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(os.environ.get("JEUGDMONITOR_ROOT", Path(__file__).resolve().parents[2])).resolve()
+
+CONFIG_DIR = PROJECT_ROOT / "config"
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+RAW_DIR = PROJECT_ROOT / "data" / "raw"
+CLEAN_DIR = PROJECT_ROOT / "data" / "clean"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+GX_DIR = EXPECTATIONS_DIR / "gx"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+LOG_DIR = PROJECT_ROOT / "logs"
+
+CLEAN_NOTEBOOK = NOTEBOOK_DIR / "01_opschonen.ipynb"
+VALIDATE_NOTEBOOK = NOTEBOOK_DIR / "02_valideren.ipynb"
+REPORT_NOTEBOOK = NOTEBOOK_DIR / "03_gemeenterapport.ipynb"
+INDEX_NOTEBOOK = NOTEBOOK_DIR / "04_overzicht.ipynb"
+
+# GX resolves the data source's relative base directory against the working directory;
+# quality.py runs checkpoints from PROJECT_ROOT so this relative path is stable.
+GX_CLEAN_BASE_RELATIVE = "data/clean"
+
+
+def clean_dir(year: int) -> Path:
+    """Clean tables for one report year (harmonised to that year's boundaries)."""
+    return CLEAN_DIR / str(year)
+
+
+def clean_table(year: int, table: str) -> Path:
+    return clean_dir(year) / f"{table}.parquet"
+
+
+def validation_stamp(year: int) -> Path:
+    """Written only when every critical expectation passed for the year."""
+    return clean_dir(year) / "validatie.json"
+
+
+def report_dir(year: int) -> Path:
+    return REPORTS_DIR / str(year)
+
+
+def report_staging_dir(year: int) -> Path:
+    """Reports are built here and moved to report_dir only when the whole run succeeded."""
+    return REPORTS_DIR / f".bouw-{year}"
+
+
+def executed_notebook_dir(base: Path) -> Path:
+    """Executed notebooks are kept beside the outputs they produced, for audit."""
+    return base / "uitgevoerde-notebooks"
+
+
+def log_dir(year: int) -> Path:
+    return LOG_DIR / str(year)
+
+
+def raw_sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".meta.json")
+
+
+def region_export_dir(region_code: str) -> Path:
+    return RAW_DIR / "regio" / region_code

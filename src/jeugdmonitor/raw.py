@@ -1,0 +1,215 @@
+"""Reading and writing the raw source files in data/raw/ and their provenance sidecars.
+
+Raw files are immutable input: every file has a sidecar `<file>.meta.json` with its
+source, table id, URL, retrieval date, licence and sha256 checksum, and reading a file
+whose checksum no longer matches is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jeugdmonitor import paths
+
+CBS_DELIMITER = ";"
+SIDECAR_FIELDS = ("bron", "tabel", "titel", "url", "opgehaald", "licentie", "sha256")
+
+
+class RawDataError(ValueError):
+    """Bad raw input. The message names the file, the column and example rows."""
+
+    def __init__(self, path: Path | str, message: str, column: str | None = None, rows: Sequence[int] = ()):
+        self.path = Path(path)
+        self.column = column
+        self.rows = list(rows)
+        where = _display_path(self.path)
+        if column is not None:
+            where += f", kolom {column!r}"
+        if self.rows:
+            shown = ", ".join(str(r) for r in self.rows[:5])
+            more = f" (en {len(self.rows) - 5} meer)" if len(self.rows) > 5 else ""
+            where += f", regels {shown}{more}"
+        super().__init__(f"{where}: {message}")
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(paths.PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], quote_all: bool) -> None:
+    """Write a `;`-separated UTF-8 CSV deterministically (same rows give the same bytes)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO()
+    writer = csv.writer(
+        buffer,
+        delimiter=CBS_DELIMITER,
+        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
+        lineterminator="\n",
+    )
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def write_sidecar(path: Path, meta: dict[str, Any]) -> Path:
+    record = {**meta, "bestand": path.name, "sha256": sha256(path)}
+    missing = [key for key in SIDECAR_FIELDS if key not in record]
+    if missing:
+        raise ValueError(f"sidecar for {path} lacks {missing}")
+    sidecar = paths.raw_sidecar(path)
+    sidecar.write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return sidecar
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    sidecar = paths.raw_sidecar(path)
+    if not sidecar.exists():
+        raise RawDataError(path, f"provenance sidecar {sidecar.name} is missing")
+    try:
+        return json.loads(sidecar.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise RawDataError(sidecar, f"sidecar is not valid JSON ({error})") from error
+
+
+def verify(path: Path) -> dict[str, Any]:
+    """Check that `path` exists and still matches its sidecar; return the sidecar."""
+    if not path.exists():
+        raise RawDataError(path, "file is missing")
+    meta = read_sidecar(path)
+    actual = sha256(path)
+    if meta.get("sha256") != actual:
+        raise RawDataError(
+            path,
+            f"checksum {actual[:12]}… does not match its sidecar ({str(meta.get('sha256'))[:12]}…); "
+            "raw data are immutable: regenerate or re-fetch the file and its sidecar together",
+        )
+    return meta
+
+
+def _read_text_csv(path: Path) -> pd.DataFrame:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RawDataError(path, f"file is not UTF-8 encoded (byte {error.start})") from error
+    if not text.strip():
+        raise RawDataError(path, "file is empty")
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=CBS_DELIMITER, dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as error:
+        raise RawDataError(path, f"not a valid ';'-separated CSV ({error})") from error
+    if len(frame.columns) == 1:
+        raise RawDataError(path, f"expected ';'-separated columns, found one column {frame.columns[0]!r}")
+    return frame
+
+
+def _require_columns(path: Path, frame: pd.DataFrame, expected: Sequence[str]) -> None:
+    missing = [c for c in expected if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in expected]
+    if missing:
+        raise RawDataError(path, f"missing column(s) {missing}; found {list(frame.columns)}", column=missing[0])
+    if extra:
+        raise RawDataError(path, f"unexpected column(s) {extra}", column=extra[0])
+
+
+def _file_rows(index: Iterable[int]) -> list[int]:
+    # +2: one for the header line, one because file lines count from 1
+    return [int(i) + 2 for i in index]
+
+
+def parse_counts(path: Path, frame: pd.DataFrame, column: str, missing_mark: str, decimals: bool) -> pd.Series:
+    """Parse a CBS numeric column: values may be space-padded; `missing_mark` is a suppressed cell."""
+    raw = frame[column].str.strip()
+    is_missing = raw.eq(missing_mark) | raw.eq("")
+    numbers = pd.to_numeric(raw.where(~is_missing), errors="coerce")
+    bad = numbers.isna() & ~is_missing
+    if bad.any():
+        examples = raw[bad].head(3).tolist()
+        raise RawDataError(path, f"non-numeric values {examples}", column=column, rows=_file_rows(raw.index[bad]))
+    if not decimals:
+        fractional = numbers.notna() & (numbers != numbers.round())
+        if fractional.any():
+            raise RawDataError(path, "expected whole numbers", column=column, rows=_file_rows(raw.index[fractional]))
+        return numbers.astype("Int64")
+    return numbers.astype("Float64")
+
+
+def read_cbs_table(path: Path, dimensions: Sequence[str], topics: dict[str, bool], missing_mark: str) -> pd.DataFrame:
+    """Read a CBS TypedDataSet saved as CSV. `topics` maps topic column -> has decimals.
+
+    Dimension keys are stripped (CBS pads region keys with trailing spaces)."""
+    verify(path)
+    frame = _read_text_csv(path)
+    _require_columns(path, frame, ["ID", *dimensions, *topics])
+    result = pd.DataFrame(index=frame.index)
+    for dim in dimensions:
+        result[dim] = frame[dim].str.strip()
+        empty = result[dim].eq("")
+        if empty.any():
+            raise RawDataError(path, "empty dimension key", column=dim, rows=_file_rows(frame.index[empty]))
+    for topic, has_decimals in topics.items():
+        result[topic] = parse_counts(path, frame, topic, missing_mark, has_decimals)
+    duplicated = result.duplicated(subset=list(dimensions), keep=False)
+    if duplicated.any():
+        raise RawDataError(path, "duplicate rows for the same dimension keys", column=dimensions[0],
+                           rows=_file_rows(result.index[duplicated]))
+    return result
+
+
+def read_dimension(path: Path, columns: Sequence[str] = ("Key", "Title")) -> pd.DataFrame:
+    verify(path)
+    frame = _read_text_csv(path)
+    _require_columns(path, frame, list(columns))
+    frame["Key"] = frame["Key"].str.strip()
+    return frame
+
+
+def read_region_export(path: Path, columns: dict[str, str], date_format: str) -> pd.DataFrame:
+    """Read a region's own export under its documented contract (columns and types)."""
+    verify(path)
+    frame = _read_text_csv(path)
+    _require_columns(path, frame, list(columns))
+    result = pd.DataFrame(index=frame.index)
+    for column, kind in columns.items():
+        values = frame[column].str.strip()
+        if kind == "str":
+            result[column] = values.astype("string")
+        elif kind == "int":
+            empty = values.eq("")
+            numbers = pd.to_numeric(values.where(~empty), errors="coerce")
+            bad = numbers.isna() & ~empty
+            if bad.any():
+                raise RawDataError(path, f"non-numeric values {values[bad].head(3).tolist()}", column=column,
+                                   rows=_file_rows(values.index[bad]))
+            if empty.any():
+                raise RawDataError(path, "empty values", column=column, rows=_file_rows(values.index[empty]))
+            result[column] = numbers.astype("Int64")
+        elif kind == "date":
+            empty = values.eq("")
+            dates = pd.to_datetime(values.where(~empty), format=date_format, errors="coerce")
+            bad = dates.isna() & ~empty
+            if bad.any():
+                raise RawDataError(path, f"dates not in format {date_format}: {values[bad].head(3).tolist()}",
+                                   column=column, rows=_file_rows(values.index[bad]))
+            result[column] = dates
+        else:
+            raise ValueError(f"unknown column type {kind!r} for {column}")
+    return result

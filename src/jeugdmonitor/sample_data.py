@@ -1,0 +1,452 @@
+"""Generate the fictitious sample data in data/raw/, in the exact shapes of the real sources.
+
+Seeded and deterministic: running it twice gives byte-identical files. Every file's
+sidecar says the data are fictitious. Run with `python -m jeugdmonitor.sample_data`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from jeugdmonitor import config, paths, raw
+
+FICTITIOUS = "fictieve voorbeelddata"
+LICENCE_CBS = "CC BY 4.0 (echte CBS-data); dit bestand: fictieve voorbeelddata"
+LICENCE_REGION = "Niet openbaar (echte regio-export); dit bestand: fictieve voorbeelddata"
+NL_CODE = "NL01"
+AGES = range(0, 23)
+
+# Share of young people (0-22) per form of care at national level, 2015 and 2023, for
+# plausible orders of magnitude (about 10% with some form of youth care).
+NATIONAL_RATES = {
+    "jeugdhulp": (0.086, 0.094),
+    "jeugdhulp_met_verblijf": (0.0095, 0.0085),
+    "jeugdbescherming": (0.0095, 0.0078),
+    "jeugdreclassering": (0.0025, 0.0017),
+}
+# West-Brabant West: unique young people with jeugdhulp, about 9,250 (2018) to 9,800 (2020).
+WBW_JEUGDHULP = {2015: 8600, 2016: 8850, 2017: 9050, 2018: 9250, 2019: 9500, 2020: 9800,
+                 2021: 9900, 2022: 10050, 2023: 10150, 2024: 10200}
+# Zuid-Holland Zuid: realised regional youth-care costs in million euro.
+ZHZ_COSTS_MLN = {2019: 118.0, 2020: 121.5, 2021: 117.2, 2022: 110.4, 2023: 104.6, 2024: 101.3}
+TRANSFORMATION_FUND_EUR = 2_400_000  # Haaglanden 2019-2021, per year, shared naar rato inwonertal
+BUDGET_LINES = ("Specialistische jeugdhulp (regionaal ingekocht)", "Jeugdbescherming en jeugdreclassering")
+CARE_FORMS = ("ambulant", "dagbehandeling", "verblijf", "pleegzorg")
+CARE_FORM_SHARES = (0.70, 0.10, 0.12, 0.08)
+
+
+@dataclass
+class Unit:
+    """A municipality code with data in the sample, for the years it exists."""
+
+    code: str
+    name: str
+    region: str
+    years: list[int]
+
+
+def _interp(pair: tuple[float, float], year: int) -> float:
+    start, end = pair
+    return start + (end - start) * (year - 2015) / (2023 - 2015)
+
+
+class Generator:
+    def __init__(self, cfg: config.Config, out_dir: Path):
+        self.cfg = cfg
+        self.sample = cfg.sample
+        self.register = cfg.register
+        self.out = out_dir
+        self.rng = np.random.default_rng(int(self.sample["zaad"]))
+        first, last = self.sample["jaren"]
+        self.years = list(range(int(first), int(last) + 1))
+        self.status = {int(k): v for k, v in self.sample["status"].items()}
+        self.threshold = int(self.sample["onderdrukking_drempel"])
+        self.rounding = int(self.sample["afronding"])
+        self.units = [
+            Unit(m.code, m.name, m.region, [y for y in self.years if m.exists_in(y)])
+            for m in self.register.municipalities.values()
+            if m.region is not None
+        ]
+        self.by_code = {u.code: u for u in self.units}
+        self._population: dict[tuple[str, int], np.ndarray] = {}
+        self._care: dict[tuple[str, int, str], float] = {}
+        self._families: dict[str, tuple] = {}
+
+    # ---------------------------------------------------------------- population
+    def population(self) -> None:
+        """Inhabitants per single year of age 0-22 and in total, per municipality and NL."""
+        for unit in self.units:
+            base = float(self.sample["inwoners_2023"][unit.code])
+            anchor = 2023 if 2023 in unit.years else max(unit.years)
+            growth, young_share, age_profile = self._family(unit.code)
+            for year in unit.years:
+                total = base * (1 + growth) ** (year - anchor)
+                ages = np.round(total * young_share * age_profile).astype(int)
+                self._population[(unit.code, year)] = np.concatenate([[round(total)], ages])
+        nl = self.sample["nederland"]
+        for year in self.years:
+            total = float(nl["inwoners_2023"]) * 1.006 ** (year - 2023)
+            ages = np.round(total * float(nl["aandeel_0_22"]) * np.full(len(AGES), 1 / len(AGES))).astype(int)
+            self._population[(NL_CODE, year)] = np.concatenate([[round(total)], ages])
+
+    def _family(self, code: str) -> tuple[float, float, np.ndarray]:
+        """Shape parameters shared by a municipality and its merged predecessors, so that the
+        harmonised series has no jump at the merger."""
+        family = self.register.successor(code, self.years[-1])
+        if family not in self._families:
+            growth = self.rng.uniform(0.002, 0.012) if family != "GM0034" else 0.02
+            young_share = 0.40 if family == "GM0184" else self.rng.uniform(0.23, 0.28)
+            profile = self.rng.uniform(0.92, 1.08, size=len(AGES))
+            levels = {form: self.rng.uniform(0.8, 1.2) for form in NATIONAL_RATES}
+            self._families[family] = (growth, young_share, profile / profile.sum(), levels)
+        growth, young_share, profile, _ = self._families[family]
+        return growth, young_share, profile
+
+    def young(self, code: str, year: int, low: int = 0, high: int = 22) -> float:
+        return float(self._population[(code, year)][1 + low : 2 + high].sum())
+
+    # ---------------------------------------------------------------- youth care
+    def _rate_trend(self, unit: Unit, form: str, year: int) -> float:
+        """Multiplicative trend per region and form, relative to 2015."""
+        if form == "jeugdhulp_met_verblijf":
+            if unit.region == "JZ08":  # Flevoland: rising until 2018, falling every year since
+                return 1.0 + 0.03 * min(year - 2015, 3) - 0.08 * max(year - 2018, 0)
+            if unit.region == "JZ24":
+                return 1.0 - 0.03 * max(year - 2018, 0)
+            return 1.0 - 0.012 * (year - 2015)
+        if form == "jeugdhulp":
+            return 1.0 + 0.025 * min(year - 2015, 5) + 0.008 * max(year - 2020, 0)
+        if form == "jeugdbescherming":
+            return 1.0 - 0.022 * (year - 2015)
+        return 1.0 - 0.045 * (year - 2015)  # jeugdreclassering
+
+    def youth_care(self) -> None:
+        """True (unrounded) counts per municipality, form and year."""
+        for unit in self.units:
+            level = self._families[self.register.successor(unit.code, self.years[-1])][3]
+            for year in unit.years:
+                young = self.young(unit.code, year)
+                for form, pair in NATIONAL_RATES.items():
+                    rate = pair[0] * level[form] * self._rate_trend(unit, form, year)
+                    noise = math.exp(self.rng.normal(0, 0.03))
+                    self._care[(unit.code, year, form)] = young * rate * noise
+        # Calibrate West-Brabant West's jeugdhulp to the regional totals its regiovisie quotes.
+        for year in self.years:
+            members = [u.code for u in self.units if u.region == "JZ36" and year in u.years]
+            total = sum(self._care[(code, year, "jeugdhulp")] for code in members)
+            factor = WBW_JEUGDHULP[year] / total
+            for code in members:
+                self._care[(code, year, "jeugdhulp")] *= factor
+
+    def _derived_forms(self, counts: dict[str, float], unit_seed: float) -> dict[str, float]:
+        jh, mv, jb, jr = (counts[f] for f in ("jeugdhulp", "jeugdhulp_met_verblijf", "jeugdbescherming", "jeugdreclassering"))
+        return {
+            "jeugdzorg_totaal": jh + 0.25 * jb + 0.5 * jr,
+            "jeugdhulp": jh,
+            "jeugdhulp_in_natura": 0.96 * jh,
+            "jeugdhulp_zonder_verblijf": 0.94 * jh,
+            "jeugdhulp_wijkteam": unit_seed * jh,
+            "jeugdhulp_met_verblijf": mv,
+            "pleegzorg": 0.4 * mv,
+            "jeugdbescherming": jb,
+            "ondertoezichtstelling": 0.85 * jb,
+            "voogdij": 0.22 * jb,
+            "jeugdreclassering": jr,
+        }
+
+    def _publish(self, value: float) -> int | None:
+        """CBS disclosure control: suppress small cells, round the rest to multiples of 5."""
+        if value < self.threshold:
+            return None
+        return int(self.rounding * math.floor(value / self.rounding + 0.5))
+
+    def _period_key(self, year: int) -> str:
+        return f"{year}JJ00"
+
+    @staticmethod
+    def _pad(value: int | float | None, decimals: int = 0) -> str:
+        # CBS CSV downloads right-align numbers and write '.' for an empty cell
+        if value is None:
+            return ".".rjust(9)
+        text = f"{value:.{decimals}f}" if decimals else str(int(value))
+        return text.rjust(9)
+
+    def write_youth_care(self) -> None:
+        spec = self.cfg.sources["cbs_jeugdzorg"]
+        key_of = {name: key for key, name in spec["vormen"].items()}
+        areas: list[tuple[str, dict[int, dict[str, float]], dict[int, float]]] = []
+        wijkteam = {u.code: self.rng.uniform(0.35, 0.55) for u in self.units}
+        unit_values: dict[str, dict[int, dict[str, float]]] = {}
+        for unit in self.units:
+            unit_values[unit.code] = {
+                year: self._derived_forms({f: self._care[(unit.code, year, f)] for f in NATIONAL_RATES}, wijkteam[unit.code])
+                for year in unit.years
+            }
+            areas.append((unit.code, unit_values[unit.code], {y: self.young(unit.code, y) for y in unit.years}))
+        for region in self.register.regions:
+            values, young = {}, {}
+            for year in self.years:
+                members = [u.code for u in self.units if u.region == region and year in u.years]
+                values[year] = {form: sum(unit_values[c][year][form] for c in members) for form in unit_values[members[0]][year]}
+                young[year] = sum(self.young(c, year) for c in members)
+            areas.append((region, values, young))
+        nl_values, nl_young = {}, {}
+        for year in self.years:
+            counts = {}
+            for form, pair in NATIONAL_RATES.items():
+                counts[form] = self.young(NL_CODE, year) * _interp(pair, min(year, 2023)) * (1.004 if year == 2024 else 1.0)
+            nl_values[year] = self._derived_forms(counts, 0.45)
+            nl_young[year] = self.young(NL_CODE, year)
+        areas.append((NL_CODE, nl_values, nl_young))
+
+        rows = []
+        for code, values, young in areas:
+            for year in sorted(values):
+                for form_key, form in spec["vormen"].items():
+                    true = values[year][form]
+                    published = self._publish(true)
+                    relative = None if published is None else round(100 * true / young[year], 1)
+                    trajects = None if published is None else self._publish(true * 1.35)
+                    rows.append([code.ljust(8), form_key, self._period_key(year), published, relative, trajects])
+        rows.sort(key=lambda r: (r[0], r[2], r[1]))
+        topics = spec["onderwerpen"]
+        out_rows = [
+            [str(i), form, region, period, self._pad(count), self._pad(rel, 1), self._pad(traj)]
+            for i, (region, form, period, count, rel, traj) in enumerate(rows)
+        ]
+        dims = spec["dimensies"]
+        path = self.out / spec["bestand"]
+        raw.write_csv(path, ["ID", dims["vorm"], dims["regio"], dims["periode"], topics["jongeren"],
+                             topics["jongeren_relatief"], topics["trajecten"]], out_rows, quote_all=True)
+        self._sidecar(path, spec, "TypedDataSet")
+        titles = {
+            "jeugdzorg_totaal": "Totaal jeugdzorg", "jeugdhulp": "Jeugdhulp", "jeugdhulp_in_natura": "Jeugdhulp in natura",
+            "jeugdhulp_zonder_verblijf": "Jeugdhulp zonder verblijf", "jeugdhulp_wijkteam": "Jeugdhulp door wijkteam",
+            "jeugdhulp_met_verblijf": "Jeugdhulp met verblijf", "pleegzorg": "Pleegzorg",
+            "jeugdbescherming": "Jeugdbescherming", "ondertoezichtstelling": "Ondertoezichtstelling",
+            "voogdij": "Voogdij", "jeugdreclassering": "Jeugdreclassering",
+        }
+        self._dimension(spec, dims["vorm"], ["Key", "Title"], [[key_of[f], titles[f]] for f in spec["vormen"].values()])
+        self._regions_dimension(spec, dims["regio"])
+        self._periods_dimension(spec, dims["periode"], self.years)
+
+    # ---------------------------------------------------------------- dimensions
+    def _dimension(self, spec: dict, name: str, header: list[str], rows: list[list[str]]) -> None:
+        path = self.out / spec["bestand"].replace("TypedDataSet", name)
+        raw.write_csv(path, header, rows, quote_all=True)
+        self._sidecar(path, spec, f"dimensie {name}")
+
+    def _regions_dimension(self, spec: dict, name: str, with_regions: bool = True) -> None:
+        rows = [[u.code.ljust(8), u.name] for u in self.units]
+        if with_regions:
+            rows += [[code.ljust(8), f"{r.name} (JZ)"] for code, r in self.register.regions.items()]
+        rows.append([NL_CODE.ljust(8), "Nederland"])
+        self._dimension(spec, name, ["Key", "Title"], rows)
+
+    def _periods_dimension(self, spec: dict, name: str, years: list[int]) -> None:
+        marks = {"Definitief": "", "Nader voorlopig": "**", "Voorlopig": "*"}
+        rows = []
+        for year in years:
+            status = self.status.get(year, "Definitief")
+            rows.append([self._period_key(year), f"{year}{marks[status]}", status])
+        self._dimension(spec, name, ["Key", "Title", "Status"], rows)
+
+    def _sidecar(self, path: Path, spec: dict, part: str, licence: str = LICENCE_CBS) -> None:
+        raw.write_sidecar(path, {
+            "bron": f"CBS StatLine, tabel {spec['tabel']} ({part}) — vorm van de echte bron; {FICTITIOUS}",
+            "tabel": spec["tabel"],
+            "titel": spec["titel"],
+            "url": spec["url"],
+            "opgehaald": self.sample["retrieval_date"],
+            "licentie": licence,
+            "fictief": True,
+            "maker": f"jeugdmonitor.sample_data (zaad {self.sample['zaad']})",
+            "perioden_status": {str(y): self.status.get(y, "Definitief") for y in self.years},
+        })
+
+    # ---------------------------------------------------------------- population table
+    def write_population(self) -> None:
+        spec = self.cfg.sources["cbs_bevolking"]
+        dims = spec["dimensies"]
+        age_keys = [spec["totaal_leeftijd"]] + [f"{10010 + 100 * age}" for age in AGES]
+        rows = []
+        codes = [u.code for u in self.units] + [NL_CODE]
+        for code in codes:
+            for year in self.years:
+                if (code, year) not in self._population:
+                    continue
+                for key, value in zip(age_keys, self._population[(code, year)], strict=True):
+                    rows.append([spec["totaal_geslacht"], key, spec["totaal_burgerlijke_staat"], code.ljust(8),
+                                 self._period_key(year), self._pad(int(value))])
+        rows.sort(key=lambda r: (r[3], r[4], int(r[1])))
+        out_rows = [[str(i), *row] for i, row in enumerate(rows)]
+        path = self.out / spec["bestand"]
+        raw.write_csv(path, ["ID", dims["geslacht"], dims["leeftijd"], dims["burgerlijke_staat"], dims["regio"],
+                             dims["periode"], spec["onderwerpen"]["inwoners"]], out_rows, quote_all=True)
+        status_backup = self.status
+        self.status = {}  # population on 1 January is definitive
+        self._sidecar(path, spec, "TypedDataSet")
+        self._dimension(spec, dims["leeftijd"], ["Key", "Title"],
+                        [[age_keys[0], "Totaal"]] + [[k, f"{a} jaar"] for k, a in zip(age_keys[1:], AGES, strict=True)])
+        self._dimension(spec, dims["geslacht"], ["Key", "Title"], [[spec["totaal_geslacht"], "Totaal mannen en vrouwen"]])
+        self._dimension(spec, dims["burgerlijke_staat"], ["Key", "Title"], [[spec["totaal_burgerlijke_staat"], "Totaal burgerlijke staat"]])
+        self._regions_dimension(spec, dims["regio"], with_regions=False)
+        self._periods_dimension(spec, dims["periode"], self.years)
+        self.status = status_backup
+
+    # ---------------------------------------------------------------- Iv3 spending
+    def write_spending(self) -> None:
+        spec = self.cfg.sources["cbs_iv3"]
+        dims = spec["dimensies"]
+        first, last = self.sample["jaren_iv3"]
+        years = list(range(int(first), int(last) + 1))
+        per_young_nl = {y: 1150 + (1750 - 1150) * (y - 2017) / 6 + (100 if y == 2024 else 0) for y in years}
+        rows = []
+        codes = [u.code for u in self.units] + [NL_CODE]
+        factors = {code: (self.rng.uniform(0.8, 1.2) if code != NL_CODE else 1.0) for code in codes}
+        for code in codes:
+            for year in years:
+                if (code, year) not in self._population:
+                    continue
+                inhabitants = float(self._population[(code, year)][0])
+                young = self.young(code, year, 0, 17)
+                youth = young * per_young_nl[year] * factors[code] * math.exp(self.rng.normal(0, 0.02))
+                amounts = {
+                    "6.71": inhabitants * 120 * math.exp(self.rng.normal(0, 0.05)),
+                    "6.72": 0.82 * youth,
+                    "6.81": inhabitants * 15 * math.exp(self.rng.normal(0, 0.05)),
+                    "6.82": 0.18 * youth,
+                }
+                for taakveld, euros in amounts.items():
+                    rows.append([taakveld, code.ljust(8), self._period_key(year), self._pad(round(euros / 1000))])
+        rows.sort(key=lambda r: (r[1], r[2], r[0]))
+        out_rows = [[str(i), *row] for i, row in enumerate(rows)]
+        path = self.out / spec["bestand"]
+        raw.write_csv(path, ["ID", dims["taakveld"], dims["regio"], dims["periode"], spec["onderwerpen"]["lasten_x1000"]],
+                      out_rows, quote_all=True)
+        self._sidecar(path, spec, "TypedDataSet")
+        self._dimension(spec, dims["taakveld"], ["Key", "Title"], [
+            ["6.71", "Maatwerkdienstverlening 18+"], ["6.72", "Maatwerkdienstverlening 18-"],
+            ["6.81", "Geëscaleerde zorg 18+"], ["6.82", "Geëscaleerde zorg 18-"],
+        ])
+        self._regions_dimension(spec, dims["regio"], with_regions=False)
+        self._periods_dimension(spec, dims["periode"], years)
+
+    # ---------------------------------------------------------------- regional exports
+    def write_region_exports(self) -> None:
+        spec = self.cfg.sources["regio_exports"]
+        first, last = (int(y) for y in self.sample["jaren_regio_exports"])
+        fmt = spec["datumformaat"]
+        for region in self.register.regions:
+            members = self.register.members(region, last)
+            folder = self.out / spec["map"] / region
+            self._write_waiting(folder / spec["wachttijden"]["bestand"], region, members, first, last, fmt)
+            self._write_trajectories(folder / spec["trajecten"]["bestand"], region, members, first, last, fmt)
+            self._write_budget(folder / spec["budget"]["bestand"], region, members, first, last)
+
+    def _region_sidecar(self, path: Path, region: str, what: str) -> None:
+        raw.write_sidecar(path, {
+            "bron": f"Export jeugdregio {self.register.regions[region].name} ({what}) — vorm van de echte export; {FICTITIOUS}",
+            "tabel": f"regio-export {what}",
+            "titel": f"{what}, {self.register.regions[region].name}",
+            "url": "niet openbaar (levering door de jeugdregio)",
+            "opgehaald": self.sample["retrieval_date"],
+            "licentie": LICENCE_REGION,
+            "fictief": True,
+            "maker": f"jeugdmonitor.sample_data (zaad {self.sample['zaad']})",
+        })
+
+    def _write_waiting(self, path: Path, region: str, members: list[str], first: int, last: int, fmt: str) -> None:
+        rows = []
+        for code in members:
+            level = self.rng.uniform(0.7, 1.3)
+            for year in range(first, last + 1):
+                young = self.young(code, year, 0, 17)
+                for month in range(1, 13):
+                    day = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
+                    season = 1 + 0.1 * math.sin(2 * math.pi * month / 12)
+                    trend = 1 + 0.06 * (year - first) if region != "JZ24" else 1 + 0.08 * min(year - first, 2) - 0.07 * max(year - first - 2, 0)
+                    waiting = max(0, round(young * 0.004 * level * season * trend * math.exp(self.rng.normal(0, 0.08))))
+                    median_days = max(7, round(60 * level * trend * math.exp(self.rng.normal(0, 0.1))))
+                    worrying = min(waiting, round(waiting * 0.25 * trend * math.exp(self.rng.normal(0, 0.1))))
+                    rows.append([day.strftime(fmt), code, waiting, median_days, worrying])
+        raw.write_csv(path, ["peildatum", "gemeentecode", "aantal_wachtenden", "mediaan_wachttijd_dagen",
+                             "aantal_zorgelijk_wachtenden"], rows, quote_all=False)
+        self._region_sidecar(path, region, "wachttijden per maand")
+
+    def _write_trajectories(self, path: Path, region: str, members: list[str], first: int, last: int, fmt: str) -> None:
+        rows = []
+        number = 0
+        window_start = dt.date(first, 1, 1)
+        window_end = dt.date(last, 12, 31)
+        for code in members:
+            for year in range(first - 2, last + 1):
+                young = self.young(code, max(year, first), 0, 22)
+                growth = 1.04 ** (year - first) if region == "JZ36" else 1.0
+                starts = int(self.rng.poisson(young * 0.008 * growth))
+                offsets = np.sort(self.rng.integers(0, 365, size=starts))
+                durations = np.round(np.exp(self.rng.normal(math.log(240), 0.6, size=starts))).astype(int)
+                forms = self.rng.choice(len(CARE_FORMS), size=starts, p=CARE_FORM_SHARES)
+                for offset, duration, form in zip(offsets, durations, forms, strict=True):
+                    start = dt.date(year, 1, 1) + dt.timedelta(days=int(offset))
+                    end = start + dt.timedelta(days=int(duration))
+                    if end < window_start:
+                        continue  # ended before the export window
+                    number += 1
+                    rows.append([f"{region}-{number:06d}", code, CARE_FORMS[form], start.strftime(fmt),
+                                 end.strftime(fmt) if end <= window_end else ""])
+        raw.write_csv(path, ["trajectnummer", "gemeentecode", "zorgvorm", "startdatum", "einddatum"], rows, quote_all=False)
+        self._region_sidecar(path, region, "trajecten")
+
+    def _write_budget(self, path: Path, region: str, members: list[str], first: int, last: int) -> None:
+        rows = []
+        for year in range(first, last + 1):
+            inhabitants = {code: float(self._population[(code, year)][0]) for code in members}
+            share = {code: inhabitants[code] / sum(inhabitants.values()) for code in members}
+            if region == "JZ31":
+                total = ZHZ_COSTS_MLN[year] * 1e6
+            else:
+                total = sum(self.young(code, year, 0, 17) for code in members) * (850 + 35 * (year - first))
+            for code in members:
+                realised = total * share[code]
+                lines = {BUDGET_LINES[0]: 0.88 * realised, BUDGET_LINES[1]: 0.12 * realised}
+                if region == "JZ24" and year in (2019, 2020, 2021):
+                    lines["Transformatiefonds"] = TRANSFORMATION_FUND_EUR * share[code] * self.rng.uniform(0.85, 1.0)
+                for line, amount in lines.items():
+                    planned = amount / self.rng.uniform(1.0, 1.08) if line != "Transformatiefonds" else TRANSFORMATION_FUND_EUR * share[code]
+                    rows.append([year, code, line, round(planned), round(amount)])
+        raw.write_csv(path, ["jaar", "gemeentecode", "begrotingspost", "begroot_euro", "gerealiseerd_euro"], rows, quote_all=False)
+        self._region_sidecar(path, region, "budget en realisatie")
+
+    def run(self) -> list[Path]:
+        self.population()
+        self.youth_care()
+        self.write_youth_care()
+        self.write_population()
+        self.write_spending()
+        self.write_region_exports()
+        return sorted(p for p in self.out.rglob("*") if p.is_file() and p.name != "README.md")
+
+
+def generate(out_dir: Path | None = None) -> list[Path]:
+    return Generator(config.load(), out_dir or paths.RAW_DIR).run()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=paths.RAW_DIR, help="target folder (default: data/raw)")
+    args = parser.parse_args(argv)
+    written = generate(args.out)
+    print(f"{len(written)} bestanden geschreven in {args.out} ({FICTITIOUS})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
