@@ -1,0 +1,366 @@
+"""Raw sources to tidy, typed clean tables on the municipal boundaries of the report year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jeugdmonitor import config, paths, raw
+
+NL_CODE = "NL01"
+LEVEL_MUNICIPALITY = "gemeente"
+LEVEL_REGION = "jeugdregio"
+LEVEL_COUNTRY = "land"
+STATUS_ORDER = {"definitief": 0, "nader voorlopig": 1, "voorlopig": 2}
+CLEAN_TABLES = ("gebieden", "jeugdzorg", "bevolking", "uitgaven", "wachttijden", "trajecten", "budget",
+                "harmonisatie", "kpi_waarden", "bronnen")
+
+
+class ReportYearError(ValueError):
+    """The requested report year cannot be built from the available data."""
+
+
+def least_final(statuses: pd.Series) -> str:
+    """The least final status of the figures a derived figure is built from."""
+    return max(statuses, key=lambda s: STATUS_ORDER[s])
+
+
+@dataclass
+class RawData:
+    youth_care: pd.DataFrame
+    population: pd.DataFrame
+    spending: pd.DataFrame
+    waiting: pd.DataFrame
+    trajectories: pd.DataFrame
+    budget: pd.DataFrame
+    provenance: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _status_map(cfg: config.Config, periods: pd.DataFrame, path: Path) -> dict[str, str]:
+    labels = cfg.sources["status_labels"]
+    unknown = periods.loc[~periods["Status"].isin(labels), "Status"]
+    if len(unknown):
+        raise raw.RawDataError(path, f"unknown period status {unknown.unique().tolist()}", column="Status",
+                               rows=[int(i) + 2 for i in unknown.index])
+    return {key: labels[status]["status"] for key, status in zip(periods["Key"], periods["Status"], strict=True)}
+
+
+def _years(path: Path, frame: pd.DataFrame, column: str) -> pd.Series:
+    bad = ~frame[column].str.fullmatch(r"\d{4}JJ00")
+    if bad.any():
+        raise raw.RawDataError(path, f"period keys not like 2023JJ00: {frame.loc[bad, column].head(3).tolist()}",
+                               column=column, rows=[int(i) + 2 for i in frame.index[bad]])
+    return frame[column].str[:4].astype(int)
+
+
+def _check_codes(path: Path, frame: pd.DataFrame, column: str, register: config.Register, allowed: set[str]) -> None:
+    codes = frame[column]
+    municipal = codes.str.startswith("GM")
+    unknown = municipal & ~codes.isin(register.municipalities.keys())
+    bad_other = ~municipal & ~codes.isin(allowed)
+    problems = unknown | bad_other
+    if problems.any():
+        raise raw.RawDataError(path, f"unknown region codes {codes[problems].unique()[:5].tolist()} "
+                                     "(not in config/gemeenten.yaml)", column=column,
+                               rows=[int(i) + 2 for i in codes.index[problems]])
+
+
+def _cbs(cfg: config.Config, key: str) -> tuple[dict[str, Any], Path]:
+    spec = cfg.sources[key]
+    return spec, paths.RAW_DIR / spec["bestand"]
+
+
+def _dimension_path(data_path: Path, name: str) -> Path:
+    return data_path.with_name(data_path.name.replace("TypedDataSet", name))
+
+
+def load_raw(cfg: config.Config) -> RawData:
+    """Read and check every raw source (checksums, columns, codes, numbers)."""
+    register = cfg.register
+    missing = cfg.sources["ontbrekend_teken"]
+    region_codes = set(register.regions) | {NL_CODE}
+    provenance = []
+
+    spec, path = _cbs(cfg, "cbs_jeugdzorg")
+    dims, topics = spec["dimensies"], spec["onderwerpen"]
+    frame = raw.read_cbs_table(path, [dims["vorm"], dims["regio"], dims["periode"]],
+                               {topics["jongeren"]: False, topics["jongeren_relatief"]: True, topics["trajecten"]: False},
+                               missing)
+    periods = raw.read_dimension(_dimension_path(path, dims["periode"]), ("Key", "Title", "Status"))
+    status = _status_map(cfg, periods, _dimension_path(path, dims["periode"]))
+    unknown_forms = ~frame[dims["vorm"]].isin(spec["vormen"])
+    if unknown_forms.any():
+        raise raw.RawDataError(path, f"unknown {dims['vorm']} keys {frame.loc[unknown_forms, dims['vorm']].unique()[:5].tolist()}"
+                                     " (not in config/bronnen.yaml)", column=dims["vorm"],
+                               rows=[int(i) + 2 for i in frame.index[unknown_forms]])
+    _check_codes(path, frame, dims["regio"], register, region_codes)
+    youth_care = pd.DataFrame({
+        "gebied_code": frame[dims["regio"]].astype("string"),
+        "jaar": _years(path, frame, dims["periode"]),
+        "vorm": frame[dims["vorm"]].map(spec["vormen"]).astype("string"),
+        "jongeren": frame[topics["jongeren"]],
+        "status": frame[dims["periode"]].map(status).astype("string"),
+    })
+    provenance += [raw.read_sidecar(path)]
+
+    spec, path = _cbs(cfg, "cbs_bevolking")
+    dims, topics = spec["dimensies"], spec["onderwerpen"]
+    frame = raw.read_cbs_table(path, [dims["geslacht"], dims["leeftijd"], dims["burgerlijke_staat"], dims["regio"],
+                                      dims["periode"]], {topics["inwoners"]: False}, missing)
+    ages = raw.read_dimension(_dimension_path(path, dims["leeftijd"]))
+    age_of = {}
+    for key, title in zip(ages["Key"], ages["Title"], strict=True):
+        age_of[key] = pd.NA if key == spec["totaal_leeftijd"] else int(title.split()[0])
+    _check_codes(path, frame, dims["regio"], register, {NL_CODE})
+    totals = frame[dims["geslacht"]].eq(spec["totaal_geslacht"]) & frame[dims["burgerlijke_staat"]].eq(spec["totaal_burgerlijke_staat"])
+    frame = frame[totals]
+    unknown_ages = ~frame[dims["leeftijd"]].isin(age_of)
+    if unknown_ages.any():
+        raise raw.RawDataError(path, "unknown Leeftijd keys", column=dims["leeftijd"], rows=[int(i) + 2 for i in frame.index[unknown_ages]])
+    if frame[topics["inwoners"]].isna().any():
+        raise raw.RawDataError(path, "population counts may not be empty", column=topics["inwoners"],
+                               rows=[int(i) + 2 for i in frame.index[frame[topics["inwoners"]].isna()]])
+    population = pd.DataFrame({
+        "gebied_code": frame[dims["regio"]].astype("string"),
+        "jaar": _years(path, frame, dims["periode"]),
+        "leeftijd": frame[dims["leeftijd"]].map(age_of).astype("Int64"),
+        "inwoners": frame[topics["inwoners"]],
+    })
+    provenance += [raw.read_sidecar(path)]
+
+    spec, path = _cbs(cfg, "cbs_iv3")
+    dims, topics = spec["dimensies"], spec["onderwerpen"]
+    frame = raw.read_cbs_table(path, [dims["taakveld"], dims["regio"], dims["periode"]], {topics["lasten_x1000"]: False}, missing)
+    periods = raw.read_dimension(_dimension_path(path, dims["periode"]), ("Key", "Title", "Status"))
+    status = _status_map(cfg, periods, _dimension_path(path, dims["periode"]))
+    _check_codes(path, frame, dims["regio"], register, {NL_CODE})
+    spending = pd.DataFrame({
+        "gebied_code": frame[dims["regio"]].astype("string"),
+        "jaar": _years(path, frame, dims["periode"]),
+        "taakveld": frame[dims["taakveld"]].astype("string"),
+        "lasten_euro": frame[topics["lasten_x1000"]] * 1000,
+        "status": frame[dims["periode"]].map(status).astype("string"),
+    })
+    provenance += [raw.read_sidecar(path)]
+
+    exports = cfg.sources["regio_exports"]
+    parts: dict[str, list[pd.DataFrame]] = {"wachttijden": [], "trajecten": [], "budget": []}
+    for region in register.regions:
+        for kind in parts:
+            path = paths.region_export_dir(region) / exports[kind]["bestand"]
+            frame = raw.read_region_export(path, exports[kind]["kolommen"], exports["datumformaat"])
+            _check_codes(path, frame.astype({"gemeentecode": str}), "gemeentecode", register, set())
+            outside = frame["gemeentecode"].map(lambda c: register.municipality(c).region) != region
+            if outside.any():
+                raise raw.RawDataError(path, f"municipalities outside region {region}: "
+                                             f"{frame.loc[outside, 'gemeentecode'].unique()[:5].tolist()}",
+                                       column="gemeentecode", rows=[int(i) + 2 for i in frame.index[outside]])
+            frame.insert(0, "regio_code", region)
+            parts[kind].append(frame)
+            provenance.append(raw.read_sidecar(path))
+    trajectories = pd.concat(parts["trajecten"], ignore_index=True)
+    if "zorgvormen" in exports["trajecten"]:
+        bad = ~trajectories["zorgvorm"].isin(exports["trajecten"]["zorgvormen"])
+        if bad.any():
+            raise raw.RawDataError("data/raw/regio/*/trajecten.csv", f"unknown zorgvorm {trajectories.loc[bad, 'zorgvorm'].unique()[:5].tolist()}",
+                                   column="zorgvorm")
+    return RawData(
+        youth_care=youth_care,
+        population=population,
+        spending=spending,
+        waiting=pd.concat(parts["wachttijden"], ignore_index=True),
+        trajectories=trajectories,
+        budget=pd.concat(parts["budget"], ignore_index=True),
+        provenance=provenance,
+    )
+
+
+# ---------------------------------------------------------------------------- harmonisation
+def check_report_year(cfg: config.Config, data: RawData, year: int) -> None:
+    available = set(data.youth_care["jaar"])
+    export_years = set(data.waiting["peildatum"].dt.year)
+    if year not in available or year not in export_years:
+        raise ReportYearError(
+            f"report year {year} is not in the data: CBS youth care covers {min(available)}-{max(available)}, "
+            f"the regional exports {min(export_years)}-{max(export_years)}"
+        )
+
+
+def harmonisation_table(register: config.Register, years: list[int], boundary_year: int) -> pd.DataFrame:
+    """Which code each municipality of each year counts under on the boundaries of `boundary_year`."""
+    rows = []
+    members = {code for region in register.regions for code in register.members(region, boundary_year)}
+    for year in years:
+        for municipality in register.existing(year):
+            target = register.successor(municipality.code, boundary_year)
+            if target == municipality.code:
+                continue
+            action = "opgeteld bij" if target in members else "valt buiten de jeugdregio's van het rapportjaar"
+            rows.append({"jaar": year, "oude_code": municipality.code, "oude_naam": municipality.name,
+                         "nieuwe_code": target, "nieuwe_naam": register.municipality(target).name, "actie": action})
+    return pd.DataFrame(rows, columns=["jaar", "oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "actie"]).astype(
+        {"jaar": "int64", "oude_code": "string", "oude_naam": "string", "nieuwe_code": "string", "nieuwe_naam": "string",
+         "actie": "string"})
+
+
+def harmonise(frame: pd.DataFrame, register: config.Register, boundary_year: int, keys: list[str],
+              values: list[str]) -> pd.DataFrame:
+    """Sum municipal rows onto the municipalities of `boundary_year`.
+
+    A sum that includes a suppressed (missing) cell is itself missing, so no suppressed
+    value can be recovered from a derived figure. `samengesteld` marks rows built from
+    merged predecessors."""
+    municipal = frame[frame["gebied_code"].str.startswith("GM") & (frame["jaar"] <= boundary_year)].copy()
+    municipal["doel_code"] = municipal["gebied_code"].map(lambda c: register.successor(c, boundary_year))
+    current = {m.code for m in register.existing(boundary_year) if m.region is not None}
+    municipal = municipal[municipal["doel_code"].isin(current)]
+    grouped = municipal.groupby(["doel_code", *keys], sort=True, dropna=False)
+    result = grouped[values].sum(min_count=1)
+    for column in values:
+        has_missing = grouped[column].apply(lambda s: s.isna().any())
+        result.loc[has_missing, column] = pd.NA
+    result["samengesteld"] = grouped["gebied_code"].apply(lambda s: bool((s != s.name[0]).any()))
+    if "status" in frame.columns:
+        result["status"] = grouped["status"].agg(least_final)
+    result = result.reset_index().rename(columns={"doel_code": "gebied_code"})
+    result.insert(1, "niveau", LEVEL_MUNICIPALITY)
+    return result
+
+
+def region_sums(municipal: pd.DataFrame, register: config.Register, boundary_year: int, keys: list[str],
+                values: list[str]) -> pd.DataFrame:
+    """Region figures as sums of their (harmonised) municipalities; missing if any part is."""
+    region_of = {code: register.municipality(code).region for code in municipal["gebied_code"].unique()}
+    frame = municipal.assign(regio=municipal["gebied_code"].map(region_of))
+    grouped = frame.groupby(["regio", *keys], sort=True, dropna=False)
+    result = grouped[values].sum(min_count=1)
+    for column in values:
+        result.loc[grouped[column].apply(lambda s: s.isna().any()), column] = pd.NA
+    result["samengesteld"] = grouped["samengesteld"].any()
+    if "status" in frame.columns:
+        result["status"] = grouped["status"].agg(least_final)
+    result = result.reset_index().rename(columns={"regio": "gebied_code"})
+    result.insert(1, "niveau", LEVEL_REGION)
+    return result
+
+
+def _youth_care_regions(data: RawData, municipal: pd.DataFrame, register: config.Register, year: int) -> pd.DataFrame:
+    """CBS's own region row where the region's territory is unchanged (rounded once, fewer
+    suppressed cells); otherwise the sum of its municipalities on today's boundaries."""
+    summed = region_sums(municipal, register, year, ["jaar", "vorm"], ["jongeren"])
+    cbs_rows = data.youth_care[data.youth_care["gebied_code"].isin(register.regions) & (data.youth_care["jaar"] <= year)]
+    cbs_rows = cbs_rows.assign(niveau=LEVEL_REGION, samengesteld=False)
+    unchanged = cbs_rows.apply(lambda r: register.composition_unchanged(r["gebied_code"], r["jaar"], year), axis=1)
+    cbs_rows = cbs_rows[unchanged]
+    keyed = summed.set_index(["gebied_code", "jaar", "vorm"])
+    keep = ~keyed.index.isin(cbs_rows.set_index(["gebied_code", "jaar", "vorm"]).index)
+    combined = pd.concat([cbs_rows[summed.columns], keyed[keep].reset_index()[summed.columns]], ignore_index=True)
+    return combined
+
+
+def _country(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    rows = frame[(frame["gebied_code"] == NL_CODE) & (frame["jaar"] <= year)].copy()
+    rows.insert(1, "niveau", LEVEL_COUNTRY)
+    rows["samengesteld"] = False
+    return rows
+
+
+def _order(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    level = frame["niveau"].map({LEVEL_MUNICIPALITY: 0, LEVEL_REGION: 1, LEVEL_COUNTRY: 2})
+    return frame.assign(_level=level).sort_values(["_level", "gebied_code", *keys]).drop(columns="_level").reset_index(drop=True)
+
+
+def build_tables(cfg: config.Config, data: RawData, year: int) -> dict[str, pd.DataFrame]:
+    """All clean tables for report year `year`, on that year's municipal boundaries."""
+    from jeugdmonitor import kpis  # KPI computation builds on the clean tables
+
+    register = cfg.register
+    check_report_year(cfg, data, year)
+    years = sorted(y for y in data.youth_care["jaar"].unique() if y <= year)
+
+    areas = []
+    for region in register.regions.values():
+        for code in register.members(region.code, year):
+            areas.append({"gebied_code": code, "naam": register.municipality(code).name, "niveau": LEVEL_MUNICIPALITY,
+                          "regio_code": region.code, "regio_naam": region.name})
+        areas.append({"gebied_code": region.code, "naam": region.name, "niveau": LEVEL_REGION,
+                      "regio_code": region.code, "regio_naam": region.name})
+    areas.append({"gebied_code": NL_CODE, "naam": "Nederland", "niveau": LEVEL_COUNTRY, "regio_code": pd.NA, "regio_naam": pd.NA})
+    gebieden = pd.DataFrame(areas).astype("string")
+
+    youth_m = harmonise(data.youth_care, register, year, ["jaar", "vorm"], ["jongeren"])
+    jeugdzorg = pd.concat([youth_m, _youth_care_regions(data, youth_m, register, year),
+                           _country(data.youth_care, year)[youth_m.columns]], ignore_index=True)
+
+    pop_m = harmonise(data.population, register, year, ["jaar", "leeftijd"], ["inwoners"])
+    bevolking = pd.concat([pop_m, region_sums(pop_m, register, year, ["jaar", "leeftijd"], ["inwoners"]),
+                           _country(data.population, year)[pop_m.columns]], ignore_index=True)
+
+    spend_m = harmonise(data.spending, register, year, ["jaar", "taakveld"], ["lasten_euro"])
+    uitgaven = pd.concat([spend_m, region_sums(spend_m, register, year, ["jaar", "taakveld"], ["lasten_euro"]),
+                          _country(data.spending, year)[spend_m.columns]], ignore_index=True)
+
+    waiting = data.waiting[data.waiting["peildatum"].dt.year <= year].rename(columns={"gemeentecode": "gebied_code"})
+    waiting = waiting.assign(jaar=waiting["peildatum"].dt.year.astype("int64"))
+    trajectories = data.trajectories.rename(columns={"gemeentecode": "gebied_code"})
+    trajectories = trajectories[trajectories["startdatum"].dt.year <= year]
+    budget = data.budget.rename(columns={"gemeentecode": "gebied_code"})
+    budget = budget[budget["jaar"] <= year].astype({"jaar": "int64"})
+
+    tables = {
+        "gebieden": gebieden,
+        "jeugdzorg": _order(jeugdzorg, ["jaar", "vorm"]).astype({"jongeren": "Int64", "jaar": "int64", "samengesteld": "bool"}),
+        "bevolking": _order(bevolking, ["jaar", "leeftijd"]).astype({"inwoners": "Int64", "jaar": "int64", "samengesteld": "bool"}),
+        "uitgaven": _order(uitgaven, ["jaar", "taakveld"]).astype({"lasten_euro": "Int64", "jaar": "int64", "samengesteld": "bool"}),
+        "wachttijden": waiting.sort_values(["gebied_code", "peildatum"]).reset_index(drop=True),
+        "trajecten": trajectories.sort_values(["gebied_code", "startdatum", "trajectnummer"]).reset_index(drop=True),
+        "budget": budget.sort_values(["gebied_code", "jaar", "begrotingspost"]).reset_index(drop=True),
+        "harmonisatie": harmonisation_table(register, years, year),
+        "bronnen": provenance_table(data.provenance),
+    }
+    for name in ("jeugdzorg", "bevolking", "uitgaven"):
+        tables[name] = tables[name].astype({"gebied_code": "string", "niveau": "string"})
+        if "status" in tables[name]:
+            tables[name]["status"] = tables[name]["status"].astype("string")
+    tables["kpi_waarden"] = kpis.compute(cfg, tables, year)
+    return tables
+
+
+def provenance_table(sidecars: list[dict[str, Any]]) -> pd.DataFrame:
+    rows = [{
+        "bestand": meta["bestand"],
+        "bron": meta["bron"],
+        "tabel": meta["tabel"],
+        "titel": meta["titel"],
+        "url": meta["url"],
+        "opgehaald": meta["opgehaald"],
+        "licentie": meta["licentie"],
+        "sha256": meta["sha256"],
+        "fictief": bool(meta.get("fictief", False)),
+        "perioden_status": ", ".join(f"{k}: {v.lower()}" for k, v in meta.get("perioden_status", {}).items()
+                                     if v != "Definitief"),
+    } for meta in sidecars]
+    return pd.DataFrame(rows).astype({c: "string" for c in rows[0] if c != "fictief"})
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+    """Write every table as Parquet; files appear under their final name only when complete."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in tables.items():
+        target = out_dir / f"{name}.parquet"
+        partial = target.with_suffix(".parquet.partial")
+        frame.to_parquet(partial, index=False)
+        partial.replace(target)
+        written.append(target)
+    return written
+
+
+def read_table(year: int, name: str) -> pd.DataFrame:
+    path = paths.clean_table(year, name)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: run `make clean-data YEAR={year}` first")
+    return pd.read_parquet(path)

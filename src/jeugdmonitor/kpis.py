@@ -1,0 +1,127 @@
+"""KPI values per area and year, computed from the clean tables by the definitions in config/kpis.yaml."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from jeugdmonitor import config
+from jeugdmonitor.clean import LEVEL_COUNTRY, LEVEL_MUNICIPALITY, LEVEL_REGION, least_final
+
+KPI_COLUMNS = ["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status", "samengesteld"]
+
+
+def _area_levels(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    return tables["gebieden"][["gebied_code", "niveau", "regio_code"]]
+
+
+def _with_regions(per_municipality: pd.DataFrame, tables: dict[str, pd.DataFrame], value: str) -> pd.DataFrame:
+    """Add region rows as sums over member municipalities (missing if any member is)."""
+    areas = _area_levels(tables)
+    frame = per_municipality.merge(areas[areas["niveau"] == LEVEL_MUNICIPALITY][["gebied_code", "regio_code"]], on="gebied_code")
+    grouped = frame.groupby(["regio_code", "jaar"])
+    regions = grouped[value].sum(min_count=1).to_frame()
+    regions.loc[grouped[value].apply(lambda s: s.isna().any()), value] = pd.NA
+    for column in ("samengesteld", "status"):
+        if column in frame:
+            regions[column] = grouped[column].any() if column == "samengesteld" else grouped[column].agg(least_final)
+    regions = regions.reset_index().rename(columns={"regio_code": "gebied_code"})
+    return pd.concat([per_municipality, regions], ignore_index=True)
+
+
+def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One side of a KPI (numerator or denominator): columns gebied_code, jaar, value, status, samengesteld."""
+    source = spec["bron"]
+    if source == "jeugdzorg":
+        frame = tables["jeugdzorg"]
+        frame = frame[frame["vorm"] == spec["vorm"]]
+        return frame[["gebied_code", "jaar", "jongeren", "status", "samengesteld"]].rename(columns={"jongeren": "value"})
+    if source == "bevolking":
+        frame = tables["bevolking"]
+        if spec["leeftijd"] == "totaal":
+            frame = frame[frame["leeftijd"].isna()]
+        else:
+            low, high = spec["leeftijd"]
+            frame = frame[frame["leeftijd"].between(low, high)]
+        grouped = frame.groupby(["gebied_code", "jaar"])
+        result = grouped["inwoners"].sum(min_count=1).to_frame("value")
+        result["samengesteld"] = grouped["samengesteld"].any()
+        result["status"] = "definitief"
+        return result.reset_index()
+    if source == "uitgaven":
+        frame = tables["uitgaven"]
+        frame = frame[frame["taakveld"].isin(spec["taakvelden"])]
+        grouped = frame.groupby(["gebied_code", "jaar"])
+        result = grouped["lasten_euro"].sum(min_count=1).to_frame("value")
+        result.loc[grouped["lasten_euro"].apply(lambda s: s.isna().any()), "value"] = pd.NA
+        result["samengesteld"] = grouped["samengesteld"].any()
+        result["status"] = grouped["status"].agg(least_final)
+        return result.reset_index()
+    if source == "wachttijden":
+        frame = tables["wachttijden"]
+        measure = spec["maat"]
+        if measure == "wachtdagen_gewogen":
+            values = frame.assign(value=frame["mediaan_wachttijd_dagen"] * frame["aantal_wachtenden"])
+        elif measure == "wachtenden":
+            values = frame.assign(value=frame["aantal_wachtenden"])
+        elif measure == "zorgelijk_wachtenden_december":
+            values = frame[frame["peildatum"].dt.month == 12].assign(value=frame["aantal_zorgelijk_wachtenden"])
+        else:
+            raise config.ConfigError(f"config/kpis.yaml: unknown wachttijden maat {measure!r}")
+        municipal = values.groupby(["gebied_code", "jaar"])["value"].sum().reset_index()
+        municipal = municipal.assign(status="definitief", samengesteld=False)
+        return _with_regions(municipal, tables, "value")
+    if source == "trajecten":
+        frame = tables["trajecten"]
+        started = frame.assign(jaar=frame["startdatum"].dt.year).groupby(["gebied_code", "jaar"]).size()
+        ended = frame.dropna(subset=["einddatum"])
+        ended = ended.assign(jaar=ended["einddatum"].dt.year).groupby(["gebied_code", "jaar"]).size()
+        first_year = int(tables["wachttijden"]["jaar"].min())  # the exports' window starts together
+        counts = pd.concat({"gestart": started, "beeindigd": ended}, axis=1).fillna(0)
+        counts = counts[counts.index.get_level_values("jaar") >= first_year]
+        measure = spec["maat"]
+        if measure == "netto":
+            series = counts["gestart"] - counts["beeindigd"]
+        elif measure in counts:
+            series = counts[measure]
+        else:
+            raise config.ConfigError(f"config/kpis.yaml: unknown trajecten maat {measure!r}")
+        municipal = series.rename("value").reset_index().assign(status="definitief", samengesteld=False)
+        return _with_regions(municipal, tables, "value")
+    if source == "budget":
+        frame = tables["budget"]
+        municipal = frame.groupby(["gebied_code", "jaar"])[f"{spec['maat']}_euro"].sum().rename("value").reset_index()
+        municipal = municipal.assign(status="definitief", samengesteld=False)
+        return _with_regions(municipal, tables, "value")
+    raise config.ConfigError(f"config/kpis.yaml: unknown bron {source!r}")
+
+
+def compute(cfg: config.Config, tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
+    """One row per KPI, area (municipality, region, NL) and year up to `year`."""
+    areas = _area_levels(tables)
+    frames = []
+    for kpi in cfg.kpis.values():
+        numerator = _part(kpi.numerator, tables).rename(columns={"value": "teller"})
+        if kpi.denominator is not None:
+            denominator = _part(kpi.denominator, tables).rename(
+                columns={"value": "noemer", "status": "status_noemer", "samengesteld": "samengesteld_noemer"})
+            frame = numerator.merge(denominator, on=["gebied_code", "jaar"], how="inner")
+            frame["status"] = [least_final(pair) for pair in zip(frame["status"], frame["status_noemer"], strict=True)]
+            frame["samengesteld"] = frame["samengesteld"] | frame["samengesteld_noemer"]
+            frame["noemer"] = frame["noemer"].astype("Float64")
+            frame["waarde"] = frame["teller"].astype("Float64") / frame["noemer"] * kpi.scale
+        else:
+            frame = numerator.assign(noemer=pd.NA)
+            frame["noemer"] = frame["noemer"].astype("Float64")
+            frame["waarde"] = frame["teller"].astype("Float64") * kpi.scale
+        frame = frame.assign(kpi=kpi.id, teller=frame["teller"].astype("Float64"))
+        frames.append(frame)
+    result = pd.concat(frames, ignore_index=True)
+    result = result.merge(areas[["gebied_code", "niveau"]], on="gebied_code", how="inner")
+    result = result[result["jaar"] <= year]
+    order = result["niveau"].map({LEVEL_MUNICIPALITY: 0, LEVEL_REGION: 1, LEVEL_COUNTRY: 2})
+    result = result.assign(_o=order).sort_values(["kpi", "_o", "gebied_code", "jaar"]).drop(columns="_o")
+    return result[KPI_COLUMNS].reset_index(drop=True).astype({
+        "gebied_code": "string", "niveau": "string", "jaar": "int64", "kpi": "string", "status": "string",
+        "samengesteld": "bool", "teller": "Float64", "noemer": "Float64", "waarde": "Float64"})
