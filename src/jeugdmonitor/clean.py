@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -356,6 +357,9 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
         frame.to_parquet(partial, index=False)
         partial.replace(target)
         written.append(target)
+    manifest = {name: {"rijen": len(frame), "kolommen": list(frame.columns)} for name, frame in tables.items()}
+    # written last: the Makefile target of the cleaning stage
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return written
 
 

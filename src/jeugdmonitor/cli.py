@@ -1,0 +1,75 @@
+"""Command line for the pipeline stages (the Makefile calls these).
+
+Exit codes: 0 success; 2 bad raw input or definitions; 3 data-quality gate failed;
+4 a notebook failed otherwise; 1 anything unexpected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from jeugdmonitor import config, paths, pipeline, raw
+
+EXIT_BAD_INPUT = 2
+EXIT_QUALITY = 3
+EXIT_NOTEBOOK = 4
+
+DEFAULT_YEAR = 2023
+
+
+def _exit_code(error: pipeline.StageError) -> int:
+    text = str(error)
+    if "DataQualityError" in text:
+        return EXIT_QUALITY
+    if any(name in text for name in ("RawDataError", "ConfigError", "UnknownMunicipalityError", "ReportYearError")):
+        return EXIT_BAD_INPUT
+    return EXIT_NOTEBOOK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="jeugdmonitor", description="Jeugdhulp progress workbook pipeline")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("clean", "raw data -> data/clean/<year>/ (notebook 01)"),
+                            ("validate", "run the GX checkpoint on data/clean/<year>/ (notebook 02)"),
+                            ("reports", "one HTML report per municipality + index -> reports/<year>/ (03, 04)")):
+        command = sub.add_parser(name, help=help_text)
+        command.add_argument("--year", type=int, default=DEFAULT_YEAR)
+        if name == "reports":
+            command.add_argument("--gemeente", action="append", help="only this municipality code (repeatable)")
+            command.add_argument("--workers", type=int, default=None)
+    sub.add_parser("expectations", help="regenerate the GX suites and checkpoint in expectations/ from config/")
+    sub.add_parser("sample-data", help="regenerate the fictitious sample data in data/raw/")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        if args.command == "clean":
+            pipeline.run_clean(args.year)
+            print(f"schone data geschreven in {paths.clean_dir(args.year)}")
+        elif args.command == "validate":
+            pipeline.run_validate(args.year)
+            print(f"validatie geslaagd: {paths.validation_stamp(args.year)}")
+        elif args.command == "reports":
+            pipeline.run_reports(args.year, args.gemeente, args.workers)
+        elif args.command == "expectations":
+            from jeugdmonitor import quality
+            quality.build_context()
+            print(f"GX-context opnieuw opgebouwd in {paths.GX_DIR}")
+        elif args.command == "sample-data":
+            from jeugdmonitor import sample_data
+            sample_data.main([])
+    except pipeline.StageError as error:
+        print(f"FOUT: {error}", file=sys.stderr)
+        return _exit_code(error)
+    except (raw.RawDataError, config.ConfigError, config.UnknownMunicipalityError) as error:
+        print(f"FOUT: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except FileNotFoundError as error:
+        print(f"FOUT: {error}", file=sys.stderr)
+        return EXIT_NOTEBOOK
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

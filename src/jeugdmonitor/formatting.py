@@ -1,0 +1,58 @@
+"""Dutch number and status formatting for reports (1.234,5; figures keep their status mark)."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+from babel.numbers import format_decimal
+
+LOCALE = "nl_NL"
+MISSING = "–"
+STATUS_MARKS = {"definitief": "", "nader voorlopig": "**", "voorlopig": "*"}
+STATUS_LEGEND = "* voorlopig cijfer; ** nader voorlopig cijfer; – niet beschikbaar of onderdrukt (kleine aantallen)"
+
+
+def is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: object, decimals: int = 0) -> str:
+    """1234.5 -> '1.234,5' (Dutch grouping and decimal comma); missing -> '–'."""
+    if is_missing(value):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(float(value), format=pattern, locale=LOCALE)
+
+
+def signed(value: object, decimals: int = 0) -> str:
+    if is_missing(value):
+        return MISSING
+    text = number(abs(float(value)), decimals)
+    if float(value) > 0 and text.strip("0,.") != "":
+        return "+" + text
+    if float(value) < 0 and text.strip("0,.") != "":
+        return "−" + text
+    return text
+
+
+def mark(status: object) -> str:
+    if is_missing(status):
+        return ""
+    return STATUS_MARKS[str(status)]
+
+
+def year_label(year: int, status: object) -> str:
+    """'2023**' for a nader voorlopig year: the mark travels with the year everywhere."""
+    return f"{year}{mark(status)}"
+
+
+def value_with_mark(value: object, decimals: int, status: object) -> str:
+    text = number(value, decimals)
+    return text if text == MISSING else text + mark(status)
+
+
+def escape(text: object) -> str:
+    """All text that comes from data files is escaped before it reaches HTML."""
+    return html.escape(str(text), quote=True)

@@ -1,0 +1,122 @@
+"""Runs the notebooks with papermill: cleaning, validation, and one report per municipality.
+
+Reports are built in a staging folder and published (moved into reports/<year>/) only when
+every report of the run succeeded, so a failed or interrupted run leaves the previous
+reports in place.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+import papermill
+
+from jeugdmonitor import clean, config, paths, render, report
+
+KERNEL_NAME = "jeugdmonitor"
+log = logging.getLogger("jeugdmonitor")
+
+
+class StageError(RuntimeError):
+    """A notebook failed; the message carries the notebook's own error (file, column, rows)."""
+
+
+def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
+            progress_bar=False, cwd=str(paths.NOTEBOOK_DIR), report_mode=False,
+        )
+    except papermill.PapermillExecutionError as error:
+        raise StageError(f"{notebook.name} ({parameters}) failed: {error.ename}: {error.evalue}\n"
+                         f"executed notebook kept for inspection: {output}") from error
+
+
+def run_clean(year: int) -> Path:
+    out = paths.clean_dir(year)
+    executed = paths.executed_notebook_dir(out) / paths.CLEAN_NOTEBOOK.name
+    _execute(paths.CLEAN_NOTEBOOK, executed, {"jaar": year})
+    return out
+
+
+def run_validate(year: int) -> Path:
+    executed = paths.executed_notebook_dir(paths.clean_dir(year)) / paths.VALIDATE_NOTEBOOK.name
+    _execute(paths.VALIDATE_NOTEBOOK, executed, {"jaar": year})
+    return paths.validation_stamp(year)
+
+
+def _banner(year: int) -> str | None:
+    sources = clean.read_table(year, "bronnen")
+    return report.FICTITIOUS_LABEL if bool(sources["fictief"].any()) else None
+
+
+def _one_report(year: int, municipality: str, staging: str) -> tuple[str, float]:
+    started = time.perf_counter()
+    staging_dir = Path(staging)
+    executed = paths.executed_notebook_dir(staging_dir) / f"{municipality}.ipynb"
+    _execute(paths.REPORT_NOTEBOOK, executed, {"gemeente": municipality, "jaar": year, "uitvoer_map": str(staging_dir)})
+    name = config.load().register.municipality(municipality).name
+    render.notebook_to_html(executed, staging_dir / report.report_filename(municipality),
+                            f"Jeugdhulp {name} {year}", _banner(year))
+    return municipality, time.perf_counter() - started
+
+
+def _publish(staging: Path, target: Path) -> None:
+    """Swap the finished staging folder into place; the old reports survive until then."""
+    previous = target.with_name(f".vorige-{target.name}")
+    if previous.exists():
+        shutil.rmtree(previous)
+    if target.exists():
+        target.rename(previous)
+    staging.rename(target)
+    if previous.exists():
+        shutil.rmtree(previous)
+
+
+def run_reports(year: int, municipalities: Sequence[str] | None = None, workers: int | None = None) -> Path:
+    """Build every municipality's report and the index page; publish only if all succeed."""
+    inputs = report.load_inputs(year)  # fails early when the data did not pass validation
+    cfg = inputs.cfg
+    areas = inputs.areas
+    available = areas.loc[areas["niveau"] == clean.LEVEL_MUNICIPALITY, "gebied_code"].tolist()
+    chosen = list(municipalities) if municipalities else available
+    for code in chosen:
+        cfg.register.municipality(code)
+        if code not in available:
+            raise config.UnknownMunicipalityError(f"municipality {code} has no report in {year}")
+    staging = paths.report_staging_dir(year)
+    if staging.exists():
+        shutil.rmtree(staging)  # left by an interrupted run
+    staging.mkdir(parents=True)
+    workers = workers or max(1, min(len(chosen), os.cpu_count() or 1))
+    log.info("rapporten %s: %d gemeenten, %d tegelijk", year, len(chosen), workers)
+    done = 0
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_one_report, year, code, str(staging)): code for code in chosen}
+        for future in as_completed(futures):
+            code, seconds = future.result()  # the first failure stops the run, nothing is published
+            done += 1
+            name = cfg.register.municipality(code).name
+            print(f"[{done:>2}/{len(chosen)}] {code} {name:<24} {seconds:5.1f} s", flush=True)
+    executed = paths.executed_notebook_dir(staging) / paths.INDEX_NOTEBOOK.name
+    _execute(paths.INDEX_NOTEBOOK, executed, {"jaar": year, "gemeenten": chosen, "uitvoer_map": str(staging)})
+    render.notebook_to_html(executed, staging / "index.html", f"Voortgangsrapportages jeugdhulp {year}", _banner(year))
+    (staging / "run.json").write_text(json.dumps({
+        "jaar": year, "gemeenten": chosen, "seconden": round(time.perf_counter() - started, 1),
+        "commit": report.git_commit(),
+    }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    target = paths.report_dir(year)
+    _publish(staging, target)
+    print(f"{len(chosen)} rapporten en index gepubliceerd in {target}", file=sys.stderr)
+    return target

@@ -1,0 +1,52 @@
+"""Executed notebook -> standalone HTML page with nbconvert (no code, no prompts, no CDN)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from traitlets.config import Config
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "jeugdmonitor"
+# notebook-only cells (parameters, section headings for researchers) never reach the HTML
+HIDDEN_TAGS = {"parameters", "injected-parameters", "alleen-notebook"}
+
+
+class RenderError(RuntimeError):
+    """The executed notebook holds output that must not reach a reader."""
+
+
+def _exporter() -> HTMLExporter:
+    c = Config()
+    c.HTMLExporter.template_name = TEMPLATE_NAME
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATE_DIR)]
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    c.HTMLExporter.language_code = "nl"
+    c.HTMLExporter.embed_images = True
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
+    return HTMLExporter(config=c)
+
+
+def check_outputs(notebook: nbformat.NotebookNode, source: Path) -> None:
+    """Refuse to render errors, warnings or stderr text into a report."""
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                raise RenderError(f"{source}: cell {index} has an error output ({output.get('ename')})")
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                raise RenderError(f"{source}: cell {index} wrote to stderr: {output.get('text', '')[:200]!r}")
+
+
+def notebook_to_html(executed: Path, target: Path, title: str, banner: str | None) -> Path:
+    notebook = nbformat.read(executed, as_version=4)
+    check_outputs(notebook, executed)
+    notebook.metadata["title"] = title
+    body, _ = _exporter().from_notebook_node(notebook, resources={"jeugdmonitor": {"banner": banner}})
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(body, encoding="utf-8")
+    return target

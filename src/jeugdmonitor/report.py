@@ -1,0 +1,377 @@
+"""Content of the annual progress report per municipality (and the index page).
+
+The report notebook calls these functions; each returns an HTML fragment to display.
+All text that comes from data is escaped (formatting.escape).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jeugdmonitor import __version__, charts, clean, config, paths
+from jeugdmonitor.formatting import (
+    MISSING,
+    STATUS_LEGEND,
+    escape,
+    is_missing,
+    number,
+    signed,
+    value_with_mark,
+    year_label,
+)
+
+FICTITIOUS_LABEL = "Fictieve voorbeelddata — deze cijfers zijn verzonnen en geen CBS- of regiocijfers"
+GOAL_MET = "gehaald"
+GOAL_NOT_MET = "niet gehaald"
+GOAL_UNKNOWN = "onbekend"
+
+
+@dataclass
+class Inputs:
+    year: int
+    cfg: config.Config
+    areas: pd.DataFrame
+    kpi_values: pd.DataFrame
+    sources: pd.DataFrame
+    harmonisation: pd.DataFrame
+    validation: dict[str, Any]
+
+    @property
+    def fictitious(self) -> bool:
+        return bool(self.sources["fictief"].any())
+
+
+def load_inputs(year: int) -> Inputs:
+    """Read the validated clean tables of `year`; refuse to report on unvalidated data."""
+    stamp = paths.validation_stamp(year)
+    if not stamp.exists():
+        raise FileNotFoundError(f"{stamp} is missing: the clean data for {year} have not passed validation "
+                                f"(run `make validate YEAR={year}`)")
+    return Inputs(
+        year=year,
+        cfg=config.load(),
+        areas=clean.read_table(year, "gebieden"),
+        kpi_values=clean.read_table(year, "kpi_waarden"),
+        sources=clean.read_table(year, "bronnen"),
+        harmonisation=clean.read_table(year, "harmonisatie"),
+        validation=json.loads(stamp.read_text(encoding="utf-8")),
+    )
+
+
+@dataclass
+class Report:
+    inputs: Inputs
+    municipality: str
+    name: str
+    region: str
+    region_name: str
+
+    @property
+    def year(self) -> int:
+        return self.inputs.year
+
+    @property
+    def area_codes(self) -> list[str]:
+        return [self.municipality, self.region, clean.NL_CODE]
+
+    @property
+    def area_names(self) -> dict[str, str]:
+        return {self.municipality: self.name, self.region: f"Regio {self.region_name}", clean.NL_CODE: "Nederland"}
+
+    def values(self, kpi: str) -> pd.DataFrame:
+        frame = self.inputs.kpi_values
+        return frame[(frame["kpi"] == kpi) & frame["gebied_code"].isin(self.area_codes)]
+
+    def value(self, kpi: str, area: str, year: int) -> tuple[Any, Any]:
+        """(value, status) or (None, None) when there is no row."""
+        frame = self.values(kpi)
+        row = frame[(frame["gebied_code"] == area) & (frame["jaar"] == year)]
+        if row.empty:
+            return None, None
+        return row["waarde"].iloc[0], row["status"].iloc[0]
+
+
+def build(inputs: Inputs, municipality: str) -> Report:
+    register = inputs.cfg.register
+    info = register.municipality(municipality)  # unknown code -> error naming it
+    areas = inputs.areas
+    row = areas[(areas["gebied_code"] == municipality) & (areas["niveau"] == clean.LEVEL_MUNICIPALITY)]
+    if row.empty:
+        raise config.UnknownMunicipalityError(
+            f"municipality {municipality} ({info.name}) is not in a bundled jeugdregio in {inputs.year}")
+    return Report(inputs=inputs, municipality=municipality, name=info.name,
+                  region=str(row["regio_code"].iloc[0]), region_name=str(row["regio_naam"].iloc[0]))
+
+
+# ------------------------------------------------------------------------------ sections
+def fictitious_notice(inputs: Inputs) -> str:
+    if not inputs.fictitious:
+        return ""
+    return f'<p class="jm-fictief" role="note"><strong>{escape(FICTITIOUS_LABEL)}</strong></p>'
+
+
+def header(report: Report) -> str:
+    merged = report.inputs.harmonisation
+    note = ""
+    if not merged.empty:
+        note = " Jaren vóór een herindeling zijn omgerekend naar de huidige gemeenten."
+    return (
+        fictitious_notice(report.inputs)
+        + f"<h1>Jeugdhulp in {escape(report.name)}: voortgangsrapportage {report.year}</h1>"
+        + f'<p class="jm-ondertitel">Gemeente {escape(report.name)} ({escape(report.municipality)}), '
+        f"jeugdregio {escape(report.region_name)}. Alle cijfers volgens de gemeentelijke indeling van "
+        f"{report.year}.{escape(note)}</p>"
+        + "<p>Deze rapportage volgt elk jaar dezelfde kerncijfers voor de gemeente, de jeugdregio en Nederland, "
+        "en de doelen uit de regiovisie. De verantwoording onderaan noemt bron, tabel, peildatum en status van "
+        "elk cijfer.</p>"
+    )
+
+
+def _change(report: Report, kpi: config.Kpi, area: str) -> str:
+    now, _ = report.value(kpi.id, area, report.year)
+    before, _ = report.value(kpi.id, area, report.year - 1)
+    if is_missing(now) or is_missing(before):
+        return MISSING
+    unit = " procentpunt" if kpi.unit == "%" else ""
+    return signed(float(now) - float(before), kpi.decimals) + unit
+
+
+def summary_table(report: Report) -> str:
+    cfg = report.inputs.cfg
+    head = "".join(f'<th scope="col">{escape(report.area_names[a])}</th><th scope="col">verschil met {report.year - 1}</th>'
+                   for a in report.area_codes)
+    rows = []
+    for kpi_id in cfg.report_kpis:
+        kpi = cfg.kpis[kpi_id]
+        cells = ""
+        for area in report.area_codes:
+            value, status = report.value(kpi_id, area, report.year)
+            cells += f'<td class="jm-getal">{escape(value_with_mark(value, kpi.decimals, status))}</td>'
+            cells += f'<td class="jm-getal">{escape(_change(report, kpi, area))}</td>'
+        rows.append(f'<tr><th scope="row">{escape(kpi.name)} <span class="jm-eenheid">({escape(kpi.unit)})</span></th>{cells}</tr>')
+    return (
+        f'<h2 id="kerncijfers">Kerncijfers {report.year}</h2>'
+        f'<table class="jm-tabel"><caption>Kerncijfers {report.year}: {escape(report.name)}, regio en Nederland</caption>'
+        f"<thead><tr><th scope=\"col\">Indicator</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<p class="jm-legenda">{escape(STATUS_LEGEND)}</p>'
+    )
+
+
+def _series(report: Report, kpi: config.Kpi) -> pd.DataFrame:
+    frame = report.values(kpi.id).copy()
+    frame["gebied"] = frame["gebied_code"].map(report.area_names)
+    # one status per year (the least final across areas) so every area shares a year label
+    status_per_year = frame.groupby("jaar")["status"].agg(clean.least_final)
+    frame["jaar_label"] = frame["jaar"].map(lambda y: year_label(y, status_per_year[y]))
+    order = {code: i for i, code in enumerate(report.area_codes)}
+    return frame.assign(_o=frame["gebied_code"].map(order)).sort_values(["_o", "jaar"]).drop(columns="_o")
+
+
+def _sentence(report: Report, kpi: config.Kpi) -> str:
+    value, status = report.value(kpi.id, report.municipality, report.year)
+    label = year_label(report.year, status)
+    if is_missing(value):
+        reason = "onderdrukt vanwege kleine aantallen" if status is not None else "niet beschikbaar"
+        return f"Voor {report.name} is dit cijfer over {label} {reason}."
+    parts = [f"In {label} was dit in {report.name} {number(value, kpi.decimals)} ({kpi.unit})"]
+    change = _change(report, kpi, report.municipality)
+    if change != MISSING:
+        parts.append(f", een verschil van {change} met {report.year - 1}")
+    region, _ = report.value(kpi.id, report.region, report.year)
+    country, _ = report.value(kpi.id, clean.NL_CODE, report.year)
+    compare = []
+    if not is_missing(region):
+        compare.append(f"regio {report.region_name}: {number(region, kpi.decimals)}")
+    if not is_missing(country):
+        compare.append(f"Nederland: {number(country, kpi.decimals)}")
+    return "".join(parts) + (f" ({'; '.join(compare)})" if compare else "") + "."
+
+
+def kpi_section(report: Report, kpi_id: str) -> str:
+    kpi = report.inputs.cfg.kpis[kpi_id]
+    series = _series(report, kpi)
+    present = [a for a in report.area_codes if series.loc[series["gebied_code"] == a, "waarde"].notna().any()]
+    html = [f'<section class="jm-kpi" id="{escape(kpi_id)}"><h2>{escape(kpi.name)}</h2>',
+            f'<p class="jm-definitie">{escape(kpi.description)}</p>',
+            f"<p>{escape(_sentence(report, kpi))}</p>"]
+    if series["waarde"].notna().any():
+        first = int(series.loc[series["waarde"].notna(), "jaar"].min())
+        alt_text = (f"Lijngrafiek van {kpi.name.lower()} ({kpi.unit}) van {first} tot en met {report.year} voor "
+                    + ", ".join(report.area_names[a] for a in present) + ". De cijfers staan in de tabel eronder.")
+        chart = charts.trend_chart(series[["jaar_label", "gebied", "waarde", "status"]], kpi.name, kpi.unit, kpi.decimals)
+        html.append(charts.figure_html(chart, alt_text))
+        html.append(_series_table(report, kpi, series))
+    html.append("</section>")
+    return "".join(html)
+
+
+def _series_table(report: Report, kpi: config.Kpi, series: pd.DataFrame) -> str:
+    table = series.pivot_table(index=["jaar", "jaar_label"], columns="gebied_code", values="waarde", aggfunc="first",
+                               dropna=False)
+    table = table[table.notna().any(axis=1)] if not table.empty else table
+    head = "".join(f'<th scope="col">{escape(report.area_names[a])}</th>' for a in report.area_codes)
+    rows = []
+    for (year, label), row in table.iterrows():
+        cells = "".join(f'<td class="jm-getal">{escape(number(row.get(a), kpi.decimals))}</td>' for a in report.area_codes)
+        rows.append(f'<tr><th scope="row">{escape(label)}</th>{cells}</tr>')
+    return (f'<table class="jm-tabel jm-reeks"><caption>{escape(kpi.name)} ({escape(kpi.unit)}) per jaar</caption>'
+            f"<thead><tr><th scope=\"col\">Jaar</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def goal_status(report: Report, goal: config.Goal) -> tuple[str, str]:
+    """(status, explanation) of one regiovisie goal for the report year."""
+    kpi = report.inputs.cfg.kpis[goal.kpi]
+    now, status = report.value(goal.kpi, report.region, report.year)
+    label = year_label(report.year, status)
+    if is_missing(now):
+        return GOAL_UNKNOWN, f"geen cijfer voor de regio over {report.year}"
+    shown = f"{number(now, kpi.decimals)} {kpi.unit} in {label}"
+    if goal.rule == "max_waarde":
+        met = float(now) <= float(goal.value)
+        prefix = "" if goal.year is None or report.year >= goal.year else f"doeljaar {goal.year}; "
+        return (GOAL_MET if met else GOAL_NOT_MET), f"{prefix}{shown}, doel: ten hoogste {number(goal.value, kpi.decimals)}"
+    if goal.rule == "daling_tov_vorig_jaar":
+        before, _ = report.value(goal.kpi, report.region, report.year - 1)
+        if is_missing(before):
+            return GOAL_UNKNOWN, f"{shown}; geen cijfer over {report.year - 1}"
+        met = float(now) < float(before)
+        return (GOAL_MET if met else GOAL_NOT_MET), f"{shown}, {report.year - 1}: {number(before, kpi.decimals)}"
+    if goal.rule == "onder_landelijk":
+        country, _ = report.value(goal.kpi, clean.NL_CODE, report.year)
+        if is_missing(country):
+            return GOAL_UNKNOWN, f"{shown}; geen landelijk cijfer"
+        met = float(now) < float(country)
+        return (GOAL_MET if met else GOAL_NOT_MET), f"{shown}, Nederland: {number(country, kpi.decimals)}"
+    raise config.ConfigError(f"unknown goal rule {goal.rule!r}")
+
+
+def goals_section(report: Report) -> str:
+    goals = report.inputs.cfg.goals.get(report.region, ())
+    region = report.inputs.cfg.register.region(report.region)
+    if not goals:
+        return f"<h2 id=\"doelen\">Doelen uit de regiovisie</h2><p>Voor {escape(region.name)} zijn geen doelen vastgelegd.</p>"
+    rows = []
+    for goal in goals:
+        status, explanation = goal_status(report, goal)
+        rows.append(f'<tr><th scope="row">{escape(goal.text)}</th><td>{escape(report.inputs.cfg.kpis[goal.kpi].name)}</td>'
+                    f"<td>{escape(explanation)}</td><td class=\"jm-status jm-status-{status.replace(' ', '-')}\">"
+                    f"<strong>{escape(status)}</strong></td></tr>")
+    return (f'<h2 id="doelen">Doelen uit de regiovisie</h2><p>Doelen van de jeugdregio {escape(region.name)} '
+            f"({escape(region.vision)}), getoetst op de cijfers van de hele regio over {report.year}.</p>"
+            f'<table class="jm-tabel"><caption>Doelen en stand van zaken {report.year}</caption><thead><tr>'
+            f'<th scope="col">Doel</th><th scope="col">Indicator</th><th scope="col">Stand</th><th scope="col">Status</th>'
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def quality_section(inputs: Inputs) -> str:
+    validation = inputs.validation
+    warnings = validation.get("waarschuwingen", [])
+    text = (f"De schone data zijn gecontroleerd met {validation['gecontroleerd']} datakwaliteitsregels "
+            f"(Great Expectations); {validation['geslaagd']} geslaagd, {len(warnings)} waarschuwing(en), "
+            "geen kritieke fouten.")
+    items = "".join(f"<li>Tabel {escape(w['table'])}, kolom {escape(w['column'])}: {escape(w['expectation'])} "
+                    f"(voorbeelden: {escape(w['examples'])})</li>" for w in warnings)
+    return f'<h2 id="kwaliteit">Datakwaliteit</h2><p>{escape(text)}</p>' + (f"<ul>{items}</ul>" if items else "")
+
+
+def git_commit() -> str:
+    try:
+        result = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.PROJECT_ROOT,
+                                capture_output=True, text=True, check=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "onbekend (geen git-checkout)"
+    return result.stdout.strip()
+
+
+def accountability_section(inputs: Inputs, parameters: dict[str, Any]) -> str:
+    sources = inputs.sources
+    rows = "".join(
+        f"<tr><td>{escape(r.bestand)}</td><td>{escape(r.bron)}</td><td>{escape(r.tabel)}</td>"
+        f"<td>{escape(r.opgehaald)}</td><td>{escape(r.perioden_status or 'alle jaren definitief')}</td>"
+        f"<td>{escape(r.licentie)}</td></tr>"
+        for r in sources.itertuples()
+        if not r.bestand.split("_")[-1].startswith(("RegioS", "Perioden", "Geslacht", "Burgerlijke", "Leeftijd", "Vormen", "Taakvelden"))
+    )
+    harmonisation = inputs.harmonisation
+    merged = ""
+    if not harmonisation.empty:
+        pairs = harmonisation.drop_duplicates(["oude_code", "nieuwe_code"])
+        merged = "<ul>" + "".join(
+            f"<li>{escape(r.oude_naam)} ({escape(r.oude_code)}): {escape(r.actie)} {escape(r.nieuwe_naam)} "
+            f"({escape(r.nieuwe_code)}), {int(harmonisation[harmonisation['oude_code'] == r.oude_code]['jaar'].min())}"
+            f"–{int(harmonisation[harmonisation['oude_code'] == r.oude_code]['jaar'].max())}</li>"
+            for r in pairs.itertuples()) + "</ul>"
+    params = "".join(f"<li>{escape(k)} = {escape(v)}</li>" for k, v in parameters.items())
+    versions = ", ".join(f"{escape(k)} {escape(v)}" for k, v in inputs.cfg.versions.items())
+    return (
+        '<h2 id="verantwoording">Verantwoording</h2>'
+        + (f"<p><strong>{escape(FICTITIOUS_LABEL)}.</strong> De bestanden hebben de vorm van de echte bronnen; "
+           "de getallen zijn gegenereerd.</p>" if inputs.fictitious else "")
+        + "<h3>Bronnen</h3>"
+        '<table class="jm-tabel jm-klein"><caption>Bronbestanden, peildatum en status</caption><thead><tr>'
+        '<th scope="col">Bestand</th><th scope="col">Bron</th><th scope="col">Tabel</th><th scope="col">Opgehaald</th>'
+        '<th scope="col">Status per jaar</th><th scope="col">Licentie</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+        "<h3>Bewerking</h3><p>Aantallen van het CBS zijn afgerond op veelvouden van 5; kleine aantallen zijn "
+        "onderdrukt. Een regio- of gemeentecijfer dat uit een onderdrukt cijfer zou volgen, wordt niet getoond. "
+        "Percentages en cijfers per 1.000 zijn berekend uit de afgeronde aantallen en de bevolking op 1 januari. "
+        "Regiocijfers zijn de CBS-regiocijfers waar de regio sinds dat jaar niet van samenstelling veranderde, "
+        f"en anders de som van de gemeenten. Alle reeksen volgen de gemeentelijke indeling van {inputs.year}.</p>"
+        + (f"<p>Omgerekende gemeenten:</p>{merged}" if merged else "")
+        + f"<h3>Uitvoering</h3><ul>{params}<li>jeugdmonitor versie {escape(__version__)}, commit {escape(git_commit())}</li>"
+        f"<li>definities: {versions}</li><li>gemaakt op {dt.date.today().isoformat()}</li></ul>"
+    )
+
+
+def save_figures(report: Report, out_dir: Path) -> Path:
+    """The report's figures as CSV beside the HTML, for reuse and for backtests."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frame = report.inputs.kpi_values
+    frame = frame[frame["gebied_code"].isin(report.area_codes) & frame["kpi"].isin(report.inputs.cfg.report_kpis)]
+    path = out_dir / f"{report.municipality}_cijfers.csv"
+    frame.to_csv(path, index=False, sep=";", decimal=",")
+    return path
+
+
+# ------------------------------------------------------------------------------ index page
+def index_page(inputs: Inputs, municipalities: list[str] | None = None) -> str:
+    """Links to every municipality's report, grouped by region (`municipalities`: a subset)."""
+    areas = inputs.areas
+    if municipalities:
+        areas = areas[(areas["niveau"] != clean.LEVEL_MUNICIPALITY) | areas["gebied_code"].isin(municipalities)]
+    parts = [fictitious_notice(inputs), f"<h1>Voortgangsrapportages jeugdhulp {inputs.year}</h1>",
+             f"<p>Eén rapportage per gemeente, volgens de gemeentelijke indeling van {inputs.year}, gegroepeerd per jeugdregio.</p>"]
+    municipalities = areas[areas["niveau"] == clean.LEVEL_MUNICIPALITY]
+    for region_code, group in municipalities.groupby("regio_code", sort=False):
+        parts.append(f"<h2>{escape(group['regio_naam'].iloc[0])}</h2><ul class=\"jm-index\">")
+        for row in group.sort_values("naam").itertuples():
+            parts.append(f'<li><a href="{escape(report_filename(row.gebied_code))}">{escape(row.naam)}</a></li>')
+        parts.append("</ul>")
+    parts.append(quality_section(inputs))
+    return "".join(parts)
+
+
+def report_filename(municipality: str) -> str:
+    """The output file of a municipality's report: derived from its validated code only,
+    never from a name, so no data value can steer a path outside reports/."""
+    if not (len(municipality) == 6 and municipality.startswith("GM") and municipality[2:].isdigit()):
+        raise config.UnknownMunicipalityError(f"not a municipality code: {municipality!r}")
+    return f"{municipality}.html"
+
+
+def save_overview(inputs: Inputs, out_dir: Path) -> Path:
+    """All areas' report KPIs for the report year in one CSV beside the index page."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frame = inputs.kpi_values
+    frame = frame[(frame["jaar"] == inputs.year) & frame["kpi"].isin(inputs.cfg.report_kpis)]
+    frame = frame.merge(inputs.areas[["gebied_code", "naam"]], on="gebied_code")
+    path = out_dir / f"overzicht_{inputs.year}.csv"
+    frame.to_csv(path, index=False, sep=";", decimal=",")
+    return path
