@@ -350,6 +350,10 @@ def provenance_table(sidecars: list[dict[str, Any]]) -> pd.DataFrame:
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     """Write every table as Parquet; files appear under their final name only when complete."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    # new tables are unvalidated: drop the stamp and manifest first, so an interrupted
+    # write can never be taken for validated data
+    (out_dir / "validatie.json").unlink(missing_ok=True)
+    (out_dir / "manifest.json").unlink(missing_ok=True)
     written = []
     for name, frame in tables.items():
         target = out_dir / f"{name}.parquet"

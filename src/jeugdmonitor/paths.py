@@ -9,21 +9,41 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(os.environ.get("JEUGDMONITOR_ROOT", Path(__file__).resolve().parents[2])).resolve()
+PROJECT_ROOT: Path
+CONFIG_DIR: Path
+NOTEBOOK_DIR: Path
+RAW_DIR: Path
+CLEAN_DIR: Path
+EXPECTATIONS_DIR: Path
+GX_DIR: Path
+REPORTS_DIR: Path
+LOG_DIR: Path
 
-CONFIG_DIR = PROJECT_ROOT / "config"
-NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
-RAW_DIR = PROJECT_ROOT / "data" / "raw"
-CLEAN_DIR = PROJECT_ROOT / "data" / "clean"
-EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
-GX_DIR = EXPECTATIONS_DIR / "gx"
-REPORTS_DIR = PROJECT_ROOT / "reports"
-LOG_DIR = PROJECT_ROOT / "logs"
 
-CLEAN_NOTEBOOK = NOTEBOOK_DIR / "01_opschonen.ipynb"
-VALIDATE_NOTEBOOK = NOTEBOOK_DIR / "02_valideren.ipynb"
-REPORT_NOTEBOOK = NOTEBOOK_DIR / "03_gemeenterapport.ipynb"
-INDEX_NOTEBOOK = NOTEBOOK_DIR / "04_overzicht.ipynb"
+def use_root(root: Path | str) -> None:
+    """Point every path at the project tree under `root` (tests use a copy of the project)."""
+    global PROJECT_ROOT, CONFIG_DIR, NOTEBOOK_DIR, RAW_DIR, CLEAN_DIR, EXPECTATIONS_DIR, GX_DIR, REPORTS_DIR, LOG_DIR
+    PROJECT_ROOT = Path(root).resolve()
+    CONFIG_DIR = PROJECT_ROOT / "config"
+    NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+    RAW_DIR = PROJECT_ROOT / "data" / "raw"
+    CLEAN_DIR = PROJECT_ROOT / "data" / "clean"
+    EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+    GX_DIR = EXPECTATIONS_DIR / "gx"
+    REPORTS_DIR = PROJECT_ROOT / "reports"
+    LOG_DIR = PROJECT_ROOT / "logs"
+
+
+use_root(os.environ.get("JEUGDMONITOR_ROOT", Path(__file__).resolve().parents[2]))
+
+CLEAN_NOTEBOOK_NAME = "01_opschonen.ipynb"
+VALIDATE_NOTEBOOK_NAME = "02_valideren.ipynb"
+REPORT_NOTEBOOK_NAME = "03_gemeenterapport.ipynb"
+INDEX_NOTEBOOK_NAME = "04_overzicht.ipynb"
+
+
+def notebook(name: str) -> Path:
+    return NOTEBOOK_DIR / name
 
 # GX resolves the data source's relative base directory against the working directory;
 # quality.py runs checkpoints from PROJECT_ROOT so this relative path is stable.

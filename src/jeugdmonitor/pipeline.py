@@ -44,14 +44,14 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
 
 def run_clean(year: int) -> Path:
     out = paths.clean_dir(year)
-    executed = paths.executed_notebook_dir(out) / paths.CLEAN_NOTEBOOK.name
-    _execute(paths.CLEAN_NOTEBOOK, executed, {"jaar": year})
+    executed = paths.executed_notebook_dir(out) / paths.CLEAN_NOTEBOOK_NAME
+    _execute(paths.notebook(paths.CLEAN_NOTEBOOK_NAME), executed, {"jaar": year})
     return out
 
 
 def run_validate(year: int) -> Path:
-    executed = paths.executed_notebook_dir(paths.clean_dir(year)) / paths.VALIDATE_NOTEBOOK.name
-    _execute(paths.VALIDATE_NOTEBOOK, executed, {"jaar": year})
+    executed = paths.executed_notebook_dir(paths.clean_dir(year)) / paths.VALIDATE_NOTEBOOK_NAME
+    _execute(paths.notebook(paths.VALIDATE_NOTEBOOK_NAME), executed, {"jaar": year})
     return paths.validation_stamp(year)
 
 
@@ -64,7 +64,7 @@ def _one_report(year: int, municipality: str, staging: str) -> tuple[str, float]
     started = time.perf_counter()
     staging_dir = Path(staging)
     executed = paths.executed_notebook_dir(staging_dir) / f"{municipality}.ipynb"
-    _execute(paths.REPORT_NOTEBOOK, executed, {"gemeente": municipality, "jaar": year, "uitvoer_map": str(staging_dir)})
+    _execute(paths.notebook(paths.REPORT_NOTEBOOK_NAME), executed, {"gemeente": municipality, "jaar": year, "uitvoer_map": str(staging_dir)})
     name = config.load().register.municipality(municipality).name
     render.notebook_to_html(executed, staging_dir / report.report_filename(municipality),
                             f"Jeugdhulp {name} {year}", _banner(year))
@@ -109,8 +109,8 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
             done += 1
             name = cfg.register.municipality(code).name
             print(f"[{done:>2}/{len(chosen)}] {code} {name:<24} {seconds:5.1f} s", flush=True)
-    executed = paths.executed_notebook_dir(staging) / paths.INDEX_NOTEBOOK.name
-    _execute(paths.INDEX_NOTEBOOK, executed, {"jaar": year, "gemeenten": chosen, "uitvoer_map": str(staging)})
+    executed = paths.executed_notebook_dir(staging) / paths.INDEX_NOTEBOOK_NAME
+    _execute(paths.notebook(paths.INDEX_NOTEBOOK_NAME), executed, {"jaar": year, "gemeenten": chosen, "uitvoer_map": str(staging)})
     render.notebook_to_html(executed, staging / "index.html", f"Voortgangsrapportages jeugdhulp {year}", _banner(year))
     (staging / "run.json").write_text(json.dumps({
         "jaar": year, "gemeenten": chosen, "seconden": round(time.perf_counter() - started, 1),

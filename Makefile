@@ -1,0 +1,86 @@
+# Jeugdmonitor pipeline: a DAG of file targets, so an unchanged rerun rebuilds nothing.
+#   make            set up everything and build the reports for YEAR (default 2023)
+#   make test       run the tests (sets up what it needs)
+#   make help       list the targets
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+YEAR ?= 2023
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SETUP_STAMP := $(VENV)/.setup-klaar
+
+PKG := src/jeugdmonitor
+CONFIG := $(wildcard config/*.yaml)
+RAW := $(shell find data/raw -type f -not -name README.md 2>/dev/null)
+GX_FILES := $(shell find expectations/gx -type f -not -path '*/uncommitted/*' 2>/dev/null)
+CLEAN_CODE := $(addprefix $(PKG)/,paths.py config.py raw.py clean.py kpis.py)
+REPORT_CODE := $(addprefix $(PKG)/,report.py charts.py formatting.py render.py pipeline.py) \
+               $(wildcard $(PKG)/templates/jeugdmonitor/*)
+
+CLEAN_MANIFEST := data/clean/$(YEAR)/manifest.json
+VALIDATED := data/clean/$(YEAR)/validatie.json
+REPORT_INDEX := reports/$(YEAR)/index.html
+
+.PHONY: all help setup clean-data validate reports yearly test lab expectations sample-data bench clean
+
+all: setup reports ## set up and build every report for YEAR (the main job)
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+
+setup: $(SETUP_STAMP) ## virtual env from requirements.lock, project kernel, notebook output filter
+
+$(SETUP_STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --sys-prefix --name jeugdmonitor --display-name "Jeugdmonitor (.venv)"
+	@# strip notebook outputs on commit (git filter); only inside a git checkout
+	@if git rev-parse --git-dir >/dev/null 2>&1; then $(VENV)/bin/nbstripout --install; fi
+	@touch $@
+
+clean-data: $(CLEAN_MANIFEST) ## cleaning stage: data/raw -> data/clean/YEAR/*.parquet
+
+$(CLEAN_MANIFEST): $(SETUP_STAMP) $(RAW) $(CONFIG) notebooks/01_opschonen.ipynb $(CLEAN_CODE)
+	$(PY) -m jeugdmonitor.cli clean --year $(YEAR)
+
+validate: $(VALIDATED) ## data-quality gate: GX checkpoint on data/clean/YEAR
+
+$(VALIDATED): $(CLEAN_MANIFEST) $(GX_FILES) notebooks/02_valideren.ipynb $(PKG)/quality.py
+	$(PY) -m jeugdmonitor.cli validate --year $(YEAR)
+
+reports: $(REPORT_INDEX) ## one HTML report per municipality + index in reports/YEAR
+
+$(REPORT_INDEX): $(VALIDATED) notebooks/03_gemeenterapport.ipynb notebooks/04_overzicht.ipynb $(REPORT_CODE)
+	$(PY) -m jeugdmonitor.cli reports --year $(YEAR)
+
+yearly: ## the unattended yearly run for YEAR, logged to logs/YEAR/
+	@mkdir -p logs/$(YEAR)
+	@set -o pipefail; log=logs/$(YEAR)/run-$$(date +%Y%m%dT%H%M%S).log; \
+	  $(MAKE) --no-print-directory all YEAR=$(YEAR) 2>&1 | tee $$log; \
+	  status=$$?; echo "log: $$log (exit $$status)"; exit $$status
+
+test: $(SETUP_STAMP) ## run all tests (unit, notebooks end to end, backtests)
+	$(PY) -m pytest
+
+lab: $(SETUP_STAMP) ## open JupyterLab on notebooks/ with the project kernel
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks
+
+expectations: $(SETUP_STAMP) ## regenerate the GX suites and checkpoint from config/ (commit the result)
+	$(PY) -m jeugdmonitor.cli expectations
+
+sample-data: $(SETUP_STAMP) ## regenerate the fictitious sample data in data/raw (byte-identical)
+	$(PY) -m jeugdmonitor.cli sample-data
+
+environment.yml: requirements.lock $(PKG)/environment.py ## conda environment mirroring the lock file
+	$(PY) -m jeugdmonitor.environment > $@
+
+bench: $(SETUP_STAMP) ## time the pipeline stages (prints figures)
+	$(PY) bench/bench_pipeline.py --year $(YEAR)
+
+clean: ## remove generated data, reports and logs (not data/raw)
+	rm -rf data/clean/[0-9]* reports/[0-9]* reports/.bouw-* logs expectations/gx/uncommitted

@@ -1,0 +1,45 @@
+"""Shared fixtures. Tests never touch the network; pipeline tests run on a copy of the project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jeugdmonitor import config, paths
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's inputs (config, raw data, notebooks, committed GX context)."""
+    for name in ("config", "notebooks"):
+        shutil.copytree(REPO_ROOT / name, target / name)
+    shutil.copytree(REPO_ROOT / "data" / "raw", target / "data" / "raw")
+    shutil.copytree(REPO_ROOT / "expectations", target / "expectations",
+                    ignore=shutil.ignore_patterns("uncommitted"))
+    (target / "data" / "clean").mkdir(parents=True)
+    (target / "reports").mkdir()
+    shutil.copy(REPO_ROOT / "requirements.lock", target / "requirements.lock")
+    return target
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """Point jeugdmonitor.paths at a fresh copy of the project for the duration of a test."""
+    root = copy_project(tmp_path / "project")
+    paths.use_root(root)
+    config.load.cache_clear()
+    try:
+        yield root
+    finally:
+        paths.use_root(REPO_ROOT)
+        config.load.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def cfg() -> config.Config:
+    return config.load()
