@@ -23,7 +23,7 @@ def copy_project(target: Path) -> Path:
                     ignore=shutil.ignore_patterns("uncommitted"))
     (target / "data" / "clean").mkdir(parents=True)
     (target / "reports").mkdir()
-    shutil.copy(REPO_ROOT / "requirements.lock", target / "requirements.lock")
+    shutil.copy2(REPO_ROOT / "requirements.lock", target / "requirements.lock")
     return target
 
 

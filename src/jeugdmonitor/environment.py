@@ -14,12 +14,17 @@ PYTHON_VERSION = "3.11"
 PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==([^\s;#]+)")
 
 
+def normalise(name: str) -> str:
+    """PEP 503 name normalisation: great_expectations == Great-Expectations."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def lock_pins(text: str) -> dict[str, str]:
     pins = {}
     for line in text.splitlines():
         match = PIN.match(line.strip())
         if match:
-            pins[match.group(1).lower()] = match.group(2)
+            pins[normalise(match.group(1))] = match.group(2)
     return pins
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from babel.numbers import format_decimal
@@ -22,8 +23,11 @@ def number(value: object, decimals: int = 0) -> str:
     """1234.5 -> '1.234,5' (Dutch grouping and decimal comma); missing -> '–'."""
     if is_missing(value):
         return MISSING
+    # round half up first, as Dutch statistics do (Babel would round half to even)
+    rounded = Decimal(str(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(float(value), format=pattern, locale=LOCALE)
+    text = format_decimal(rounded, format=pattern, locale=LOCALE)
+    return "−" + text[1:] if text.startswith("-") else text  # a real minus sign, as signed() uses
 
 
 def signed(value: object, decimals: int = 0) -> str:

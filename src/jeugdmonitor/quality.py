@@ -23,6 +23,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no network: never try 
 import great_expectations as gx  # noqa: E402
 import great_expectations.expectations as gxe  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+from great_expectations.expectations.row_conditions import Column  # noqa: E402
 
 from jeugdmonitor import clean, config, paths  # noqa: E402
 
@@ -30,7 +31,7 @@ DATASOURCE = "schone_data"
 CHECKPOINT = "schone_data"
 CRITICAL = "kritiek"
 WARNING = "waarschuwing"
-AREA_CODE_PATTERN = r"^(GM\d{4}|JZ\d{2}|NL01)$"
+AREA_CODE_PATTERN = r"^(?:GM\d{4}|JZ\d{2}|NL01)$"
 MUNICIPALITY_CODE_PATTERN = r"^GM\d{4}$"
 STATUSES = ["definitief", "nader voorlopig", "voorlopig"]
 LEVELS = [clean.LEVEL_MUNICIPALITY, clean.LEVEL_REGION, clean.LEVEL_COUNTRY]
@@ -147,12 +148,10 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
             *area_codes(), levels(), years(), statuses(),
             gxe.ExpectColumnValuesToBeInSet(column="kpi", value_set=sorted(cfg.kpis), meta=c),
             gxe.ExpectCompoundColumnsToBeUnique(column_list=["gebied_code", "jaar", "kpi"], meta=c),
-            gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=0, max_value=100, row_condition=f"kpi.isin({percent_kpis})",
-                                              condition_parser="pandas", meta=_critical(toelichting="shares between 0 and 100")),
-            gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=0, max_value=1000, row_condition=f"kpi.isin({rate_kpis})",
-                                              condition_parser="pandas", meta=_critical(toelichting="rates per 1.000 at most 1.000")),
+            gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=0, max_value=100, row_condition=Column("kpi").is_in(percent_kpis), meta=_critical(toelichting="shares between 0 and 100")),
+            gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=0, max_value=1000, row_condition=Column("kpi").is_in(rate_kpis), meta=_critical(toelichting="rates per 1.000 at most 1.000")),
             gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=2, max_value=25,
-                                              row_condition='kpi=="jeugdhulp_aandeel"', condition_parser="pandas",
+                                              row_condition=Column("kpi") == "jeugdhulp_aandeel",
                                               meta=_warning(toelichting="share with jeugdhulp outside the plausible 2-25%")),
             gxe.ExpectColumnDistinctValuesToContainSet(column="gebied_code", value_set=current, meta=c),
         ],
@@ -264,7 +263,7 @@ def validate(year: int) -> dict[str, Any]:
         raise DataQualityError(f"clean tables missing for {year}: {missing}; run `make clean-data YEAR={year}`")
     context = gx.get_context(mode="file", project_root_dir=paths.EXPECTATIONS_DIR)
     with contextlib.chdir(paths.PROJECT_ROOT):
-        result = context.checkpoints.get(CHECKPOINT).run(batch_parameters={"year": str(year)})
+        result = context.checkpoints.get(CHECKPOINT).run(batch_parameters={"year": year})
     found = findings(result)
     checked = sum(len(v.results) for v in result.run_results.values())
     critical = [f for f in found if f.severity == CRITICAL]

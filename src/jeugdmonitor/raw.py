@@ -113,12 +113,30 @@ def _read_text_csv(path: Path) -> pd.DataFrame:
     if not text.strip():
         raise RawDataError(path, "file is empty")
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=CBS_DELIMITER, dtype=str, keep_default_na=False)
+        # index_col=False: a trailing ';' on every row must not shift the columns;
+        # skip_blank_lines=False keeps error line numbers equal to the file's
+        frame = pd.read_csv(io.StringIO(text), sep=CBS_DELIMITER, dtype=str, keep_default_na=False,
+                            index_col=False, skip_blank_lines=False)
     except pd.errors.ParserError as error:
         raise RawDataError(path, f"not a valid ';'-separated CSV ({error})") from error
     if len(frame.columns) == 1:
         raise RawDataError(path, f"expected ';'-separated columns, found one column {frame.columns[0]!r}")
+    _check_field_counts(path, text, len(frame.columns))
     return frame
+
+
+def _check_field_counts(path: Path, text: str, expected: int) -> None:
+    """Every record has as many fields as the header: no blank, truncated or shifted rows."""
+    reader = csv.reader(io.StringIO(text), delimiter=CBS_DELIMITER)
+    bad: list[int] = []
+    counts: set[int] = set()
+    for fields in reader:
+        if len(fields) != expected:
+            bad.append(reader.line_num)
+            counts.add(len(fields))
+    if bad:
+        raise RawDataError(path, f"row(s) with {sorted(counts)} fields where the header has {expected} "
+                                 "(blank line, truncated row or stray delimiter)", rows=bad)
 
 
 def _require_columns(path: Path, frame: pd.DataFrame, expected: Sequence[str]) -> None:
@@ -201,6 +219,10 @@ def read_region_export(path: Path, columns: dict[str, str], date_format: str) ->
                                    rows=_file_rows(values.index[bad]))
             if empty.any():
                 raise RawDataError(path, "empty values", column=column, rows=_file_rows(values.index[empty]))
+            fractional = numbers != numbers.round()
+            if fractional.any():
+                raise RawDataError(path, f"expected whole numbers, found {values[fractional].head(3).tolist()}",
+                                   column=column, rows=_file_rows(values.index[fractional]))
             result[column] = numbers.astype("Int64")
         elif kind == "date":
             empty = values.eq("")

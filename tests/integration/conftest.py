@@ -1,0 +1,45 @@
+"""End-to-end fixtures: run the real Makefile DAG and notebooks on a copy of the project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ..conftest import REPO_ROOT, copy_project
+
+YEAR = 2023
+
+
+def project_env(root: Path) -> dict[str, str]:
+    env = {**os.environ, "JEUGDMONITOR_ROOT": str(root), "GX_ANALYTICS_ENABLED": "False"}
+    env.pop("MAKEFLAGS", None)
+    return env
+
+
+def make_copy(root: Path) -> Path:
+    copy_project(root)
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(REPO_ROOT / name, root / name)
+    shutil.copytree(REPO_ROOT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    (root / ".venv").symlink_to(REPO_ROOT / ".venv")  # set up by `make test` before the tests run
+    return root
+
+
+def run(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(list(args), cwd=root, env=project_env(root), capture_output=True, text=True, timeout=1800)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{args} exited {result.returncode}\nstdout:\n{result.stdout[-4000:]}\nstderr:\n{result.stderr[-4000:]}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The main job on the bundled data: `make reports` for every municipality of YEAR."""
+    root = make_copy(tmp_path_factory.mktemp("workbook"))
+    result = run(root, "make", "reports", f"YEAR={YEAR}")
+    (root / "make-output.txt").write_text(result.stdout + result.stderr)
+    return root

@@ -1,0 +1,107 @@
+"""Backtests: figures in the rendered reports against values computed independently from data/raw/.
+
+The expected values are computed here with the csv module straight from the raw files,
+sharing no code with the package."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import YEAR
+
+pytestmark = pytest.mark.integration
+
+PREDECESSORS_HOEKSCHE_WAARD = ["GM0585", "GM0611", "GM0588", "GM0584", "GM0617"]
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter=";"))
+
+
+def _count(root: Path, form: str, area: str, year: int) -> int:
+    for row in _rows(root / "data/raw/cbs/84134NED_TypedDataSet.csv"):
+        if row["VormenVanJeugdzorg"] == form and row["RegioS"].strip() == area and row["Perioden"] == f"{year}JJ00":
+            return int(row["JongerenMetJeugdzorg_1"].strip())
+    raise LookupError((form, area, year))
+
+
+def _young(root: Path, area: str, year: int, low: int, high: int) -> int:
+    keys = {str(10010 + 100 * age) for age in range(low, high + 1)}
+    return sum(int(r["BevolkingOp1Januari_1"].strip()) for r in _rows(root / "data/raw/cbs/03759ned_TypedDataSet.csv")
+               if r["RegioS"].strip() == area and r["Perioden"] == f"{year}JJ00" and r["Leeftijd"] in keys)
+
+
+def _dutch(value: float, decimals: int) -> str:
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _summary_cell(page: str, indicator: str) -> str:
+    match = re.search(rf'<th scope="row">{re.escape(indicator)} <span class="jm-eenheid">[^<]*</span></th>'
+                      r'<td class="jm-getal">([^<]*)</td>', page)
+    assert match, indicator
+    return match.group(1)
+
+
+def _series_cell(page: str, caption_start: str, year_label: str) -> str:
+    table = page[page.index(f"<caption>{caption_start}"):]
+    table = table[: table.index("</table>")]
+    match = re.search(rf'<th scope="row">{re.escape(year_label)}</th><td class="jm-getal">([^<]*)</td>', table)
+    assert match, (caption_start, year_label)
+    return match.group(1)
+
+
+def test_share_with_jeugdhulp_in_hardinxveld_giessendam(built):
+    expected = 100 * _count(built, "JH0000", "GM0523", YEAR) / _young(built, "GM0523", YEAR, 0, 22)
+    page = (built / f"reports/{YEAR}/GM0523.html").read_text(encoding="utf-8")
+    assert _summary_cell(page, "Jongeren met jeugdhulp") == _dutch(expected, 1) + "**"
+
+
+def test_jeugdbescherming_per_1000_in_almere(built):
+    expected = 1000 * _count(built, "JB0000", "GM0034", YEAR) / _young(built, "GM0034", YEAR, 0, 17)
+    page = (built / f"reports/{YEAR}/GM0034.html").read_text(encoding="utf-8")
+    assert _summary_cell(page, "Jeugdbescherming") == _dutch(expected, 1) + "**"
+
+
+def test_suppressed_cell_stays_suppressed(built):
+    suppressed = [r for r in _rows(built / "data/raw/cbs/84134NED_TypedDataSet.csv")
+                  if r["VormenVanJeugdzorg"] == "JR0000" and r["Perioden"] == f"{YEAR}JJ00"
+                  and r["RegioS"].startswith("GM") and r["JongerenMetJeugdzorg_1"].strip() == "."]
+    assert suppressed, "the sample data should hold a suppressed jeugdreclassering cell"
+    code = suppressed[0]["RegioS"].strip()
+    page = (built / f"reports/{YEAR}/{code}.html").read_text(encoding="utf-8")
+    assert _summary_cell(page, "Jeugdreclassering") == "–"
+    assert "onderdrukt vanwege kleine aantallen" in page
+
+
+def test_hoeksche_waard_2018_is_the_sum_of_its_predecessors(built):
+    count = sum(_count(built, "JH0000", code, 2018) for code in PREDECESSORS_HOEKSCHE_WAARD)
+    young = sum(_young(built, code, 2018, 0, 22) for code in PREDECESSORS_HOEKSCHE_WAARD)
+    page = (built / f"reports/{YEAR}/GM1963.html").read_text(encoding="utf-8")
+    assert _series_cell(page, "Jongeren met jeugdhulp (%) per jaar", "2018") == _dutch(100 * count / young, 1)
+    assert "Binnenmaas (GM0585): opgeteld bij Hoeksche Waard (GM1963)" in page
+
+
+def test_zuid_holland_zuid_cost_goal(built):
+    realised = sum(int(r["gerealiseerd_euro"]) for r in _rows(built / "data/raw/regio/JZ31/budget.csv")
+                   if r["jaar"] == str(YEAR))
+    page = (built / f"reports/{YEAR}/GM0505.html").read_text(encoding="utf-8")
+    goal = page[page.index("Regionale jeugdhulpkosten in 2023"):]
+    goal = goal[: goal.index("</tr>")]
+    assert f"{_dutch(realised / 1e6, 1)} mln euro in {YEAR}" in goal
+    assert ("niet gehaald" in goal) == (realised > 100e6)
+
+
+def test_waiting_time_is_the_weighted_mean_of_monthly_medians(built):
+    rows = [r for r in _rows(built / "data/raw/regio/JZ24/wachttijden.csv")
+            if r["gemeentecode"] == "GM0518" and r["peildatum"].endswith(str(YEAR))]
+    assert len(rows) == 12
+    weighted = sum(int(r["mediaan_wachttijd_dagen"]) * int(r["aantal_wachtenden"]) for r in rows)
+    expected = weighted / sum(int(r["aantal_wachtenden"]) for r in rows)
+    page = (built / f"reports/{YEAR}/GM0518.html").read_text(encoding="utf-8")
+    assert _summary_cell(page, "Wachttijd") == _dutch(expected, 0)

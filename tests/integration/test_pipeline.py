@@ -1,0 +1,74 @@
+"""The real notebooks, executed by papermill through the Makefile DAG, on the bundled data."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from .conftest import YEAR, run
+
+pytestmark = pytest.mark.integration
+
+MUNICIPALITIES = 35
+
+
+def test_main_job_leaves_a_report_per_municipality_and_an_index(built):
+    out = built / "reports" / str(YEAR)
+    reports = sorted(out.glob("GM*.html"))
+    assert len(reports) == MUNICIPALITIES
+    index = (out / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="(GM\d{4}\.html)"', index)
+    assert sorted(links) == [p.name for p in reports]
+    for region in ("Haaglanden", "West-Brabant West", "Zuid-Holland Zuid", "Flevoland"):
+        assert f"<h2>{region}</h2>" in index
+    executed = sorted((out / "uitgevoerde-notebooks").glob("*.ipynb"))
+    assert len(executed) == MUNICIPALITIES + 1  # audit copies beside the outputs
+    assert not list((built / "reports").glob(".bouw-*")), "staging folder left behind"
+
+
+def test_progress_is_shown_per_report(built):
+    output = (built / "make-output.txt").read_text()
+    assert re.search(rf"\[ ?\d+/{MUNICIPALITIES}\] GM\d{{4}}", output)
+
+
+def test_unchanged_rerun_rebuilds_nothing(built):
+    result = run(built, "make", "--question", "reports", f"YEAR={YEAR}", check=False)
+    assert result.returncode == 0, "make would rebuild although nothing changed"
+
+
+def test_touching_a_report_input_makes_only_the_report_stage_stale(built):
+    (built / "notebooks" / "03_gemeenterapport.ipynb").touch()
+    dry = run(built, "make", "--dry-run", "reports", f"YEAR={YEAR}").stdout
+    assert "cli reports" in dry and "cli clean" not in dry and "cli validate" not in dry
+
+
+@pytest.mark.parametrize("name", ["GM0523.html", "GM1963.html", "GM0184.html", "index.html"])
+def test_pages_are_offline_dutch_without_code_or_errors(built, name):
+    page = (built / "reports" / str(YEAR) / name).read_text(encoding="utf-8")
+    assert "<script" not in page.lower(), "no script, so no CDN and nothing to load"
+    assert not re.search(r'(src|href)="https?://', page), "no remote resource"
+    assert 'lang="nl"' in page
+    assert "Fictieve voorbeelddata" in page.split("<main>")[0], "label at the top of the page"
+    for forbidden in ("jp-InputArea", "jp-CodeMirror", "injected-parameters", "Traceback", "jp-RenderedText", "stderr"):
+        assert forbidden not in page
+
+
+def test_report_has_every_section_kpi_and_chart(built):
+    page = (built / "reports" / str(YEAR) / "GM0523.html").read_text(encoding="utf-8")
+    assert "<h1>Jeugdhulp in Hardinxveld-Giessendam: voortgangsrapportage 2023</h1>" in page
+    for heading in ("Kerncijfers 2023", "Jongeren met jeugdhulp", "Jeugdhulp met verblijf", "Jeugdbescherming",
+                    "Jeugdreclassering", "Uitgaven jeugdhulp per jongere", "Wachttijd", "Doelen uit de regiovisie",
+                    "Verantwoording"):
+        assert f">{heading}</h2>" in page, heading
+    assert page.count("<svg") >= 7 and page.count('role="img"') >= 7
+    assert "volgens de gemeentelijke indeling van 2023" in page
+    assert "2023**" in page, "the nader voorlopig mark travels with the year"
+    assert re.search(r"commit [0-9a-f]{7,}|commit onbekend", page)
+
+
+def test_validation_stamp_and_clean_tables_exist(built):
+    stamp = json.loads((built / "data" / "clean" / str(YEAR) / "validatie.json").read_text())
+    assert stamp["gecontroleerd"] == stamp["geslaagd"]
+    assert len(list((built / "data" / "clean" / str(YEAR)).glob("*.parquet"))) == 10

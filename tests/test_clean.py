@@ -1,0 +1,219 @@
+"""Unit tests for jeugdmonitor.clean: raw sources to clean tables on the report year's boundaries."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from jeugdmonitor import clean
+
+HOEKSCHE_WAARD = "GM1963"
+HOEKSCHE_WAARD_PREDECESSORS = ["GM0585", "GM0611", "GM0588", "GM0584", "GM0617"]
+OUTSIDE_2023 = {"GM0545", "GM0707", "GM0620", "GM1961"}  # Leerdam, Zederik, Vianen, Vijfheerenlanden
+AREA_TABLES = ("gebieden", "jeugdzorg", "bevolking", "uitgaven", "wachttijden", "trajecten", "budget", "kpi_waarden")
+
+
+@pytest.fixture(scope="module")
+def raw_data(cfg) -> clean.RawData:
+    return clean.load_raw(cfg)
+
+
+@pytest.fixture(scope="module")
+def tables(cfg, raw_data) -> dict[str, pd.DataFrame]:
+    return clean.build_tables(cfg, raw_data, 2023)
+
+
+def _raw_count(raw_data, code: str, year: int, form: str):
+    yc = raw_data.youth_care
+    row = yc[(yc["gebied_code"] == code) & (yc["jaar"] == year) & (yc["vorm"] == form)]
+    assert len(row) == 1, (code, year, form)
+    return row["jongeren"].iloc[0]
+
+
+def _clean_row(tables, code: str, year: int, form: str) -> pd.Series:
+    jz = tables["jeugdzorg"]
+    row = jz[(jz["gebied_code"] == code) & (jz["jaar"] == year) & (jz["vorm"] == form)]
+    assert len(row) == 1, (code, year, form)
+    return row.iloc[0]
+
+
+# ---------------------------------------------------------------------------- tables
+def test_all_clean_tables_are_built(tables):
+    assert set(tables) == set(clean.CLEAN_TABLES)
+    for name, frame in tables.items():
+        assert len(frame) > 0, name
+
+
+def test_raw_data_covers_2015_to_2024(raw_data):
+    assert sorted(raw_data.youth_care["jaar"].unique()) == list(range(2015, 2025))
+
+
+def test_tables_stop_at_the_report_year(tables):
+    for name in ("jeugdzorg", "bevolking", "uitgaven", "wachttijden", "budget", "kpi_waarden"):
+        assert tables[name]["jaar"].max() == 2023, name
+    assert tables["trajecten"]["startdatum"].dt.year.max() == 2023
+
+
+# ---------------------------------------------------------------------------- harmonisation
+def test_hoeksche_waard_2018_is_sum_of_its_predecessors(raw_data, tables):
+    predecessors = [_raw_count(raw_data, code, 2018, "jeugdhulp") for code in HOEKSCHE_WAARD_PREDECESSORS]
+    assert all(not pd.isna(v) for v in predecessors)
+    row = _clean_row(tables, HOEKSCHE_WAARD, 2018, "jeugdhulp")
+    assert row["jongeren"] == sum(int(v) for v in predecessors) == 1845
+    assert bool(row["samengesteld"]) is True
+    assert row["niveau"] == "gemeente"
+
+
+def test_hoeksche_waard_after_the_merger_is_its_own_count(raw_data, tables):
+    row = _clean_row(tables, HOEKSCHE_WAARD, 2019, "jeugdhulp")
+    assert row["jongeren"] == _raw_count(raw_data, HOEKSCHE_WAARD, 2019, "jeugdhulp")
+    assert bool(row["samengesteld"]) is False
+
+
+def test_suppressed_predecessor_makes_harmonised_sum_missing(raw_data, tables):
+    # 2018 pleegzorg: some predecessors published, some suppressed
+    values = [_raw_count(raw_data, code, 2018, "pleegzorg") for code in HOEKSCHE_WAARD_PREDECESSORS]
+    assert any(pd.isna(v) for v in values)
+    assert any(not pd.isna(v) for v in values)
+    row = _clean_row(tables, HOEKSCHE_WAARD, 2018, "pleegzorg")
+    assert row["jongeren"] is pd.NA
+    assert bool(row["samengesteld"]) is True
+
+
+def test_harmonise_suppressed_cell_on_a_tiny_frame(cfg):
+    frame = pd.DataFrame({
+        "gebied_code": pd.array(["GM0585", "GM0611", "GM0588", "GM0584", "GM0617",
+                                 "GM0585", "GM0611", "GM0588", "GM0584", "GM0617", "GM0034"], dtype="string"),
+        "jaar": [2018] * 5 + [2017] * 5 + [2018],
+        "vorm": ["jeugdhulp"] * 11,
+        "jongeren": pd.array([100, 200, 50, 25, None, 100, 200, 50, 25, 10, 3000], dtype="Int64"),
+        "status": ["definitief"] * 11,
+    })
+    result = clean.harmonise(frame, cfg.register, 2023, ["jaar", "vorm"], ["jongeren"])
+    result = result.set_index(["gebied_code", "jaar"])
+    assert result.loc[(HOEKSCHE_WAARD, 2018), "jongeren"] is pd.NA  # not 375: the suppressed cell stays hidden
+    assert result.loc[(HOEKSCHE_WAARD, 2017), "jongeren"] == 385
+    assert bool(result.loc[(HOEKSCHE_WAARD, 2017), "samengesteld"]) is True
+    assert result.loc[("GM0034", 2018), "jongeren"] == 3000
+    assert bool(result.loc[("GM0034", 2018), "samengesteld"]) is False
+    assert set(result["niveau"]) == {"gemeente"}
+
+
+def test_harmonise_takes_least_final_status(cfg):
+    frame = pd.DataFrame({
+        "gebied_code": pd.array(["GM0689", "GM1927"], dtype="string"),
+        "jaar": [2018, 2018],
+        "vorm": ["jeugdhulp", "jeugdhulp"],
+        "jongeren": pd.array([10, 20], dtype="Int64"),
+        "status": ["definitief", "voorlopig"],
+    })
+    result = clean.harmonise(frame, cfg.register, 2023, ["jaar", "vorm"], ["jongeren"])
+    assert result["gebied_code"].tolist() == ["GM1978"]
+    assert result["jongeren"].tolist() == [30]
+    assert result["status"].tolist() == ["voorlopig"]
+
+
+def test_harmonise_drops_codes_that_leave_the_bundled_regions(cfg):
+    frame = pd.DataFrame({
+        "gebied_code": pd.array(["GM0545", "GM0707", "GM0482"], dtype="string"),
+        "jaar": [2018, 2018, 2018],
+        "vorm": ["jeugdhulp"] * 3,
+        "jongeren": pd.array([100, 50, 200], dtype="Int64"),
+    })
+    result = clean.harmonise(frame, cfg.register, 2023, ["jaar", "vorm"], ["jongeren"])
+    assert result["gebied_code"].tolist() == ["GM0482"]
+    assert result["jongeren"].tolist() == [200]
+
+
+def test_region_rows_of_changed_region_are_sums_on_report_year_boundaries(raw_data, tables):
+    """JZ31 lost Leerdam and Zederik in 2019: its 2018 row is the sum of the 2023 members, not CBS's row."""
+    jz = tables["jeugdzorg"]
+    members = jz[(jz["niveau"] == "gemeente") & (jz["jaar"] == 2018) & (jz["vorm"] == "jeugdhulp")
+                 & jz["gebied_code"].isin(tables["gebieden"].query("regio_code == 'JZ31'")["gebied_code"])]
+    assert len(members) == 10
+    region = _clean_row(tables, "JZ31", 2018, "jeugdhulp")
+    assert region["jongeren"] == members["jongeren"].sum()
+    assert region["jongeren"] != _raw_count(raw_data, "JZ31", 2018, "jeugdhulp")
+    assert bool(region["samengesteld"]) is True
+
+
+def test_region_rows_of_unchanged_region_are_cbs_rows(raw_data, tables):
+    region = _clean_row(tables, "JZ24", 2018, "jeugdhulp")
+    assert region["jongeren"] == _raw_count(raw_data, "JZ24", 2018, "jeugdhulp")
+    assert bool(region["samengesteld"]) is False
+    region = _clean_row(tables, "JZ31", 2019, "jeugdhulp")
+    assert region["jongeren"] == _raw_count(raw_data, "JZ31", 2019, "jeugdhulp")
+
+
+def test_harmonisation_table_documents_leerdam(tables):
+    h = tables["harmonisatie"]
+    leerdam = h[(h["oude_code"] == "GM0545") & (h["jaar"] == 2018)]
+    assert len(leerdam) == 1
+    assert leerdam["nieuwe_code"].iloc[0] == "GM1961"
+    assert leerdam["actie"].iloc[0] == "valt buiten de jeugdregio's van het rapportjaar"
+    binnenmaas = h[(h["oude_code"] == "GM0585") & (h["jaar"] == 2018)]
+    assert binnenmaas["nieuwe_code"].tolist() == [HOEKSCHE_WAARD]
+    assert binnenmaas["actie"].tolist() == ["opgeteld bij"]
+
+
+# ---------------------------------------------------------------------------- areas and codes
+@pytest.mark.parametrize("table", AREA_TABLES)
+def test_leerdam_and_other_leavers_do_not_appear_in_2023_tables(tables, table):
+    codes = set(tables[table]["gebied_code"].dropna())
+    assert codes
+    assert not codes & OUTSIDE_2023
+    assert not codes & set(HOEKSCHE_WAARD_PREDECESSORS)
+
+
+def test_gebieden_hold_35_municipalities_4_regions_and_nl(tables):
+    g = tables["gebieden"]
+    assert (g["niveau"] == "gemeente").sum() == 35
+    assert sorted(g.loc[g["niveau"] == "jeugdregio", "gebied_code"]) == ["JZ08", "JZ24", "JZ31", "JZ36"]
+    assert g.loc[g["niveau"] == "land", "gebied_code"].tolist() == ["NL01"]
+    assert g["gebied_code"].is_unique
+
+
+@pytest.mark.parametrize("table", AREA_TABLES)
+def test_municipality_codes_are_strings(tables, table):
+    column = tables[table]["gebied_code"]
+    assert pd.api.types.is_string_dtype(column)
+    assert all(isinstance(code, str) for code in column.dropna())
+    assert "GM0034" in set(column)
+
+
+def test_municipality_codes_keep_leading_zeros(tables):
+    codes = set(tables["jeugdzorg"]["gebied_code"])
+    assert {"GM0034", "GM0050", "GM0482"} <= codes
+    assert all(len(c) == 6 for c in codes if c.startswith("GM"))
+
+
+def test_clean_count_columns_are_nullable_integers(tables):
+    assert str(tables["jeugdzorg"]["jongeren"].dtype) == "Int64"
+    assert str(tables["bevolking"]["inwoners"].dtype) == "Int64"
+    assert str(tables["uitgaven"]["lasten_euro"].dtype) == "Int64"
+
+
+# ---------------------------------------------------------------------------- status
+def test_status_of_2023_is_nader_voorlopig(tables):
+    jz = tables["jeugdzorg"]
+    assert set(jz.loc[jz["jaar"] == 2023, "status"]) == {"nader voorlopig"}
+    assert set(jz.loc[jz["jaar"] == 2022, "status"]) == {"definitief"}
+
+
+def test_least_final():
+    assert clean.least_final(pd.Series(["definitief", "nader voorlopig"])) == "nader voorlopig"
+    assert clean.least_final(pd.Series(["voorlopig", "nader voorlopig", "definitief"])) == "voorlopig"
+    assert clean.least_final(pd.Series(["definitief"])) == "definitief"
+
+
+# ---------------------------------------------------------------------------- report year
+@pytest.mark.parametrize("year", [2030, 2014])
+def test_report_year_outside_the_data_raises(cfg, raw_data, year):
+    with pytest.raises(clean.ReportYearError, match=str(year)) as excinfo:
+        clean.build_tables(cfg, raw_data, year)
+    assert "2015-2024" in str(excinfo.value)
+
+
+def test_report_year_before_region_exports_raises(cfg, raw_data):
+    with pytest.raises(clean.ReportYearError, match="2019-2024"):
+        clean.check_report_year(cfg, raw_data, 2018)

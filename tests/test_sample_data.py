@@ -1,0 +1,146 @@
+"""Unit tests for jeugdmonitor.sample_data: the seeded generator reproduces data/raw/ exactly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from jeugdmonitor import raw, sample_data
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+COMMITTED_RAW = REPO_ROOT / "data" / "raw"
+YOUTH_CARE = Path("cbs") / "84134NED_TypedDataSet.csv"
+YOUTH_CARE_PERIODS = Path("cbs") / "84134NED_Perioden.csv"
+COUNT_COLUMNS = ("JongerenMetJeugdzorg_1", "Jeugdzorgtrajecten_3")
+
+
+def _files(root: Path) -> dict[str, Path]:
+    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*"))
+            if p.is_file() and p.relative_to(root).as_posix() != "README.md"}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> tuple[Path, list[Path]]:
+    out = tmp_path_factory.mktemp("raw")
+    return out, sample_data.generate(out)
+
+
+@pytest.fixture(scope="module")
+def youth_care(generated) -> pd.DataFrame:
+    out, _ = generated
+    return raw.read_cbs_table(out / YOUTH_CARE, ["VormenVanJeugdzorg", "RegioS", "Perioden"],
+                              {"JongerenMetJeugdzorg_1": False, "JongerenMetJeugdzorgRelatief_2": True,
+                               "Jeugdzorgtrajecten_3": False}, ".")
+
+
+# ---------------------------------------------------------------------------- reproducibility
+def test_generated_files_match_committed_paths(generated):
+    out, written = generated
+    generated_files = _files(out)
+    committed_files = _files(COMMITTED_RAW)
+    assert committed_files, "data/raw/ holds no committed files"
+    assert sorted(generated_files) == sorted(committed_files)
+    assert sorted(p.relative_to(out).as_posix() for p in written) == sorted(generated_files)
+
+
+def test_generated_files_are_byte_identical_to_committed(generated):
+    out, _ = generated
+    committed = _files(COMMITTED_RAW)
+    different = [name for name, path in _files(out).items()
+                 if name in committed and path.read_bytes() != committed[name].read_bytes()]
+    assert different == []
+
+
+def test_expected_sources_are_generated(generated):
+    out, _ = generated
+    names = set(_files(out))
+    for name in ("cbs/84134NED_TypedDataSet.csv", "cbs/03759ned_TypedDataSet.csv",
+                 "cbs/iv3_taakvelden_TypedDataSet.csv", "cbs/84134NED_Perioden.csv"):
+        assert name in names
+        assert name + ".meta.json" in names
+    for region in ("JZ08", "JZ24", "JZ31", "JZ36"):
+        for kind in ("wachttijden", "trajecten", "budget"):
+            assert f"regio/{region}/{kind}.csv" in names
+            assert f"regio/{region}/{kind}.csv.meta.json" in names
+
+
+# ---------------------------------------------------------------------------- disclosure control
+@pytest.mark.parametrize("column", COUNT_COLUMNS)
+def test_youth_care_counts_are_multiples_of_five(youth_care, column):
+    counts = youth_care[column].dropna()
+    assert len(counts) > 1000
+    assert (counts % 5 == 0).all()
+    assert (counts >= 10).all()  # cells below the threshold of 10 are suppressed, not published
+
+
+def test_some_youth_care_cells_are_suppressed(generated, youth_care):
+    suppressed = youth_care["JongerenMetJeugdzorg_1"].isna()
+    assert suppressed.any()
+    assert not suppressed.all()
+    # a suppressed count suppresses the whole cell: relative figure and trajectories too
+    assert youth_care.loc[suppressed, "JongerenMetJeugdzorgRelatief_2"].isna().all()
+    assert youth_care.loc[suppressed, "Jeugdzorgtrajecten_3"].isna().all()
+    out, _ = generated
+    assert '"        ."' in (out / YOUTH_CARE).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------- periods
+def test_years_2015_to_2024_are_present(youth_care):
+    years = sorted(youth_care["Perioden"].str[:4].astype(int).unique())
+    assert years == list(range(2015, 2025))
+
+
+def test_period_status(generated):
+    out, _ = generated
+    periods = raw.read_dimension(out / YOUTH_CARE_PERIODS, ("Key", "Title", "Status"))
+    status = dict(zip(periods["Key"], periods["Status"], strict=True))
+    title = dict(zip(periods["Key"], periods["Title"], strict=True))
+    assert sorted(status) == [f"{y}JJ00" for y in range(2015, 2025)]
+    assert status["2024JJ00"] == "Voorlopig"
+    assert status["2023JJ00"] == "Nader voorlopig"
+    assert {status[f"{y}JJ00"] for y in range(2015, 2023)} == {"Definitief"}
+    assert title["2024JJ00"] == "2024*"
+    assert title["2023JJ00"] == "2023**"
+    assert title["2022JJ00"] == "2022"
+
+
+# ---------------------------------------------------------------------------- provenance
+def test_every_file_has_a_fictitious_sidecar_with_provenance(generated):
+    out, _ = generated
+    files = _files(out)
+    data_files = [name for name in files if not name.endswith(".meta.json")]
+    sidecars = [name for name in files if name.endswith(".meta.json")]
+    assert len(data_files) == len(sidecars) > 0
+    for name in data_files:
+        sidecar = name + ".meta.json"
+        assert sidecar in files, f"{name} has no sidecar"
+        meta = json.loads(files[sidecar].read_text(encoding="utf-8"))
+        assert meta["fictief"] is True, name
+        for key in raw.SIDECAR_FIELDS:
+            assert isinstance(meta.get(key), str) and meta[key].strip(), f"{sidecar} lacks {key}"
+        assert meta["bestand"] == files[name].name
+        assert meta["sha256"] == raw.sha256(files[name])
+        assert "fictieve voorbeelddata" in meta["bron"]
+        assert meta["opgehaald"] == "2026-11-25"
+
+
+def test_youth_care_sidecar_records_period_status(generated):
+    out, _ = generated
+    meta = raw.verify(out / YOUTH_CARE)
+    assert meta["tabel"] == "84134NED"
+    assert meta["perioden_status"]["2023"] == "Nader voorlopig"
+    assert meta["perioden_status"]["2024"] == "Voorlopig"
+    assert meta["perioden_status"]["2018"] == "Definitief"
+
+
+# ---------------------------------------------------------------------------- calibration
+@pytest.mark.parametrize(("year", "expected"), [(2018, 9250), (2020, 9800)])
+def test_west_brabant_west_jeugdhulp_matches_regiovisie(youth_care, year, expected):
+    row = youth_care[(youth_care["RegioS"] == "JZ36") & (youth_care["VormenVanJeugdzorg"] == "JH0000")
+                     & (youth_care["Perioden"] == f"{year}JJ00")]
+    assert len(row) == 1
+    value = int(row["JongerenMetJeugdzorg_1"].iloc[0])
+    assert abs(value - expected) <= 0.05 * expected
