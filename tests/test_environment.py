@@ -73,3 +73,12 @@ def test_notebook_code_stays_thin(path):
         if cell.cell_type == "code":
             assert not re.search(r"^\s*(def|class) ", cell.source, flags=re.M), cell.source
             assert len(cell.source.splitlines()) <= 8, cell.source
+
+
+def test_make_help_lists_the_pipeline_targets():
+    import subprocess
+
+    listing = subprocess.run(["make", "--no-print-directory", "help"], cwd=REPO_ROOT, capture_output=True, text=True,
+                             check=True).stdout
+    targets = {line.split()[0] for line in listing.splitlines() if line.strip()}
+    assert {"setup", "clean-data", "validate", "reports", "test", "lab", "yearly", "help"} <= targets

@@ -69,6 +69,10 @@ def _check_codes(path: Path, frame: pd.DataFrame, column: str, register: config.
                                rows=[int(i) + 2 for i in codes.index[problems]])
 
 
+def _provenance(path: Path) -> dict[str, Any]:
+    return {**raw.read_sidecar(path), "pad": path.relative_to(paths.RAW_DIR).as_posix()}
+
+
 def _cbs(cfg: config.Config, key: str) -> tuple[dict[str, Any], Path]:
     spec = cfg.sources[key]
     return spec, paths.RAW_DIR / spec["bestand"]
@@ -105,7 +109,7 @@ def load_raw(cfg: config.Config) -> RawData:
         "jongeren": frame[topics["jongeren"]],
         "status": frame[dims["periode"]].map(status).astype("string"),
     })
-    provenance += [raw.read_sidecar(path)]
+    provenance += [_provenance(path)]
 
     spec, path = _cbs(cfg, "cbs_bevolking")
     dims, topics = spec["dimensies"], spec["onderwerpen"]
@@ -130,7 +134,7 @@ def load_raw(cfg: config.Config) -> RawData:
         "leeftijd": frame[dims["leeftijd"]].map(age_of).astype("Int64"),
         "inwoners": frame[topics["inwoners"]],
     })
-    provenance += [raw.read_sidecar(path)]
+    provenance += [_provenance(path)]
 
     spec, path = _cbs(cfg, "cbs_iv3")
     dims, topics = spec["dimensies"], spec["onderwerpen"]
@@ -145,7 +149,7 @@ def load_raw(cfg: config.Config) -> RawData:
         "lasten_euro": frame[topics["lasten_x1000"]] * 1000,
         "status": frame[dims["periode"]].map(status).astype("string"),
     })
-    provenance += [raw.read_sidecar(path)]
+    provenance += [_provenance(path)]
 
     exports = cfg.sources["regio_exports"]
     parts: dict[str, list[pd.DataFrame]] = {"wachttijden": [], "trajecten": [], "budget": []}
@@ -161,7 +165,7 @@ def load_raw(cfg: config.Config) -> RawData:
                                        column="gemeentecode", rows=[int(i) + 2 for i in frame.index[outside]])
             frame.insert(0, "regio_code", region)
             parts[kind].append(frame)
-            provenance.append(raw.read_sidecar(path))
+            provenance.append(_provenance(path))
     trajectories = pd.concat(parts["trajecten"], ignore_index=True)
     if "zorgvormen" in exports["trajecten"]:
         bad = ~trajectories["zorgvorm"].isin(exports["trajecten"]["zorgvormen"])
@@ -332,7 +336,7 @@ def build_tables(cfg: config.Config, data: RawData, year: int) -> dict[str, pd.D
 
 def provenance_table(sidecars: list[dict[str, Any]]) -> pd.DataFrame:
     rows = [{
-        "bestand": meta["bestand"],
+        "bestand": meta["pad"],
         "bron": meta["bron"],
         "tabel": meta["tabel"],
         "titel": meta["titel"],

@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("sample-data", help="regenerate the fictitious sample data in data/raw/")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("papermill").setLevel(logging.WARNING)  # our own progress lines say enough
     try:
         if args.command == "clean":
             pipeline.run_clean(args.year)

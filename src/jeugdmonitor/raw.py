@@ -112,6 +112,10 @@ def _read_text_csv(path: Path) -> pd.DataFrame:
         raise RawDataError(path, f"file is not UTF-8 encoded (byte {error.start})") from error
     if not text.strip():
         raise RawDataError(path, "file is empty")
+    header = next(csv.reader(io.StringIO(text), delimiter=CBS_DELIMITER))
+    if len(header) == 1:
+        raise RawDataError(path, f"expected ';'-separated columns, found one column {header[0]!r}")
+    _check_field_counts(path, text, len(header))
     try:
         # index_col=False: a trailing ';' on every row must not shift the columns;
         # skip_blank_lines=False keeps error line numbers equal to the file's
@@ -121,7 +125,6 @@ def _read_text_csv(path: Path) -> pd.DataFrame:
         raise RawDataError(path, f"not a valid ';'-separated CSV ({error})") from error
     if len(frame.columns) == 1:
         raise RawDataError(path, f"expected ';'-separated columns, found one column {frame.columns[0]!r}")
-    _check_field_counts(path, text, len(frame.columns))
     return frame
 
 

@@ -290,14 +290,17 @@ def git_commit() -> str:
     return result.stdout.strip()
 
 
-def accountability_section(inputs: Inputs, parameters: dict[str, Any]) -> str:
+def accountability_section(inputs: Inputs, parameters: dict[str, Any], region: str | None = None) -> str:
+    """Sources (CBS, and the exports of `region` when given), processing and run details."""
     sources = inputs.sources
+    if region is not None:
+        own = sources["bestand"].str.startswith("cbs/") | sources["bestand"].str.startswith(f"regio/{region}/")
+        sources = sources[own]
     rows = "".join(
         f"<tr><td>{escape(r.bestand)}</td><td>{escape(r.bron)}</td><td>{escape(r.tabel)}</td>"
         f"<td>{escape(r.opgehaald)}</td><td>{escape(r.perioden_status or 'alle jaren definitief')}</td>"
         f"<td>{escape(r.licentie)}</td></tr>"
         for r in sources.itertuples()
-        if not r.bestand.split("_")[-1].startswith(("RegioS", "Perioden", "Geslacht", "Burgerlijke", "Leeftijd", "Vormen", "Taakvelden"))
     )
     harmonisation = inputs.harmonisation
     merged = ""

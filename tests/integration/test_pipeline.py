@@ -51,8 +51,10 @@ def test_pages_are_offline_dutch_without_code_or_errors(built, name):
     assert not re.search(r'(src|href)="https?://', page), "no remote resource"
     assert 'lang="nl"' in page
     assert "Fictieve voorbeelddata" in page.split("<main>")[0], "label at the top of the page"
-    for forbidden in ("jp-InputArea", "jp-CodeMirror", "injected-parameters", "Traceback", "jp-RenderedText", "stderr"):
-        assert forbidden not in page
+    body = page.split("</head>", 1)[1]  # the CSS in the head names every JupyterLab class
+    for forbidden in ("jp-InputArea", "jp-CodeMirror", "injected-parameters", "Traceback", "jp-RenderedText",
+                      "stderr", "Error"):
+        assert forbidden not in body
 
 
 def test_report_has_every_section_kpi_and_chart(built):
