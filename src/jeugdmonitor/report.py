@@ -139,7 +139,7 @@ def _change(report: Report, kpi: config.Kpi, area: str) -> str:
     before, _ = report.value(kpi.id, area, report.year - 1)
     if is_missing(now) or is_missing(before):
         return MISSING
-    unit = " procentpunt" if kpi.unit == "%" else ""
+    unit = " %-punt" if kpi.unit == "%" else ""
     return signed(float(now) - float(before), kpi.decimals) + unit
 
 
@@ -174,13 +174,19 @@ def _series(report: Report, kpi: config.Kpi) -> pd.DataFrame:
     return frame.assign(_o=frame["gebied_code"].map(order)).sort_values(["_o", "jaar"]).drop(columns="_o")
 
 
+def with_unit(value: object, kpi: config.Kpi) -> str:
+    """'10,1%', '8,1 per 1.000 jongeren', '82 dagen'."""
+    text = number(value, kpi.decimals)
+    return f"{text}%" if kpi.unit == "%" else f"{text} {kpi.unit}"
+
+
 def _sentence(report: Report, kpi: config.Kpi) -> str:
     value, status = report.value(kpi.id, report.municipality, report.year)
     label = year_label(report.year, status)
     if is_missing(value):
         reason = "onderdrukt vanwege kleine aantallen" if status is not None else "niet beschikbaar"
         return f"Voor {report.name} is dit cijfer over {label} {reason}."
-    parts = [f"In {label} was dit in {report.name} {number(value, kpi.decimals)} ({kpi.unit})"]
+    parts = [f"In {label} was dit in {report.name} {with_unit(value, kpi)}"]
     change = _change(report, kpi, report.municipality)
     if change != MISSING:
         parts.append(f", een verschil van {change} met {report.year - 1}")
@@ -188,9 +194,9 @@ def _sentence(report: Report, kpi: config.Kpi) -> str:
     country, _ = report.value(kpi.id, clean.NL_CODE, report.year)
     compare = []
     if not is_missing(region):
-        compare.append(f"regio {report.region_name}: {number(region, kpi.decimals)}")
+        compare.append(f"regio {report.region_name}: {with_unit(region, kpi)}")
     if not is_missing(country):
-        compare.append(f"Nederland: {number(country, kpi.decimals)}")
+        compare.append(f"Nederland: {with_unit(country, kpi)}")
     return "".join(parts) + (f" ({'; '.join(compare)})" if compare else "") + "."
 
 

@@ -17,6 +17,7 @@ def test_notebooks_run_with_their_defaults_in_order(tmp_path, monkeypatch):
     root = make_copy(tmp_path / "project")
     monkeypatch.setenv("JEUGDMONITOR_ROOT", str(root))  # the kernel inherits it, like `make lab`
     executed = tmp_path / "executed"
+    executed.mkdir()
     for name in ("01_opschonen.ipynb", "02_valideren.ipynb", "03_gemeenterapport.ipynb", "04_overzicht.ipynb"):
         papermill.execute_notebook(str(root / "notebooks" / name), str(executed / name), kernel_name=pipeline.KERNEL_NAME,
                                    cwd=str(root / "notebooks"), progress_bar=False)
