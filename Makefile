@@ -21,7 +21,7 @@ CLEAN_CODE := $(addprefix $(PKG)/,paths.py config.py raw.py clean.py kpis.py)
 REPORT_CODE := $(addprefix $(PKG)/,report.py charts.py formatting.py render.py pipeline.py) \
                $(wildcard $(PKG)/templates/jeugdmonitor/*)
 
-CLEAN_MANIFEST := data/clean/$(YEAR)/manifest.json
+STAGED := data/staging/$(YEAR).klaar.json
 VALIDATED := data/clean/$(YEAR)/validatie.json
 REPORT_INDEX := reports/$(YEAR)/index.html
 
@@ -43,14 +43,16 @@ $(SETUP_STAMP): requirements.lock pyproject.toml
 	@if git rev-parse --git-dir >/dev/null 2>&1; then $(VENV)/bin/nbstripout --install; fi
 	@touch $@
 
-clean-data: $(CLEAN_MANIFEST) ## cleaning stage: data/raw -> data/clean/YEAR/*.parquet
+clean-data: $(STAGED) ## cleaning stage: data/raw -> data/staging/YEAR/*.parquet (raw contract checked)
 
-$(CLEAN_MANIFEST): $(SETUP_STAMP) $(RAW) $(CONFIG) notebooks/01_opschonen.ipynb $(CLEAN_CODE)
+$(STAGED): $(SETUP_STAMP) $(RAW) $(CONFIG) $(GX_FILES) notebooks/01_opschonen.ipynb $(CLEAN_CODE) $(PKG)/quality.py
 	$(PY) -m jeugdmonitor.cli clean --year $(YEAR)
 
-validate: $(VALIDATED) ## data-quality gate: GX checkpoint on data/clean/YEAR
+validate: $(VALIDATED) ## data-quality gate: GX checkpoint, then publish to data/clean/YEAR
 
-$(VALIDATED): $(CLEAN_MANIFEST) $(GX_FILES) notebooks/02_valideren.ipynb $(PKG)/quality.py
+$(VALIDATED): $(STAGED) $(GX_FILES) notebooks/02_valideren.ipynb $(PKG)/quality.py
+	@# the staged tables are moved away by a successful gate: re-stage if they are gone
+	@test -d data/staging/$(YEAR) || $(PY) -m jeugdmonitor.cli clean --year $(YEAR)
 	$(PY) -m jeugdmonitor.cli validate --year $(YEAR)
 
 reports: $(REPORT_INDEX) ## one HTML report per municipality + index in reports/YEAR
@@ -83,4 +85,4 @@ bench: $(SETUP_STAMP) ## time the pipeline stages (prints figures)
 	$(PY) bench/bench_pipeline.py --year $(YEAR)
 
 clean: ## remove generated data, reports and logs (not data/raw)
-	rm -rf data/clean/[0-9]* reports/[0-9]* reports/.bouw-* logs expectations/gx/uncommitted
+	rm -rf data/clean/[0-9]* data/clean/.vorige-* data/staging reports/[0-9]* reports/.bouw-* reports/.vorige-* logs expectations/gx/uncommitted

@@ -21,8 +21,9 @@ def _comparable(expectation) -> tuple:
 def test_committed_suites_match_the_definitions_from_config(cfg):
     context = gx.get_context(mode="file", project_root_dir=REPO_ROOT / "expectations")
     definitions = quality.suite_definitions(cfg)
-    assert sorted(s.name for s in context.suites.all()) == sorted(clean.CLEAN_TABLES)
-    for table, expectations in definitions.items():
+    raw_definitions = {quality.RAW_PREFIX + k: v for k, v in quality.raw_suite_definitions(cfg).items()}
+    assert sorted(s.name for s in context.suites.all()) == sorted([*clean.CLEAN_TABLES, *raw_definitions])
+    for table, expectations in {**definitions, **raw_definitions}.items():
         committed = sorted(_comparable(e) for e in context.suites.get(table).expectations)
         expected = sorted(_comparable(e) for e in expectations)
         assert committed == expected, f"suite {table} is stale: run `make expectations` and commit"
@@ -35,7 +36,7 @@ def test_checkpoint_validates_every_clean_table():
 
 
 def test_every_expectation_has_a_severity(cfg):
-    for table, expectations in quality.suite_definitions(cfg).items():
+    for table, expectations in {**quality.suite_definitions(cfg), **quality.raw_suite_definitions(cfg)}.items():
         for expectation in expectations:
             assert expectation.meta["ernst"] in {quality.CRITICAL, quality.WARNING}, (table, expectation)
 
@@ -44,56 +45,93 @@ def test_every_expectation_has_a_severity(cfg):
 def clean_tables(project):
     cfg = config.load()
     tables = clean.build_tables(cfg, clean.load_raw(cfg), 2023)
-    clean.write_tables(tables, paths.clean_dir(2023))
+    clean.save_staged(tables, 2023)
     return tables
 
 
-def test_valid_data_pass_and_the_stamp_is_written(clean_tables):
-    summary = quality.validate(2023)
-    assert summary["gecontroleerd"] == summary["geslaagd"] > 50
-    stamp = quality.write_stamp(2023, summary)
+def _stage(tables, name, frame):
+    frame.to_parquet(paths.staging_table(2023, name), index=False)
+
+
+def test_valid_data_pass_and_are_published_with_the_stamp(clean_tables):
+    summary = quality.validate(2023, {"gecontroleerd": 0, "geslaagd": 0, "waarschuwingen": []})
+    assert summary["gecontroleerd"] - summary["geslaagd"] == len(summary["waarschuwingen"])
+    assert all(w["severity"] == quality.WARNING for w in summary["waarschuwingen"])
+    stamp = quality.publish(2023, summary)
     assert json.loads(stamp.read_text())["jaar"] == 2023
+    assert paths.clean_table(2023, "kpi_waarden").exists() and not paths.staging_dir(2023).exists()
 
 
 def test_share_above_100_stops_the_run_and_names_table_column_and_values(clean_tables):
     kpis = clean_tables["kpi_waarden"].copy()
     row = kpis.index[(kpis["kpi"] == "jeugdhulp_aandeel") & (kpis["gebied_code"] == "GM0503") & (kpis["jaar"] == 2023)][0]
     kpis.loc[row, "waarde"] = 123.4
-    kpis.to_parquet(paths.clean_table(2023, "kpi_waarden"), index=False)
-    paths.validation_stamp(2023).write_text("{}")  # a stale pass must not survive a failed run
+    _stage(clean_tables, "kpi_waarden", kpis)
     with pytest.raises(quality.DataQualityError) as error:
-        quality.validate(2023)
+        quality.validate(2023, {})
     message = str(error.value)
-    assert "'kpi_waarden'" in message and "'waarde'" in message
+    assert "data/staging/2023/kpi_waarden.parquet" in message and "'waarde'" in message
     assert "expect_column_values_to_be_between" in message and "123.4" in message
     assert f"rijen [{row}]" in message
-    assert not paths.validation_stamp(2023).exists()
+    assert not paths.validation_stamp(2023).exists() and not paths.clean_dir(2023).exists()
 
 
-def test_negative_count_and_unknown_code_are_critical(clean_tables):
+def test_a_failed_gate_leaves_the_previous_clean_data_in_place(clean_tables):
+    previous = paths.clean_dir(2023)
+    previous.mkdir(parents=True)
+    (previous / "validatie.json").write_text('{"vorige": true}')
     youth = clean_tables["jeugdzorg"].copy()
     youth.loc[0, "jongeren"] = -5
     youth.loc[1, "gebied_code"] = "518"  # a code mangled into a number
-    youth.to_parquet(paths.clean_table(2023, "jeugdzorg"), index=False)
+    _stage(clean_tables, "jeugdzorg", youth)
     with pytest.raises(quality.DataQualityError) as error:
-        quality.validate(2023)
+        quality.validate(2023, {})
     message = str(error.value)
     assert "'jongeren'" in message and "-5" in message
     assert "'gebied_code'" in message and "'518'" in message
+    assert json.loads((previous / "validatie.json").read_text()) == {"vorige": True}
 
 
 def test_warning_does_not_stop_the_run(clean_tables):
     kpis = clean_tables["kpi_waarden"].copy()
     row = kpis.index[(kpis["kpi"] == "jeugdhulp_aandeel")][0]
     kpis.loc[row, "waarde"] = 30.0  # implausible but possible: a warning, not a stop
-    kpis.to_parquet(paths.clean_table(2023, "kpi_waarden"), index=False)
-    summary = quality.validate(2023)
-    assert [w["column"] for w in summary["waarschuwingen"]] == ["waarde"]
-    assert summary["waarschuwingen"][0]["severity"] == quality.WARNING
+    _stage(clean_tables, "kpi_waarden", kpis)
+    summary = quality.validate(2023, {})
+    flagged = [w for w in summary["waarschuwingen"] if w["column"] == "waarde"]
+    assert len(flagged) == 1 and flagged[0]["severity"] == quality.WARNING and flagged[0]["rows"] == [int(row)]
+
+
+def test_raw_contract_failure_names_the_raw_file_and_its_lines(project):
+    cfg = config.load()
+    data = clean.load_raw(cfg)
+    budget = next(f for f in data.files if f.kind == "budget")
+    budget.frame.loc[3, "gerealiseerd_euro"] = -1
+    with pytest.raises(quality.DataQualityError) as error:
+        quality.validate_raw(data.files)
+    message = str(error.value)
+    assert f"{budget.path.relative_to(project).as_posix()}, kolom 'gerealiseerd_euro', regels 5" in message
+
+
+def test_raw_contract_passes_on_the_bundled_data(project):
+    summary = quality.validate_raw(clean.load_raw(config.load()).files)
+    assert summary["gecontroleerd"] == summary["geslaagd"] > 50
+
+
+def test_changed_figures_are_listed_against_the_previous_run(clean_tables, tmp_path):
+    kpis = clean_tables["kpi_waarden"]
+    old = tmp_path / "old.parquet"
+    altered = kpis.copy()
+    altered.loc[0, "waarde"] = altered.loc[0, "waarde"] + 1
+    altered.loc[1, "status"] = "voorlopig"
+    altered.to_parquet(old, index=False)
+    changed = quality.changed_figures(old, paths.staging_table(2023, "kpi_waarden"))
+    assert [(c["gebied_code"], c["kpi"], c["jaar"]) for c in changed] == sorted(
+        [(kpis.loc[i, "gebied_code"], kpis.loc[i, "kpi"], int(kpis.loc[i, "jaar"])) for i in (0, 1)])
 
 
 def test_missing_clean_table_is_reported(project):
-    paths.clean_dir(2023).mkdir(parents=True)
-    pd.DataFrame({"x": [1]}).to_parquet(paths.clean_table(2023, "gebieden"))
+    paths.staging_dir(2023).mkdir(parents=True)
+    pd.DataFrame({"x": [1]}).to_parquet(paths.staging_table(2023, "gebieden"))
     with pytest.raises(quality.DataQualityError, match="clean tables missing"):
-        quality.validate(2023)
+        quality.validate(2023, {})

@@ -30,6 +30,15 @@ def least_final(statuses: pd.Series) -> str:
 
 
 @dataclass
+class RawFile:
+    """One raw file as read (source column names, file row order) for the raw-data suites."""
+
+    kind: str
+    path: Path
+    frame: pd.DataFrame
+
+
+@dataclass
 class RawData:
     youth_care: pd.DataFrame
     population: pd.DataFrame
@@ -38,6 +47,7 @@ class RawData:
     trajectories: pd.DataFrame
     budget: pd.DataFrame
     provenance: list[dict[str, Any]] = field(default_factory=list)
+    files: list[RawFile] = field(default_factory=list)
 
 
 def _status_map(cfg: config.Config, periods: pd.DataFrame, path: Path) -> dict[str, str]:
@@ -46,6 +56,14 @@ def _status_map(cfg: config.Config, periods: pd.DataFrame, path: Path) -> dict[s
     if len(unknown):
         raise raw.RawDataError(path, f"unknown period status {unknown.unique().tolist()}", column="Status",
                                rows=[int(i) + 2 for i in unknown.index])
+    recorded = raw.read_sidecar(path).get("perioden_status", {})
+    for index, key, status in zip(periods.index, periods["Key"], periods["Status"], strict=True):
+        year = key[:4]
+        if year in recorded and recorded[year] != status:
+            # e.g. a provisional year presented as definitive after the fact
+            raise raw.RawDataError(path, f"status of {year} is {status!r} but the provenance sidecar recorded "
+                                         f"{recorded[year]!r} when the table was retrieved", column="Status",
+                                   rows=[int(index) + 2])
     return {key: labels[status]["status"] for key, status in zip(periods["Key"], periods["Status"], strict=True)}
 
 
@@ -71,6 +89,27 @@ def _check_codes(path: Path, frame: pd.DataFrame, column: str, register: config.
 
 def _provenance(path: Path) -> dict[str, Any]:
     return {**raw.read_sidecar(path), "pad": path.relative_to(paths.RAW_DIR).as_posix()}
+
+
+def _check_exists_in_year(path: Path, codes: pd.Series, years: pd.Series, register: config.Register, column: str) -> None:
+    """A municipality code must exist in the year of its row (no merged-away municipality)."""
+    municipal = codes.str.startswith("GM")
+    gone = pd.Series(False, index=codes.index)
+    gone[municipal] = [not register.municipality(c).exists_in(int(y)) for c, y in zip(codes[municipal], years[municipal], strict=True)]
+    if gone.any():
+        examples = sorted({f"{c} ({register.municipality(c).name}) in {int(y)}" for c, y in zip(codes[gone], years[gone], strict=True)})[:3]
+        raise raw.RawDataError(path, f"municipalities reported for a year in which they no longer (or not yet) exist: "
+                                     f"{examples}; see config/herindelingen.yaml", column=column,
+                               rows=[int(i) + 2 for i in codes.index[gone]])
+
+
+def _check_complete(path: Path, present: pd.DataFrame, expected: pd.MultiIndex, column: str, what: str) -> None:
+    """Every expected (municipality, period) pair has a row: no year or municipality missing."""
+    have = pd.MultiIndex.from_frame(present.drop_duplicates())
+    missing = expected.difference(have)
+    if len(missing):
+        examples = [" ".join(str(part) for part in item) for item in missing[:5]]
+        raise raw.RawDataError(path, f"{len(missing)} {what} missing, e.g. {examples}", column=column)
 
 
 def _cbs(cfg: config.Config, key: str) -> tuple[dict[str, Any], Path]:
@@ -102,6 +141,14 @@ def load_raw(cfg: config.Config) -> RawData:
                                      " (not in config/bronnen.yaml)", column=dims["vorm"],
                                rows=[int(i) + 2 for i in frame.index[unknown_forms]])
     _check_codes(path, frame, dims["regio"], register, region_codes)
+    years = _years(path, frame, dims["periode"])
+    _check_exists_in_year(path, frame[dims["regio"]], years, register, dims["regio"])
+    expected = pd.MultiIndex.from_tuples(
+        [(m.code, y) for y in sorted(years.unique()) for m in register.existing(int(y)) if m.region is not None],
+        names=["code", "jaar"])
+    _check_complete(path, pd.DataFrame({"code": frame[dims["regio"]], "jaar": years}), expected, dims["regio"],
+                    "municipality-years")
+    files = [RawFile("cbs_jeugdzorg", path, frame)]
     youth_care = pd.DataFrame({
         "gebied_code": frame[dims["regio"]].astype("string"),
         "jaar": _years(path, frame, dims["periode"]),
@@ -128,6 +175,7 @@ def load_raw(cfg: config.Config) -> RawData:
     if frame[topics["inwoners"]].isna().any():
         raise raw.RawDataError(path, "population counts may not be empty", column=topics["inwoners"],
                                rows=[int(i) + 2 for i in frame.index[frame[topics["inwoners"]].isna()]])
+    files.append(RawFile("cbs_bevolking", path, frame))
     population = pd.DataFrame({
         "gebied_code": frame[dims["regio"]].astype("string"),
         "jaar": _years(path, frame, dims["periode"]),
@@ -142,6 +190,8 @@ def load_raw(cfg: config.Config) -> RawData:
     periods = raw.read_dimension(_dimension_path(path, dims["periode"]), ("Key", "Title", "Status"))
     status = _status_map(cfg, periods, _dimension_path(path, dims["periode"]))
     _check_codes(path, frame, dims["regio"], register, {NL_CODE})
+    _check_exists_in_year(path, frame[dims["regio"]], _years(path, frame, dims["periode"]), register, dims["regio"])
+    files.append(RawFile("cbs_iv3", path, frame))
     spending = pd.DataFrame({
         "gebied_code": frame[dims["regio"]].astype("string"),
         "jaar": _years(path, frame, dims["periode"]),
@@ -163,6 +213,11 @@ def load_raw(cfg: config.Config) -> RawData:
                 raise raw.RawDataError(path, f"municipalities outside region {region}: "
                                              f"{frame.loc[outside, 'gemeentecode'].unique()[:5].tolist()}",
                                        column="gemeentecode", rows=[int(i) + 2 for i in frame.index[outside]])
+            if kind != "trajecten":  # trajectories are delivered on the current layout, whenever they started
+                period_years = frame["jaar"] if kind == "budget" else frame["peildatum"].dt.year
+                _check_exists_in_year(path, frame["gemeentecode"].astype(str), period_years, register, "gemeentecode")
+                _check_export_complete(path, frame, kind, register, region)
+            files.append(RawFile(kind, path, frame.copy()))
             frame.insert(0, "regio_code", region)
             parts[kind].append(frame)
             provenance.append(_provenance(path))
@@ -180,7 +235,27 @@ def load_raw(cfg: config.Config) -> RawData:
         trajectories=trajectories,
         budget=pd.concat(parts["budget"], ignore_index=True),
         provenance=provenance,
+        files=files,
     )
+
+
+def _check_export_complete(path: Path, frame: pd.DataFrame, kind: str, register: config.Register, region: str) -> None:
+    """Every municipality of the region, every year from the first to the last (every month
+    for waiting times)."""
+    if kind == "wachttijden":
+        periods = frame["peildatum"].dt.to_period("M")
+        first, last = periods.min(), periods.max()
+        wanted = pd.period_range(pd.Period(f"{first.year}-01", "M"), pd.Period(f"{last.year}-12", "M"), freq="M")
+        expected = pd.MultiIndex.from_tuples([(c, str(p)) for p in wanted for c in register.members(region, p.year)],
+                                             names=["code", "periode"])
+        present = pd.DataFrame({"code": frame["gemeentecode"].astype(str), "periode": periods.astype(str)})
+        _check_complete(path, present, expected, "peildatum", "municipality-months")
+    else:
+        years = range(int(frame["jaar"].min()), int(frame["jaar"].max()) + 1)
+        expected = pd.MultiIndex.from_tuples([(c, y) for y in years for c in register.members(region, y)],
+                                             names=["code", "jaar"])
+        present = pd.DataFrame({"code": frame["gemeentecode"].astype(str), "jaar": frame["jaar"].astype(int)})
+        _check_complete(path, present, expected, "gemeentecode", "municipality-years")
 
 
 # ---------------------------------------------------------------------------- harmonisation
@@ -369,6 +444,14 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     # written last: the Makefile target of the cleaning stage
     (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return written
+
+
+def save_staged(tables: dict[str, pd.DataFrame], year: int) -> list[Path]:
+    """Write the tables to data/staging/<year>/ for the data-quality gate, then the marker."""
+    written = write_tables(tables, paths.staging_dir(year))
+    marker = paths.staging_marker(year)
+    marker.write_text((paths.staging_dir(year) / "manifest.json").read_text(encoding="utf-8"), encoding="utf-8")
+    return [*written, marker]
 
 
 def read_table(year: int, name: str) -> pd.DataFrame:

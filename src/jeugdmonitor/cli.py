@@ -31,8 +31,8 @@ def _exit_code(error: pipeline.StageError) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jeugdmonitor", description="Jeugdhulp progress workbook pipeline")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, help_text in (("clean", "raw data -> data/clean/<year>/ (notebook 01)"),
-                            ("validate", "run the GX checkpoint on data/clean/<year>/ (notebook 02)"),
+    for name, help_text in (("clean", "raw data -> data/staging/<year>/ (notebook 01)"),
+                            ("validate", "GX checkpoint on data/staging/<year>/, publish to data/clean/<year>/ (notebook 02)"),
                             ("reports", "one HTML report per municipality + index -> reports/<year>/ (03, 04)")):
         command = sub.add_parser(name, help=help_text)
         command.add_argument("--year", type=int, default=DEFAULT_YEAR)
@@ -47,10 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "clean":
             pipeline.run_clean(args.year)
-            print(f"schone data geschreven in {paths.clean_dir(args.year)}")
+            print(f"schone data klaargezet voor de kwaliteitspoort in {paths.staging_dir(args.year)}")
         elif args.command == "validate":
             pipeline.run_validate(args.year)
-            print(f"validatie geslaagd: {paths.validation_stamp(args.year)}")
+            print(f"validatie geslaagd, gepubliceerd in {paths.clean_dir(args.year)}")
         elif args.command == "reports":
             pipeline.run_reports(args.year, args.gemeente, args.workers)
         elif args.command == "expectations":

@@ -115,6 +115,7 @@ class Kpi:
     unit: str
     direction: str
     decimals: int
+    max_jump_pct: float | None  # year-on-year change beyond this is flagged (warning); None: not checked
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ def _register(gemeenten: dict[str, Any], herindelingen: dict[str, Any]) -> Regis
 
 def _kpis(spec: dict[str, Any]) -> dict[str, Kpi]:
     kpis = {}
+    default_jump = spec.get("max_jaarsprong_pct")
     for kpi_id, entry in spec["kpis"].items():
         if entry["richting"] not in {"lager_beter", "hoger_beter", "neutraal"}:
             raise ConfigError(f"config/kpis.yaml: {kpi_id} has unknown richting {entry['richting']!r}")
@@ -189,6 +191,8 @@ def _kpis(spec: dict[str, Any]) -> dict[str, Kpi]:
             unit=entry["eenheid"],
             direction=entry["richting"],
             decimals=int(entry["decimalen"]),
+            max_jump_pct=(None if entry.get("max_jaarsprong_pct", default_jump) is None
+                          else float(entry.get("max_jaarsprong_pct", default_jump))),
         )
     return kpis
 

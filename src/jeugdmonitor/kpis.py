@@ -9,7 +9,8 @@ import pandas as pd
 from jeugdmonitor import config
 from jeugdmonitor.clean import LEVEL_COUNTRY, LEVEL_MUNICIPALITY, LEVEL_REGION, least_final
 
-KPI_COLUMNS = ["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status", "samengesteld"]
+KPI_COLUMNS = ["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status", "samengesteld",
+               "verandering_pct"]
 
 
 def _area_levels(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -122,6 +123,12 @@ def compute(cfg: config.Config, tables: dict[str, pd.DataFrame], year: int) -> p
     result = result[result["jaar"] <= year]
     order = result["niveau"].map({LEVEL_MUNICIPALITY: 0, LEVEL_REGION: 1, LEVEL_COUNTRY: 2})
     result = result.assign(_o=order).sort_values(["kpi", "_o", "gebied_code", "jaar"]).drop(columns="_o")
+    # change on the previous year, in %, for the data-quality check on implausible jumps
+    previous = result.groupby(["kpi", "gebied_code"])["waarde"].shift(1)
+    consecutive = result.groupby(["kpi", "gebied_code"])["jaar"].diff().eq(1)
+    change = (result["waarde"] - previous) / previous.abs() * 100
+    result["verandering_pct"] = change.where(consecutive & previous.ne(0)).astype("Float64")
     return result[KPI_COLUMNS].reset_index(drop=True).astype({
         "gebied_code": "string", "niveau": "string", "jaar": "int64", "kpi": "string", "status": "string",
-        "samengesteld": "bool", "teller": "Float64", "noemer": "Float64", "waarde": "Float64"})
+        "samengesteld": "bool", "teller": "Float64", "noemer": "Float64", "waarde": "Float64",
+        "verandering_pct": "Float64"})

@@ -14,6 +14,7 @@ CONFIG_DIR: Path
 NOTEBOOK_DIR: Path
 RAW_DIR: Path
 CLEAN_DIR: Path
+STAGING_DIR: Path
 EXPECTATIONS_DIR: Path
 GX_DIR: Path
 REPORTS_DIR: Path
@@ -22,12 +23,13 @@ LOG_DIR: Path
 
 def use_root(root: Path | str) -> None:
     """Point every path at the project tree under `root` (tests use a copy of the project)."""
-    global PROJECT_ROOT, CONFIG_DIR, NOTEBOOK_DIR, RAW_DIR, CLEAN_DIR, EXPECTATIONS_DIR, GX_DIR, REPORTS_DIR, LOG_DIR
+    global PROJECT_ROOT, CONFIG_DIR, NOTEBOOK_DIR, RAW_DIR, CLEAN_DIR, STAGING_DIR, EXPECTATIONS_DIR, GX_DIR, REPORTS_DIR, LOG_DIR
     PROJECT_ROOT = Path(root).resolve()
     CONFIG_DIR = PROJECT_ROOT / "config"
     NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
     RAW_DIR = PROJECT_ROOT / "data" / "raw"
     CLEAN_DIR = PROJECT_ROOT / "data" / "clean"
+    STAGING_DIR = PROJECT_ROOT / "data" / "staging"
     EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
     GX_DIR = EXPECTATIONS_DIR / "gx"
     REPORTS_DIR = PROJECT_ROOT / "reports"
@@ -46,8 +48,9 @@ def notebook(name: str) -> Path:
     return NOTEBOOK_DIR / name
 
 # GX resolves the data source's relative base directory against the working directory;
-# quality.py runs checkpoints from PROJECT_ROOT so this relative path is stable.
-GX_CLEAN_BASE_RELATIVE = "data/clean"
+# quality.py runs checkpoints from PROJECT_ROOT so this relative path is stable. The gate
+# validates the staged tables; only tables that pass are moved to data/clean/.
+GX_STAGING_BASE_RELATIVE = "data/staging"
 
 
 def clean_dir(year: int) -> Path:
@@ -57,6 +60,21 @@ def clean_dir(year: int) -> Path:
 
 def clean_table(year: int, table: str) -> Path:
     return clean_dir(year) / f"{table}.parquet"
+
+
+def staging_dir(year: int) -> Path:
+    """The cleaning stage writes here; the data-quality gate moves the tables to clean_dir."""
+    return STAGING_DIR / str(year)
+
+
+def staging_table(year: int, table: str) -> Path:
+    return staging_dir(year) / f"{table}.parquet"
+
+
+def staging_marker(year: int) -> Path:
+    """Written last by the cleaning stage, beside (not inside) the staging folder that the
+    gate moves away: the Makefile target of the cleaning stage."""
+    return STAGING_DIR / f"{year}.klaar.json"
 
 
 def validation_stamp(year: int) -> Path:

@@ -43,15 +43,24 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
 
 
 def run_clean(year: int) -> Path:
-    out = paths.clean_dir(year)
+    """Cleaning notebook: raw files checked and cleaned into data/staging/<year>/."""
+    out = paths.staging_dir(year)
+    paths.staging_marker(year).unlink(missing_ok=True)
     executed = paths.executed_notebook_dir(out) / paths.CLEAN_NOTEBOOK_NAME
     _execute(paths.notebook(paths.CLEAN_NOTEBOOK_NAME), executed, {"jaar": year})
     return out
 
 
 def run_validate(year: int) -> Path:
-    executed = paths.executed_notebook_dir(paths.clean_dir(year)) / paths.VALIDATE_NOTEBOOK_NAME
+    """Validation notebook: the gate; on success the tables are published to data/clean/<year>/."""
+    if not paths.staging_dir(year).exists():
+        raise FileNotFoundError(f"{paths.staging_dir(year)} does not exist: run `make clean-data YEAR={year}` first")
+    # executed outside the staging folder, which the notebook moves when the gate passes
+    executed = paths.STAGING_DIR / f"{year}-{paths.VALIDATE_NOTEBOOK_NAME}"
     _execute(paths.notebook(paths.VALIDATE_NOTEBOOK_NAME), executed, {"jaar": year})
+    audit = paths.executed_notebook_dir(paths.clean_dir(year))
+    audit.mkdir(parents=True, exist_ok=True)
+    executed.replace(audit / paths.VALIDATE_NOTEBOOK_NAME)
     return paths.validation_stamp(year)
 
 
@@ -104,11 +113,15 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_one_report, year, code, str(staging)): code for code in chosen}
-        for future in as_completed(futures):
-            code, seconds = future.result()  # the first failure stops the run, nothing is published
-            done += 1
-            name = cfg.register.municipality(code).name
-            print(f"[{done:>2}/{len(chosen)}] {code} {name:<24} {seconds:5.1f} s", flush=True)
+        try:
+            for future in as_completed(futures):
+                code, seconds = future.result()  # the first failure stops the run, nothing is published
+                done += 1
+                name = cfg.register.municipality(code).name
+                print(f"[{done:>2}/{len(chosen)}] {code} {name:<24} {seconds:5.1f} s", flush=True)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # do not build the rest of a failed run
+            raise
     executed = paths.executed_notebook_dir(staging) / paths.INDEX_NOTEBOOK_NAME
     _execute(paths.notebook(paths.INDEX_NOTEBOOK_NAME), executed, {"jaar": year, "gemeenten": chosen, "uitvoer_map": str(staging)})
     render.notebook_to_html(executed, staging / "index.html", f"Voortgangsrapportages jeugdhulp {year}", _banner(year))

@@ -1,8 +1,14 @@
-"""Data-quality gate: GX Core expectation suites for every clean table, run by one checkpoint.
+"""Data-quality gate: GX Core expectation suites for every raw source and every clean table.
 
 The GX file data context lives in expectations/gx/. Suites, validation definitions and the
 checkpoint are generated from config/ by `build_context()` (make expectations) and
 committed; validation results and Data Docs go to expectations/gx/uncommitted/.
+
+- Raw sources (`ruw_*` suites, the data contract of each file) are validated in the
+  cleaning stage on the files as read, so a failure names the raw file and its line numbers.
+- Clean tables are written to data/staging/<year>/ and validated there by the checkpoint
+  `schone_data`; only when no critical expectation fails does `publish()` move them to
+  data/clean/<year>/ and write the stamp the report stage depends on.
 
 Every expectation carries meta {"ernst": "kritiek" | "waarschuwing"}: a critical failure
 stops the run, a warning is recorded and shown in the report.
@@ -25,9 +31,13 @@ import great_expectations.expectations as gxe  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 from great_expectations.expectations.row_conditions import Column  # noqa: E402
 
+import pandas as pd  # noqa: E402
+
 from jeugdmonitor import clean, config, paths  # noqa: E402
 
 DATASOURCE = "schone_data"
+RAW_DATASOURCE = "ruwe_data"
+RAW_PREFIX = "ruw_"
 CHECKPOINT = "schone_data"
 CRITICAL = "kritiek"
 WARNING = "waarschuwing"
@@ -84,7 +94,7 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
             gxe.ExpectColumnValuesToBeUnique(column="gebied_code", meta=c),
             gxe.ExpectColumnValuesToNotBeNull(column="naam", meta=c),
             gxe.ExpectColumnDistinctValuesToContainSet(column="gebied_code", value_set=current, meta=_critical(
-                toelichting="every municipality of the bundled regions has a row")),
+                toelichting="elke gemeente van de regio's heeft een rij")),
         ],
         "jeugdzorg": [
             columns(["gebied_code", "niveau", "jaar", "vorm", "jongeren", "samengesteld", "status"]),
@@ -116,7 +126,7 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
             non_negative("aantal_wachtenden"), non_negative("aantal_zorgelijk_wachtenden"),
             gxe.ExpectColumnValuesToBeBetween(column="mediaan_wachttijd_dagen", min_value=0, max_value=730, meta=c),
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="aantal_wachtenden", column_B="aantal_zorgelijk_wachtenden",
-                                                        or_equal=True, meta=_critical(toelichting="part not above total")),
+                                                        or_equal=True, meta=_critical(toelichting="een deel is niet groter dan het totaal")),
             gxe.ExpectCompoundColumnsToBeUnique(column_list=["gebied_code", "peildatum"], meta=c),
         ],
         "trajecten": [
@@ -144,16 +154,93 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
             gxe.ExpectColumnValuesToNotBeNull(column="licentie", meta=c),
         ],
         "kpi_waarden": [
-            columns(["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status", "samengesteld"]),
+            columns(["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status", "samengesteld",
+                     "verandering_pct"]),
             *area_codes(), levels(), years(), statuses(),
             gxe.ExpectColumnValuesToBeInSet(column="kpi", value_set=sorted(cfg.kpis), meta=c),
             gxe.ExpectCompoundColumnsToBeUnique(column_list=["gebied_code", "jaar", "kpi"], meta=c),
-            gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=0, max_value=100, row_condition=Column("kpi").is_in(percent_kpis), meta=_critical(toelichting="shares between 0 and 100")),
-            gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=0, max_value=1000, row_condition=Column("kpi").is_in(rate_kpis), meta=_critical(toelichting="rates per 1.000 at most 1.000")),
+            gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=0, max_value=100, row_condition=Column("kpi").is_in(percent_kpis), meta=_critical(toelichting="percentages liggen tussen 0 en 100")),
+            gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=0, max_value=1000, row_condition=Column("kpi").is_in(rate_kpis), meta=_critical(toelichting="cijfers per 1.000 zijn ten hoogste 1.000")),
             gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=2, max_value=25,
                                               row_condition=Column("kpi") == "jeugdhulp_aandeel",
-                                              meta=_warning(toelichting="share with jeugdhulp outside the plausible 2-25%")),
+                                              meta=_warning(toelichting="aandeel jongeren met jeugdhulp buiten het aannemelijke bereik van 2 tot 25%")),
             gxe.ExpectColumnDistinctValuesToContainSet(column="gebied_code", value_set=current, meta=c),
+            *[gxe.ExpectColumnValuesToBeBetween(
+                column="verandering_pct", min_value=-kpi.max_jump_pct, max_value=kpi.max_jump_pct,
+                row_condition=Column("kpi") == kpi.id,
+                meta=_warning(toelichting=f"{kpi.name}: verandering ten opzichte van het vorige jaar groter dan {kpi.max_jump_pct:g}%"))
+              for kpi in cfg.kpis.values() if kpi.max_jump_pct is not None],
+        ],
+    }
+
+
+def raw_suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
+    """The data contract of every raw source, on its own column names (suite `ruw_<kind>`)."""
+    c = _critical()
+    src = cfg.sources
+    youth, population, iv3 = src["cbs_jeugdzorg"], src["cbs_bevolking"], src["cbs_iv3"]
+    raw_codes = r"^(?:GM\d{4}|JZ\d{2}|NL01)$"
+    exports = src["regio_exports"]
+
+    def periods(column: str) -> gxe.Expectation:
+        return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=r"^\d{4}JJ00$", meta=c)
+
+    def non_negative(column: str) -> gxe.Expectation:
+        return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, meta=c)
+
+    def safe_text(column: str) -> gxe.Expectation:
+        return gxe.ExpectColumnValuesToNotMatchRegex(column=column, regex=r"[<>]", meta=_critical(
+            toelichting="opmaakcode (HTML) in een tekstveld"))
+
+    count = youth["onderwerpen"]["jongeren"]
+    return {
+        "cbs_jeugdzorg": [
+            gxe.ExpectColumnValuesToMatchRegex(column=youth["dimensies"]["regio"], regex=raw_codes, meta=c),
+            periods(youth["dimensies"]["periode"]),
+            non_negative(count),
+            gxe.ExpectColumnValuesToMatchRegex(column=count, regex=r"^-?\d*[05]$", meta=_critical(
+                toelichting="CBS-aantallen zijn afgerond op veelvouden van 5")),
+            gxe.ExpectColumnValuesToBeBetween(column=count, min_value=int(cfg.sample["onderdrukking_drempel"]), meta=_critical(
+                toelichting="cellen onder de drempel moeten onderdrukt zijn")),
+            gxe.ExpectColumnValuesToBeBetween(column=youth["onderwerpen"]["jongeren_relatief"], min_value=0, max_value=100,
+                                              meta=_critical(toelichting="een percentage")),
+            non_negative(youth["onderwerpen"]["trajecten"]),
+        ],
+        "cbs_bevolking": [
+            gxe.ExpectColumnValuesToMatchRegex(column=population["dimensies"]["regio"], regex=raw_codes, meta=c),
+            periods(population["dimensies"]["periode"]),
+            gxe.ExpectColumnValuesToNotBeNull(column=population["onderwerpen"]["inwoners"], meta=c),
+            non_negative(population["onderwerpen"]["inwoners"]),
+        ],
+        "cbs_iv3": [
+            gxe.ExpectColumnValuesToMatchRegex(column=iv3["dimensies"]["regio"], regex=raw_codes, meta=c),
+            periods(iv3["dimensies"]["periode"]),
+            gxe.ExpectColumnValuesToMatchRegex(column=iv3["dimensies"]["taakveld"], regex=r"^\d\.\d{1,2}$", meta=c),
+            gxe.ExpectColumnValuesToBeBetween(column=iv3["onderwerpen"]["lasten_x1000"], min_value=0, meta=_warning(
+                toelichting="negatieve lasten (correcties) komen voor maar zijn zeldzaam")),
+        ],
+        "wachttijden": [
+            gxe.ExpectColumnValuesToMatchRegex(column="gemeentecode", regex=MUNICIPALITY_CODE_PATTERN, meta=c),
+            non_negative("aantal_wachtenden"), non_negative("aantal_zorgelijk_wachtenden"),
+            gxe.ExpectColumnValuesToBeBetween(column="mediaan_wachttijd_dagen", min_value=0, max_value=730, meta=c),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="aantal_wachtenden", column_B="aantal_zorgelijk_wachtenden",
+                                                        or_equal=True, meta=_critical(toelichting="een deel is niet groter dan het totaal")),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["gemeentecode", "peildatum"], meta=c),
+        ],
+        "trajecten": [
+            gxe.ExpectColumnValuesToMatchRegex(column="gemeentecode", regex=MUNICIPALITY_CODE_PATTERN, meta=c),
+            gxe.ExpectColumnValuesToBeUnique(column="trajectnummer", meta=c),
+            gxe.ExpectColumnValuesToNotBeNull(column="startdatum", meta=c),
+            gxe.ExpectColumnValuesToBeInSet(column="zorgvorm", value_set=exports["trajecten"]["zorgvormen"], meta=c),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="einddatum", column_B="startdatum", or_equal=True,
+                                                        ignore_row_if="either_value_is_missing", meta=c),
+            safe_text("trajectnummer"),
+        ],
+        "budget": [
+            gxe.ExpectColumnValuesToMatchRegex(column="gemeentecode", regex=MUNICIPALITY_CODE_PATTERN, meta=c),
+            non_negative("begroot_euro"), non_negative("gerealiseerd_euro"),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["jaar", "gemeentecode", "begrotingspost"], meta=c),
+            safe_text("begrotingspost"),
         ],
     }
 
@@ -170,9 +257,27 @@ def build_context() -> None:
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.variables.save()
     context.enable_analytics(False)
-    paths.clean_dir(0).parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.chdir(paths.PROJECT_ROOT):
-        source = context.data_sources.add_pandas_filesystem(DATASOURCE, base_directory=paths.GX_CLEAN_BASE_RELATIVE)
+    raw_source = context.data_sources.add_pandas(RAW_DATASOURCE)
+    for kind, expectations in raw_suite_definitions(cfg).items():
+        batch = raw_source.add_dataframe_asset(kind).add_batch_definition_whole_dataframe("bestand")
+        suite = context.suites.add(gx.ExpectationSuite(name=RAW_PREFIX + kind, meta={"bron": kind}))
+        for expectation in expectations:
+            suite.add_expectation(expectation)
+        context.validation_definitions.add(gx.ValidationDefinition(name=RAW_PREFIX + kind, data=batch, suite=suite))
+    paths.STAGING_DIR.mkdir(parents=True, exist_ok=True)
+    # GX tests each new file asset against its folder, which may be empty on a fresh
+    # checkout: a placeholder file satisfies that check while the context is built
+    placeholder = paths.STAGING_DIR / ".gx-opbouw"
+    placeholder.touch()
+    try:
+        with contextlib.chdir(paths.PROJECT_ROOT):
+            _add_clean_tables(context, definitions)
+    finally:
+        placeholder.unlink()
+
+
+def _add_clean_tables(context: Any, definitions: dict[str, list[gxe.Expectation]]) -> None:
+    source = context.data_sources.add_pandas_filesystem(DATASOURCE, base_directory=paths.GX_STAGING_BASE_RELATIVE)
     validation_definitions = []
     for table, expectations in definitions.items():
         asset = source.add_parquet_asset(table)
@@ -192,21 +297,26 @@ def build_context() -> None:
 
 @dataclass
 class Finding:
-    table: str
+    source: str  # the raw file or clean table at fault
     column: str
     expectation: str
     severity: str
     unexpected_count: int | None
     examples: list[Any]
     rows: list[int]
+    rows_are_file_lines: bool
     note: str
 
     def describe(self) -> str:
-        rows = f", rijen {self.rows[:5]}" if self.rows else ""
+        if self.rows and self.rows_are_file_lines:
+            rows = ", regels " + ", ".join(str(r) for r in self.rows[:5])
+        elif self.rows:
+            rows = f", rijen {self.rows[:5]}"
+        else:
+            rows = ""
         count = f"{self.unexpected_count} afwijkende waarden, " if self.unexpected_count else ""
-        return (f"tabel {self.table!r} (data/clean/<jaar>/{self.table}.parquet), kolom {self.column!r}: "
-                f"{self.expectation} faalt — {count}voorbeelden {self.examples[:5]}{rows}"
-                + (f" ({self.note})" if self.note else ""))
+        return (f"{self.source}, kolom {self.column!r}{rows}: {self.expectation} faalt — {count}"
+                f"voorbeelden {self.examples[:5]}" + (f" ({self.note})" if self.note else ""))
 
 
 def _column_of(kwargs: dict[str, Any]) -> str:
@@ -225,60 +335,142 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def findings(result: Any) -> list[Finding]:
+def findings(validation: Any, source: str, file_lines: bool) -> list[Finding]:
+    """Failed expectations of one validation result. With `file_lines`, DataFrame row
+    indexes are turned into line numbers of the raw file (header is line 1)."""
     found = []
-    for validation in result.run_results.values():
-        table = validation.suite_name
-        for item in validation.results:
-            if item.success:
-                continue
-            cfg = item.expectation_config
-            details = item.result or {}
-            examples = details.get("partial_unexpected_list") or details.get("observed_value") or []
-            if not isinstance(examples, list):
-                examples = [examples]
-            if item.exception_info and item.exception_info.get("raised_exception"):
-                examples = [item.exception_info.get("exception_message")]
-            rows = details.get("partial_unexpected_index_list") or []
-            found.append(Finding(
-                table=table,
-                column=_column_of(cfg.kwargs),
-                expectation=cfg.type,
-                severity=(cfg.meta or {}).get("ernst", CRITICAL),
-                unexpected_count=details.get("unexpected_count"),
-                examples=[_jsonable(e) for e in examples[:5]],
-                rows=[int(r) for r in rows[:5] if isinstance(r, int)],
-                note=(cfg.meta or {}).get("toelichting", ""),
-            ))
+    for item in validation.results:
+        if item.success:
+            continue
+        cfg = item.expectation_config
+        details = item.result or {}
+        examples = details.get("partial_unexpected_list") or details.get("observed_value") or []
+        if not isinstance(examples, list):
+            examples = [examples]
+        if item.exception_info and item.exception_info.get("raised_exception"):
+            examples = [item.exception_info.get("exception_message")]
+        rows = [int(r) for r in (details.get("partial_unexpected_index_list") or []) if isinstance(r, int)]
+        found.append(Finding(
+            source=source,
+            column=_column_of(cfg.kwargs),
+            expectation=cfg.type,
+            severity=(cfg.meta or {}).get("ernst", CRITICAL),
+            unexpected_count=details.get("unexpected_count"),
+            examples=[_jsonable(e) for e in examples[:5]],
+            rows=[r + 2 for r in rows[:5]] if file_lines else rows[:5],
+            rows_are_file_lines=file_lines,
+            note=(cfg.meta or {}).get("toelichting", ""),
+        ))
     return found
 
 
-def validate(year: int) -> dict[str, Any]:
-    """Run the checkpoint on data/clean/<year>/; raise DataQualityError on a critical failure.
-
-    Returns the summary (checked, passed, warnings) for write_stamp()."""
-    paths.validation_stamp(year).unlink(missing_ok=True)  # a failed run must never leave an old pass in place
-    missing = [t for t in clean.CLEAN_TABLES if not paths.clean_table(year, t).exists()]
-    if missing:
-        raise DataQualityError(f"clean tables missing for {year}: {missing}; run `make clean-data YEAR={year}`")
-    context = gx.get_context(mode="file", project_root_dir=paths.EXPECTATIONS_DIR)
-    with contextlib.chdir(paths.PROJECT_ROOT):
-        result = context.checkpoints.get(CHECKPOINT).run(batch_parameters={"year": year})
-    found = findings(result)
-    checked = sum(len(v.results) for v in result.run_results.values())
+def _stop_on_critical(found: list[Finding], what: str) -> None:
     critical = [f for f in found if f.severity == CRITICAL]
     if critical:
         lines = "\n".join(f"  - {f.describe()}" for f in critical)
-        raise DataQualityError(f"Validatie van de schone data voor {year} mislukt: {len(critical)} kritieke "
-                               f"fout(en); er worden geen rapporten gemaakt.\n{lines}")
-    summary = {
+        raise DataQualityError(f"{what}: {len(critical)} kritieke fout(en); de run stopt en er wordt niets "
+                               f"gepubliceerd.\n{lines}")
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(paths.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _context() -> Any:
+    return gx.get_context(mode="file", project_root_dir=paths.EXPECTATIONS_DIR)
+
+
+def validate_raw(files: list[clean.RawFile]) -> dict[str, Any]:
+    """Validate every raw file against its source's suite; raise DataQualityError on a
+    critical failure, naming the file, column, expectation, example values and file lines."""
+    context = _context()
+    found: list[Finding] = []
+    checked = 0
+    for raw_file in files:
+        definition = context.validation_definitions.get(RAW_PREFIX + raw_file.kind)
+        result = definition.run(batch_parameters={"dataframe": raw_file.frame},
+                                result_format={"result_format": "COMPLETE", "partial_unexpected_count": 5})
+        checked += len(result.results)
+        found += findings(result, _display(raw_file.path), file_lines=True)
+    _stop_on_critical(found, "Controle van de ruwe bestanden mislukt")
+    return {"gecontroleerd": checked, "geslaagd": checked - len(found), "waarschuwingen": [asdict(f) for f in found]}
+
+
+def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run the checkpoint on the staged tables data/staging/<year>/; raise DataQualityError
+    on a critical failure. Returns the summary for publish()."""
+    missing = [t for t in clean.CLEAN_TABLES if not paths.staging_table(year, t).exists()]
+    if missing:
+        raise DataQualityError(f"clean tables missing in {_display(paths.staging_dir(year))}: {missing}; "
+                               f"run `make clean-data YEAR={year}`")
+    with contextlib.chdir(paths.PROJECT_ROOT):
+        result = _context().checkpoints.get(CHECKPOINT).run(batch_parameters={"year": year})
+    found: list[Finding] = []
+    checked = 0
+    for validation in result.run_results.values():
+        checked += len(validation.results)
+        found += findings(validation, _display(paths.staging_table(year, validation.suite_name)), file_lines=False)
+    _stop_on_critical(found, f"Validatie van de schone data voor {year} mislukt")
+    raw_summary = raw_summary or _read_json(paths.staging_dir(year) / RAW_SUMMARY)
+    return {
         "jaar": year,
-        "gecontroleerd": checked,
-        "geslaagd": checked - len(found),
-        "waarschuwingen": [asdict(f) for f in found],
+        "gecontroleerd": checked + raw_summary.get("gecontroleerd", 0),
+        "geslaagd": checked - len(found) + raw_summary.get("geslaagd", 0),
+        "waarschuwingen": raw_summary.get("waarschuwingen", []) + [asdict(f) for f in found],
         "tabellen": sorted(v.suite_name for v in result.run_results.values()),
     }
-    return summary
+
+
+RAW_SUMMARY = "ruwe_validatie.json"
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def write_raw_summary(year: int, summary: dict[str, Any]) -> Path:
+    target = paths.staging_dir(year) / RAW_SUMMARY
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def changed_figures(previous: Path, new: Path) -> list[dict[str, Any]]:
+    """Published KPI values that differ from the previous validated run (value or status)."""
+    if not previous.exists():
+        return []
+    keys = ["gebied_code", "jaar", "kpi"]
+    old = pd.read_parquet(previous, columns=[*keys, "waarde", "status"])
+    now = pd.read_parquet(new, columns=[*keys, "waarde", "status"])
+    both = old.merge(now, on=keys, how="outer", suffixes=("_vorige", "_nieuw"))
+    differs = ~(both["waarde_vorige"].round(6).eq(both["waarde_nieuw"].round(6)).fillna(False)
+                | (both["waarde_vorige"].isna() & both["waarde_nieuw"].isna()))
+    differs |= both["status_vorige"].fillna("").ne(both["status_nieuw"].fillna(""))
+    changed = both[differs].sort_values(keys)
+    return [{k: _jsonable(v) if not isinstance(v, float) or v == v else None for k, v in row.items()}
+            for row in changed.to_dict(orient="records")]
+
+
+def publish(year: int, summary: dict[str, Any]) -> Path:
+    """Move the validated staged tables into data/clean/<year>/ and write the stamp.
+
+    The previous clean data stay in place until the new ones are complete; the swap is two
+    renames, so an interrupted run leaves either the old or the new tables, never a mix."""
+    staged, target = paths.staging_dir(year), paths.clean_dir(year)
+    summary = {**summary, "gewijzigd": changed_figures(target / "kpi_waarden.parquet", staged / "kpi_waarden.parquet")}
+    previous = target.with_name(f".vorige-{year}")
+    if previous.exists():
+        shutil.rmtree(previous)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        target.rename(previous)
+    staged.rename(target)
+    if previous.exists():
+        shutil.rmtree(previous)
+    return write_stamp(year, summary)
 
 
 def write_stamp(year: int, summary: dict[str, Any]) -> Path:

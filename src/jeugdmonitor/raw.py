@@ -143,6 +143,9 @@ def _check_field_counts(path: Path, text: str, expected: int) -> None:
 
 
 def _require_columns(path: Path, frame: pd.DataFrame, expected: Sequence[str]) -> None:
+    if len(frame) and list(frame.iloc[0].str.strip()) == list(expected) and list(frame.columns) != list(expected):
+        raise RawDataError(path, f"the first line looks like a title row above the header {list(expected)}; "
+                                 "remove it (spreadsheet export?)", rows=[1])
     missing = [c for c in expected if c not in frame.columns]
     extra = [c for c in frame.columns if c not in expected]
     if missing:

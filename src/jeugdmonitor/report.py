@@ -276,15 +276,53 @@ def goals_section(report: Report) -> str:
             f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
+def _finding_text(inputs: Inputs, finding: dict[str, Any]) -> str:
+    table = Path(finding["source"]).stem
+    where = ""
+    if table == "kpi_waarden" and finding["rows"] and not finding.get("rows_are_file_lines"):
+        # name the areas and years of the flagged rows (row numbers of the published table)
+        rows = inputs.kpi_values.iloc[[r for r in finding["rows"] if r < len(inputs.kpi_values)]]
+        names = dict(zip(inputs.areas["gebied_code"], inputs.areas["naam"], strict=True))
+        where = "; " + ", ".join(f"{names.get(r.gebied_code, r.gebied_code)} {r.jaar}" for r in rows.itertuples())
+    examples = ", ".join(number(e, 1) if isinstance(e, (int, float)) else str(e) for e in finding["examples"][:3])
+    note = finding.get("note") or finding["expectation"]
+    return (f"{note} (tabel {table}, kolom {finding['column']}: {finding['unexpected_count'] or 'enkele'} "
+            f"afwijkende waarde(n), bijvoorbeeld {examples}{where})")
+
+
 def quality_section(inputs: Inputs) -> str:
     validation = inputs.validation
     warnings = validation.get("waarschuwingen", [])
-    text = (f"De schone data zijn gecontroleerd met {validation['gecontroleerd']} datakwaliteitsregels "
-            f"(Great Expectations); {validation['geslaagd']} geslaagd, {len(warnings)} waarschuwing(en), "
-            "geen kritieke fouten.")
-    items = "".join(f"<li>Tabel {escape(w['table'])}, kolom {escape(w['column'])}: {escape(w['expectation'])} "
-                    f"(voorbeelden: {escape(w['examples'])})</li>" for w in warnings)
-    return f'<h2 id="kwaliteit">Datakwaliteit</h2><p>{escape(text)}</p>' + (f"<ul>{items}</ul>" if items else "")
+    text = (f"De ruwe bestanden en de schone data zijn gecontroleerd met {validation['gecontroleerd']} "
+            f"datakwaliteitsregels (Great Expectations): {validation['geslaagd']} geslaagd, "
+            f"{len(warnings)} waarschuwing(en), geen kritieke fouten.")
+    items = "".join(f"<li>{escape(_finding_text(inputs, w))}</li>" for w in warnings)
+    return (f'<h2 id="kwaliteit">Datakwaliteit</h2><p>{escape(text)}</p>'
+            + (f"<p>Waarschuwingen (de cijfers zijn wel gepubliceerd; controleer ze):</p><ul>{items}</ul>" if items else ""))
+
+
+def quality_log(inputs: Inputs) -> str:
+    """The run's quality log: what was checked, passed and warned, and which published
+    figures changed since the previous validated run."""
+    changed = inputs.validation.get("gewijzigd", [])
+    kpis = inputs.cfg.kpis
+    names = dict(zip(inputs.areas["gebied_code"], inputs.areas["naam"], strict=True))
+    html = [quality_section(inputs).replace('<h2 id="kwaliteit">Datakwaliteit</h2>', '<h2 id="kwaliteitslog">Kwaliteitslog van deze run</h2>')]
+    if not changed:
+        html.append("<p>Geen gepubliceerde cijfers gewijzigd ten opzichte van de vorige gevalideerde run "
+                    "(of dit is de eerste run voor dit jaar).</p>")
+        return "".join(html)
+    rows = "".join(
+        f"<tr><td>{escape(names.get(c['gebied_code'], c['gebied_code']))}</td><td>{escape(kpis[c['kpi']].name if c['kpi'] in kpis else c['kpi'])}</td>"
+        f"<td>{escape(c['jaar'])}</td><td class=\"jm-getal\">{escape(value_with_mark(c['waarde_vorige'], 2, c['status_vorige']))}</td>"
+        f"<td class=\"jm-getal\">{escape(value_with_mark(c['waarde_nieuw'], 2, c['status_nieuw']))}</td></tr>"
+        for c in changed[:200])
+    more = f"<p>En nog {len(changed) - 200} wijzigingen.</p>" if len(changed) > 200 else ""
+    html.append(f"<p>{len(changed)} gepubliceerde cijfers zijn gewijzigd ten opzichte van de vorige gevalideerde run.</p>"
+                '<table class="jm-tabel jm-klein"><caption>Gewijzigde cijfers</caption><thead><tr><th scope="col">Gebied</th>'
+                '<th scope="col">Indicator</th><th scope="col">Jaar</th><th scope="col">Vorige run</th>'
+                f'<th scope="col">Deze run</th></tr></thead><tbody>{rows}</tbody></table>{more}')
+    return "".join(html)
 
 
 def git_commit() -> str:
@@ -363,7 +401,7 @@ def index_page(inputs: Inputs, municipalities: list[str] | None = None) -> str:
         for row in group.sort_values("naam").itertuples():
             parts.append(f'<li><a href="{escape(report_filename(row.gebied_code))}">{escape(row.naam)}</a></li>')
         parts.append("</ul>")
-    parts.append(quality_section(inputs))
+    parts.append(quality_log(inputs))
     return "".join(parts)
 
 
