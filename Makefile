@@ -25,7 +25,7 @@ STAGED := data/staging/$(YEAR).klaar.json
 VALIDATED := data/clean/$(YEAR)/validatie.json
 REPORT_INDEX := reports/$(YEAR)/index.html
 
-.PHONY: all help setup clean-data validate reports yearly test lab expectations sample-data bench clean
+.PHONY: all help setup fetch clean-data validate reports yearly test lab expectations sample-data bench clean
 
 all: setup reports ## set up and build every report for YEAR (the main job)
 
@@ -42,6 +42,11 @@ $(SETUP_STAMP): requirements.lock pyproject.toml
 	@# strip notebook outputs on commit (git filter); only inside a git checkout
 	@if git rev-parse --git-dir >/dev/null 2>&1; then $(VENV)/bin/nbstripout --install; fi
 	@touch $@
+
+JAREN ?= 2015-2024
+
+fetch: $(SETUP_STAMP) ## fetch the real CBS tables into data/raw (needs network; JAREN=2015-2024, JEUGDMONITOR_CBS_URL=mirror)
+	$(PY) -m jeugdmonitor.fetch --jaren $(JAREN)
 
 clean-data: $(STAGED) ## cleaning stage: data/raw -> data/staging/YEAR/*.parquet (raw contract checked)
 

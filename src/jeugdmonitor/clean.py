@@ -417,6 +417,7 @@ def provenance_table(sidecars: list[dict[str, Any]]) -> pd.DataFrame:
         "titel": meta["titel"],
         "url": meta["url"],
         "opgehaald": meta["opgehaald"],
+        "laatst_gewijzigd": meta.get("laatst_gewijzigd", ""),
         "licentie": meta["licentie"],
         "sha256": meta["sha256"],
         "fictief": bool(meta.get("fictief", False)),

@@ -59,12 +59,21 @@ def _warning(**meta: Any) -> dict[str, Any]:
     return {"ernst": WARNING, **meta}
 
 
+def multiple_of_regex(step: int) -> str:
+    """A regex for whole numbers that are multiples of `step` (GX checks values as text)."""
+    endings = {1: "[0-9]", 2: "[02468]", 5: "[05]", 10: "0"}
+    if step not in endings:
+        raise config.ConfigError(f"config/bronnen.yaml: geheimhouding.afronding {step} is not one of {sorted(endings)}")
+    return rf"^-?\d*{endings[step]}$"
+
+
 def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
     """The expectations per clean table (table name = suite name = GX asset name)."""
     register = cfg.register
     current = sorted({code for region in register.regions for code in register.members(region, 2024)})
     forms = sorted(cfg.sources["cbs_jeugdzorg"]["vormen"].values())
     percent_kpis = [k.id for k in cfg.kpis.values() if k.unit == "%"]
+    rounding = int(cfg.sources["cbs_jeugdzorg"]["geheimhouding"]["afronding"])
     rate_kpis = [k.id for k in cfg.kpis.values() if k.scale == 1000]
     c = _critical()
 
@@ -103,6 +112,11 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
             non_negative("jongeren"),
             gxe.ExpectCompoundColumnsToBeUnique(column_list=["gebied_code", "jaar", "vorm"], meta=c),
             gxe.ExpectColumnDistinctValuesToContainSet(column="gebied_code", value_set=current, meta=c),
+            # disclosure control holds for published (harmonised, summed) counts too
+            gxe.ExpectColumnValuesToMatchRegex(column="jongeren", regex=multiple_of_regex(rounding), meta=_critical(
+                toelichting="gepubliceerde aantallen zijn veelvouden van 5")),
+            gxe.ExpectColumnValuesToBeBetween(column="jongeren", min_value=int(cfg.sources["cbs_jeugdzorg"]["geheimhouding"]["drempel"]),
+                                              meta=_critical(toelichting="cellen onder de drempel zijn onderdrukt")),
         ],
         "bevolking": [
             columns(["gebied_code", "niveau", "jaar", "leeftijd", "inwoners", "samengesteld"]),
@@ -149,7 +163,8 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
             *area_codes("oude_code", MUNICIPALITY_CODE_PATTERN), *area_codes("nieuwe_code", MUNICIPALITY_CODE_PATTERN),
         ],
         "bronnen": [
-            columns(["bestand", "bron", "tabel", "titel", "url", "opgehaald", "licentie", "sha256", "fictief", "perioden_status"]),
+            columns(["bestand", "bron", "tabel", "titel", "url", "opgehaald", "laatst_gewijzigd", "licentie", "sha256",
+                     "fictief", "perioden_status"]),
             gxe.ExpectColumnValuesToMatchRegex(column="sha256", regex=r"^[0-9a-f]{64}$", meta=c),
             gxe.ExpectColumnValuesToNotBeNull(column="licentie", meta=c),
         ],
@@ -193,14 +208,15 @@ def raw_suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]
             toelichting="opmaakcode (HTML) in een tekstveld"))
 
     count = youth["onderwerpen"]["jongeren"]
+    rounding = int(youth["geheimhouding"]["afronding"])
     return {
         "cbs_jeugdzorg": [
             gxe.ExpectColumnValuesToMatchRegex(column=youth["dimensies"]["regio"], regex=raw_codes, meta=c),
             periods(youth["dimensies"]["periode"]),
             non_negative(count),
-            gxe.ExpectColumnValuesToMatchRegex(column=count, regex=r"^-?\d*[05]$", meta=_critical(
+            gxe.ExpectColumnValuesToMatchRegex(column=count, regex=multiple_of_regex(rounding), meta=_critical(
                 toelichting="CBS-aantallen zijn afgerond op veelvouden van 5")),
-            gxe.ExpectColumnValuesToBeBetween(column=count, min_value=int(cfg.sample["onderdrukking_drempel"]), meta=_critical(
+            gxe.ExpectColumnValuesToBeBetween(column=count, min_value=int(cfg.sources["cbs_jeugdzorg"]["geheimhouding"]["drempel"]), meta=_critical(
                 toelichting="cellen onder de drempel moeten onderdrukt zijn")),
             gxe.ExpectColumnValuesToBeBetween(column=youth["onderwerpen"]["jongeren_relatief"], min_value=0, max_value=100,
                                               meta=_critical(toelichting="een percentage")),

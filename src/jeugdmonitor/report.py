@@ -218,17 +218,31 @@ def kpi_section(report: Report, kpi_id: str) -> str:
     return "".join(html)
 
 
+MERGED_MARK = "¹"
+MERGED_NOTE = f"{MERGED_MARK} opgeteld uit de gemeenten van vóór de herindeling (indeling van het rapportjaar)"
+
+
 def _series_table(report: Report, kpi: config.Kpi, series: pd.DataFrame) -> str:
     table = series.pivot_table(index=["jaar", "jaar_label"], columns="gebied_code", values="waarde", aggfunc="first",
                                dropna=False)
+    merged = series.pivot_table(index=["jaar", "jaar_label"], columns="gebied_code", values="samengesteld",
+                                aggfunc="any", dropna=False)
     table = table[table.notna().any(axis=1)] if not table.empty else table
     head = "".join(f'<th scope="col">{escape(report.area_names[a])}</th>' for a in report.area_codes)
     rows = []
-    for (year, label), row in table.iterrows():
-        cells = "".join(f'<td class="jm-getal">{escape(number(row.get(a), kpi.decimals))}</td>' for a in report.area_codes)
-        rows.append(f'<tr><th scope="row">{escape(label)}</th>{cells}</tr>')
+    any_merged = False
+    for key, row in table.iterrows():
+        cells = ""
+        for area in report.area_codes:
+            text = number(row.get(area), kpi.decimals)
+            if area in merged.columns and bool(merged.loc[key, area]) and text != MISSING:
+                text += MERGED_MARK
+                any_merged = True
+            cells += f'<td class="jm-getal">{escape(text)}</td>'
+        rows.append(f'<tr><th scope="row">{escape(key[1])}</th>{cells}</tr>')
+    note = f'<p class="jm-legenda">{escape(MERGED_NOTE)}</p>' if any_merged else ""
     return (f'<table class="jm-tabel jm-reeks"><caption>{escape(kpi.name)} ({escape(kpi.unit)}) per jaar</caption>'
-            f"<thead><tr><th scope=\"col\">Jaar</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+            f"<thead><tr><th scope=\"col\">Jaar</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{note}")
 
 
 def goal_status(report: Report, goal: config.Goal) -> tuple[str, str]:
@@ -342,7 +356,8 @@ def accountability_section(inputs: Inputs, parameters: dict[str, Any], region: s
         sources = sources[own]
     rows = "".join(
         f"<tr><td>{escape(r.bestand)}</td><td>{escape(r.bron)}</td><td>{escape(r.tabel)}</td>"
-        f"<td>{escape(r.opgehaald)}</td><td>{escape(r.perioden_status or 'alle jaren definitief')}</td>"
+        f"<td>{escape(r.opgehaald)}{(' (CBS: gewijzigd ' + escape(r.laatst_gewijzigd) + ')') if r.laatst_gewijzigd else ''}</td>"
+        f"<td>{escape(r.perioden_status or 'alle jaren definitief')}</td>"
         f"<td>{escape(r.licentie)}</td></tr>"
         for r in sources.itertuples()
     )

@@ -67,8 +67,9 @@ class Generator:
         first, last = self.sample["jaren"]
         self.years = list(range(int(first), int(last) + 1))
         self.status = {int(k): v for k, v in self.sample["status"].items()}
-        self.threshold = int(self.sample["onderdrukking_drempel"])
-        self.rounding = int(self.sample["afronding"])
+        disclosure = cfg.sources["cbs_jeugdzorg"]["geheimhouding"]
+        self.threshold = int(disclosure["drempel"])
+        self.rounding = int(disclosure["afronding"])
         self.units = [
             Unit(m.code, m.name, m.region, [y for y in self.years if m.exists_in(y)])
             for m in self.register.municipalities.values()

@@ -1,0 +1,396 @@
+"""Tests for jeugdmonitor.fetch: cbsodata against a local server that serves tests/fixtures/odata.
+
+Never contacts the real network: the server listens on 127.0.0.1, the fetch is pointed at it
+with JEUGDMONITOR_CBS_URL, and in these tests resolving any other host name fails."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import cbsodata
+import pytest
+
+from jeugdmonitor import config, fetch, raw
+
+FIXTURES = Path(__file__).parent / "fixtures" / "odata"
+SAMPLE_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+CBS_HOST = "https://opendata.cbs.nl"
+YEARS = [2022, 2023, 2024]
+MISSING = ".".rjust(fetch.CELL_WIDTH)
+FEED = "/ODataFeed/odata/"
+
+
+# ---------------------------------------------------------------------------- local CBS server
+@dataclasses.dataclass
+class FixtureServer:
+    base_url: str
+    requests: list[tuple[str, dict[str, list[str]]]]
+
+    def data_requests(self, table: str) -> list[dict[str, list[str]]]:
+        return [query for path, query in self.requests if path == f"{FEED}{table}/TypedDataSet"]
+
+
+def _handler(state: FixtureServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        timeout = 10  # a stuck connection cannot hold a server thread for long
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            url = urlsplit(self.path)
+            query = parse_qs(url.query)
+            state.requests.append((url.path, query))
+            fixture = None
+            if url.path.startswith(f"{FEED}captive-portal/"):  # a proxy's or portal's HTML page, status 200
+                self._send(200, "<!DOCTYPE html><html><body>Log in to continue</body></html>", "text/html")
+                return
+            if url.path.startswith(FEED):
+                table, _, part = url.path[len(FEED):].partition("/")
+                name = (part or "index") + (f".skiptoken-{query['$skiptoken'][0]}" if "$skiptoken" in query else "")
+                candidate = FIXTURES / table / f"{name}.json"
+                if re.fullmatch(r"[\w-]+", table) and re.fullmatch(r"[\w.-]+", name) and candidate.is_file():
+                    fixture = candidate
+            if fixture is None:
+                message = f"Resource not found for the segment '{url.path}'."
+                self._send(404, {"odata.error": {"code": "", "message": {"lang": "nl-NL", "value": message}}})
+                return
+            # CBS's own links (odata.metadata, odata.nextLink) point at CBS; a mirror serves its own
+            self._send(200, fixture.read_text(encoding="utf-8").replace(CBS_HOST, state.base_url))
+
+        def _send(self, status: int, body: str | dict, content_type: str = "application/json;odata=minimalmetadata;"
+                  "streaming=true;IEEE754Compatible=false;charset=utf-8") -> None:
+            data = (body if isinstance(body, str) else json.dumps(body)).encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    return Handler
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only 127.0.0.1 / localhost resolve; no proxy, no CBS address from the environment."""
+    real = socket.getaddrinfo
+
+    def local_only(host, *args, **kwargs):
+        if host not in ("127.0.0.1", "localhost"):
+            raise socket.gaierror(socket.EAI_NONAME, f"tests have no network (asked for {host!r})")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", fetch.ENV_URL):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def cbs_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FixtureServer]:
+    """The fixtures on a random free port of 127.0.0.1, in a thread, shut down after the test."""
+    state = FixtureServer(base_url="", requests=[])
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    state.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    monkeypatch.setenv(fetch.ENV_URL, state.base_url)
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def closed_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# ---------------------------------------------------------------------------- helpers
+def fixture_rows(table: str, name: str = "TypedDataSet") -> list[dict]:
+    return json.loads((FIXTURES / table / f"{name}.json").read_text(encoding="utf-8"))["value"]
+
+
+def table_info(table: str) -> dict:
+    return fixture_rows(table, "TableInfos")[0]
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")), delimiter=";"))
+
+
+def with_source(cfg: config.Config, key: str, **changes) -> config.Config:
+    sources = copy.deepcopy(cfg.sources)
+    sources[key].update(changes)
+    return dataclasses.replace(cfg, sources=sources)
+
+
+def dimension_path(data_path: Path, name: str) -> Path:
+    return data_path.with_name(data_path.name.replace("TypedDataSet", name))
+
+
+def read_like_clean(cfg: config.Config, key: str, out: Path):
+    """Read a fetched source with the arguments clean.load_raw uses."""
+    spec = cfg.sources[key]
+    dims, topics = spec["dimensies"], spec["onderwerpen"]
+    decimals = {"cbs_jeugdzorg": {topics.get("jongeren_relatief")}}.get(key, set())
+    frame = raw.read_cbs_table(out / spec["bestand"], list(dims.values()),
+                               {t: t in decimals for t in topics.values()}, cfg.sources["ontbrekend_teken"])
+    dimensions = {name: raw.read_dimension(dimension_path(out / spec["bestand"], name),
+                                           ("Key", "Title", "Status") if role == "periode" else ("Key", "Title"))
+                  for role, name in dims.items()}
+    return frame, dimensions
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): raw.sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ---------------------------------------------------------------------------- paging, keys, empty cells
+def test_paging_is_followed(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=out, cfg=cfg)
+
+    page1 = {str(r["ID"]) for r in fixture_rows("84134NED")}
+    page2 = {str(r["ID"]) for r in fixture_rows("84134NED", "TypedDataSet.skiptoken-139")}
+    assert page1 and page2 and not page1 & page2
+    written = {row["ID"] for row in csv_rows(out / cfg.sources["cbs_jeugdzorg"]["bestand"])}
+    assert written == page1 | page2
+    assert any("$skiptoken" in query for query in cbs_server.data_requests("84134NED"))
+
+
+def test_region_keys_keep_their_spaces_in_the_file_and_lose_them_when_read(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=out, cfg=cfg)
+    path = out / cfg.sources["cbs_jeugdzorg"]["bestand"]
+
+    keys = {row["RegioS"] for row in csv_rows(path)}
+    assert keys == {"GM0503  ", "GM0518  ", "JZ24    ", "NL01    "}
+    assert '"GM0518  "' in path.read_text(encoding="utf-8")
+    assert {row["Key"] for row in csv_rows(dimension_path(path, "RegioS"))} == keys
+
+    frame, dimensions = read_like_clean(cfg, "cbs_jeugdzorg", out)
+    assert set(frame["RegioS"]) == {"GM0503", "GM0518", "JZ24", "NL01"}
+    assert set(dimensions["RegioS"]["Key"]) == {"GM0503", "GM0518", "JZ24", "NL01"}
+
+
+def test_null_becomes_the_missing_mark(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=out, cfg=cfg)
+    topics = list(cfg.sources["cbs_jeugdzorg"]["onderwerpen"].values())
+    rows = {(r["VormenVanJeugdzorg"], r["RegioS"].strip(), r["Perioden"]): r
+            for r in csv_rows(out / cfg.sources["cbs_jeugdzorg"]["bestand"])}
+
+    suppressed = rows[("JB0000", "GM0503", "2024JJ00")]
+    assert [suppressed[t] for t in topics] == [MISSING, MISSING, MISSING]
+    partly = rows[("JH1200", "GM0503", "2024JJ00")]
+    assert partly["Jeugdzorgtrajecten_3"] == MISSING
+    assert partly["JongerenMetJeugdzorg_1"] == "265".rjust(9)
+    assert partly["JongerenMetJeugdzorgRelatief_2"] == "0.9".rjust(9)
+    assert all(len(row[t]) == fetch.CELL_WIDTH for row in rows.values() for t in topics)
+
+    frame, _ = read_like_clean(cfg, "cbs_jeugdzorg", out)
+    cell = frame[(frame["RegioS"] == "GM0503") & (frame["Perioden"] == "2024JJ00")
+                 & (frame["VormenVanJeugdzorg"] == "JB0000")]
+    assert cell[topics].isna().all(axis=None)
+    assert frame[topics].notna().sum().sum() == len(frame) * len(topics) - 4
+
+
+# ---------------------------------------------------------------------------- provenance
+def test_sidecars_hold_the_provenance_and_a_matching_checksum(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    fetched = fetch.fetch(fetch.SOURCES, years=YEARS, out_dir=out, cfg=cfg)
+
+    assert [f.key for f in fetched] == list(fetch.SOURCES)
+    for item in fetched:
+        spec = cfg.sources[item.key]
+        info = table_info(spec["tabel"])
+        for relative in item.files:
+            path = out / relative
+            meta = json.loads(raw.paths.raw_sidecar(path).read_text(encoding="utf-8"))
+            for name in (*raw.SIDECAR_FIELDS, "laatst_gewijzigd", "fictief", "perioden_status"):
+                assert name in meta, (path.name, name)
+            assert meta["sha256"] == raw.sha256(path)
+            assert raw.verify(path) == meta
+            assert meta["bestand"] == path.name
+            assert meta["tabel"] == spec["tabel"]
+            assert meta["titel"] == info["Title"]
+            assert meta["laatst_gewijzigd"] == info["Modified"]
+            assert meta["licentie"] == "CC BY 4.0"
+            assert meta["fictief"] is False
+            assert meta["url"].startswith(f"{cbs_server.base_url}{FEED}{spec['tabel']}/")
+            assert dt.datetime.fromisoformat(meta["opgehaald"]).tzinfo is not None
+            assert meta["bron"].startswith(f"CBS StatLine, tabel {spec['tabel']}")
+
+    youth = json.loads(raw.paths.raw_sidecar(out / cfg.sources["cbs_jeugdzorg"]["bestand"]).read_text(encoding="utf-8"))
+    assert youth["perioden_status"] == {"2022": "Definitief", "2023": "Nader voorlopig", "2024": "Voorlopig"}
+    assert youth["url"] == f"{cbs_server.base_url}{FEED}84134NED/TypedDataSet"
+    assert youth["rijen"] == 48
+
+
+# ---------------------------------------------------------------------------- shapes the workbook reads
+def test_fetched_folder_has_the_sample_files_and_reads_without_error(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    fetched = fetch.fetch(fetch.SOURCES, years=YEARS, out_dir=out, cfg=cfg)
+
+    for item in fetched:
+        bestand = Path(cfg.sources[item.key]["bestand"])
+        prefix = bestand.name.replace("TypedDataSet.csv", "")
+        sample = sorted(p.name for p in (SAMPLE_RAW / bestand.parent).glob(f"{prefix}*.csv"))
+        assert sorted(p.name for p in item.files) == sample
+        for relative in item.files:
+            written, bundled = out / relative, SAMPLE_RAW / bestand.parent / relative.name
+            lines = written.read_text(encoding="utf-8").splitlines()
+            assert lines[0] == bundled.read_text(encoding="utf-8").splitlines()[0], relative
+            assert all(re.fullmatch(r'"[^"]*"(;"[^"]*")*', line) for line in lines), relative
+        frame, dimensions = read_like_clean(cfg, item.key, out)
+        assert len(frame) == item.rows
+        periods = dimensions[cfg.sources[item.key]["dimensies"]["periode"]]
+        assert set(periods["Status"]) <= set(cfg.sources["status_labels"])
+
+
+def test_empty_cube_rows_of_merged_municipalities_are_left_out(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=out, cfg=cfg)
+    path = out / cfg.sources["cbs_bevolking"]["bestand"]
+
+    assert any(r["RegioS"] == "GM0585  " for r in fixture_rows("03759ned"))  # Binnenmaas, gone since 2019
+    frame, dimensions = read_like_clean(cfg, "cbs_bevolking", out)
+    assert set(frame["RegioS"]) == {"GM0503", "GM0518", "NL01"}
+    assert frame["BevolkingOp1Januari_1"].notna().all()
+    assert set(dimensions["Leeftijd"]["Key"]) == {"10000", "10010", "10110", "10210"}  # not the age group
+    meta = raw.read_sidecar(path)
+    assert "12 lege rijen" in meta["weggelaten_lege_rijen"]
+
+
+def test_years_and_regions_are_requested_and_kept_exactly(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    [item] = fetch.fetch(["cbs_jeugdzorg"], years=[2023], regions=["GM0518"], out_dir=out, cfg=cfg)
+    path = out / cfg.sources["cbs_jeugdzorg"]["bestand"]
+
+    assert item.rows == 4 and item.years == [2023] and item.regions == ["GM0518"]
+    assert {(r["RegioS"], r["Perioden"]) for r in csv_rows(path)} == {("GM0518  ", "2023JJ00")}
+    assert [r["Key"] for r in csv_rows(dimension_path(path, "Perioden"))] == ["2023JJ00"]
+    assert raw.read_sidecar(path)["perioden_status"] == {"2023": "Nader voorlopig"}
+    first_page = [q for q in cbs_server.data_requests("84134NED") if "$skiptoken" not in q]
+    assert len(first_page) == 1
+    forms = " or ".join(f"VormenVanJeugdzorg eq '{key}'" for key in cfg.sources["cbs_jeugdzorg"]["vormen"])
+    assert first_page[0]["$filter"] == [f"Perioden eq '2023JJ00' and ({forms}) and startswith(RegioS,'GM0518')"]
+    assert first_page[0]["$select"] == ["ID,VormenVanJeugdzorg,RegioS,Perioden,JongerenMetJeugdzorg_1,"
+                                        "JongerenMetJeugdzorgRelatief_2,Jeugdzorgtrajecten_3"]
+
+
+def test_ophalen_filters_from_config(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    youth = with_source(cfg, "cbs_jeugdzorg", ophalen={"filters": {"VormenVanJeugdzorg": ["JH0000", "JB0000"]}})
+    fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=out, cfg=youth)
+    assert {r["VormenVanJeugdzorg"] for r in csv_rows(out / cfg.sources["cbs_jeugdzorg"]["bestand"])} == {"JH0000", "JB0000"}
+
+    population = with_source(cfg, "cbs_bevolking", ophalen={"filters": {"Geslacht": "totaal_geslacht",
+                                                                        "BurgerlijkeStaat": "totaal_burgerlijke_staat"}})
+    fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=out, cfg=population)
+    sent = cbs_server.data_requests("03759ned")[0]["$filter"][0]
+    assert "Geslacht eq 'T001038'" in sent and "BurgerlijkeStaat eq 'T001019'" in sent
+
+
+# ---------------------------------------------------------------------------- failures
+def test_unreachable_address_fails_at_once_and_leaves_the_target_alone(tmp_path, monkeypatch, cfg):
+    out = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW / "cbs", out / "cbs")
+    before = snapshot(out)
+    port = closed_port()
+    monkeypatch.setenv(fetch.ENV_URL, f"http://127.0.0.1:{port}")
+
+    with pytest.raises(fetch.FetchError) as error:
+        fetch.fetch(fetch.SOURCES, years=YEARS, out_dir=out, cfg=cfg)
+
+    message = str(error.value)
+    assert f"http://127.0.0.1:{port}/ODataFeed/odata/84134NED/" in message
+    assert "84134NED" in message and "no connection" in message
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["raw"]  # no temporary folder left behind
+    assert cbsodata.options.use_https is True  # the module option is restored
+
+
+def test_a_failing_table_publishes_nothing(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    broken = with_source(cfg, "cbs_iv3", tabel="00000AAA")
+
+    with pytest.raises(fetch.FetchError) as error:
+        fetch.fetch(fetch.SOURCES, years=YEARS, out_dir=out, cfg=broken)
+
+    assert f"{cbs_server.base_url}{FEED}00000AAA/" in str(error.value)
+    assert "HTTP 404" in str(error.value)
+    assert any(path.endswith("/84134NED/TypedDataSet") for path, _ in cbs_server.requests)  # fetched, not published
+    assert not out.exists() or not any(out.rglob("*"))
+    assert [p.name for p in tmp_path.iterdir() if p.name != "raw"] == []
+
+
+def test_a_topic_missing_from_the_table_names_the_table_and_url(cbs_server, tmp_path, cfg):
+    topics = {**cfg.sources["cbs_jeugdzorg"]["onderwerpen"], "bestaat_niet": "BestaatNiet_9"}
+    with pytest.raises(fetch.FetchError, match=r"84134NED .*/ODataFeed/odata/84134NED/DataProperties.*BestaatNiet_9"):
+        fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=tmp_path / "raw",
+                    cfg=with_source(cfg, "cbs_jeugdzorg", onderwerpen=topics))
+    assert not (tmp_path / "raw").exists()
+
+
+def test_an_answer_that_is_not_odata_names_the_table_and_url(cbs_server, tmp_path, cfg):
+    portal = with_source(cfg, "cbs_jeugdzorg", tabel="captive-portal")
+    with pytest.raises(fetch.FetchError, match=r"captive-portal.*/ODataFeed/odata/captive-portal/ is not an OData answer"):
+        fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=tmp_path / "raw", cfg=portal)
+    assert not (tmp_path / "raw").exists()
+
+
+# ---------------------------------------------------------------------------- address and command line
+def test_the_address_comes_from_the_environment_or_the_config():
+    local = fetch.parse_service("http://127.0.0.1:8123/")
+    assert (local.base_url, local.catalog_url, local.use_https) == ("http://127.0.0.1:8123", "127.0.0.1:8123", False)
+    mirror = fetch.parse_service("https://cbs-mirror.example.org/statline")
+    assert (mirror.catalog_url, mirror.use_https) == ("cbs-mirror.example.org/statline", True)
+    assert mirror.table_url("84134NED") == "https://cbs-mirror.example.org/statline/ODataFeed/odata/84134NED"
+    spec = {"url": "https://opendata.cbs.nl/ODataApi/odata/84134NED"}
+    assert fetch.service_for(spec, {}).base_url == fetch.DEFAULT_URL
+    assert fetch.service_for(spec, {fetch.ENV_URL: "http://127.0.0.1:8123"}).base_url == "http://127.0.0.1:8123"
+    for bad in ("opendata.cbs.nl", "ftp://opendata.cbs.nl", "https://opendata.cbs.nl/ODataApi/odata/84134NED"):
+        with pytest.raises(fetch.FetchError, match=fetch.ENV_URL):
+            fetch.parse_service(bad)
+
+
+def test_command_line_writes_and_reports(cbs_server, tmp_path, capsys):
+    out = tmp_path / "raw"
+    assert fetch.main(["--jaren", "2022-2024", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    for table in ("84134NED", "03759ned", "IV3-TAAKVELD"):
+        assert table in printed
+    assert str(out / "cbs" / "84134NED_TypedDataSet.csv") in printed
+    assert "14 bestanden" in printed
+    assert fetch.main(["--jaren", "2023", "--regio", "GM0518", "--tabel", "cbs_jeugdzorg", "--out", str(out)]) == 0
+    assert {r["RegioS"] for r in csv_rows(out / "cbs" / "84134NED_TypedDataSet.csv")} == {"GM0518  "}
+
+
+def test_command_line_without_network_exits_non_zero(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "raw"
+    port = closed_port()
+    monkeypatch.setenv(fetch.ENV_URL, f"http://127.0.0.1:{port}")
+    assert fetch.main(["--jaren", "2015-2024", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "FOUT" in err and f"127.0.0.1:{port}" in err and "ongewijzigd" in err
+    assert not out.exists()
+    with pytest.raises(SystemExit) as exit_info:
+        fetch.main(["--jaren", "2024-2015"])
+    assert exit_info.value.code == 2
