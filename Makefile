@@ -90,4 +90,4 @@ bench: $(SETUP_STAMP) ## time the pipeline stages (prints figures)
 	$(PY) bench/bench_pipeline.py --year $(YEAR)
 
 clean: ## remove generated data, reports and logs (not data/raw)
-	rm -rf data/clean/[0-9]* data/clean/.vorige-* data/staging reports/[0-9]* reports/.bouw-* reports/.vorige-* logs expectations/gx/uncommitted
+	rm -rf data/clean/[0-9]* data/clean/.vorige-* data/staging/[0-9]* data/staging/.gx-opbouw reports/[0-9]* reports/.bouw-* reports/.vorige-* logs expectations/gx/uncommitted

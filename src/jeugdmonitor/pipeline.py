@@ -23,6 +23,7 @@ import papermill
 from jeugdmonitor import clean, config, paths, render, report
 
 KERNEL_NAME = "jeugdmonitor"
+DATA_DOCS_DIR = "datadocs"  # inside reports/<year>/
 log = logging.getLogger("jeugdmonitor")
 
 
@@ -122,6 +123,9 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)  # do not build the rest of a failed run
             raise
+    from jeugdmonitor import quality  # imports GX; only this step needs it
+
+    quality.offline_data_docs(staging / DATA_DOCS_DIR)  # the checks travel with the reports they vouch for
     executed = paths.executed_notebook_dir(staging) / paths.INDEX_NOTEBOOK_NAME
     _execute(paths.notebook(paths.INDEX_NOTEBOOK_NAME), executed, {"jaar": year, "gemeenten": chosen, "uitvoer_map": str(staging)})
     render.notebook_to_html(executed, staging / "index.html", f"Voortgangsrapportages jeugdhulp {year}", _banner(year))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -261,6 +262,44 @@ def raw_suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]
     }
 
 
+REMOTE_LOAD = re.compile(r"<(?:script|link|img)\b[^>]*?(?:src|href)=\"https?://[^>]*>(?:\s*</script>)?", re.S)
+
+
+# GX marks results with Font Awesome icons; without that stylesheet they need a text stand-in
+OFFLINE_ICON_STYLE = ('<style>.fa-check-circle::before{content:"\\2714  geslaagd";color:#0b5d1e}'
+                      '.fa-times::before{content:"\\2718  mislukt";color:#8b0000}</style>')
+
+
+def latest_validation_pages(docs: Path) -> dict[str, Path]:
+    """Per clean table, the Data Docs page of the newest validation run in `docs`."""
+    pages = {}
+    for suite in sorted(p for p in (docs / "validations").iterdir() if p.is_dir()) if (docs / "validations").exists() else []:
+        runs = sorted(suite.rglob("*.html"), key=lambda p: p.parent.name)
+        if runs:
+            pages[suite.name] = runs[-1]
+    return pages
+
+
+def offline_data_docs(target: Path) -> Path:
+    """Copy the GX Data Docs site to `target` without anything that loads from the network
+    (CDN scripts and stylesheets, the remote logo), so it opens with the network cut.
+
+    GX's templates cannot be overridden (custom views only add templates), so the built
+    pages are post-processed; without Bootstrap they are plain HTML with GX's own
+    stylesheet and every section visible."""
+    site = paths.GX_DIR / "uncommitted" / "data_docs" / "local_site"
+    if not site.exists():
+        raise FileNotFoundError(f"{site} does not exist: no validation has built the Data Docs yet")
+    shutil.copytree(site, target)
+    for page in target.rglob("*.html"):
+        text = REMOTE_LOAD.sub("", page.read_text(encoding="utf-8"))
+        text = text.replace("</head>", OFFLINE_ICON_STYLE + "</head>", 1)
+        if re.search(r"<(?:script|link|img)\b[^>]*?(?:src|href)=\"https?://", text):
+            raise RuntimeError(f"{page} still loads a remote resource")
+        page.write_text(text, encoding="utf-8")
+    return target
+
+
 def build_context() -> None:
     """(Re)create the GX file data context in expectations/gx from config/."""
     cfg = config.load()
@@ -273,6 +312,9 @@ def build_context() -> None:
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.variables.save()
     context.enable_analytics(False)
+    site = dict(context.variables.data_docs_sites["local_site"])
+    site["show_how_to_buttons"] = False  # walkthrough pop-ups need Bootstrap's JavaScript
+    context.update_data_docs_site("local_site", site)
     raw_source = context.data_sources.add_pandas(RAW_DATASOURCE)
     for kind, expectations in raw_suite_definitions(cfg).items():
         batch = raw_source.add_dataframe_asset(kind).add_batch_definition_whole_dataframe("bestand")

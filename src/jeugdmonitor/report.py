@@ -403,8 +403,9 @@ def save_figures(report: Report, out_dir: Path) -> Path:
 
 
 # ------------------------------------------------------------------------------ index page
-def index_page(inputs: Inputs, municipalities: list[str] | None = None) -> str:
-    """Links to every municipality's report, grouped by region (`municipalities`: a subset)."""
+def index_page(inputs: Inputs, municipalities: list[str] | None = None, docs_dir: Path | None = None) -> str:
+    """Links to every municipality's report, grouped by region (`municipalities`: a subset),
+    the run's quality log and, when `docs_dir` holds the Data Docs, their pages."""
     areas = inputs.areas
     if municipalities:
         areas = areas[(areas["niveau"] != clean.LEVEL_MUNICIPALITY) | areas["gebied_code"].isin(municipalities)]
@@ -417,6 +418,13 @@ def index_page(inputs: Inputs, municipalities: list[str] | None = None) -> str:
             parts.append(f'<li><a href="{escape(report_filename(row.gebied_code))}">{escape(row.naam)}</a></li>')
         parts.append("</ul>")
     parts.append(quality_log(inputs))
+    if docs_dir is not None and (docs_dir / "index.html").exists():
+        from jeugdmonitor.quality import latest_validation_pages  # GX only when there are Data Docs
+
+        links = "".join(f'<li><a href="{escape(page.relative_to(docs_dir.parent).as_posix())}">{escape(table)}</a></li>'
+                        for table, page in latest_validation_pages(docs_dir).items())
+        parts.append('<p>De controles van de schone tabellen in detail (Data Docs van Great Expectations, '
+                     f'<a href="{escape(docs_dir.name)}/index.html">overzicht</a>):</p><ul>{links}</ul>')
     return "".join(parts)
 
 

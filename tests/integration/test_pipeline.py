@@ -72,5 +72,17 @@ def test_report_has_every_section_kpi_and_chart(built):
 
 def test_validation_stamp_and_clean_tables_exist(built):
     stamp = json.loads((built / "data" / "clean" / str(YEAR) / "validatie.json").read_text())
-    assert stamp["gecontroleerd"] == stamp["geslaagd"]
+    assert stamp["gecontroleerd"] - stamp["geslaagd"] == len(stamp["waarschuwingen"])
+    assert {w["severity"] for w in stamp["waarschuwingen"]} <= {"waarschuwing"}
     assert len(list((built / "data" / "clean" / str(YEAR)).glob("*.parquet"))) == 10
+
+
+def test_data_docs_are_published_beside_the_reports_and_load_nothing_remote(built):
+    docs = built / "reports" / str(YEAR) / "datadocs"
+    pages = list(docs.rglob("*.html"))
+    assert (docs / "index.html").exists() and len(pages) > 1
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'<(script|link|img)\b[^>]*(src|href)="https?://', text), page.name
+    index = (built / "reports" / str(YEAR) / "index.html").read_text(encoding="utf-8")
+    assert 'href="datadocs/index.html"' in index

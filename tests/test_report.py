@@ -1,0 +1,67 @@
+"""Report content: escaping of data text, safe output names, goal status rules."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from jeugdmonitor import config, report
+
+
+def _inputs(cfg, kpi_rows):
+    areas = pd.DataFrame([
+        {"gebied_code": "GM0503", "naam": "<b>Delft</b>", "niveau": "gemeente", "regio_code": "JZ24", "regio_naam": "Haaglanden"},
+        {"gebied_code": "JZ24", "naam": "Haaglanden", "niveau": "jeugdregio", "regio_code": "JZ24", "regio_naam": "Haaglanden"},
+        {"gebied_code": "NL01", "naam": "Nederland", "niveau": "land", "regio_code": None, "regio_naam": None},
+    ])
+    kpis = pd.DataFrame(kpi_rows, columns=["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status",
+                                           "samengesteld", "verandering_pct"])
+    sources = pd.DataFrame([{"bestand": "cbs/x.csv", "fictief": True}])
+    return report.Inputs(year=2023, cfg=cfg, areas=areas, kpi_values=kpis, sources=sources,
+                         harmonisation=pd.DataFrame(columns=["jaar", "oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "actie"]),
+                         validation={"gecontroleerd": 1, "geslaagd": 1, "waarschuwingen": []})
+
+
+def test_text_from_data_is_escaped(cfg):
+    rapport = report.Report(_inputs(cfg, []), "GM0503", "<script>alert(1)</script>", "JZ24", "Haag<i>landen</i>")
+    html = report.header(rapport)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<i>" not in html
+    index = report.index_page(_inputs(cfg, []))
+    assert "<b>Delft</b>" not in index and "&lt;b&gt;Delft&lt;/b&gt;" in index
+
+
+@pytest.mark.parametrize("code", ["../../etc/passwd", "GM05031", "gm0503", "GM05x3", "GM0503/../x", ""])
+def test_output_names_come_from_valid_codes_only(code):
+    with pytest.raises(config.UnknownMunicipalityError):
+        report.report_filename(code)
+
+
+def test_output_name_of_a_valid_code():
+    assert report.report_filename("GM0503") == "GM0503.html"
+
+
+def _row(area, year, value, kpi="jeugdhulp_met_verblijf_per_1000", status="definitief"):
+    level = {"GM0503": "gemeente", "JZ24": "jeugdregio", "NL01": "land"}[area]
+    return [area, level, year, kpi, None, None, value, status, False, None]
+
+
+def test_goal_decrease_rule(cfg):
+    goal = config.Goal(region="JZ24", text="Minder", source="x", kpi="jeugdhulp_met_verblijf_per_1000", rule="daling_tov_vorig_jaar")
+    falling = report.Report(_inputs(cfg, [_row("JZ24", 2022, 8.0), _row("JZ24", 2023, 7.5, status="nader voorlopig")]),
+                            "GM0503", "Delft", "JZ24", "Haaglanden")
+    assert report.goal_status(falling, goal)[0] == report.GOAL_MET
+    assert "2023**" in report.goal_status(falling, goal)[1]
+    rising = report.Report(_inputs(cfg, [_row("JZ24", 2022, 7.0), _row("JZ24", 2023, 7.5)]), "GM0503", "Delft", "JZ24", "Haaglanden")
+    assert report.goal_status(rising, goal)[0] == report.GOAL_NOT_MET
+    unknown = report.Report(_inputs(cfg, [_row("JZ24", 2023, 7.5)]), "GM0503", "Delft", "JZ24", "Haaglanden")
+    assert report.goal_status(unknown, goal)[0] == report.GOAL_UNKNOWN
+
+
+def test_goal_below_national_and_maximum(cfg):
+    rows = [_row("JZ24", 2023, 300.0, kpi="uitgaven_per_inwoner"), _row("NL01", 2023, 325.0, kpi="uitgaven_per_inwoner")]
+    rapport = report.Report(_inputs(cfg, rows), "GM0503", "Delft", "JZ24", "Haaglanden")
+    below = config.Goal(region="JZ24", text="t", source="s", kpi="uitgaven_per_inwoner", rule="onder_landelijk")
+    assert report.goal_status(rapport, below)[0] == report.GOAL_MET
+    at_most = config.Goal(region="JZ24", text="t", source="s", kpi="uitgaven_per_inwoner", rule="max_waarde", value=250.0, year=2023)
+    assert report.goal_status(rapport, at_most) == (report.GOAL_NOT_MET, "300 euro per inwoner in 2023, doel: ten hoogste 250")
