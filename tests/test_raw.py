@@ -351,3 +351,48 @@ def test_write_csv_is_deterministic_semicolon_utf8(tmp_path):
                       quote_all=True)
     assert first.read_bytes() == second.read_bytes()
     assert first.read_bytes().decode("utf-8") == '"Key";"Title"\n"GM0518";"\'s-Gravenhage"\n"GM1900";"Súdwest-Fryslân"\n'
+
+
+# ---------------------------------------------------------------------------- Excel exports
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    raw.write_sidecar(path, {"bron": "test", "tabel": "t", "titel": "t", "url": "-", "opgehaald": "2026-11-25",
+                             "licentie": "test"})
+    return path
+
+
+def test_excel_export_reads_like_the_csv_export(tmp_path):
+    import datetime as dt
+
+    csv_path = write(tmp_path / "wachttijden.csv", REGION_HEADER + "31-01-2019;GM0482;16;28-02-2019\n")
+    xlsx_path = _xlsx(tmp_path / "wachttijden_x.xlsx",
+                      [REGION_HEADER.strip().split(";"), [dt.datetime(2019, 1, 31), "GM0482", 16, "28-02-2019"]])
+    pd.testing.assert_frame_equal(read_export(xlsx_path), read_export(csv_path))
+
+
+def test_excel_title_row_is_named(tmp_path):
+    path = _xlsx(tmp_path / "w.xlsx", [["Wachttijden Flevoland"], REGION_HEADER.strip().split(";"),
+                                       ["31-01-2019", "GM0482", 16, ""]])
+    with pytest.raises(raw.RawDataError, match="title row") as excinfo:
+        read_export(path)
+    assert excinfo.value.rows == [1]
+
+
+def test_excel_bad_number_names_the_spreadsheet_row(tmp_path):
+    path = _xlsx(tmp_path / "w.xlsx", [REGION_HEADER.strip().split(";"), ["31-01-2019", "GM0482", 16, ""],
+                                       ["28-02-2019", "GM0482", "veel", ""]])
+    with pytest.raises(raw.RawDataError) as excinfo:
+        read_export(path)
+    assert excinfo.value.column == "aantal_wachtenden" and excinfo.value.rows == [3]
+
+
+def test_csv_and_excel_export_side_by_side_is_an_error(tmp_path):
+    (tmp_path / "budget.csv").write_text("x")
+    (tmp_path / "budget.xlsx").write_text("x")
+    with pytest.raises(raw.RawDataError, match="keep one"):
+        raw.export_file(tmp_path, "budget.csv")

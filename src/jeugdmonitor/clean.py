@@ -205,7 +205,7 @@ def load_raw(cfg: config.Config) -> RawData:
     parts: dict[str, list[pd.DataFrame]] = {"wachttijden": [], "trajecten": [], "budget": []}
     for region in register.regions:
         for kind in parts:
-            path = paths.region_export_dir(region) / exports[kind]["bestand"]
+            path = raw.export_file(paths.region_export_dir(region), exports[kind]["bestand"])
             frame = raw.read_region_export(path, exports[kind]["kolommen"], exports["datumformaat"])
             _check_codes(path, frame.astype({"gemeentecode": str}), "gemeentecode", register, set())
             outside = frame["gemeentecode"].map(lambda c: register.municipality(c).region) != region

@@ -8,6 +8,7 @@ whose checksum no longer matches is an error.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -206,10 +207,50 @@ def read_dimension(path: Path, columns: Sequence[str] = ("Key", "Title")) -> pd.
     return frame
 
 
+def _read_excel(path: Path, columns: dict[str, str], date_format: str) -> pd.DataFrame:
+    """An .xlsx export as the same text table a CSV export gives (first sheet, header in
+    row 1; row numbers in errors are the spreadsheet's)."""
+    try:
+        sheet = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
+    except (ValueError, OSError, KeyError) as error:
+        raise RawDataError(path, f"not a readable Excel workbook ({error})") from error
+    if sheet.empty:
+        raise RawDataError(path, "file is empty")
+
+    def as_text(value: object) -> str:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return ""
+        if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+            return value.strftime(date_format)  # a real date cell, whatever its display format
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    text = sheet.map(as_text)
+    header = [h.strip() for h in text.iloc[0]]
+    expected = list(columns)
+    if header != expected and len(text) > 1 and [h.strip() for h in text.iloc[1]][: len(expected)] == expected:
+        raise RawDataError(path, f"the first row looks like a title row above the header {expected}; "
+                                 "remove it", rows=[1])
+    frame = text.iloc[1:].reset_index(drop=True)
+    frame.columns = header
+    return frame
+
+
+def export_file(folder: Path, configured: str) -> Path:
+    """A region's export: the configured CSV or an Excel workbook with the same name."""
+    csv_path = folder / configured
+    xlsx_path = csv_path.with_suffix(".xlsx")
+    present = [p for p in (csv_path, xlsx_path) if p.exists()]
+    if len(present) == 2:
+        raise RawDataError(xlsx_path, f"both {csv_path.name} and {xlsx_path.name} are present: keep one")
+    return present[0] if present else csv_path
+
+
 def read_region_export(path: Path, columns: dict[str, str], date_format: str) -> pd.DataFrame:
-    """Read a region's own export under its documented contract (columns and types)."""
+    """Read a region's own export (CSV or .xlsx) under its documented contract (columns and types)."""
     verify(path)
-    frame = _read_text_csv(path)
+    frame = _read_excel(path, columns, date_format) if path.suffix.lower() == ".xlsx" else _read_text_csv(path)
     _require_columns(path, frame, list(columns))
     result = pd.DataFrame(index=frame.index)
     for column, kind in columns.items():

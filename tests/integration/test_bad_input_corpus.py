@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jeugdmonitor import raw
+from jeugdmonitor import paths, raw
 
 from .conftest import YEAR, make_copy, run
 
@@ -34,6 +34,14 @@ def apply_case(case: Path, root: Path) -> dict:
     text = target.read_text(encoding="utf-8")
     if action == "vervang":
         shutil.copy(case / spec["bestand"], target)
+    elif action == "vervang_bestand":  # e.g. the CSV export delivered as an Excel workbook instead
+        meta = raw.read_sidecar(target)
+        target.unlink()
+        paths.raw_sidecar(target).unlink()
+        target = target.with_name(spec["bestand"])
+        shutil.copy(case / spec["bestand"], target)
+        raw.write_sidecar(target, {k: v for k, v in meta.items() if k not in ("sha256", "bestand")})
+        return spec
     elif action == "wijzig":
         assert spec["oud"] in text, f"{case.name}: text to change not found"
         target.write_text(text.replace(spec["oud"], spec["nieuw"], 1), encoding="utf-8")
