@@ -29,6 +29,19 @@ def least_final(statuses: pd.Series) -> str:
     return max(statuses, key=lambda s: STATUS_ORDER[s])
 
 
+def sum_parts(frame: pd.DataFrame, by: list[str], values: list[str]) -> pd.DataFrame:
+    """Sum rows per group. A sum with a missing (suppressed) part is itself missing, so no
+    suppressed value can be recovered from a derived figure; `samengesteld` and `status`
+    combine (any part built from predecessors, the least final status)."""
+    grouped = frame.groupby(by, sort=True, dropna=False)
+    result = grouped[values].sum(min_count=1, skipna=False)
+    if "samengesteld" in frame.columns:
+        result["samengesteld"] = grouped["samengesteld"].any()
+    if "status" in frame.columns:
+        result["status"] = grouped["status"].agg(least_final)
+    return result.reset_index()
+
+
 @dataclass
 class RawFile:
     """One raw file as read (source column names, file row order) for the raw-data suites."""
@@ -151,7 +164,7 @@ def load_raw(cfg: config.Config) -> RawData:
     files = [RawFile("cbs_jeugdzorg", path, frame)]
     youth_care = pd.DataFrame({
         "gebied_code": frame[dims["regio"]].astype("string"),
-        "jaar": _years(path, frame, dims["periode"]),
+        "jaar": years,
         "vorm": frame[dims["vorm"]].map(spec["vormen"]).astype("string"),
         "jongeren": frame[topics["jongeren"]],
         "status": frame[dims["periode"]].map(status).astype("string"),
@@ -190,11 +203,12 @@ def load_raw(cfg: config.Config) -> RawData:
     periods = raw.read_dimension(_dimension_path(path, dims["periode"]), ("Key", "Title", "Status"))
     status = _status_map(cfg, periods, _dimension_path(path, dims["periode"]))
     _check_codes(path, frame, dims["regio"], register, {NL_CODE})
-    _check_exists_in_year(path, frame[dims["regio"]], _years(path, frame, dims["periode"]), register, dims["regio"])
+    years = _years(path, frame, dims["periode"])
+    _check_exists_in_year(path, frame[dims["regio"]], years, register, dims["regio"])
     files.append(RawFile("cbs_iv3", path, frame))
     spending = pd.DataFrame({
         "gebied_code": frame[dims["regio"]].astype("string"),
-        "jaar": _years(path, frame, dims["periode"]),
+        "jaar": years,
         "taakveld": frame[dims["taakveld"]].astype("string"),
         "lasten_euro": frame[topics["lasten_x1000"]] * 1000,
         "status": frame[dims["periode"]].map(status).astype("string"),
@@ -221,18 +235,12 @@ def load_raw(cfg: config.Config) -> RawData:
             frame.insert(0, "regio_code", region)
             parts[kind].append(frame)
             provenance.append(_provenance(path))
-    trajectories = pd.concat(parts["trajecten"], ignore_index=True)
-    if "zorgvormen" in exports["trajecten"]:
-        bad = ~trajectories["zorgvorm"].isin(exports["trajecten"]["zorgvormen"])
-        if bad.any():
-            raise raw.RawDataError("data/raw/regio/*/trajecten.csv", f"unknown zorgvorm {trajectories.loc[bad, 'zorgvorm'].unique()[:5].tolist()}",
-                                   column="zorgvorm")
     return RawData(
         youth_care=youth_care,
         population=population,
         spending=spending,
         waiting=pd.concat(parts["wachttijden"], ignore_index=True),
-        trajectories=trajectories,
+        trajectories=pd.concat(parts["trajecten"], ignore_index=True),
         budget=pd.concat(parts["budget"], ignore_index=True),
         provenance=provenance,
         files=files,
@@ -297,15 +305,8 @@ def harmonise(frame: pd.DataFrame, register: config.Register, boundary_year: int
     municipal["doel_code"] = municipal["gebied_code"].map(lambda c: register.successor(c, boundary_year))
     current = {m.code for m in register.existing(boundary_year) if m.region is not None}
     municipal = municipal[municipal["doel_code"].isin(current)]
-    grouped = municipal.groupby(["doel_code", *keys], sort=True, dropna=False)
-    result = grouped[values].sum(min_count=1)
-    for column in values:
-        has_missing = grouped[column].apply(lambda s: s.isna().any())
-        result.loc[has_missing, column] = pd.NA
-    result["samengesteld"] = grouped["gebied_code"].apply(lambda s: bool((s != s.name[0]).any()))
-    if "status" in frame.columns:
-        result["status"] = grouped["status"].agg(least_final)
-    result = result.reset_index().rename(columns={"doel_code": "gebied_code"})
+    municipal["samengesteld"] = municipal["gebied_code"] != municipal["doel_code"]
+    result = sum_parts(municipal, ["doel_code", *keys], values).rename(columns={"doel_code": "gebied_code"})
     result.insert(1, "niveau", LEVEL_MUNICIPALITY)
     return result
 
@@ -314,15 +315,8 @@ def region_sums(municipal: pd.DataFrame, register: config.Register, boundary_yea
                 values: list[str]) -> pd.DataFrame:
     """Region figures as sums of their (harmonised) municipalities; missing if any part is."""
     region_of = {code: register.municipality(code).region for code in municipal["gebied_code"].unique()}
-    frame = municipal.assign(regio=municipal["gebied_code"].map(region_of))
-    grouped = frame.groupby(["regio", *keys], sort=True, dropna=False)
-    result = grouped[values].sum(min_count=1)
-    for column in values:
-        result.loc[grouped[column].apply(lambda s: s.isna().any()), column] = pd.NA
-    result["samengesteld"] = grouped["samengesteld"].any()
-    if "status" in frame.columns:
-        result["status"] = grouped["status"].agg(least_final)
-    result = result.reset_index().rename(columns={"regio": "gebied_code"})
+    frame = municipal.drop(columns="niveau").assign(regio=municipal["gebied_code"].map(region_of))
+    result = sum_parts(frame, ["regio", *keys], values).rename(columns={"regio": "gebied_code"})
     result.insert(1, "niveau", LEVEL_REGION)
     return result
 

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor import config
-from jeugdmonitor.clean import LEVEL_COUNTRY, LEVEL_MUNICIPALITY, LEVEL_REGION, least_final
+from jeugdmonitor.clean import LEVEL_COUNTRY, LEVEL_MUNICIPALITY, LEVEL_REGION, least_final, sum_parts
 
 KPI_COLUMNS = ["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status", "samengesteld",
                "verandering_pct"]
@@ -21,14 +21,8 @@ def _with_regions(per_municipality: pd.DataFrame, tables: dict[str, pd.DataFrame
     """Add region rows as sums over member municipalities (missing if any member is)."""
     areas = _area_levels(tables)
     frame = per_municipality.merge(areas[areas["niveau"] == LEVEL_MUNICIPALITY][["gebied_code", "regio_code"]], on="gebied_code")
-    grouped = frame.groupby(["regio_code", "jaar"])
-    regions = grouped[value].sum(min_count=1).to_frame()
-    regions.loc[grouped[value].apply(lambda s: s.isna().any()), value] = pd.NA
-    for column in ("samengesteld", "status"):
-        if column in frame:
-            regions[column] = grouped[column].any() if column == "samengesteld" else grouped[column].agg(least_final)
-    regions = regions.reset_index().rename(columns={"regio_code": "gebied_code"})
-    return pd.concat([per_municipality, regions], ignore_index=True)
+    regions = sum_parts(frame.drop(columns="gebied_code"), ["regio_code", "jaar"], [value])
+    return pd.concat([per_municipality, regions.rename(columns={"regio_code": "gebied_code"})], ignore_index=True)
 
 
 def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -45,20 +39,12 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
         else:
             low, high = spec["leeftijd"]
             frame = frame[frame["leeftijd"].between(low, high)]
-        grouped = frame.groupby(["gebied_code", "jaar"])
-        result = grouped["inwoners"].sum(min_count=1).to_frame("value")
-        result["samengesteld"] = grouped["samengesteld"].any()
-        result["status"] = "definitief"
-        return result.reset_index()
+        result = sum_parts(frame, ["gebied_code", "jaar"], ["inwoners"]).rename(columns={"inwoners": "value"})
+        return result.assign(status="definitief")
     if source == "uitgaven":
         frame = tables["uitgaven"]
         frame = frame[frame["taakveld"].isin(spec["taakvelden"])]
-        grouped = frame.groupby(["gebied_code", "jaar"])
-        result = grouped["lasten_euro"].sum(min_count=1).to_frame("value")
-        result.loc[grouped["lasten_euro"].apply(lambda s: s.isna().any()), "value"] = pd.NA
-        result["samengesteld"] = grouped["samengesteld"].any()
-        result["status"] = grouped["status"].agg(least_final)
-        return result.reset_index()
+        return sum_parts(frame, ["gebied_code", "jaar"], ["lasten_euro"]).rename(columns={"lasten_euro": "value"})
     if source == "wachttijden":
         frame = tables["wachttijden"]
         measure = spec["maat"]
