@@ -68,13 +68,65 @@ def multiple_of_regex(step: int) -> str:
     return rf"^-?\d*{endings[step]}$"
 
 
+def _non_negative(column: str) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, meta=_critical())
+
+
+def _disclosure(cfg: config.Config, column: str, what: str) -> list[gxe.Expectation]:
+    """CBS disclosure control (config/bronnen.yaml) on a column of counts."""
+    rules = cfg.sources["cbs_jeugdzorg"]["geheimhouding"]
+    step, threshold = int(rules["afronding"]), int(rules["drempel"])
+    return [
+        gxe.ExpectColumnValuesToMatchRegex(column=column, regex=multiple_of_regex(step), meta=_critical(
+            toelichting=f"{what} zijn afgerond op veelvouden van {step}")),
+        gxe.ExpectColumnValuesToBeBetween(column=column, min_value=threshold, meta=_critical(
+            toelichting=f"cellen onder de drempel van {threshold} zijn onderdrukt")),
+    ]
+
+
+def _export_contracts(cfg: config.Config, code: str) -> dict[str, list[gxe.Expectation]]:
+    """The contract of the regional exports, shared by the raw files (`code` = gemeentecode)
+    and the clean tables (`code` = gebied_code), so both are checked by the same rules."""
+    c = _critical()
+
+    def safe_text(column: str) -> gxe.Expectation:
+        return gxe.ExpectColumnValuesToNotMatchRegex(column=column, regex=r"[<>]", meta=_critical(
+            toelichting="opmaakcode (HTML) in een tekstveld"))
+
+    return {
+        "wachttijden": [
+            gxe.ExpectColumnValuesToMatchRegex(column=code, regex=MUNICIPALITY_CODE_PATTERN, meta=c),
+            _non_negative("aantal_wachtenden"), _non_negative("aantal_zorgelijk_wachtenden"),
+            gxe.ExpectColumnValuesToBeBetween(column="mediaan_wachttijd_dagen", min_value=0, max_value=730, meta=c),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="aantal_wachtenden", column_B="aantal_zorgelijk_wachtenden",
+                                                        or_equal=True, meta=_critical(toelichting="een deel is niet groter dan het totaal")),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=[code, "peildatum"], meta=c),
+        ],
+        "trajecten": [
+            gxe.ExpectColumnValuesToMatchRegex(column=code, regex=MUNICIPALITY_CODE_PATTERN, meta=c),
+            gxe.ExpectColumnValuesToBeUnique(column="trajectnummer", meta=c),
+            gxe.ExpectColumnValuesToNotBeNull(column="startdatum", meta=c),
+            gxe.ExpectColumnValuesToBeInSet(column="zorgvorm", value_set=cfg.sources["regio_exports"]["trajecten"]["zorgvormen"], meta=c),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="einddatum", column_B="startdatum", or_equal=True,
+                                                        ignore_row_if="either_value_is_missing", meta=c),
+            safe_text("trajectnummer"),
+        ],
+        "budget": [
+            gxe.ExpectColumnValuesToMatchRegex(column=code, regex=MUNICIPALITY_CODE_PATTERN, meta=c),
+            _non_negative("begroot_euro"), _non_negative("gerealiseerd_euro"),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["jaar", code, "begrotingspost"], meta=c),
+            safe_text("begrotingspost"),
+        ],
+    }
+
+
 def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
     """The expectations per clean table (table name = suite name = GX asset name)."""
     register = cfg.register
     current = sorted({code for region in register.regions for code in register.members(region, 2024)})
     forms = sorted(cfg.sources["cbs_jeugdzorg"]["vormen"].values())
     percent_kpis = [k.id for k in cfg.kpis.values() if k.unit == "%"]
-    rounding = int(cfg.sources["cbs_jeugdzorg"]["geheimhouding"]["afronding"])
+    exports = _export_contracts(cfg, "gebied_code")
     rate_kpis = [k.id for k in cfg.kpis.values() if k.scale == 1000]
     c = _critical()
 
@@ -87,9 +139,6 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
 
     def years(column: str = "jaar") -> gxe.Expectation:
         return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=2015, max_value=2100, meta=c)
-
-    def non_negative(column: str) -> gxe.Expectation:
-        return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, meta=c)
 
     def statuses() -> gxe.Expectation:
         return gxe.ExpectColumnValuesToBeInSet(column="status", value_set=STATUSES, meta=c)
@@ -110,20 +159,17 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
             columns(["gebied_code", "niveau", "jaar", "vorm", "jongeren", "samengesteld", "status"]),
             *area_codes(), levels(), years(), statuses(),
             gxe.ExpectColumnValuesToBeInSet(column="vorm", value_set=forms, meta=c),
-            non_negative("jongeren"),
+            _non_negative("jongeren"),
             gxe.ExpectCompoundColumnsToBeUnique(column_list=["gebied_code", "jaar", "vorm"], meta=c),
             gxe.ExpectColumnDistinctValuesToContainSet(column="gebied_code", value_set=current, meta=c),
             # disclosure control holds for published (harmonised, summed) counts too
-            gxe.ExpectColumnValuesToMatchRegex(column="jongeren", regex=multiple_of_regex(rounding), meta=_critical(
-                toelichting="gepubliceerde aantallen zijn veelvouden van 5")),
-            gxe.ExpectColumnValuesToBeBetween(column="jongeren", min_value=int(cfg.sources["cbs_jeugdzorg"]["geheimhouding"]["drempel"]),
-                                              meta=_critical(toelichting="cellen onder de drempel zijn onderdrukt")),
+            *_disclosure(cfg, "jongeren", "gepubliceerde aantallen"),
         ],
         "bevolking": [
             columns(["gebied_code", "niveau", "jaar", "leeftijd", "inwoners", "samengesteld"]),
             *area_codes(), levels(), years(),
             gxe.ExpectColumnValuesToNotBeNull(column="inwoners", meta=c),
-            non_negative("inwoners"),
+            _non_negative("inwoners"),
             gxe.ExpectColumnValuesToBeBetween(column="leeftijd", min_value=0, max_value=120, meta=c),
             gxe.ExpectColumnDistinctValuesToContainSet(column="gebied_code", value_set=current, meta=c),
         ],
@@ -137,27 +183,18 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
         "wachttijden": [
             columns(["regio_code", "peildatum", "gebied_code", "aantal_wachtenden", "mediaan_wachttijd_dagen",
                      "aantal_zorgelijk_wachtenden", "jaar"]),
-            *area_codes(pattern=MUNICIPALITY_CODE_PATTERN), years(),
-            non_negative("aantal_wachtenden"), non_negative("aantal_zorgelijk_wachtenden"),
-            gxe.ExpectColumnValuesToBeBetween(column="mediaan_wachttijd_dagen", min_value=0, max_value=730, meta=c),
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="aantal_wachtenden", column_B="aantal_zorgelijk_wachtenden",
-                                                        or_equal=True, meta=_critical(toelichting="een deel is niet groter dan het totaal")),
-            gxe.ExpectCompoundColumnsToBeUnique(column_list=["gebied_code", "peildatum"], meta=c),
+            gxe.ExpectColumnValuesToNotBeNull(column="gebied_code", meta=c), years(),
+            *exports["wachttijden"],
         ],
         "trajecten": [
             columns(["regio_code", "trajectnummer", "gebied_code", "zorgvorm", "startdatum", "einddatum"]),
-            *area_codes(pattern=MUNICIPALITY_CODE_PATTERN),
-            gxe.ExpectColumnValuesToBeUnique(column="trajectnummer", meta=c),
-            gxe.ExpectColumnValuesToNotBeNull(column="startdatum", meta=c),
-            gxe.ExpectColumnValuesToBeInSet(column="zorgvorm", value_set=cfg.sources["regio_exports"]["trajecten"]["zorgvormen"], meta=c),
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="einddatum", column_B="startdatum", or_equal=True,
-                                                        ignore_row_if="either_value_is_missing", meta=c),
+            gxe.ExpectColumnValuesToNotBeNull(column="gebied_code", meta=c),
+            *exports["trajecten"],
         ],
         "budget": [
             columns(["regio_code", "jaar", "gebied_code", "begrotingspost", "begroot_euro", "gerealiseerd_euro"]),
-            *area_codes(pattern=MUNICIPALITY_CODE_PATTERN), years(),
-            non_negative("begroot_euro"), non_negative("gerealiseerd_euro"),
-            gxe.ExpectCompoundColumnsToBeUnique(column_list=["gebied_code", "jaar", "begrotingspost"], meta=c),
+            gxe.ExpectColumnValuesToNotBeNull(column="gebied_code", meta=c), years(),
+            *exports["budget"],
         ],
         "harmonisatie": [
             columns(["jaar", "oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "actie"]),
@@ -196,38 +233,26 @@ def raw_suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]
     src = cfg.sources
     youth, population, iv3 = src["cbs_jeugdzorg"], src["cbs_bevolking"], src["cbs_iv3"]
     raw_codes = r"^(?:GM\d{4}|JZ\d{2}|NL01)$"
-    exports = src["regio_exports"]
 
     def periods(column: str) -> gxe.Expectation:
         return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=r"^\d{4}JJ00$", meta=c)
 
-    def non_negative(column: str) -> gxe.Expectation:
-        return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, meta=c)
-
-    def safe_text(column: str) -> gxe.Expectation:
-        return gxe.ExpectColumnValuesToNotMatchRegex(column=column, regex=r"[<>]", meta=_critical(
-            toelichting="opmaakcode (HTML) in een tekstveld"))
-
     count = youth["onderwerpen"]["jongeren"]
-    rounding = int(youth["geheimhouding"]["afronding"])
     return {
         "cbs_jeugdzorg": [
             gxe.ExpectColumnValuesToMatchRegex(column=youth["dimensies"]["regio"], regex=raw_codes, meta=c),
             periods(youth["dimensies"]["periode"]),
-            non_negative(count),
-            gxe.ExpectColumnValuesToMatchRegex(column=count, regex=multiple_of_regex(rounding), meta=_critical(
-                toelichting="CBS-aantallen zijn afgerond op veelvouden van 5")),
-            gxe.ExpectColumnValuesToBeBetween(column=count, min_value=int(cfg.sources["cbs_jeugdzorg"]["geheimhouding"]["drempel"]), meta=_critical(
-                toelichting="cellen onder de drempel moeten onderdrukt zijn")),
+            _non_negative(count),
+            *_disclosure(cfg, count, "CBS-aantallen"),
             gxe.ExpectColumnValuesToBeBetween(column=youth["onderwerpen"]["jongeren_relatief"], min_value=0, max_value=100,
                                               meta=_critical(toelichting="een percentage")),
-            non_negative(youth["onderwerpen"]["trajecten"]),
+            _non_negative(youth["onderwerpen"]["trajecten"]),
         ],
         "cbs_bevolking": [
             gxe.ExpectColumnValuesToMatchRegex(column=population["dimensies"]["regio"], regex=raw_codes, meta=c),
             periods(population["dimensies"]["periode"]),
             gxe.ExpectColumnValuesToNotBeNull(column=population["onderwerpen"]["inwoners"], meta=c),
-            non_negative(population["onderwerpen"]["inwoners"]),
+            _non_negative(population["onderwerpen"]["inwoners"]),
         ],
         "cbs_iv3": [
             gxe.ExpectColumnValuesToMatchRegex(column=iv3["dimensies"]["regio"], regex=raw_codes, meta=c),
@@ -236,29 +261,7 @@ def raw_suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]
             gxe.ExpectColumnValuesToBeBetween(column=iv3["onderwerpen"]["lasten_x1000"], min_value=0, meta=_warning(
                 toelichting="negatieve lasten (correcties) komen voor maar zijn zeldzaam")),
         ],
-        "wachttijden": [
-            gxe.ExpectColumnValuesToMatchRegex(column="gemeentecode", regex=MUNICIPALITY_CODE_PATTERN, meta=c),
-            non_negative("aantal_wachtenden"), non_negative("aantal_zorgelijk_wachtenden"),
-            gxe.ExpectColumnValuesToBeBetween(column="mediaan_wachttijd_dagen", min_value=0, max_value=730, meta=c),
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="aantal_wachtenden", column_B="aantal_zorgelijk_wachtenden",
-                                                        or_equal=True, meta=_critical(toelichting="een deel is niet groter dan het totaal")),
-            gxe.ExpectCompoundColumnsToBeUnique(column_list=["gemeentecode", "peildatum"], meta=c),
-        ],
-        "trajecten": [
-            gxe.ExpectColumnValuesToMatchRegex(column="gemeentecode", regex=MUNICIPALITY_CODE_PATTERN, meta=c),
-            gxe.ExpectColumnValuesToBeUnique(column="trajectnummer", meta=c),
-            gxe.ExpectColumnValuesToNotBeNull(column="startdatum", meta=c),
-            gxe.ExpectColumnValuesToBeInSet(column="zorgvorm", value_set=exports["trajecten"]["zorgvormen"], meta=c),
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="einddatum", column_B="startdatum", or_equal=True,
-                                                        ignore_row_if="either_value_is_missing", meta=c),
-            safe_text("trajectnummer"),
-        ],
-        "budget": [
-            gxe.ExpectColumnValuesToMatchRegex(column="gemeentecode", regex=MUNICIPALITY_CODE_PATTERN, meta=c),
-            non_negative("begroot_euro"), non_negative("gerealiseerd_euro"),
-            gxe.ExpectCompoundColumnsToBeUnique(column_list=["jaar", "gemeentecode", "begrotingspost"], meta=c),
-            safe_text("begrotingspost"),
-        ],
+        **_export_contracts(cfg, "gemeentecode"),
     }
 
 
