@@ -29,7 +29,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "odata"
 SAMPLE_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 CBS_HOST = "https://opendata.cbs.nl"
 YEARS = [2022, 2023, 2024]
-MISSING = ".".rjust(fetch.CELL_WIDTH)
+MISSING = ".".rjust(raw.CBS_CELL_WIDTH)
 FEED = "/ODataFeed/odata/"
 
 
@@ -202,7 +202,7 @@ def test_null_becomes_the_missing_mark(cbs_server, tmp_path, cfg):
     assert partly["Jeugdzorgtrajecten_3"] == MISSING
     assert partly["JongerenMetJeugdzorg_1"] == "265".rjust(9)
     assert partly["JongerenMetJeugdzorgRelatief_2"] == "0.9".rjust(9)
-    assert all(len(row[t]) == fetch.CELL_WIDTH for row in rows.values() for t in topics)
+    assert all(len(row[t]) == raw.CBS_CELL_WIDTH for row in rows.values() for t in topics)
 
     frame, _ = read_like_clean(cfg, "cbs_jeugdzorg", out)
     cell = frame[(frame["RegioS"] == "GM0503") & (frame["Perioden"] == "2024JJ00")

@@ -85,7 +85,6 @@ LICENCE = "CC BY 4.0"
 FEED_PATH = "ODataFeed/odata"  # where cbsodata 1.3 reads tables (its bulk feed, paged with odata.nextLink)
 TIMEOUT = (5.0, 180.0)  # seconds: connect (fail at once without network), read (large pages)
 REGIONS_PER_REQUEST = 15  # keeps each $filter far below the 2048-character query limit of the CBS servers
-CELL_WIDTH = 9  # CBS CSV downloads right-align numbers in 9 characters
 DIMENSION_TYPES = {"Dimension", "GeoDimension", "GeoDetail", "TimeDimension"}
 YEAR_PERIOD = re.compile(r"(\d{4})JJ00")
 REGION_CODE = re.compile(r"[A-Z]{2}[0-9A-Z]{2,8}")
@@ -254,22 +253,6 @@ def _check_properties(table: str, url: str, properties: list[dict[str, Any]], di
     return {t: int(by_key[t].get("Decimals") or 0) for t in topics}
 
 
-def _cell(value: Any, decimals: int, missing_mark: str) -> str:
-    """A topic value as CBS writes it in a CSV download: right-aligned, `.` when empty."""
-    if value is None:
-        text = missing_mark
-    elif isinstance(value, (int, float)):
-        if decimals > 0:
-            text = f"{value:.{decimals}f}"
-        elif float(value).is_integer():
-            text = str(int(value))
-        else:
-            text = repr(float(value))
-    else:
-        text = str(value).strip() or missing_mark
-    return text.rjust(CELL_WIDTH)
-
-
 def _modified(answer: Mapping[str, Any]) -> str:
     return str(((answer.get("TableInfos") or [{}])[0]).get("Modified") or "")
 
@@ -414,7 +397,7 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
     data_path = folder / spec["bestand"]
     raw.write_csv(data_path, select, [
         [str(row["ID"]), *(str(row[d]) for d in dimensions.values()),
-         *(_cell(row[t], decimals[t], missing_mark) for t in topics)]
+         *(raw.cbs_cell(row[t], decimals[t], missing_mark) for t in topics)]
         for row in rows], quote_all=True)
     data_meta = {**base_meta, "bron": f"CBS StatLine, tabel {table} (TypedDataSet)", "url": f"{url}/TypedDataSet",
                  "filter": filters_used, "rijen": len(rows)}

@@ -21,6 +21,7 @@ import pandas as pd
 from jeugdmonitor import paths
 
 CBS_DELIMITER = ";"
+CBS_CELL_WIDTH = 9  # CBS CSV downloads right-align numbers in 9 characters
 SIDECAR_FIELDS = ("bron", "tabel", "titel", "url", "opgehaald", "licentie", "sha256")
 
 
@@ -54,6 +55,23 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def cbs_cell(value: Any, decimals: int, missing_mark: str) -> str:
+    """A topic value as CBS writes it in a CSV download: right-aligned, `missing_mark` when
+    empty. The inverse of parse_counts; used by the sample generator and the CBS fetch."""
+    if value is None:
+        text = missing_mark
+    elif isinstance(value, (int, float)):
+        if decimals > 0:
+            text = f"{value:.{decimals}f}"
+        elif float(value).is_integer():
+            text = str(int(value))
+        else:
+            text = repr(float(value))
+    else:
+        text = str(value).strip() or missing_mark
+    return text.rjust(CBS_CELL_WIDTH)
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], quote_all: bool) -> None:

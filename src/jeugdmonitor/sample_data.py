@@ -171,13 +171,8 @@ class Generator:
     def _period_key(self, year: int) -> str:
         return f"{year}JJ00"
 
-    @staticmethod
-    def _pad(value: int | float | None, decimals: int = 0) -> str:
-        # CBS CSV downloads right-align numbers and write '.' for an empty cell
-        if value is None:
-            return ".".rjust(9)
-        text = f"{value:.{decimals}f}" if decimals else str(int(value))
-        return text.rjust(9)
+    def _pad(self, value: int | float | None, decimals: int = 0) -> str:
+        return raw.cbs_cell(value, decimals, self.cfg.sources["ontbrekend_teken"])
 
     def write_youth_care(self) -> None:
         spec = self.cfg.sources["cbs_jeugdzorg"]
