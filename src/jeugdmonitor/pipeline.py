@@ -65,19 +65,14 @@ def run_validate(year: int) -> Path:
     return paths.validation_stamp(year)
 
 
-def _banner(year: int) -> str | None:
-    sources = clean.read_table(year, "bronnen")
-    return report.FICTITIOUS_LABEL if bool(sources["fictief"].any()) else None
-
-
-def _one_report(year: int, municipality: str, staging: str) -> tuple[str, float]:
+def _one_report(year: int, municipality: str, staging: str, banner: str | None) -> tuple[str, float]:
     started = time.perf_counter()
     staging_dir = Path(staging)
     executed = paths.executed_notebook_dir(staging_dir) / f"{municipality}.ipynb"
     _execute(paths.notebook(paths.REPORT_NOTEBOOK_NAME), executed, {"gemeente": municipality, "jaar": year, "uitvoer_map": str(staging_dir)})
     name = config.load().register.municipality(municipality).name
     render.notebook_to_html(executed, staging_dir / report.report_filename(municipality),
-                            f"Jeugdhulp {name} {year}", _banner(year))
+                            f"Jeugdhulp {name} {year}", banner)
     return municipality, time.perf_counter() - started
 
 
@@ -98,6 +93,7 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
     inputs = report.load_inputs(year)  # fails early when the data did not pass validation
     cfg = inputs.cfg
     areas = inputs.areas
+    banner = report.FICTITIOUS_LABEL if inputs.fictitious else None  # on every page of the run
     available = areas.loc[areas["niveau"] == clean.LEVEL_MUNICIPALITY, "gebied_code"].tolist()
     chosen = list(municipalities) if municipalities else available
     for code in chosen:
@@ -113,7 +109,7 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
     done = 0
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_one_report, year, code, str(staging)): code for code in chosen}
+        futures = {pool.submit(_one_report, year, code, str(staging), banner): code for code in chosen}
         try:
             for future in as_completed(futures):
                 code, seconds = future.result()  # the first failure stops the run, nothing is published
@@ -128,7 +124,7 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
     quality.offline_data_docs(staging / DATA_DOCS_DIR)  # the checks travel with the reports they vouch for
     executed = paths.executed_notebook_dir(staging) / paths.INDEX_NOTEBOOK_NAME
     _execute(paths.notebook(paths.INDEX_NOTEBOOK_NAME), executed, {"jaar": year, "gemeenten": chosen, "uitvoer_map": str(staging)})
-    render.notebook_to_html(executed, staging / "index.html", f"Voortgangsrapportages jeugdhulp {year}", _banner(year))
+    render.notebook_to_html(executed, staging / "index.html", f"Voortgangsrapportages jeugdhulp {year}", banner)
     (staging / "run.json").write_text(json.dumps({
         "jaar": year, "gemeenten": chosen, "seconden": round(time.perf_counter() - started, 1),
         "commit": report.git_commit(),

@@ -304,14 +304,14 @@ def _finding_text(inputs: Inputs, finding: dict[str, Any]) -> str:
             f"afwijkende waarde(n), bijvoorbeeld {examples}{where})")
 
 
-def quality_section(inputs: Inputs) -> str:
+def quality_section(inputs: Inputs, heading: str = "Datakwaliteit", anchor: str = "kwaliteit") -> str:
     validation = inputs.validation
     warnings = validation.get("waarschuwingen", [])
     text = (f"De ruwe bestanden en de schone data zijn gecontroleerd met {validation['gecontroleerd']} "
             f"datakwaliteitsregels (Great Expectations): {validation['geslaagd']} geslaagd, "
             f"{len(warnings)} waarschuwing(en), geen kritieke fouten.")
     items = "".join(f"<li>{escape(_finding_text(inputs, w))}</li>" for w in warnings)
-    return (f'<h2 id="kwaliteit">Datakwaliteit</h2><p>{escape(text)}</p>'
+    return (f'<h2 id="{anchor}">{escape(heading)}</h2><p>{escape(text)}</p>'
             + (f"<p>Waarschuwingen (de cijfers zijn wel gepubliceerd; controleer ze):</p><ul>{items}</ul>" if items else ""))
 
 
@@ -321,7 +321,7 @@ def quality_log(inputs: Inputs) -> str:
     changed = inputs.validation.get("gewijzigd", [])
     kpis = inputs.cfg.kpis
     names = dict(zip(inputs.areas["gebied_code"], inputs.areas["naam"], strict=True))
-    html = [quality_section(inputs).replace('<h2 id="kwaliteit">Datakwaliteit</h2>', '<h2 id="kwaliteitslog">Kwaliteitslog van deze run</h2>')]
+    html = [quality_section(inputs, "Kwaliteitslog van deze run", "kwaliteitslog")]
     if not changed:
         html.append("<p>Geen gepubliceerde cijfers gewijzigd ten opzichte van de vorige gevalideerde run "
                     "(of dit is de eerste run voor dit jaar).</p>")
