@@ -217,3 +217,26 @@ def test_report_year_outside_the_data_raises(cfg, raw_data, year):
 def test_report_year_before_region_exports_raises(cfg, raw_data):
     with pytest.raises(clean.ReportYearError, match="2019-2024"):
         clean.check_report_year(cfg, raw_data, 2018)
+
+
+def _dimension_file(path, text: str) -> None:
+    sample_meta = clean.raw.read_sidecar(clean.paths.RAW_DIR / "cbs" / path.name)
+    path.write_text(text, encoding="utf-8")
+    clean.raw.write_sidecar(path, {k: v for k, v in sample_meta.items() if k not in ("sha256", "bestand")})
+
+
+def test_ages_are_read_by_title_and_groups_are_told_apart(cfg, tmp_path):
+    spec = cfg.sources["cbs_bevolking"]
+    data_path = tmp_path / "03759ned_TypedDataSet.csv"
+    dimension = tmp_path / "03759ned_Leeftijd.csv"
+    _dimension_file(dimension, '"Key";"Title"\n"10000";"Totaal leeftijd"\n"10010";"0 jaar"\n"12210";"22 jaar"\n'
+                    '"70100";"0 tot 5 jaar"\n"22300";"95 jaar of ouder"\n')
+
+    ages = clean._ages_by_title(data_path, spec, "Leeftijd")
+
+    assert ages == {"10000": clean.TOTAL_AGE, "10010": 0, "12210": 22, "70100": clean.AGE_GROUP,
+                    "22300": clean.AGE_GROUP}
+
+    _dimension_file(dimension, '"Key";"Title"\n"10000";"Totaal leeftijd"\n"99999";"Gemiddelde leeftijd"\n')
+    with pytest.raises(clean.raw.RawDataError, match=r"03759ned_Leeftijd.csv, kolom 'Title', regels 3: .*'99999'"):
+        clean._ages_by_title(data_path, spec, "Leeftijd")

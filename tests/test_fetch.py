@@ -308,6 +308,57 @@ def test_ophalen_filters_from_config(cbs_server, tmp_path, cfg):
     assert "Geslacht eq 'T001038'" in sent and "BurgerlijkeStaat eq 'T001019'" in sent
 
 
+def test_single_years_of_age_are_chosen_by_title_not_key(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=out, cfg=cfg)
+
+    sent = cbs_server.data_requests("03759ned")[0]["$filter"][0]
+    assert "(Leeftijd eq '10000' or Leeftijd eq '10010' or Leeftijd eq '10110' or Leeftijd eq '10210')" in sent
+    assert "70100" not in sent  # "0 tot 5 jaar": a group, which the workbook must not add to single years
+    assert any(path == f"{FEED}03759ned/Leeftijd" for path, _ in cbs_server.requests)
+
+
+def test_a_configured_key_the_table_lacks_stops_the_fetch_with_what_the_table_has(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    wrong = with_source(cfg, "cbs_jeugdzorg", ophalen={"filters": {"VormenVanJeugdzorg": ["JH0000", "A045561"]}})
+
+    with pytest.raises(fetch.FetchError) as error:
+        fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=out, cfg=wrong)
+
+    message = str(error.value)
+    assert f"{cbs_server.base_url}{FEED}84134NED/VormenVanJeugdzorg" in message
+    assert "['A045561']" in message and "'JH1200' 'Jeugdhulp met verblijf'" in message
+    assert cbs_server.data_requests("84134NED") == []  # nothing downloaded on a wrong configuration
+    assert not out.exists()
+
+
+def test_a_title_pattern_that_matches_nothing_stops_the_fetch(cbs_server, tmp_path, cfg):
+    spec = cfg.sources["cbs_bevolking"]
+    wrong = with_source(cfg, "cbs_bevolking", ophalen={**spec["ophalen"], "titels": {"Leeftijd": "^(\\d+) years$"}})
+
+    with pytest.raises(fetch.FetchError, match=r"no title in .*03759ned/Leeftijd matches .*'10010' '0 jaar'"):
+        fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=tmp_path / "raw", cfg=wrong)
+
+    broken = with_source(cfg, "cbs_bevolking", ophalen={**spec["ophalen"], "titels": {"Leeftijd": "(("}})
+    with pytest.raises(config.ConfigError, match="ophalen.titels.Leeftijd"):
+        fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=tmp_path / "raw", cfg=broken)
+
+
+def test_regions_are_grouped_so_that_every_request_stays_short():
+    clauses = ["(" + " or ".join(f"Perioden eq '{y}JJ00'" for y in range(2015, 2025)) + ")",
+               "(" + " or ".join(f"Leeftijd eq '1{age:02d}10'" for age in range(23)) + ")"]
+    regions = [f"GM{number:04d}" for number in range(1, 61)]
+
+    chunks = fetch._region_chunks("03759ned", clauses, "RegioS", regions)
+
+    assert [code for chunk in chunks for code in chunk] == regions
+    assert len(chunks) > len(regions) / fetch.REGIONS_PER_REQUEST  # the length, not the count, decided
+    assert all(fetch._encoded_length(fetch._filter_text(clauses, "RegioS", chunk)) <= fetch.MAX_FILTER_CHARS
+               for chunk in chunks)
+    with pytest.raises(fetch.FetchError, match="fewer years"):
+        fetch._region_chunks("03759ned", ["x" * fetch.MAX_FILTER_CHARS], "RegioS", regions)
+
+
 # ---------------------------------------------------------------------------- failures
 def test_unreachable_address_fails_at_once_and_leaves_the_target_alone(tmp_path, monkeypatch, cfg):
     out = tmp_path / "raw"

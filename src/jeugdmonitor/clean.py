@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,69 @@ def _dimension_path(data_path: Path, name: str) -> Path:
     return data_path.with_name(data_path.name.replace("TypedDataSet", name))
 
 
+AGE_GROUP = -1  # a Leeftijd key that is a group of ages ("0 tot 5 jaar", "95 jaar of ouder")
+TOTAL_AGE = -2  # the Leeftijd key of all ages together
+
+
+def _ages_by_title(path: Path, spec: dict[str, Any], dimension: str) -> dict[str, int]:
+    """Leeftijd key -> single year of age, TOTAL_AGE or AGE_GROUP, read from the dimension's titles.
+
+    Keys differ between CBS tables, titles do not: "<n> jaar" is one year of age
+    (`enkel_jaar_titel` in config/bronnen.yaml). A title that is neither that, the total nor a
+    recognisable age group is an error, so that a new kind of category is never summed blindly."""
+    dimension_path = _dimension_path(path, dimension)
+    ages = raw.read_dimension(dimension_path)
+    single_year = re.compile(spec["enkel_jaar_titel"])
+    group = re.compile(r"^\d+ (tot|à|-) \d+ jaar$|^\d+ jaar of (ouder|jonger)$|^jonger dan \d+ jaar$", re.IGNORECASE)
+    age_of: dict[str, int] = {}
+    strange = []
+    for line, (key, title) in enumerate(zip(ages["Key"], ages["Title"], strict=True), start=2):
+        match = single_year.fullmatch(title.strip())
+        if key == spec["totaal_leeftijd"]:
+            age_of[key] = TOTAL_AGE
+        elif match:
+            age_of[key] = int(match.group(1))
+        elif group.fullmatch(title.strip()):
+            age_of[key] = AGE_GROUP
+        else:
+            strange.append((line, key, title))
+    if strange:
+        raise raw.RawDataError(
+            dimension_path, "titles that are no single year of age (enkel_jaar_titel "
+            f"{spec['enkel_jaar_titel']}), no age group and not the total key {spec['totaal_leeftijd']!r}: "
+            + ", ".join(f"{key!r} {title!r}" for _, key, title in strange[:5]),
+            column="Title", rows=[line for line, _, _ in strange])
+    return age_of
+
+
+def _check_ages_for_kpis(path: Path, cfg: config.Config, frame: pd.DataFrame, dims: dict[str, str],
+                         age_of: dict[str, int]) -> None:
+    """Every single year of age that a KPI of config/kpis.yaml sums is there for every area and year,
+    so that a denominator is never a sum over fewer ages than its definition says."""
+    needed: set[int] = set()
+    for kpi in cfg.kpis.values():
+        for part in (kpi.numerator, kpi.denominator):
+            if part and part.get("bron") == "bevolking" and part.get("leeftijd") != "totaal":
+                low, high = part["leeftijd"]
+                needed.update(range(int(low), int(high) + 1))
+    if not needed:
+        return
+    ages = frame[dims["leeftijd"]].map(age_of)
+    present = (frame.assign(_age=ages)[ages >= 0].groupby([dims["regio"], dims["periode"]])["_age"]
+               .agg(lambda values: frozenset(int(v) for v in values)))
+    present = present.reindex(frame.groupby([dims["regio"], dims["periode"]]).size().index, fill_value=frozenset())
+    short = [(area.strip(), period, sorted(needed - ages_there)) for (area, period), ages_there in present.items()
+             if not needed <= ages_there]
+    if short:
+        area, period, missing_ages = short[0]
+        raise raw.RawDataError(
+            path, f"the KPIs in config/kpis.yaml sum the ages {min(needed)}-{max(needed)}, but single years "
+            f"{missing_ages[:10]} are missing for {area} {period}"
+            f"{f' (and {len(short) - 1} more area-years)' if len(short) > 1 else ''}; "
+            "fetch those ages (ophalen.titels of cbs_bevolking in config/bronnen.yaml)",
+            column=dims["leeftijd"])
+
+
 def load_raw(cfg: config.Config) -> RawData:
     """Read and check every raw source (checksums, columns, codes, numbers)."""
     register = cfg.register
@@ -175,16 +239,22 @@ def load_raw(cfg: config.Config) -> RawData:
     dims, topics = spec["dimensies"], spec["onderwerpen"]
     frame = raw.read_cbs_table(path, [dims["geslacht"], dims["leeftijd"], dims["burgerlijke_staat"], dims["regio"],
                                       dims["periode"]], {topics["inwoners"]: False}, missing)
-    ages = raw.read_dimension(_dimension_path(path, dims["leeftijd"]))
-    age_of = {}
-    for key, title in zip(ages["Key"], ages["Title"], strict=True):
-        age_of[key] = pd.NA if key == spec["totaal_leeftijd"] else int(title.split()[0])
+    age_of = _ages_by_title(path, spec, dims["leeftijd"])
     _check_codes(path, frame, dims["regio"], register, {NL_CODE})
     totals = frame[dims["geslacht"]].eq(spec["totaal_geslacht"]) & frame[dims["burgerlijke_staat"]].eq(spec["totaal_burgerlijke_staat"])
     frame = frame[totals]
     unknown_ages = ~frame[dims["leeftijd"]].isin(age_of)
     if unknown_ages.any():
         raise raw.RawDataError(path, "unknown Leeftijd keys", column=dims["leeftijd"], rows=[int(i) + 2 for i in frame.index[unknown_ages]])
+    groups = frame[dims["leeftijd"]].map(age_of).eq(AGE_GROUP)
+    if groups.any():
+        keys = sorted(set(frame.loc[groups, dims["leeftijd"]]))
+        raise raw.RawDataError(
+            path, f"Leeftijd keys {keys} are age groups, not single years of age or the total "
+            f"({spec['totaal_leeftijd']!r}); the workbook sums single years itself and would count a group twice. "
+            "Fetch with `make fetch` (it asks only for single years) or remove those rows",
+            column=dims["leeftijd"], rows=[int(i) + 2 for i in frame.index[groups]])
+    _check_ages_for_kpis(path, cfg, frame, dims, age_of)
     if frame[topics["inwoners"]].isna().any():
         raise raw.RawDataError(path, "population counts may not be empty", column=topics["inwoners"],
                                rows=[int(i) + 2 for i in frame.index[frame[topics["inwoners"]].isna()]])
@@ -192,7 +262,7 @@ def load_raw(cfg: config.Config) -> RawData:
     population = pd.DataFrame({
         "gebied_code": frame[dims["regio"]].astype("string"),
         "jaar": _years(path, frame, dims["periode"]),
-        "leeftijd": frame[dims["leeftijd"]].map(age_of).astype("Int64"),
+        "leeftijd": frame[dims["leeftijd"]].map(age_of).replace({TOTAL_AGE: pd.NA}).astype("Int64"),
         "inwoners": frame[topics["inwoners"]],
     })
     provenance += [_provenance(path)]

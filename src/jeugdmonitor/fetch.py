@@ -52,7 +52,13 @@ ophalen: {filters: {<Dimension>: [key, ...] | <name of another entry of the same
     Restricts a dimension in the request (and checks it on the answer). A name refers to
     another entry of the source: a mapping gives its keys, a list its items, a value itself;
     e.g. `{VormenVanJeugdzorg: vormen}` or `{Geslacht: totaal_geslacht}`. A dimension of the
-    CBS table that `dimensies` does not name must be fixed to one key this way.
+    CBS table that `dimensies` does not name must be fixed to one key this way. Each key is looked up
+    in the table's own dimension list first: a key the table lacks stops the fetch with a listing of
+    the keys and titles it has, and the request uses the key as CBS spells it (with its padding).
+ophalen: {titels: {<Dimension>: <regular expression>}}
+    Adds the keys whose Title matches, e.g. the single years of age of 03759ned's Leeftijd
+    ('^([0-9]|1[0-9]|2[0-2]) jaar$'), whatever their keys: titles are what CBS keeps stable
+    across tables. A dimension may have both a filter and a title pattern (the union is asked).
 """
 
 from __future__ import annotations
@@ -70,7 +76,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import cbsodata
 import requests
@@ -84,7 +90,10 @@ SOURCES = ("cbs_jeugdzorg", "cbs_bevolking", "cbs_iv3")
 LICENCE = "CC BY 4.0"
 FEED_PATH = "ODataFeed/odata"  # where cbsodata 1.3 reads tables (its bulk feed, paged with odata.nextLink)
 TIMEOUT = (5.0, 180.0)  # seconds: connect (fail at once without network), read (large pages)
-REGIONS_PER_REQUEST = 15  # keeps each $filter far below the 2048-character query limit of the CBS servers
+REGIONS_PER_REQUEST = 15  # at most, per request
+# The CBS servers refuse URLs of more than about 2048 characters; the encoded $filter (which grows
+# with years, filtered keys and regions) stays under this, leaving room for host, path and $select.
+MAX_FILTER_CHARS = 1500
 DIMENSION_TYPES = {"Dimension", "GeoDimension", "GeoDetail", "TimeDimension"}
 YEAR_PERIOD = re.compile(r"(\d{4})JJ00")
 REGION_CODE = re.compile(r"[A-Z]{2}[0-9A-Z]{2,8}")
@@ -230,6 +239,55 @@ def _fixed_filters(spec: Mapping[str, Any], key: str) -> dict[str, list[str]]:
     return result
 
 
+def _title_filters(spec: Mapping[str, Any], key: str) -> dict[str, re.Pattern[str]]:
+    """`ophalen.titels` of a source: dimension -> pattern that the Title of a wanted key matches."""
+    titles = (spec.get("ophalen") or {}).get("titels") or {}
+    result: dict[str, re.Pattern[str]] = {}
+    for dimension, pattern in titles.items():
+        try:
+            result[str(dimension)] = re.compile(str(pattern))
+        except re.error as error:
+            raise config.ConfigError(f"config/bronnen.yaml: {key}.ophalen.titels.{dimension} is no regular "
+                                     f"expression ({error})") from error
+    return result
+
+
+def _listing(entries: Sequence[Mapping[str, Any]], limit: int = 12) -> str:
+    shown = ", ".join(f"{str(e.get('Key', '')).strip()!r} {str(e.get('Title', '')).strip()!r}" for e in entries[:limit])
+    return shown + (f" … ({len(entries)} in all)" if len(entries) > limit else "")
+
+
+def _resolve_filters(service: Service, table: str, url: str, table_dimensions: Sequence[str],
+                     fixed: Mapping[str, list[str]], titled: Mapping[str, re.Pattern[str]]) -> dict[str, list[str]]:
+    """The keys to request per filtered dimension, as the table itself spells them (CBS pads some
+    keys with spaces, and `eq` compares exactly): the configured keys, each checked to exist, plus
+    the keys whose Title matches `ophalen.titels`. A mismatch lists what the table offers, so the
+    configuration can be corrected from the message alone."""
+    unknown = [d for d in [*fixed, *titled] if d not in table_dimensions]
+    if unknown:
+        raise FetchError(f"CBS table {table} ({url}/DataProperties) has no dimension(s) {sorted(set(unknown))} "
+                         f"named in ophalen of config/bronnen.yaml; it has {list(table_dimensions)}")
+    resolved: dict[str, list[str]] = {}
+    for dimension in dict.fromkeys([*fixed, *titled]):
+        entries = _call(service, table, f"reading dimension {dimension}", cbsodata.get_meta, table, dimension)
+        by_key = {str(e.get("Key", "")).strip(): str(e.get("Key", "")) for e in entries}
+        wanted = [str(k) for k in fixed.get(dimension, [])]
+        absent = [k for k in wanted if k.strip() not in by_key]
+        if absent:
+            raise FetchError(f"CBS table {table}: {url}/{dimension} has no key(s) {absent} that config/bronnen.yaml "
+                             f"asks for; it has {_listing(entries)}")
+        keys = [by_key[k.strip()] for k in wanted]
+        if dimension in titled:
+            matched = [str(e.get("Key", "")) for e in entries
+                       if titled[dimension].fullmatch(str(e.get("Title", "")).strip())]
+            if not matched:
+                raise FetchError(f"CBS table {table}: no title in {url}/{dimension} matches "
+                                 f"{titled[dimension].pattern!r} (ophalen.titels); it has {_listing(entries)}")
+            keys += matched
+        resolved[dimension] = list(dict.fromkeys(keys))
+    return resolved
+
+
 def _check_properties(table: str, url: str, properties: list[dict[str, Any]], dimensions: Sequence[str],
                       topics: Sequence[str], fixed: Mapping[str, list[str]]) -> dict[str, int]:
     """The configured dimensions and topics exist in the table; returns each topic's decimals."""
@@ -265,6 +323,34 @@ def _span(years: Sequence[int]) -> str:
     return ", ".join(str(y) for y in years)
 
 
+def _filter_text(clauses: Sequence[str], region_dim: str, regions: Sequence[str] | None) -> str:
+    region_clause = [_any_of([f"startswith({region_dim},{_quote(c)})" for c in regions])] if regions else []
+    return " and ".join([*clauses, *region_clause])
+
+
+def _encoded_length(filter_text: str) -> int:
+    return len(urlencode({"$filter": filter_text}))  # as requests encodes it
+
+
+def _region_chunks(table: str, clauses: Sequence[str], region_dim: str, regions: Sequence[str]) -> list[list[str] | None]:
+    """Regions in groups as large as the URL length allows (at most REGIONS_PER_REQUEST)."""
+    chunks: list[list[str] | None] = []
+    current: list[str] = []
+    for code in regions:
+        candidate = [*current, code]
+        if current and (len(candidate) > REGIONS_PER_REQUEST
+                        or _encoded_length(_filter_text(clauses, region_dim, candidate)) > MAX_FILTER_CHARS):
+            chunks.append(current)
+            candidate = [code]
+        if _encoded_length(_filter_text(clauses, region_dim, candidate)) > MAX_FILTER_CHARS:
+            raise FetchError(f"CBS table {table}: the $filter for one region is already longer than "
+                             f"{MAX_FILTER_CHARS} characters; ask for fewer years (--jaren) or fewer keys in "
+                             "ophalen of config/bronnen.yaml")
+        current = candidate
+    chunks.append(current)
+    return chunks
+
+
 def download_table(cfg: config.Config, key: str, folder: Path, service: Service | None = None,
                    years: Sequence[int] | None = None, regions: Sequence[str] | None = None) -> FetchedTable:
     """Fetch one CBS source of config/bronnen.yaml and write its files into `folder`.
@@ -279,27 +365,28 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
     topics = [str(name) for name in spec["onderwerpen"].values()]
     period_dim, region_dim = dimensions["periode"], dimensions["regio"]
     missing_mark = str(cfg.sources["ontbrekend_teken"])
-    fixed = _fixed_filters(spec, key)
+    configured_filters = _fixed_filters(spec, key)
+    titled = _title_filters(spec, key)
     wanted_periods = {f"{int(y)}JJ00" for y in years} if years else None
     retrieved = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     log.info("CBS table %s (%s) from %s", table, key, url)
 
     properties = _call(service, table, "reading DataProperties", cbsodata.get_meta, table, "DataProperties")
+    table_dimensions = [str(p.get("Key")) for p in properties if p.get("Type") in DIMENSION_TYPES]
+    fixed = _resolve_filters(service, table, url, table_dimensions, configured_filters, titled)
     decimals = _check_properties(table, url, properties, list(dimensions.values()), topics, fixed)
 
     clauses = [_any_of([f"{period_dim} eq {_quote(p)}" for p in sorted(wanted_periods)]) if wanted_periods
                else f"substringof('JJ',{period_dim})"]
     clauses += [_any_of([f"{dim} eq {_quote(k)}" for k in keys]) for dim, keys in fixed.items()]
-    chunks: list[list[str] | None] = ([list(regions[i:i + REGIONS_PER_REQUEST])
-                                       for i in range(0, len(regions), REGIONS_PER_REQUEST)] if regions else [None])
+    chunks = _region_chunks(table, clauses, region_dim, regions) if regions else [None]
     select = ["ID", *dimensions.values(), *topics]
     fixed_keys = {dim: {k.strip() for k in keys} for dim, keys in fixed.items()}
     rows: list[dict[str, Any]] = []
     filters_used: list[str] = []
     first: dict[str, Any] = {}  # the first answer: its metadata describe the table
     for chunk in chunks:
-        chunk_clauses = clauses + ([_any_of([f"startswith({region_dim},{_quote(c)})" for c in chunk])] if chunk else [])
-        filter_text = " and ".join(chunk_clauses)
+        filter_text = _filter_text(clauses, region_dim, chunk)
         # cbsodata 1.3.5's download_data leaves out the data set named by `typed` (typed=False
         # downloads TypedDataSet): check which one came back rather than trusting the flag.
         answer = _call(service, table, "downloading", cbsodata.download_data, table, typed=False,
