@@ -214,9 +214,9 @@ def test_null_becomes_the_missing_mark(cbs_server, tmp_path, cfg):
 # ---------------------------------------------------------------------------- provenance
 def test_sidecars_hold_the_provenance_and_a_matching_checksum(cbs_server, tmp_path, cfg):
     out = tmp_path / "raw"
-    fetched = fetch.fetch(fetch.SOURCES, years=YEARS, out_dir=out, cfg=cfg)
+    fetched = fetch.fetch(years=YEARS, out_dir=out, cfg=cfg)
 
-    assert [f.key for f in fetched] == list(fetch.SOURCES)
+    assert [f.key for f in fetched] == ["cbs_jeugdzorg", "cbs_bevolking"]  # cbs_iv3: ophalen.beschikbaar false
     for item in fetched:
         spec = cfg.sources[item.key]
         info = table_info(spec["tabel"])
@@ -246,7 +246,7 @@ def test_sidecars_hold_the_provenance_and_a_matching_checksum(cbs_server, tmp_pa
 # ---------------------------------------------------------------------------- shapes the workbook reads
 def test_fetched_folder_has_the_sample_files_and_reads_without_error(cbs_server, tmp_path, cfg):
     out = tmp_path / "raw"
-    fetched = fetch.fetch(fetch.SOURCES, years=YEARS, out_dir=out, cfg=cfg)
+    fetched = fetch.fetch(years=YEARS, out_dir=out, cfg=cfg)
 
     for item in fetched:
         bestand = Path(cfg.sources[item.key]["bestand"])
@@ -368,7 +368,7 @@ def test_unreachable_address_fails_at_once_and_leaves_the_target_alone(tmp_path,
     monkeypatch.setenv(fetch.ENV_URL, f"http://127.0.0.1:{port}")
 
     with pytest.raises(fetch.FetchError) as error:
-        fetch.fetch(fetch.SOURCES, years=YEARS, out_dir=out, cfg=cfg)
+        fetch.fetch(years=YEARS, out_dir=out, cfg=cfg)
 
     message = str(error.value)
     assert f"http://127.0.0.1:{port}/ODataFeed/odata/84134NED/" in message
@@ -380,16 +380,30 @@ def test_unreachable_address_fails_at_once_and_leaves_the_target_alone(tmp_path,
 
 def test_a_failing_table_publishes_nothing(cbs_server, tmp_path, cfg):
     out = tmp_path / "raw"
-    broken = with_source(cfg, "cbs_iv3", tabel="00000AAA")
+    broken = with_source(cfg, "cbs_bevolking", tabel="00000AAA")
 
     with pytest.raises(fetch.FetchError) as error:
-        fetch.fetch(fetch.SOURCES, years=YEARS, out_dir=out, cfg=broken)
+        fetch.fetch(years=YEARS, out_dir=out, cfg=broken)
 
     assert f"{cbs_server.base_url}{FEED}00000AAA/" in str(error.value)
     assert "HTTP 404" in str(error.value)
     assert any(path.endswith("/84134NED/TypedDataSet") for path, _ in cbs_server.requests)  # fetched, not published
     assert not out.exists() or not any(out.rglob("*"))
     assert [p.name for p in tmp_path.iterdir() if p.name != "raw"] == []
+
+
+def test_a_source_marked_not_fetchable_is_refused_with_its_reason(cbs_server, tmp_path, cfg, capsys):
+    out = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW / "cbs", out / "cbs")
+    before = snapshot(out)
+
+    with pytest.raises(config.ConfigError, match=r"cbs_iv3 cannot be fetched .*dataderden\.cbs\.nl"):
+        fetch.fetch(["cbs_jeugdzorg", "cbs_iv3"], years=YEARS, out_dir=out, cfg=cfg)
+    assert fetch.main(["--jaren", "2023", "--tabel", "cbs_iv3", "--out", str(out)]) == 2
+
+    assert "TaakveldBalanspost" in capsys.readouterr().err
+    assert cbs_server.requests == []  # refused before any request
+    assert snapshot(out) == before
 
 
 def test_a_topic_missing_from_the_table_names_the_table_and_url(cbs_server, tmp_path, cfg):
@@ -426,10 +440,11 @@ def test_command_line_writes_and_reports(cbs_server, tmp_path, capsys):
     out = tmp_path / "raw"
     assert fetch.main(["--jaren", "2022-2024", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    for table in ("84134NED", "03759ned", "IV3-TAAKVELD"):
+    for table in ("84134NED", "03759ned"):
         assert table in printed
+    assert "IV3" not in printed
     assert str(out / "cbs" / "84134NED_TypedDataSet.csv") in printed
-    assert "14 bestanden" in printed
+    assert "10 bestanden" in printed
     assert fetch.main(["--jaren", "2023", "--regio", "GM0518", "--tabel", "cbs_jeugdzorg", "--out", str(out)]) == 0
     assert {r["RegioS"] for r in csv_rows(out / "cbs" / "84134NED_TypedDataSet.csv")} == {"GM0518  "}
 

@@ -2,8 +2,9 @@
 
     python -m jeugdmonitor.fetch --jaren 2015-2024 [--regio GM0518 ...] [--tabel cbs_jeugdzorg ...]
 
-For each CBS source in config/bronnen.yaml (`cbs_jeugdzorg`, `cbs_bevolking`, `cbs_iv3`) the
-table id, the dimensions and the topics come from that file, not from this code. The fetch
+For each CBS source in config/bronnen.yaml (`cbs_jeugdzorg`, `cbs_bevolking`; `cbs_iv3` is marked
+`ophalen.beschikbaar: false`, because the real Iv3 tables are shaped differently from the
+workbook's simplified Iv3 table, and asking for it stops with that reason) the table id, the dimensions and the topics come from that file, not from this code. The fetch
 downloads the table's TypedDataSet (only the configured columns, filtered to the requested
 years and region codes) and its metadata with `cbsodata.download_data`, and writes the same
 files as the bundled sample, so the cleaning stage reads them unchanged:
@@ -527,7 +528,12 @@ def default_regions(cfg: config.Config) -> list[str]:
     return [*sorted(register.municipalities), *sorted(register.regions), NL_CODE]
 
 
-def fetch(keys: Sequence[str] = SOURCES, years: Sequence[int] | None = None, regions: Sequence[str] | None = None,
+def fetchable(cfg: config.Config) -> tuple[str, ...]:
+    """The CBS sources `make fetch` fetches by default: those not marked `ophalen.beschikbaar: false`."""
+    return tuple(k for k in SOURCES if ((cfg.sources[k].get("ophalen") or {}).get("beschikbaar", True)))
+
+
+def fetch(keys: Sequence[str] | None = None, years: Sequence[int] | None = None, regions: Sequence[str] | None = None,
           out_dir: Path | None = None, cfg: config.Config | None = None,
           service: Service | None = None) -> list[FetchedTable]:
     """Fetch the CBS sources `keys` and publish them into `out_dir` (default data/raw/) only when
@@ -535,9 +541,14 @@ def fetch(keys: Sequence[str] = SOURCES, years: Sequence[int] | None = None, reg
     JEUGDMONITOR_CBS_URL, else each source's configured host."""
     cfg = cfg or config.load()
     out_dir = Path(out_dir) if out_dir is not None else paths.RAW_DIR
+    keys = fetchable(cfg) if keys is None else list(keys)
     unknown = [k for k in keys if k not in cfg.sources or "tabel" not in cfg.sources[k]]
     if unknown:
         raise config.ConfigError(f"config/bronnen.yaml has no CBS source {unknown}")
+    for key in keys:
+        if key not in fetchable(cfg):
+            reason = (cfg.sources[key].get("ophalen") or {}).get("reden", "")
+            raise config.ConfigError(f"config/bronnen.yaml: {key} cannot be fetched (ophalen.beschikbaar: false): {reason}")
     if regions is not None and not regions:
         raise ValueError("regions is empty; pass None for every code in config/gemeenten.yaml")
     regions = default_regions(cfg) if regions is None else list(dict.fromkeys(str(r).strip().upper() for r in regions))
@@ -589,12 +600,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regio", nargs="+", action="extend", type=_region_arg, metavar="CODE",
                         help="region codes (default: every code in config/gemeenten.yaml, its jeugdregio's and NL01)")
     parser.add_argument("--tabel", action="append", choices=SOURCES,
-                        help="source in config/bronnen.yaml (repeatable; default: all three)")
+                        help="source in config/bronnen.yaml (repeatable; default: every source not marked "
+                             "ophalen.beschikbaar: false)")
     parser.add_argument("--out", type=Path, default=paths.RAW_DIR, help="target folder (default: data/raw)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every URL cbsodata downloads")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
-    keys = tuple(dict.fromkeys(args.tabel)) if args.tabel else SOURCES
+    keys = tuple(dict.fromkeys(args.tabel)) if args.tabel else None
     try:
         fetched = fetch(keys, args.jaren, args.regio, args.out)
     except FetchError as error:

@@ -42,6 +42,11 @@ CARE_FORMS = ("ambulant", "dagbehandeling", "verblijf", "pleegzorg")
 CARE_FORM_SHARES = (0.70, 0.10, 0.12, 0.08)
 
 
+# what a sample file's sidecar says about its shape (`vorm` of the source in config/bronnen.yaml)
+SHAPES = {"echt": "vorm van de echte bron",
+          "vereenvoudigd": "vereenvoudigde vorm van de werkmap, niet die van de echte bron"}
+
+
 @dataclass
 class Unit:
     """A municipality code with data in the sample, for the years it exists."""
@@ -256,7 +261,7 @@ class Generator:
 
     def _sidecar(self, path: Path, spec: dict, part: str, licence: str = LICENCE_CBS) -> None:
         raw.write_sidecar(path, {
-            "bron": f"CBS StatLine, tabel {spec['tabel']} ({part}) — vorm van de echte bron; {FICTITIOUS}",
+            "bron": f"{spec.get('bronnaam', 'CBS StatLine')}, tabel {spec['tabel']} ({part}) — {SHAPES[spec.get('vorm', 'echt')]}; {FICTITIOUS}",
             "tabel": spec["tabel"],
             "titel": spec["titel"],
             "url": spec["url"],
