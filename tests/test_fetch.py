@@ -332,6 +332,14 @@ def test_a_configured_key_the_table_lacks_stops_the_fetch_with_what_the_table_ha
     assert not out.exists()
 
 
+def test_a_filtered_dimension_the_table_lacks_stops_before_any_lookup(cbs_server, tmp_path, cfg):
+    wrong = with_source(cfg, "cbs_bevolking", ophalen={"titels": {"Leeftijdsklasse": "^x$"}})
+
+    with pytest.raises(fetch.FetchError, match=r"no dimension\(s\) \['Leeftijdsklasse'\] named in ophalen"):
+        fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=tmp_path / "raw", cfg=wrong)
+    assert [path for path, _ in cbs_server.requests] == [f"{FEED}03759ned/DataProperties"]
+
+
 def test_a_title_pattern_that_matches_nothing_stops_the_fetch(cbs_server, tmp_path, cfg):
     spec = cfg.sources["cbs_bevolking"]
     wrong = with_source(cfg, "cbs_bevolking", ophalen={**spec["ophalen"], "titels": {"Leeftijd": "^(\\d+) years$"}})

@@ -171,7 +171,7 @@ def _ages_by_title(path: Path, spec: dict[str, Any], dimension: str) -> dict[str
 
 
 def _check_ages_for_kpis(path: Path, cfg: config.Config, frame: pd.DataFrame, dims: dict[str, str],
-                         age_of: dict[str, int]) -> None:
+                         ages: pd.Series) -> None:
     """Every single year of age that a KPI of config/kpis.yaml sums is there for every area and year,
     so that a denominator is never a sum over fewer ages than its definition says."""
     needed: set[int] = set()
@@ -182,10 +182,9 @@ def _check_ages_for_kpis(path: Path, cfg: config.Config, frame: pd.DataFrame, di
                 needed.update(range(int(low), int(high) + 1))
     if not needed:
         return
-    ages = frame[dims["leeftijd"]].map(age_of)
-    present = (frame.assign(_age=ages)[ages >= 0].groupby([dims["regio"], dims["periode"]])["_age"]
-               .agg(lambda values: frozenset(int(v) for v in values)))
-    present = present.reindex(frame.groupby([dims["regio"], dims["periode"]]).size().index, fill_value=frozenset())
+    # grouped over every row, total included, so that an area-year with no single years is found short
+    present = (ages.groupby([frame[dims["regio"]], frame[dims["periode"]]])
+               .agg(lambda values: frozenset(int(v) for v in values if v >= 0)))
     short = [(area.strip(), period, sorted(needed - ages_there)) for (area, period), ages_there in present.items()
              if not needed <= ages_there]
     if short:
@@ -246,7 +245,8 @@ def load_raw(cfg: config.Config) -> RawData:
     unknown_ages = ~frame[dims["leeftijd"]].isin(age_of)
     if unknown_ages.any():
         raise raw.RawDataError(path, "unknown Leeftijd keys", column=dims["leeftijd"], rows=[int(i) + 2 for i in frame.index[unknown_ages]])
-    groups = frame[dims["leeftijd"]].map(age_of).eq(AGE_GROUP)
+    ages = frame[dims["leeftijd"]].map(age_of)
+    groups = ages.eq(AGE_GROUP)
     if groups.any():
         keys = sorted(set(frame.loc[groups, dims["leeftijd"]]))
         raise raw.RawDataError(
@@ -254,7 +254,7 @@ def load_raw(cfg: config.Config) -> RawData:
             f"({spec['totaal_leeftijd']!r}); the workbook sums single years itself and would count a group twice. "
             "Fetch with `make fetch` (it asks only for single years) or remove those rows",
             column=dims["leeftijd"], rows=[int(i) + 2 for i in frame.index[groups]])
-    _check_ages_for_kpis(path, cfg, frame, dims, age_of)
+    _check_ages_for_kpis(path, cfg, frame, dims, ages)
     if frame[topics["inwoners"]].isna().any():
         raise raw.RawDataError(path, "population counts may not be empty", column=topics["inwoners"],
                                rows=[int(i) + 2 for i in frame.index[frame[topics["inwoners"]].isna()]])
@@ -262,7 +262,7 @@ def load_raw(cfg: config.Config) -> RawData:
     population = pd.DataFrame({
         "gebied_code": frame[dims["regio"]].astype("string"),
         "jaar": _years(path, frame, dims["periode"]),
-        "leeftijd": frame[dims["leeftijd"]].map(age_of).replace({TOTAL_AGE: pd.NA}).astype("Int64"),
+        "leeftijd": ages.replace({TOTAL_AGE: pd.NA}).astype("Int64"),
         "inwoners": frame[topics["inwoners"]],
     })
     provenance += [_provenance(path)]

@@ -258,16 +258,13 @@ def _listing(entries: Sequence[Mapping[str, Any]], limit: int = 12) -> str:
     return shown + (f" … ({len(entries)} in all)" if len(entries) > limit else "")
 
 
-def _resolve_filters(service: Service, table: str, url: str, table_dimensions: Sequence[str],
-                     fixed: Mapping[str, list[str]], titled: Mapping[str, re.Pattern[str]]) -> dict[str, list[str]]:
+def _resolve_filters(service: Service, table: str, url: str, fixed: Mapping[str, list[str]],
+                     titled: Mapping[str, re.Pattern[str]]) -> dict[str, list[str]]:
     """The keys to request per filtered dimension, as the table itself spells them (CBS pads some
     keys with spaces, and `eq` compares exactly): the configured keys, each checked to exist, plus
     the keys whose Title matches `ophalen.titels`. A mismatch lists what the table offers, so the
-    configuration can be corrected from the message alone."""
-    unknown = [d for d in [*fixed, *titled] if d not in table_dimensions]
-    if unknown:
-        raise FetchError(f"CBS table {table} ({url}/DataProperties) has no dimension(s) {sorted(set(unknown))} "
-                         f"named in ophalen of config/bronnen.yaml; it has {list(table_dimensions)}")
+    configuration can be corrected from the message alone. The dimensions themselves are checked
+    to exist by `_check_properties`, before this asks for them."""
     resolved: dict[str, list[str]] = {}
     for dimension in dict.fromkeys([*fixed, *titled]):
         entries = _call(service, table, f"reading dimension {dimension}", cbsodata.get_meta, table, dimension)
@@ -289,11 +286,16 @@ def _resolve_filters(service: Service, table: str, url: str, table_dimensions: S
     return resolved
 
 
+def _table_dimensions(properties: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [str(p.get("Key")) for p in properties if p.get("Type") in DIMENSION_TYPES]
+
+
 def _check_properties(table: str, url: str, properties: list[dict[str, Any]], dimensions: Sequence[str],
-                      topics: Sequence[str], fixed: Mapping[str, list[str]]) -> dict[str, int]:
-    """The configured dimensions and topics exist in the table; returns each topic's decimals."""
+                      topics: Sequence[str], filtered: Sequence[str]) -> dict[str, int]:
+    """The configured dimensions and topics, and the dimensions `ophalen` filters, exist in the
+    table; returns each topic's decimals."""
     by_key = {p.get("Key"): p for p in properties}
-    table_dimensions = [p.get("Key") for p in properties if p.get("Type") in DIMENSION_TYPES]
+    table_dimensions = _table_dimensions(properties)
     table_topics = [p.get("Key") for p in properties if p.get("Type") == "Topic"]
     missing_dimensions = [d for d in dimensions if d not in table_dimensions]
     missing_topics = [t for t in topics if t not in table_topics]
@@ -301,15 +303,20 @@ def _check_properties(table: str, url: str, properties: list[dict[str, Any]], di
         raise FetchError(f"CBS table {table} ({url}/DataProperties) has no dimension(s) {missing_dimensions} / "
                          f"topic(s) {missing_topics} named in config/bronnen.yaml; it has dimensions "
                          f"{table_dimensions} and topics {table_topics[:12]}{' …' if len(table_topics) > 12 else ''}")
-    unknown_fixed = [d for d in fixed if d not in table_dimensions]
-    if unknown_fixed:
-        raise FetchError(f"CBS table {table} ({url}/DataProperties) has no dimension(s) {unknown_fixed} "
-                         "named in ophalen.filters of config/bronnen.yaml")
+    unknown_filtered = [d for d in dict.fromkeys(filtered) if d not in table_dimensions]
+    if unknown_filtered:
+        raise FetchError(f"CBS table {table} ({url}/DataProperties) has no dimension(s) {unknown_filtered} "
+                         f"named in ophalen of config/bronnen.yaml; it has {table_dimensions}")
+    return {t: int(by_key[t].get("Decimals") or 0) for t in topics}
+
+
+def _check_unnamed_dimensions_fixed(table: str, url: str, table_dimensions: Sequence[str], dimensions: Sequence[str],
+                                    fixed: Mapping[str, list[str]]) -> None:
+    """A dimension of the table that `dimensies` does not name is fixed to exactly one key."""
     loose = [d for d in table_dimensions if d not in dimensions and len(fixed.get(d, ())) != 1]
     if loose:
         raise FetchError(f"CBS table {table} ({url}/DataProperties) has dimension(s) {loose} that config/bronnen.yaml "
                          "does not name: add them under dimensies, or fix each to one key under ophalen.filters")
-    return {t: int(by_key[t].get("Decimals") or 0) for t in topics}
 
 
 def _modified(answer: Mapping[str, Any]) -> str:
@@ -373,9 +380,10 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
     log.info("CBS table %s (%s) from %s", table, key, url)
 
     properties = _call(service, table, "reading DataProperties", cbsodata.get_meta, table, "DataProperties")
-    table_dimensions = [str(p.get("Key")) for p in properties if p.get("Type") in DIMENSION_TYPES]
-    fixed = _resolve_filters(service, table, url, table_dimensions, configured_filters, titled)
-    decimals = _check_properties(table, url, properties, list(dimensions.values()), topics, fixed)
+    decimals = _check_properties(table, url, properties, list(dimensions.values()), topics,
+                                 [*configured_filters, *titled])
+    fixed = _resolve_filters(service, table, url, configured_filters, titled)
+    _check_unnamed_dimensions_fixed(table, url, _table_dimensions(properties), list(dimensions.values()), fixed)
 
     clauses = [_any_of([f"{period_dim} eq {_quote(p)}" for p in sorted(wanted_periods)]) if wanted_periods
                else f"substringof('JJ',{period_dim})"]
@@ -541,14 +549,15 @@ def fetch(keys: Sequence[str] | None = None, years: Sequence[int] | None = None,
     JEUGDMONITOR_CBS_URL, else each source's configured host."""
     cfg = cfg or config.load()
     out_dir = Path(out_dir) if out_dir is not None else paths.RAW_DIR
-    keys = fetchable(cfg) if keys is None else list(keys)
+    available = fetchable(cfg)
+    keys = available if keys is None else list(keys)
     unknown = [k for k in keys if k not in cfg.sources or "tabel" not in cfg.sources[k]]
     if unknown:
         raise config.ConfigError(f"config/bronnen.yaml has no CBS source {unknown}")
-    for key in keys:
-        if key not in fetchable(cfg):
-            reason = (cfg.sources[key].get("ophalen") or {}).get("reden", "")
-            raise config.ConfigError(f"config/bronnen.yaml: {key} cannot be fetched (ophalen.beschikbaar: false): {reason}")
+    refused = [k for k in keys if k not in available]
+    if refused:
+        reason = cfg.sources[refused[0]]["ophalen"].get("reden", "")
+        raise config.ConfigError(f"config/bronnen.yaml: {refused[0]} cannot be fetched (ophalen.beschikbaar: false): {reason}")
     if regions is not None and not regions:
         raise ValueError("regions is empty; pass None for every code in config/gemeenten.yaml")
     regions = default_regions(cfg) if regions is None else list(dict.fromkeys(str(r).strip().upper() for r in regions))
