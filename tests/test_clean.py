@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from jeugdmonitor import clean
+from jeugdmonitor import clean, config, raw
 
 HOEKSCHE_WAARD = "GM1963"
 HOEKSCHE_WAARD_PREDECESSORS = ["GM0585", "GM0611", "GM0588", "GM0584", "GM0617"]
@@ -240,3 +240,47 @@ def test_ages_are_read_by_title_and_groups_are_told_apart(cfg, tmp_path):
     _dimension_file(dimension, '"Key";"Title"\n"10000";"Totaal leeftijd"\n"99999";"Gemiddelde leeftijd"\n')
     with pytest.raises(clean.raw.RawDataError, match=r"03759ned_Leeftijd.csv, kolom 'Title', regels 3: .*'99999'"):
         clean._ages_by_title(data_path, spec, "Leeftijd")
+
+
+# ---------------------------------------------------------------------------- Iv3 tables
+def _iv3_path(root, year: int, part: str = "TypedDataSet"):
+    table = config.load().sources["cbs_iv3"]["tabellen"][year]
+    return root / "data" / "raw" / "cbs" / "iv3" / f"{table}_{part}.csv"
+
+
+def _rewrite_sidecar(path, **changes) -> None:
+    meta = {k: v for k, v in raw.read_sidecar(path).items() if k not in ("bestand", "sha256")}
+    raw.write_sidecar(path, {**meta, **changes})
+
+
+def test_iv3_spending_uses_the_newest_plaatsing_and_sums_the_whole_country(raw_data):
+    spending = raw_data.spending
+    assert sorted(spending["jaar"].unique()) == list(range(2017, 2025))
+    status = {int(year): set(group.astype(str)) for year, group in spending.groupby("jaar")["status"]}
+    assert status[2023] == {"nader voorlopig"} and status[2024] == {"voorlopig"}  # 2024: 1e plaatsing only
+    # only the workbook's municipalities and the country; the fictitious rest counts in NL01 alone
+    assert not spending["gebied_code"].str.startswith("GM99").any()
+    nl = spending[(spending["gebied_code"] == clean.NL_CODE) & (spending["jaar"] == 2023)].set_index("taakveld")
+    municipal = spending[(spending["gebied_code"] != clean.NL_CODE) & (spending["jaar"] == 2023)]
+    assert (nl["lasten_euro"] > municipal.groupby("taakveld")["lasten_euro"].sum()).all()
+
+
+def test_iv3_tables_mixing_sample_and_fetched_figures_are_refused(cfg, project):
+    _rewrite_sidecar(_iv3_path(project, 2023), fictief=False)
+    with pytest.raises(raw.RawDataError, match=r"mix fictitious sample data \(45038NED.*with fetched figures \(45063NED\)"):
+        clean.load_raw(config.load())
+
+
+def test_iv3_status_that_disagrees_with_the_sidecar_is_refused(project):
+    _rewrite_sidecar(_iv3_path(project, 2024), perioden_status={"2024": "Nader voorlopig"})
+    with pytest.raises(raw.RawDataError, match=r"45067NED_TypedDataSet\.csv.*'Voorlopig'.*sidecar recorded 'Nader voorlopig'"):
+        clean.load_raw(config.load())
+
+
+def test_iv3_table_without_a_bundled_municipality_is_refused(project):
+    path = _iv3_path(project, 2023, "Gemeenten")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith('"GM0518')), encoding="utf-8")
+    _rewrite_sidecar(path)
+    with pytest.raises(raw.RawDataError, match=r"45063NED_Gemeenten\.csv.*existed in 2023 are not in the table: \['GM0518'\]"):
+        clean.load_raw(config.load())

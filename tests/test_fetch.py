@@ -1,4 +1,5 @@
-"""Tests for jeugdmonitor.fetch: cbsodata against a local server that serves tests/fixtures/odata.
+"""Tests for jeugdmonitor.fetch: cbsodata against a local server that serves tests/fixtures/odata
+(StatLine tables 84134NED and 03759ned, and the Iv3 table 45063NED of dataderden.cbs.nl).
 
 Never contacts the real network: the server listens on 127.0.0.1, the fetch is pointed at it
 with JEUGDMONITOR_CBS_URL, and in these tests resolving any other host name fails."""
@@ -28,9 +29,14 @@ from jeugdmonitor import config, fetch, raw
 FIXTURES = Path(__file__).parent / "fixtures" / "odata"
 SAMPLE_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 CBS_HOST = "https://opendata.cbs.nl"
+IV3_HOST = "https://dataderden.cbs.nl"
 YEARS = [2022, 2023, 2024]
 MISSING = ".".rjust(raw.CBS_CELL_WIDTH)
 FEED = "/ODataFeed/odata/"
+STATLINE = ["cbs_jeugdzorg", "cbs_bevolking"]
+IV3_TABLE = "45063NED"  # Gemeenten 2023 onbewerkte Iv3-data
+IV3_DATA = Path("cbs") / "iv3" / f"{IV3_TABLE}_TypedDataSet.csv"
+IV3_HEADER = '"ID";"TaakveldBalanspost";"Categorie";"Gemeenten";"Verslagsoort";"k_1ePlaatsing_1";"k_2ePlaatsing_2"'
 
 
 # ---------------------------------------------------------------------------- local CBS server
@@ -38,6 +44,7 @@ FEED = "/ODataFeed/odata/"
 class FixtureServer:
     base_url: str
     requests: list[tuple[str, dict[str, list[str]]]]
+    root: Path = FIXTURES  # a test may serve a changed copy (see `patch_fixture`)
 
     def data_requests(self, table: str) -> list[dict[str, list[str]]]:
         return [query for path, query in self.requests if path == f"{FEED}{table}/TypedDataSet"]
@@ -58,7 +65,7 @@ def _handler(state: FixtureServer) -> type[BaseHTTPRequestHandler]:
             if url.path.startswith(FEED):
                 table, _, part = url.path[len(FEED):].partition("/")
                 name = (part or "index") + (f".skiptoken-{query['$skiptoken'][0]}" if "$skiptoken" in query else "")
-                candidate = FIXTURES / table / f"{name}.json"
+                candidate = state.root / table / f"{name}.json"
                 if re.fullmatch(r"[\w-]+", table) and re.fullmatch(r"[\w.-]+", name) and candidate.is_file():
                     fixture = candidate
             if fixture is None:
@@ -66,7 +73,8 @@ def _handler(state: FixtureServer) -> type[BaseHTTPRequestHandler]:
                 self._send(404, {"odata.error": {"code": "", "message": {"lang": "nl-NL", "value": message}}})
                 return
             # CBS's own links (odata.metadata, odata.nextLink) point at CBS; a mirror serves its own
-            self._send(200, fixture.read_text(encoding="utf-8").replace(CBS_HOST, state.base_url))
+            text = fixture.read_text(encoding="utf-8")
+            self._send(200, text.replace(CBS_HOST, state.base_url).replace(IV3_HOST, state.base_url))
 
         def _send(self, status: int, body: str | dict, content_type: str = "application/json;odata=minimalmetadata;"
                   "streaming=true;IEEE754Compatible=false;charset=utf-8") -> None:
@@ -157,6 +165,19 @@ def read_like_clean(cfg: config.Config, key: str, out: Path):
     return frame, dimensions
 
 
+def patch_fixture(server: FixtureServer, tmp_path: Path, table: str, part: str, change) -> None:
+    """Serve a copy of the fixtures in which `change(values)` altered the `value` list of `part`
+    (and of its further pages)."""
+    root = tmp_path / "odata"
+    if not root.exists():
+        shutil.copytree(FIXTURES, root)
+    for path in [root / table / f"{part}.json", *sorted((root / table).glob(f"{part}.skiptoken-*.json"))]:
+        answer = json.loads(path.read_text(encoding="utf-8"))
+        change(answer["value"])
+        path.write_text(json.dumps(answer, ensure_ascii=False), encoding="utf-8")
+    server.root = root
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): raw.sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -214,9 +235,9 @@ def test_null_becomes_the_missing_mark(cbs_server, tmp_path, cfg):
 # ---------------------------------------------------------------------------- provenance
 def test_sidecars_hold_the_provenance_and_a_matching_checksum(cbs_server, tmp_path, cfg):
     out = tmp_path / "raw"
-    fetched = fetch.fetch(years=YEARS, out_dir=out, cfg=cfg)
+    fetched = fetch.fetch(STATLINE, years=YEARS, out_dir=out, cfg=cfg)
 
-    assert [f.key for f in fetched] == ["cbs_jeugdzorg", "cbs_bevolking"]  # cbs_iv3: ophalen.beschikbaar false
+    assert [f.key for f in fetched] == STATLINE
     for item in fetched:
         spec = cfg.sources[item.key]
         info = table_info(spec["tabel"])
@@ -246,7 +267,7 @@ def test_sidecars_hold_the_provenance_and_a_matching_checksum(cbs_server, tmp_pa
 # ---------------------------------------------------------------------------- shapes the workbook reads
 def test_fetched_folder_has_the_sample_files_and_reads_without_error(cbs_server, tmp_path, cfg):
     out = tmp_path / "raw"
-    fetched = fetch.fetch(years=YEARS, out_dir=out, cfg=cfg)
+    fetched = fetch.fetch(STATLINE, years=YEARS, out_dir=out, cfg=cfg)  # Iv3: see test_iv3_writes_...
 
     for item in fetched:
         bestand = Path(cfg.sources[item.key]["bestand"])
@@ -367,6 +388,201 @@ def test_regions_are_grouped_so_that_every_request_stays_short():
         fetch._region_chunks("03759ned", ["x" * fetch.MAX_FILTER_CHARS], "RegioS", regions)
 
 
+# ---------------------------------------------------------------------------- Iv3: one table per year
+IV3_KEPT_IDS = [81, 83, 93, 129, 131, 173, 181, 201, 203, 257, 259, 261]  # jaarrekening lasten, configured taakvelden
+
+
+def iv3_files(out: Path) -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+
+
+def test_iv3_writes_the_table_files_in_the_shape_of_the_source(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    [item] = fetch.fetch(["cbs_iv3"], years=[2023], out_dir=out, cfg=cfg)
+    data = out / IV3_DATA
+
+    names = ["TypedDataSet", "TaakveldBalanspost", "Categorie", "Gemeenten", "Verslagsoort"]
+    assert item.files == [IV3_DATA.with_name(f"{IV3_TABLE}_{n}.csv") for n in names]
+    assert iv3_files(out) == sorted(f"cbs/iv3/{IV3_TABLE}_{n}.csv{s}" for n in names for s in ("", ".meta.json"))
+    lines = data.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == IV3_HEADER
+    assert all(re.fullmatch(r'"[^"]*"(;"[^"]*"){6}', line) for line in lines)
+    assert lines[1] == '"81";"6.71  ";"L1.1    ";"GM0503   ";"2023X005";"      652";"      661"'
+
+    rows = csv_rows(data)
+    assert [int(r["ID"]) for r in rows] == IV3_KEPT_IDS  # both pages, CBS order
+    assert any("$skiptoken" in query for query in cbs_server.data_requests(IV3_TABLE))
+    assert {r["Verslagsoort"] for r in rows} == {"2023X005"}  # no begroting
+    assert {r["Categorie"] for r in rows} == {"L1.1    ", "L3.4    ", "L4.3    "}  # lasten only, padded
+    assert {r["TaakveldBalanspost"] for r in rows} == {"6.71  ", "6.72  ", "6.72a ", "6.81  ", "6.82  "}  # not 0.1, 6.6
+    assert {r["Gemeenten"] for r in rows} == {"GM0503   ", "GM0518   ", "GM0637   "}
+    by_key = {(r["TaakveldBalanspost"].strip(), r["Gemeenten"].strip()): r for r in rows if r["Categorie"].startswith("L3.4")}
+    assert by_key[("6.72", "GM0503")]["k_1ePlaatsing_1"] == "1208".rjust(9)  # served as 1208.0
+    assert by_key[("6.72", "GM0518")]["k_2ePlaatsing_2"] == "-99998".rjust(9)  # geen opgave: kept as the code
+    assert by_key[("6.72a", "GM0637")]["k_2ePlaatsing_2"] == MISSING  # null: an empty cell
+    assert all(len(r[t]) == raw.CBS_CELL_WIDTH for r in rows for t in ("k_1ePlaatsing_1", "k_2ePlaatsing_2"))
+
+    keys = {n: [r["Key"] for r in csv_rows(dimension_path(data, n))] for n in names[1:]}
+    assert keys["TaakveldBalanspost"] == ["6.71  ", "6.72  ", "6.72a ", "6.81  ", "6.82  "]
+    assert keys["Categorie"] == ["L1.1    ", "L3.4    ", "L4.3    "]
+    assert keys["Verslagsoort"] == ["2023X005"]
+    # the whole dimension, also GM1680, which has a begroting only: the national figure sums them all
+    assert keys["Gemeenten"] == ["GM0503   ", "GM0518   ", "GM0637   ", "GM1680   "]
+    assert dimension_path(data, "Gemeenten").read_text(encoding="utf-8").splitlines()[0] == '"Key";"Title"'
+
+    frame = raw.read_cbs_table(data, list(cfg.sources["cbs_iv3"]["dimensies"].values()),
+                               {"k_1ePlaatsing_1": True, "k_2ePlaatsing_2": True}, cfg.sources["ontbrekend_teken"])
+    assert len(frame) == item.rows == 12
+    assert frame["k_2ePlaatsing_2"].isna().sum() == 5 and (frame["k_2ePlaatsing_2"] == -99998).sum() == 2
+    assert (item.years, item.regions, item.requested_regions) == ([2023], ["GM0503", "GM0518", "GM0637"], None)
+
+
+def test_iv3_asks_for_the_jaarrekening_of_the_configured_taakvelden_for_every_municipality(cbs_server, tmp_path, cfg):
+    fetch.fetch(["cbs_iv3"], years=[2023], out_dir=tmp_path / "raw", cfg=cfg)
+
+    [first_page] = [q for q in cbs_server.data_requests(IV3_TABLE) if "$skiptoken" not in q]
+    taakvelden = " or ".join(f"TaakveldBalanspost eq '{k}'" for k in ("6.71  ", "6.72  ", "6.72a ", "6.81  ", "6.82  "))
+    assert first_page["$filter"] == [f"Verslagsoort eq '2023X005' and ({taakvelden})"]  # no Gemeenten filter
+    assert first_page["$select"] == ["ID,TaakveldBalanspost,Categorie,Gemeenten,Verslagsoort,k_1ePlaatsing_1,k_2ePlaatsing_2"]
+    paths = [path for path, _ in cbs_server.requests]
+    # the table is checked before its data are asked for
+    checks = [f"{FEED}{IV3_TABLE}/{part}" for part in ("DataProperties", "TableInfos", "Verslagsoort", "TaakveldBalanspost")]
+    assert paths[:4] == checks
+    assert all(path.startswith(f"{FEED}{IV3_TABLE}") for path in paths)
+
+
+def test_iv3_sidecars_hold_the_provenance_and_the_newest_plaatsing(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    [item] = fetch.fetch(["cbs_iv3"], years=[2023], out_dir=out, cfg=cfg)
+    info = table_info(IV3_TABLE)
+
+    for relative in item.files:
+        path = out / relative
+        meta = raw.verify(path)
+        part = path.stem.split("_", 1)[1]
+        assert meta["bron"] == (f"CBS Iv3 (dataderden.cbs.nl, onbewerkte Iv3-data), tabel {IV3_TABLE} "
+                                + ("(TypedDataSet)" if part == "TypedDataSet" else f"(dimensie {part})"))
+        assert meta["tabel"] == IV3_TABLE
+        assert meta["titel"] == "Gemeenten 2023 onbewerkte Iv3-data" != info["Title"]  # CBS's trailing space dropped
+        assert meta["url"] == f"{cbs_server.base_url}{FEED}{IV3_TABLE}/{part}"
+        assert dt.datetime.fromisoformat(meta["opgehaald"]).tzinfo is not None
+        assert meta["laatst_gewijzigd"] == info["Modified"]
+        assert meta["licentie"] == "CC BY 4.0"
+        assert meta["fictief"] is False
+        assert meta["jaar"] == 2023
+        assert meta["perioden_status"] == {"2023": "Nader voorlopig"}  # 2e plaatsing figures exist
+        assert meta["maker"].startswith("jeugdmonitor.fetch (cbsodata ")
+    data_meta = raw.read_sidecar(out / IV3_DATA)
+    assert data_meta["rijen"] == 12
+    assert data_meta["filter"] == [cbs_server.data_requests(IV3_TABLE)[0]["$filter"][0]]
+    assert raw.read_sidecar(dimension_path(out / IV3_DATA, "Gemeenten"))["rijen"] == 4
+
+
+def test_iv3_without_2e_plaatsing_figures_is_voorlopig(cbs_server, tmp_path, cfg):
+    def first_plaatsing_only(rows):
+        for row in rows:  # -99998 (geen opgave) stays: it is no figure either
+            if row["k_2ePlaatsing_2"] != -99998:
+                row["k_2ePlaatsing_2"] = None
+
+    patch_fixture(cbs_server, tmp_path, IV3_TABLE, "TypedDataSet", first_plaatsing_only)
+    out = tmp_path / "raw"
+    fetch.fetch(["cbs_iv3"], years=[2023], out_dir=out, cfg=cfg)
+
+    assert raw.read_sidecar(out / IV3_DATA)["perioden_status"] == {"2023": "Voorlopig"}
+    assert {r["k_2ePlaatsing_2"] for r in csv_rows(out / IV3_DATA)} == {MISSING, "-99998".rjust(9)}
+
+
+def test_iv3_table_of_another_year_stops_the_fetch(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW / "cbs", out / "cbs")
+    before = snapshot(out)
+    spec = cfg.sources["cbs_iv3"]
+    wrong = with_source(cfg, "cbs_iv3", tabellen={**spec["tabellen"], 2024: IV3_TABLE})  # the 2023 table as 2024's
+
+    with pytest.raises(fetch.FetchError) as error:
+        fetch.fetch(years=[2023, 2024], out_dir=out, cfg=wrong)
+
+    message = str(error.value)
+    assert f"{cbs_server.base_url}{FEED}{IV3_TABLE}/TableInfos" in message
+    assert "'Gemeenten 2023 onbewerkte Iv3-data'" in message and "'Gemeenten 2024 onbewerkte Iv3-data'" in message
+    assert "cbs_iv3.tabellen" in message
+    assert len([q for q in cbs_server.data_requests(IV3_TABLE) if "$skiptoken" not in q]) == 1  # 2023's, not 2024's
+    assert snapshot(out) == before  # the StatLine tables and 2023 fetched, nothing published
+    assert [p.name for p in tmp_path.iterdir()] == ["raw"]
+
+
+def test_iv3_without_the_jaarrekening_lists_the_verslagsoorten(cbs_server, tmp_path, cfg):
+    patch_fixture(cbs_server, tmp_path, IV3_TABLE, "Verslagsoort", lambda rows: rows.pop())
+
+    with pytest.raises(fetch.FetchError) as error:
+        fetch.fetch(["cbs_iv3"], years=[2023], out_dir=tmp_path / "raw", cfg=cfg)
+
+    message = str(error.value)
+    assert f"{cbs_server.base_url}{FEED}{IV3_TABLE}/Verslagsoort has no key '2023X005'" in message
+    assert "'2023X000' 'Begroting 2023'" in message and "not be published yet" in message
+    assert cbs_server.data_requests(IV3_TABLE) == []
+    assert not (tmp_path / "raw").exists()
+
+
+def test_iv3_taakveld_the_table_lacks_lists_what_it_has(cbs_server, tmp_path, cfg):
+    wrong = with_source(cfg, "cbs_iv3", taakvelden=["6.72", "6.7"])  # 6.7 is no prefix of 6.71: no such taakveld
+
+    with pytest.raises(fetch.FetchError, match=r"TaakveldBalanspost has no taakveld \['6.7'\].*'6.72a' "):
+        fetch.fetch(["cbs_iv3"], years=[2023], out_dir=tmp_path / "raw", cfg=wrong)
+    assert cbs_server.data_requests(IV3_TABLE) == []
+
+
+def test_iv3_year_after_the_last_configured_table_is_a_configuration_error(cbs_server, tmp_path, cfg, capsys):
+    out = tmp_path / "raw"
+    last = max(cfg.sources["cbs_iv3"]["tabellen"])
+
+    with pytest.raises(config.ConfigError, match=rf"no table for {last + 1}.*under cbs_iv3\.tabellen"):
+        fetch.fetch(years=[2023, last + 1], out_dir=out, cfg=cfg)
+    assert fetch.main(["--jaren", f"2023-{last + 1}", "--out", str(out)]) == 2
+
+    err = capsys.readouterr().err
+    assert f"'Gemeenten {last + 1} onbewerkte Iv3-data'" in err and "cbs_iv3.tabellen" in err
+    assert cbs_server.requests == []  # refused before any table is fetched
+    assert not out.exists()
+
+
+def test_iv3_years_before_the_first_table_are_skipped_and_said_so(cbs_server, tmp_path, cfg, capsys):
+    out = tmp_path / "raw"
+    [item] = fetch.fetch(["cbs_iv3"], years=[2015, 2016, 2023], out_dir=out, cfg=cfg)
+    assert item.table == IV3_TABLE
+    assert item.notes == ["jaren 2015-2016 overgeslagen: cbs_iv3.tabellen in config/bronnen.yaml begint bij 2017"]
+    assert fetch.fetch(["cbs_iv3"], years=[2016], out_dir=tmp_path / "other", cfg=cfg) == []
+    assert {path.split("/")[3] for path, _ in cbs_server.requests} == {IV3_TABLE}
+
+    assert fetch.main(["--jaren", "2016,2023", "--tabel", "cbs_iv3", "--regio", "GM0518", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "let op: jaren 2016 overgeslagen" in printed
+    assert "--regio geldt niet voor Iv3" in printed
+    assert len(csv_rows(dimension_path(out / IV3_DATA, "Gemeenten"))) == 4  # --regio did not narrow it
+    assert {r["Gemeenten"].strip() for r in csv_rows(out / IV3_DATA)} == {"GM0503", "GM0518", "GM0637"}
+
+
+def test_default_fetch_publishes_all_three_sources_together(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    fetched = fetch.fetch(years=[2023], out_dir=out, cfg=cfg)
+
+    assert [(f.key, f.table) for f in fetched] == [("cbs_jeugdzorg", "84134NED"), ("cbs_bevolking", "03759ned"),
+                                                   ("cbs_iv3", IV3_TABLE)]
+    assert all((out / path).is_file() and raw.verify(out / path) for f in fetched for path in f.files)
+
+
+def test_a_failing_iv3_table_publishes_nothing(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+
+    with pytest.raises(fetch.FetchError) as error:
+        fetch.fetch(years=[2023, 2024], out_dir=out, cfg=cfg)  # 2024's table 45067NED is not served
+
+    assert f"{cbs_server.base_url}{FEED}45067NED/" in str(error.value) and "HTTP 404" in str(error.value)
+    assert cbs_server.data_requests("84134NED") and cbs_server.data_requests(IV3_TABLE)  # fetched, not published
+    assert not out.exists() or not any(out.rglob("*"))
+    assert [p.name for p in tmp_path.iterdir() if p.name != "raw"] == []
+
+
 # ---------------------------------------------------------------------------- failures
 def test_unreachable_address_fails_at_once_and_leaves_the_target_alone(tmp_path, monkeypatch, cfg):
     out = tmp_path / "raw"
@@ -400,16 +616,17 @@ def test_a_failing_table_publishes_nothing(cbs_server, tmp_path, cfg):
     assert [p.name for p in tmp_path.iterdir() if p.name != "raw"] == []
 
 
-def test_a_source_marked_not_fetchable_is_refused_with_its_reason(cbs_server, tmp_path, cfg, capsys):
+def test_a_source_marked_not_fetchable_is_refused_with_its_reason(cbs_server, tmp_path, cfg):
     out = tmp_path / "raw"
     shutil.copytree(SAMPLE_RAW / "cbs", out / "cbs")
     before = snapshot(out)
+    assert fetch.fetchable(cfg) == fetch.SOURCES  # cbs_iv3 is fetched too now
+    closed = with_source(cfg, "cbs_iv3", ophalen={"beschikbaar": False, "reden": "tijdelijk niet ophalen"})
 
-    with pytest.raises(config.ConfigError, match=r"cbs_iv3 cannot be fetched .*dataderden\.cbs\.nl"):
-        fetch.fetch(["cbs_jeugdzorg", "cbs_iv3"], years=YEARS, out_dir=out, cfg=cfg)
-    assert fetch.main(["--jaren", "2023", "--tabel", "cbs_iv3", "--out", str(out)]) == 2
+    assert fetch.fetchable(closed) == ("cbs_jeugdzorg", "cbs_bevolking")
+    with pytest.raises(config.ConfigError, match=r"cbs_iv3 cannot be fetched .*tijdelijk niet ophalen"):
+        fetch.fetch(["cbs_jeugdzorg", "cbs_iv3"], years=[2023], out_dir=out, cfg=closed)
 
-    assert "TaakveldBalanspost" in capsys.readouterr().err
     assert cbs_server.requests == []  # refused before any request
     assert snapshot(out) == before
 
@@ -439,6 +656,10 @@ def test_the_address_comes_from_the_environment_or_the_config():
     spec = {"url": "https://opendata.cbs.nl/ODataApi/odata/84134NED"}
     assert fetch.service_for(spec, {}).base_url == fetch.DEFAULT_URL
     assert fetch.service_for(spec, {fetch.ENV_URL: "http://127.0.0.1:8123"}).base_url == "http://127.0.0.1:8123"
+    iv3 = {"url": "https://dataderden.cbs.nl/ODataApi/odata"}
+    assert fetch.service_for(iv3, {}).base_url == "https://dataderden.cbs.nl"
+    assert fetch.service_for(iv3, {}).table_url("45063NED") == "https://dataderden.cbs.nl/ODataFeed/odata/45063NED"
+    assert fetch.service_for(iv3, {fetch.ENV_URL: "http://127.0.0.1:8123"}).base_url == "http://127.0.0.1:8123"
     for bad in ("opendata.cbs.nl", "ftp://opendata.cbs.nl", "https://opendata.cbs.nl/ODataApi/odata/84134NED"):
         with pytest.raises(fetch.FetchError, match=fetch.ENV_URL):
             fetch.parse_service(bad)
@@ -446,13 +667,15 @@ def test_the_address_comes_from_the_environment_or_the_config():
 
 def test_command_line_writes_and_reports(cbs_server, tmp_path, capsys):
     out = tmp_path / "raw"
-    assert fetch.main(["--jaren", "2022-2024", "--out", str(out)]) == 0
+    assert fetch.main(["--jaren", "2023", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    for table in ("84134NED", "03759ned"):
+    for table in ("84134NED", "03759ned", IV3_TABLE):
         assert table in printed
-    assert "IV3" not in printed
+    assert "Gemeenten 2023 onbewerkte Iv3-data" in printed
     assert str(out / "cbs" / "84134NED_TypedDataSet.csv") in printed
-    assert "10 bestanden" in printed
+    assert f"{out / IV3_DATA}  12 rijen, jaren 2023, 3 gebieden" in printed
+    assert "15 bestanden" in printed  # 4 + 6 + 5 (Iv3: data and four dimensions)
+    assert "--regio" not in printed
     assert fetch.main(["--jaren", "2023", "--regio", "GM0518", "--tabel", "cbs_jeugdzorg", "--out", str(out)]) == 0
     assert {r["RegioS"] for r in csv_rows(out / "cbs" / "84134NED_TypedDataSet.csv")} == {"GM0518  "}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jeugdmonitor import raw, sample_data
+from jeugdmonitor import config, raw, sample_data
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMMITTED_RAW = REPO_ROOT / "data" / "raw"
@@ -58,7 +58,7 @@ def test_expected_sources_are_generated(generated):
     out, _ = generated
     names = set(_files(out))
     for name in ("cbs/84134NED_TypedDataSet.csv", "cbs/03759ned_TypedDataSet.csv",
-                 "cbs/iv3_taakvelden_TypedDataSet.csv", "cbs/84134NED_Perioden.csv"):
+                 "cbs/iv3/45063NED_TypedDataSet.csv", "cbs/iv3/45063NED_Gemeenten.csv", "cbs/84134NED_Perioden.csv"):
         assert name in names
         assert name + ".meta.json" in names
     for region in ("JZ08", "JZ24", "JZ31", "JZ36"):
@@ -144,3 +144,30 @@ def test_west_brabant_west_jeugdhulp_matches_regiovisie(youth_care, year, expect
     assert len(row) == 1
     value = int(row["JongerenMetJeugdzorg_1"].iloc[0])
     assert abs(value - expected) <= 0.05 * expected
+
+
+# ---------------------------------------------------------------------------- Iv3
+def test_iv3_tables_have_the_shape_of_the_real_tables(generated):
+    out, _ = generated
+    cfg = config.load()
+    spec = cfg.sources["cbs_iv3"]
+    first, last = cfg.sample["jaren_iv3"]
+    for year in range(int(first), int(last) + 1):
+        table = spec["tabellen"][year]
+        path = out / spec["bestand"].format(tabel=table)
+        header = path.read_text(encoding="utf-8").splitlines()[0]
+        assert header == '"ID";"TaakveldBalanspost";"Categorie";"Gemeenten";"Verslagsoort";"k_1ePlaatsing_1";"k_2ePlaatsing_2"'
+        frame = raw.read_cbs_table(path, ["TaakveldBalanspost", "Categorie", "Gemeenten", "Verslagsoort"],
+                                   {"k_1ePlaatsing_1": False, "k_2ePlaatsing_2": False}, ".")
+        assert set(frame["Verslagsoort"]) == {f"{year}X000", f"{year}X005"}
+        assert frame["Categorie"].str[0].isin(["L", "B"]).all() and (frame["Categorie"].str[0] == "B").any()
+        meta = raw.read_sidecar(path)
+        assert meta["titel"] == f"Gemeenten {year} onbewerkte Iv3-data" and meta["tabel"] == table
+        assert meta["fictief"] is True and "fictieve voorbeelddata" in meta["bron"]
+        # the whole country is in the table, so the national figure is a sum over every municipality
+        municipalities = raw.read_dimension(path.with_name(f"{table}_Gemeenten.csv"))
+        assert set(frame["Gemeenten"]) == set(municipalities["Key"])
+        assert municipalities["Key"].str.startswith("GM99").sum() == cfg.sample["iv3"]["overige_gemeenten"]
+        first_only = year in cfg.sample["iv3"]["alleen_1e_plaatsing"]
+        assert frame["k_2ePlaatsing_2"].isna().all() == first_only
+        assert meta["perioden_status"] == {str(year): "Voorlopig" if first_only else "Nader voorlopig"}

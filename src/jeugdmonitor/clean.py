@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import config, paths, raw
+from jeugdmonitor import config, iv3, paths, raw
 
 NL_CODE = "NL01"
 LEVEL_MUNICIPALITY = "gemeente"
@@ -267,23 +267,39 @@ def load_raw(cfg: config.Config) -> RawData:
     })
     provenance += [_provenance(path)]
 
-    spec, path = _cbs(cfg, "cbs_iv3")
-    dims, topics = spec["dimensies"], spec["onderwerpen"]
-    frame = raw.read_cbs_table(path, [dims["taakveld"], dims["regio"], dims["periode"]], {topics["lasten_x1000"]: False}, missing)
-    periods = raw.read_dimension(_dimension_path(path, dims["periode"]), ("Key", "Title", "Status"))
-    status = _status_map(cfg, periods, _dimension_path(path, dims["periode"]))
-    _check_codes(path, frame, dims["regio"], register, {NL_CODE})
-    years = _years(path, frame, dims["periode"])
-    _check_exists_in_year(path, frame[dims["regio"]], years, register, dims["regio"])
-    files.append(RawFile("cbs_iv3", path, frame))
-    spending = pd.DataFrame({
-        "gebied_code": frame[dims["regio"]].astype("string"),
-        "jaar": years,
-        "taakveld": frame[dims["taakveld"]].astype("string"),
-        "lasten_euro": frame[topics["lasten_x1000"]] * 1000,
-        "status": frame[dims["periode"]].map(status).astype("string"),
-    })
-    provenance += [_provenance(path)]
+    spec = cfg.sources["cbs_iv3"]
+    region_dim = spec["dimensies"]["regio"]
+    spending_parts, fictitious = [], {}
+    for item in iv3.present_tables(spec):
+        frame, municipalities = iv3.read_table(item, spec, missing)
+        dimension_path = item.dimension_path(region_dim)
+        codes = municipalities["Key"]
+        known = codes[codes.isin(register.municipalities.keys())]
+        _check_exists_in_year(dimension_path, known, pd.Series(item.year, index=known.index), register, "Key")
+        absent = sorted({m.code for m in register.existing(item.year) if m.region is not None} - set(codes))
+        if absent:
+            raise raw.RawDataError(dimension_path, f"municipalities of config/gemeenten.yaml that existed in {item.year} "
+                                                   f"are not in the table: {absent[:5]}", column="Key")
+        recorded = raw.read_sidecar(item.path).get("perioden_status", {}).get(str(item.year))
+        found = iv3.table_status(frame, spec, item.year)
+        if recorded is not None and recorded != found:
+            # e.g. figures of a later plaatsing added after the table was retrieved
+            raise raw.RawDataError(item.path, f"the figures of {item.year} are {found!r} (newest plaatsing with a figure) "
+                                              f"but the provenance sidecar recorded {recorded!r} when the table was retrieved",
+                                   column=spec["onderwerpen"][str(spec["plaatsingen"][0]["onderwerp"])])
+        rows = iv3.spending(item, spec, cfg.sources["status_labels"], NL_CODE, frame, municipalities)
+        # the other municipalities of the country only count in the national figure
+        spending_parts.append(rows[rows["gebied_code"].isin(register.municipalities.keys()) | rows["gebied_code"].eq(NL_CODE)])
+        files.append(RawFile("cbs_iv3", item.path, frame))
+        provenance.append(_provenance(item.path))
+        fictitious[item.table] = bool(raw.read_sidecar(item.path).get("fictief"))
+    if len(set(fictitious.values())) > 1:
+        sample = [t for t, f in fictitious.items() if f]
+        fetched = [t for t, f in fictitious.items() if not f]
+        raise raw.RawDataError(item.path.parent, f"the Iv3 tables mix fictitious sample data ({', '.join(sample)}) with "
+                                                 f"fetched figures ({', '.join(fetched)}); fetch every year with `make fetch` "
+                                                 "or restore the sample with `make sample-data`")
+    spending = pd.concat(spending_parts, ignore_index=True)
 
     exports = cfg.sources["regio_exports"]
     parts: dict[str, list[pd.DataFrame]] = {"wachttijden": [], "trajecten": [], "budget": []}

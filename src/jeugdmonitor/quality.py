@@ -255,11 +255,14 @@ def raw_suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]
             _non_negative(population["onderwerpen"]["inwoners"]),
         ],
         "cbs_iv3": [
-            gxe.ExpectColumnValuesToMatchRegex(column=iv3["dimensies"]["regio"], regex=raw_codes, meta=c),
-            periods(iv3["dimensies"]["periode"]),
-            gxe.ExpectColumnValuesToMatchRegex(column=iv3["dimensies"]["taakveld"], regex=r"^\d\.\d{1,2}$", meta=c),
-            gxe.ExpectColumnValuesToBeBetween(column=iv3["onderwerpen"]["lasten_x1000"], min_value=0, meta=_warning(
-                toelichting="negatieve lasten (correcties) komen voor maar zijn zeldzaam")),
+            gxe.ExpectColumnValuesToMatchRegex(column=iv3["dimensies"]["regio"], regex=MUNICIPALITY_CODE_PATTERN, meta=c),
+            gxe.ExpectColumnValuesToMatchRegex(column=iv3["dimensies"]["verslagsoort"], regex=r"^\d{4}X\d{3}$", meta=c),
+            gxe.ExpectColumnValuesToMatchRegex(column=iv3["dimensies"]["categorie"], regex=r"^[A-Z][0-9A-Za-z.]*$", meta=c),
+            *(gxe.ExpectColumnValuesToBeBetween(
+                column=topic, min_value=0, row_condition=Column(topic) != float(iv3["geen_opgave"]),
+                meta=_warning(toelichting="negatieve lasten (correcties) komen voor maar zijn zeldzaam; "
+                                          f"{iv3['geen_opgave']} betekent geen opgave"))
+              for topic in iv3["onderwerpen"].values()),
         ],
         **_export_contracts(cfg, "gemeentecode"),
     }

@@ -386,6 +386,11 @@ def accountability_section(inputs: Inputs, parameters: dict[str, Any], region: s
         "Percentages en cijfers per 1.000 zijn berekend uit de afgeronde aantallen en de bevolking op 1 januari. "
         "Regiocijfers zijn de CBS-regiocijfers waar de regio sinds dat jaar niet van samenstelling veranderde, "
         f"en anders de som van de gemeenten. Alle reeksen volgen de gemeentelijke indeling van {inputs.year}.</p>"
+        "<p>Uitgaven komen uit de onbewerkte Iv3-data die gemeenten aan het CBS leveren: de lasten volgens de "
+        "jaarrekening op de genoemde taakvelden (met hun subtaakvelden), per gemeente uit de nieuwste plaatsing. "
+        "Het CBS bewerkt deze cijfers niet; ze dragen de status van hun plaatsing (nader voorlopig of voorlopig), "
+        "nooit definitief. Het landelijke cijfer is de som van alle gemeenten en ontbreekt "
+        "als één gemeente voor dat jaar geen opgave deed.</p>"
         + (f"<p>Omgerekende gemeenten:</p>{merged}" if merged else "")
         + f"<h3>Uitvoering</h3><ul>{params}<li>jeugdmonitor versie {escape(__version__)}, commit {escape(git_commit())}</li>"
         f"<li>definities: {versions}</li><li>gemaakt op {dt.date.today().isoformat()}</li></ul>"

@@ -42,9 +42,8 @@ CARE_FORMS = ("ambulant", "dagbehandeling", "verblijf", "pleegzorg")
 CARE_FORM_SHARES = (0.70, 0.10, 0.12, 0.08)
 
 
-# what a sample file's sidecar says about its shape (`vorm` of the source in config/bronnen.yaml)
-SHAPES = {"echt": "vorm van de echte bron",
-          "vereenvoudigd": "vereenvoudigde vorm van de werkmap, niet die van de echte bron"}
+SHAPE = "vorm van de echte bron"
+REST_OF_COUNTRY_CODE = "GM99{:02d}"  # no real municipality code starts with GM99
 
 
 @dataclass
@@ -259,17 +258,21 @@ class Generator:
             rows.append([self._period_key(year), f"{year}{marks[status]}", status])
         self._dimension(spec, name, ["Key", "Title", "Status"], rows)
 
-    def _sidecar(self, path: Path, spec: dict, part: str, licence: str = LICENCE_CBS) -> None:
+    def _sidecar(self, path: Path, spec: dict, part: str, licence: str = LICENCE_CBS, table: str | None = None,
+                 title: str | None = None, url: str | None = None, statuses: dict[str, str] | None = None,
+                 extra: dict | None = None) -> None:
+        table = table or spec["tabel"]
         raw.write_sidecar(path, {
-            "bron": f"{spec.get('bronnaam', 'CBS StatLine')}, tabel {spec['tabel']} ({part}) — {SHAPES[spec.get('vorm', 'echt')]}; {FICTITIOUS}",
-            "tabel": spec["tabel"],
-            "titel": spec["titel"],
-            "url": spec["url"],
+            "bron": f"{spec.get('bronnaam', 'CBS StatLine')}, tabel {table} ({part}) — {SHAPE}; {FICTITIOUS}",
+            "tabel": table,
+            "titel": title or spec["titel"],
+            "url": url or spec["url"],
             "opgehaald": self.sample["retrieval_date"],
             "licentie": licence,
             "fictief": True,
             "maker": f"jeugdmonitor.sample_data (zaad {self.sample['zaad']})",
-            "perioden_status": {str(y): self.status.get(y, "Definitief") for y in self.years},
+            "perioden_status": statuses or {str(y): self.status.get(y, "Definitief") for y in self.years},
+            **(extra or {}),
         })
 
     # ---------------------------------------------------------------- population table
@@ -304,41 +307,65 @@ class Generator:
 
     # ---------------------------------------------------------------- Iv3 spending
     def write_spending(self) -> None:
+        """One Iv3 table per year, shaped like "Gemeenten <jaar> onbewerkte Iv3-data": every
+        municipality of the year (the bundled ones plus fictitious ones for the rest of the
+        country), begroting and jaarrekening, lasten per category and some baten."""
         spec = self.cfg.sources["cbs_iv3"]
-        dims = spec["dimensies"]
+        dims, topics = spec["dimensies"], spec["onderwerpen"]
+        settings = self.sample["iv3"]
         first, last = self.sample["jaren_iv3"]
         years = list(range(int(first), int(last) + 1))
         per_young_nl = {y: 1150 + (1750 - 1150) * (y - 2017) / 6 + (100 if y == 2024 else 0) for y in years}
-        rows = []
-        codes = [u.code for u in self.units] + [NL_CODE]
-        factors = {code: (self.rng.uniform(0.8, 1.2) if code != NL_CODE else 1.0) for code in codes}
-        for code in codes:
-            for year in years:
-                if (code, year) not in self._population:
-                    continue
-                inhabitants = float(self._population[(code, year)][0])
-                young = self.young(code, year, 0, 17)
-                youth = young * per_young_nl[year] * factors[code] * math.exp(self.rng.normal(0, 0.02))
-                amounts = {
-                    "6.71": inhabitants * 120 * math.exp(self.rng.normal(0, 0.05)),
-                    "6.72": 0.82 * youth,
-                    "6.81": inhabitants * 15 * math.exp(self.rng.normal(0, 0.05)),
-                    "6.82": 0.18 * youth,
-                }
-                for taakveld, euros in amounts.items():
-                    rows.append([taakveld, code.ljust(8), self._period_key(year), self._pad(round(euros / 1000))])
-        rows.sort(key=lambda r: (r[1], r[2], r[0]))
-        out_rows = [[str(i), *row] for i, row in enumerate(rows)]
-        path = self.out / spec["bestand"]
-        raw.write_csv(path, ["ID", dims["taakveld"], dims["regio"], dims["periode"], spec["onderwerpen"]["lasten_x1000"]],
-                      out_rows, quote_all=True)
-        self._sidecar(path, spec, "TypedDataSet")
-        self._dimension(spec, dims["taakveld"], ["Key", "Title"], [
-            ["6.71", "Maatwerkdienstverlening 18+"], ["6.72", "Maatwerkdienstverlening 18-"],
-            ["6.81", "Geëscaleerde zorg 18+"], ["6.82", "Geëscaleerde zorg 18-"],
-        ])
-        self._regions_dimension(spec, dims["regio"], with_regions=False)
-        self._periods_dimension(spec, dims["periode"], years)
+        rng = np.random.default_rng([int(self.sample["zaad"]), 3])  # its own stream: other files stay as they were
+        factors = {u.code: rng.uniform(0.8, 1.2) for u in self.units}
+        rest = [(REST_OF_COUNTRY_CODE.format(i), f"Voorbeeldgemeente {i:02d} (fictief)")
+                for i in range(1, int(settings["overige_gemeenten"]) + 1)]
+        rest_weights = rng.dirichlet(np.full(len(rest), 2.0))
+        categories = {str(k): (str(v[0]), float(v[1])) for k, v in settings["categorieen"].items()}
+        taakvelden = {str(k): str(v) for k, v in settings["taakvelden"].items()}
+        first_only = {int(y) for y in settings["alleen_1e_plaatsing"]}
+
+        def amounts(year: int, inhabitants: float, young: float, factor: float) -> dict[str, float]:
+            youth = young * per_young_nl[year] * factor
+            return {"6.71": inhabitants * 120 * factor, "6.72": 0.82 * youth, "6.81": inhabitants * 15 * factor, "6.82": 0.18 * youth}
+
+        for year in years:
+            table = str(spec["tabellen"][year])
+            members = [u for u in self.units if year in u.years]
+            lasten = {u.code: amounts(year, float(self._population[(u.code, year)][0]), self.young(u.code, year, 0, 17),
+                                      factors[u.code] * math.exp(rng.normal(0, 0.02))) for u in members}
+            country = amounts(year, float(self._population[(NL_CODE, year)][0]), self.young(NL_CODE, year, 0, 17), 1.0)
+            for (code, _), weight in zip(rest, rest_weights, strict=True):
+                lasten[code] = {tv: weight * (total - sum(lasten[u.code][tv] for u in members)) for tv, total in country.items()}
+            names = {u.code: u.name for u in members} | dict(rest)
+            kinds = {f"{year}X000": f"Begroting {year}", f"{year}X005": f"Jaarrekening {year}"}
+            rows = []
+            for taakveld in taakvelden:
+                for category, (_, share) in categories.items():
+                    for code in sorted(lasten):
+                        for kind in kinds:
+                            planned = 0.97 if kind.endswith("X000") else 1.0
+                            first_value = round(lasten[code][taakveld] * share * planned / 1000)
+                            second_value = None if year in first_only else round(first_value * math.exp(rng.normal(0, 0.01)))
+                            if kind.endswith("X000") and code == rest[-1][0] and second_value is not None:
+                                second_value = int(spec["geen_opgave"])  # this one sent no revised begroting
+                            rows.append([taakveld.ljust(6), category.ljust(8), code.ljust(9), kind,
+                                         self._pad(first_value), self._pad(second_value)])
+            path = self.out / str(spec["bestand"]).format(tabel=table)
+            raw.write_csv(path, ["ID", dims["taakveld"], dims["categorie"], dims["regio"], dims["verslagsoort"],
+                                 topics["plaatsing_1"], topics["plaatsing_2"]],
+                          [[str(i), *row] for i, row in enumerate(rows)], quote_all=True)
+            status = str(spec["plaatsingen"][-1 if year in first_only else 0]["status"])
+            meta = {"table": table, "title": str(spec["titel"]).format(jaar=year), "url": f"{spec['url']}/{table}",
+                    "statuses": {str(year): status}, "extra": {"jaar": year}}
+            self._sidecar(path, spec, "TypedDataSet", **meta)
+            for name, entries in ((dims["taakveld"], [[k.ljust(6), v] for k, v in taakvelden.items()]),
+                                  (dims["categorie"], [[k.ljust(8), v[0]] for k, v in categories.items()]),
+                                  (dims["regio"], [[code.ljust(9), names[code]] for code in sorted(names)]),
+                                  (dims["verslagsoort"], [[k, v] for k, v in kinds.items()])):
+                part = path.with_name(path.name.replace("TypedDataSet", name))
+                raw.write_csv(part, ["Key", "Title"], entries, quote_all=True)
+                self._sidecar(part, spec, f"dimensie {name}", **meta)
 
     # ---------------------------------------------------------------- regional exports
     def write_region_exports(self) -> None:

@@ -105,3 +105,34 @@ def test_waiting_time_is_the_weighted_mean_of_monthly_medians(built):
     expected = weighted / sum(int(r["aantal_wachtenden"]) for r in rows)
     page = (built / f"reports/{YEAR}/GM0518.html").read_text(encoding="utf-8")
     assert _summary_cell(page, "Wachttijd") == _dutch(expected, 0)
+
+
+IV3_TABLE_2023 = "data/raw/cbs/iv3/45063NED_TypedDataSet.csv"  # "Gemeenten 2023 onbewerkte Iv3-data"
+
+
+def _youth_care_lasten(root: Path, code: str | None) -> int:
+    """Jaarrekening lasten on taakvelden 6.72 and 6.82, 2e plaatsing, in euro; code None: every municipality."""
+    total = 0
+    for r in _rows(root / IV3_TABLE_2023):
+        if (r["Verslagsoort"] == f"{YEAR}X005" and r["Categorie"].startswith("L")
+                and r["TaakveldBalanspost"].strip() in ("6.72", "6.82") and (code is None or r["Gemeenten"].strip() == code)):
+            total += int(r["k_2ePlaatsing_2"].strip())
+    return total * 1000
+
+
+def _summary_cells(page: str, indicator: str) -> list[str]:
+    match = re.search(rf'<th scope="row">{re.escape(indicator)} <span class="jm-eenheid">[^<]*</span></th>'
+                      r'((?:<td class="jm-getal">[^<]*</td>)+)', page)
+    assert match, indicator
+    return re.findall(r'<td class="jm-getal">([^<]*)</td>', match.group(1))
+
+
+def test_spending_per_young_person_in_delft_and_the_country_from_iv3(built):
+    assert YEAR == 2023, "IV3_TABLE_2023 is the table of the report year"
+    delft = _youth_care_lasten(built, "GM0503") / _young(built, "GM0503", YEAR, 0, 17)
+    country = _youth_care_lasten(built, None) / _young(built, "NL01", YEAR, 0, 17)
+    page = (built / f"reports/{YEAR}/GM0503.html").read_text(encoding="utf-8")
+    cells = _summary_cells(page, "Uitgaven jeugdhulp per jongere")
+    values = cells[0::2]  # municipality, region, country; each followed by its change
+    assert values[0] == _dutch(delft, 0) + "**"  # Iv3 2e plaatsing: nader voorlopig
+    assert values[2] == _dutch(country, 0) + "**"
