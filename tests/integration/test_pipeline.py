@@ -68,6 +68,11 @@ def test_report_has_every_section_kpi_and_chart(built):
     assert "volgens de gemeentelijke indeling van 2023" in page
     assert "2023**" in page, "the nader voorlopig mark travels with the year"
     assert re.search(r"commit [0-9a-f]{7,}|commit onbekend", page)
+    # the Verantwoording lists the CBS tables (Iv3: one per year) and only its own region's exports
+    sources = page[page.index('<h2 id="verantwoording">'):]
+    assert "<td>cbs/iv3/45063NED_TypedDataSet.csv</td>" in sources
+    assert "<td>regio/JZ31/budget.csv</td>" in sources  # Hardinxveld-Giessendam: Zuid-Holland Zuid
+    assert "regio/JZ24/" not in sources and "regio/JZ36/" not in sources
 
 
 def test_validation_stamp_and_clean_tables_exist(built):
