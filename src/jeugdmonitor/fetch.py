@@ -453,6 +453,13 @@ def _write_dimension(data_path: Path, name: str, header: Sequence[str], entries:
     return path
 
 
+def _provenance(table: str, title: str, retrieved: str, modified: str, period_status: dict[str, str],
+                **extra: Any) -> dict[str, Any]:
+    """What every sidecar of a fetched table records (the file's own fields are added per file)."""
+    return {"tabel": table, "titel": title, "opgehaald": retrieved, "laatst_gewijzigd": modified, "licentie": LICENCE,
+            "fictief": False, "perioden_status": period_status, "maker": MAKER, **extra}
+
+
 def _read_back(table: str, url: str, data_path: Path, dimensions: Sequence[str], decimals: Mapping[str, int],
                missing_mark: str, period_dim: str | None = None) -> None:
     """Read the written files with the workbook's own readers before anything is published."""
@@ -561,16 +568,7 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
                              f"not one of {list(labels)} (status_labels in config/bronnen.yaml)")
         period_status[r["Key"][:4]] = status
 
-    base_meta = {
-        "tabel": table,
-        "titel": title,
-        "opgehaald": retrieved,
-        "laatst_gewijzigd": modified,
-        "licentie": LICENCE,
-        "fictief": False,
-        "perioden_status": dict(sorted(period_status.items())),
-        "maker": MAKER,
-    }
+    base_meta = _provenance(table, title, retrieved, modified, dict(sorted(period_status.items())))
     data_path = folder / spec["bestand"]
     raw.write_csv(data_path, select, [
         [str(row["ID"]), *(str(row[d]) for d in dimensions.values()),
@@ -762,17 +760,7 @@ def _download_iv3_table(cfg: config.Config, settings: Iv3Settings, folder: Path,
     # stage checks that the national sum covers every municipality of the table)
     dimension_rows = {name: _used_entries(table, url, answer, rows, name) for name in dimensions}
     dimension_rows[region_dim] = list(answer[region_dim])
-    base_meta = {
-        "tabel": table,
-        "titel": title,
-        "opgehaald": retrieved,
-        "laatst_gewijzigd": modified,
-        "licentie": LICENCE,
-        "fictief": False,
-        "jaar": year,
-        "perioden_status": {str(year): _plaatsing_status(settings, rows)},
-        "maker": MAKER,
-    }
+    base_meta = _provenance(table, title, retrieved, modified, {str(year): _plaatsing_status(settings, rows)}, jaar=year)
     data_path = folder / settings.data_file.format(tabel=table)
     raw.write_csv(data_path, select, [
         [str(row["ID"]), *(str(row[d]) for d in dimensions),
