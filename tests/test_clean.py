@@ -248,8 +248,9 @@ def _iv3_path(root, year: int, part: str = "TypedDataSet"):
     return root / "data" / "raw" / "cbs" / "iv3" / f"{table}_{part}.csv"
 
 
-def _rewrite_sidecar(path, **changes) -> None:
-    meta = {k: v for k, v in raw.read_sidecar(path).items() if k not in ("bestand", "sha256")}
+def _rewrite_sidecar(path, sidecar_of=None, **changes) -> None:
+    """A new sidecar for `path` (copied from `sidecar_of`'s when given), with `changes`."""
+    meta = {k: v for k, v in raw.read_sidecar(sidecar_of or path).items() if k not in ("bestand", "sha256")}
     raw.write_sidecar(path, {**meta, **changes})
 
 
@@ -283,4 +284,45 @@ def test_iv3_table_without_a_bundled_municipality_is_refused(project):
     path.write_text("".join(line for line in lines if not line.startswith('"GM0518')), encoding="utf-8")
     _rewrite_sidecar(path)
     with pytest.raises(raw.RawDataError, match=r"45063NED_Gemeenten\.csv.*existed in 2023 are not in the table: \['GM0518'\]"):
+        clean.load_raw(config.load())
+
+
+# ---------------------------------------------------------------------------- successor tables
+def _split_youth_care(root, successor: str, first_year: int, keep_in_table: bool = False) -> None:
+    """Move the youth-care rows from `first_year` on into a successor table `successor` (same shape)."""
+    cbs = root / "data" / "raw" / "cbs"
+    path = cbs / "84134NED_TypedDataSet.csv"
+    header, *rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    later = [r for r in rows if int(r.split(";")[3].strip('"')[:4]) >= first_year]
+    path.write_text(header + "".join(r for r in rows if keep_in_table or r not in later), encoding="utf-8")
+    _rewrite_sidecar(path)
+    target = cbs / f"{successor}_TypedDataSet.csv"
+    target.write_text(header + "".join(later), encoding="utf-8")
+    _rewrite_sidecar(target, tabel=successor, sidecar_of=path)
+    for name in ("Perioden", "RegioS", "VormenVanJeugdzorg"):
+        part = cbs / f"{successor}_{name}.csv"
+        part.write_text((cbs / f"84134NED_{name}.csv").read_text(encoding="utf-8"), encoding="utf-8")
+        _rewrite_sidecar(part, tabel=successor, sidecar_of=cbs / f"84134NED_{name}.csv")
+    bronnen = root / "config" / "bronnen.yaml"
+    bronnen.write_text(bronnen.read_text(encoding="utf-8").replace(
+        "  opvolgers: []", f"  opvolgers:\n    - {{tabel: {successor}, bestand: cbs/{successor}_TypedDataSet.csv, "
+                           f"vanaf: {first_year}}}"), encoding="utf-8")
+    config.load.cache_clear()
+
+
+def test_a_successor_table_continues_the_series(project):
+    before = clean.load_raw(config.load()).youth_care
+    _split_youth_care(project, "90001NED", 2023)
+    after = clean.load_raw(config.load())
+    keys = ["gebied_code", "jaar", "vorm"]
+    pd.testing.assert_frame_equal(after.youth_care.sort_values(keys).reset_index(drop=True),
+                                  before.sort_values(keys).reset_index(drop=True))
+    assert {p["tabel"] for p in after.provenance} >= {"84134NED", "90001NED"}
+    assert {f.kind for f in after.files} >= {"cbs_jeugdzorg", "cbs_jeugdzorg_90001NED"}
+
+
+def test_a_year_in_the_table_and_in_its_successor_is_refused(project):
+    _split_youth_care(project, "90001NED", 2023, keep_in_table=True)
+    with pytest.raises(raw.RawDataError, match=r"84134NED_TypedDataSet\.csv.*Perioden.*years \[2023, 2024\] come from "
+                                               r"another table.*90001NED \(2023-…\)"):
         clean.load_raw(config.load())

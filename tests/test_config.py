@@ -213,3 +213,39 @@ def test_municipality_listed_twice_raises_config_error(project):
     config.load.cache_clear()
     with pytest.raises(config.ConfigError, match="GM0503"):
         config.load()
+
+
+# ---------------------------------------------------------------------------- successor tables
+def test_a_source_without_successors_is_one_table_for_every_year(cfg):
+    (part,) = config.table_parts("cbs_jeugdzorg", cfg.sources["cbs_jeugdzorg"])
+    assert part.kind == "cbs_jeugdzorg" and part.spec["tabel"] == "84134NED"
+    assert part.covers(1990) and part.covers(2050)
+
+
+def test_successors_split_the_years_and_override_the_settings(cfg):
+    spec = {**cfg.sources["cbs_jeugdzorg"], "opvolgers": [
+        {"tabel": "90001NED", "bestand": "cbs/90001NED_TypedDataSet.csv", "vanaf": 2022, "vormen": {"A1": "jeugdhulp"}},
+        {"tabel": "90002NED", "bestand": "cbs/90002NED_TypedDataSet.csv", "vanaf": 2025}]}
+    own, first, second = config.table_parts("cbs_jeugdzorg", spec)
+    assert [p.kind for p in (own, first, second)] == ["cbs_jeugdzorg", "cbs_jeugdzorg_90001NED", "cbs_jeugdzorg_90002NED"]
+    assert (own.first, own.last, first.first, first.last, second.first, second.last) == (None, 2021, 2022, 2024, 2025, None)
+    assert own.spec["vormen"] == cfg.sources["cbs_jeugdzorg"]["vormen"] and "opvolgers" not in own.spec
+    assert first.spec["vormen"] == {"A1": "jeugdhulp"} and first.spec["onderwerpen"] == own.spec["onderwerpen"]
+    assert second.spec["vormen"] == own.spec["vormen"]  # a successor without its own keys keeps the table's
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"tabel": "90001NED", "vanaf": 2022}, r"lacks \['bestand'\]"),
+    ({"tabel": "90001NED", "bestand": "x.csv", "vanaf": 2022, "vormn": {}}, r"sets \['vormn'\]"),
+])
+def test_a_malformed_successor_is_a_config_error(cfg, entry, message):
+    spec = {**cfg.sources["cbs_jeugdzorg"], "opvolgers": [entry]}
+    with pytest.raises(config.ConfigError, match=message):
+        config.table_parts("cbs_jeugdzorg", spec)
+
+
+def test_successors_must_start_in_later_years(cfg):
+    spec = {**cfg.sources["cbs_jeugdzorg"], "opvolgers": [
+        {"tabel": "A", "bestand": "a.csv", "vanaf": 2022}, {"tabel": "B", "bestand": "b.csv", "vanaf": 2020}]}
+    with pytest.raises(config.ConfigError, match=r"later and later years.*\[2022, 2020\]"):
+        config.table_parts("cbs_jeugdzorg", spec)

@@ -691,3 +691,38 @@ def test_command_line_without_network_exits_non_zero(tmp_path, monkeypatch, caps
     with pytest.raises(SystemExit) as exit_info:
         fetch.main(["--jaren", "2024-2015"])
     assert exit_info.value.code == 2
+
+
+# ---------------------------------------------------------------------------- successor tables
+def test_a_successor_table_is_fetched_for_its_years_and_the_table_for_the_others(cbs_server, tmp_path, cfg):
+    root = tmp_path / "odata"
+    shutil.copytree(FIXTURES, root)
+    successor = root / "90001NED"  # a successor in the same shape (test id; CBS's real successors differ)
+    shutil.copytree(root / "84134NED", successor)
+    for path in successor.glob("*.json"):
+        path.write_text(path.read_text(encoding="utf-8").replace("84134NED", "90001NED"), encoding="utf-8")
+    cbs_server.root = root
+    cfg = with_source(cfg, "cbs_jeugdzorg", opvolgers=[
+        {"tabel": "90001NED", "titel": "Jeugdzorg (opvolger)", "url": "https://opendata.cbs.nl/ODataApi/odata/90001NED",
+         "bestand": "cbs/90001NED_TypedDataSet.csv", "vanaf": 2024}])
+    out = tmp_path / "raw"
+    fetched = fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=out, cfg=cfg)
+
+    assert [(f.table, f.years) for f in fetched] == [("84134NED", [2022, 2023]), ("90001NED", [2024])]
+    own = {row["Perioden"] for row in csv_rows(out / "cbs/84134NED_TypedDataSet.csv")}
+    later = {row["Perioden"] for row in csv_rows(out / "cbs/90001NED_TypedDataSet.csv")}
+    assert own == {"2022JJ00", "2023JJ00"} and later == {"2024JJ00"}
+    assert raw.read_sidecar(out / "cbs/90001NED_TypedDataSet.csv")["tabel"] == "90001NED"
+    asked = {table: " ".join(q.get("$filter", [""])[0] for q in cbs_server.data_requests(table))
+             for table in ("84134NED", "90001NED")}
+    assert "2024JJ00" not in asked["84134NED"] and "2023JJ00" in asked["84134NED"]
+    assert "2024JJ00" in asked["90001NED"] and "2023JJ00" not in asked["90001NED"]
+
+
+def test_years_of_only_the_successor_fetch_only_the_successor(cbs_server, tmp_path, cfg):
+    cfg = with_source(cfg, "cbs_jeugdzorg", opvolgers=[
+        {"tabel": "84134NED", "bestand": "cbs/opvolger_TypedDataSet.csv", "vanaf": 2023}])
+    fetched = fetch.fetch(["cbs_jeugdzorg"], years=[2023, 2024], out_dir=tmp_path / "raw", cfg=cfg)
+    assert [(f.table, f.years) for f in fetched] == [("84134NED", [2023, 2024])]
+    assert (tmp_path / "raw/cbs/opvolger_TypedDataSet.csv").exists()
+    assert not (tmp_path / "raw/cbs/84134NED_TypedDataSet.csv").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import great_expectations as gx
@@ -135,3 +136,22 @@ def test_missing_clean_table_is_reported(project):
     pd.DataFrame({"x": [1]}).to_parquet(paths.staging_table(2023, "gebieden"))
     with pytest.raises(quality.DataQualityError, match="clean tables missing"):
         quality.validate(2023, {})
+
+
+def test_each_table_of_a_series_gets_its_own_raw_suite_on_its_own_columns(cfg):
+    sources = {**cfg.sources, "cbs_jeugdzorg": {**cfg.sources["cbs_jeugdzorg"], "opvolgers": [
+        {"tabel": "90001NED", "bestand": "cbs/90001NED_TypedDataSet.csv", "vanaf": 2023,
+         "onderwerpen": {"jongeren": "Jongeren_1", "jongeren_relatief": "Relatief_2", "trajecten": "Trajecten_3"}}]}}
+    definitions = quality.raw_suite_definitions(dataclasses.replace(cfg, sources=sources))
+    assert {"cbs_jeugdzorg", "cbs_jeugdzorg_90001NED"} <= set(definitions)
+    columns = {kind: {e.column for e in definitions[kind] if hasattr(e, "column")} for kind in ("cbs_jeugdzorg", "cbs_jeugdzorg_90001NED")}
+    assert "JongerenMetJeugdzorg_1" in columns["cbs_jeugdzorg"] and "Jongeren_1" not in columns["cbs_jeugdzorg"]
+    assert {"Jongeren_1", "Relatief_2", "Trajecten_3"} <= columns["cbs_jeugdzorg_90001NED"]
+
+
+def test_a_raw_file_without_its_suite_asks_for_make_expectations(project):
+    youth_care = clean.load_raw(config.load()).files[0]
+    unknown = clean.RawFile("cbs_jeugdzorg_90001NED", youth_care.path, youth_care.frame)
+    with pytest.raises(quality.DataQualityError, match=r"84134NED_TypedDataSet\.csv: no raw-data suite "
+                                                       r"ruw_cbs_jeugdzorg_90001NED.*make expectations"):
+        quality.validate_raw([unknown])

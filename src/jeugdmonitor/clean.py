@@ -204,35 +204,48 @@ def load_raw(cfg: config.Config) -> RawData:
     region_codes = set(register.regions) | {NL_CODE}
     provenance = []
 
-    spec, path = _cbs(cfg, "cbs_jeugdzorg")
-    dims, topics = spec["dimensies"], spec["onderwerpen"]
-    frame = raw.read_cbs_table(path, [dims["vorm"], dims["regio"], dims["periode"]],
-                               {topics["jongeren"]: False, topics["jongeren_relatief"]: True, topics["trajecten"]: False},
-                               missing)
-    periods = raw.read_dimension(_dimension_path(path, dims["periode"]), ("Key", "Title", "Status"))
-    status = _status_map(cfg, periods, _dimension_path(path, dims["periode"]))
-    unknown_forms = ~frame[dims["vorm"]].isin(spec["vormen"])
-    if unknown_forms.any():
-        raise raw.RawDataError(path, f"unknown {dims['vorm']} keys {frame.loc[unknown_forms, dims['vorm']].unique()[:5].tolist()}"
-                                     " (not in config/bronnen.yaml)", column=dims["vorm"],
-                               rows=[int(i) + 2 for i in frame.index[unknown_forms]])
-    _check_codes(path, frame, dims["regio"], register, region_codes)
-    years = _years(path, frame, dims["periode"])
-    _check_exists_in_year(path, frame[dims["regio"]], years, register, dims["regio"])
-    expected = pd.MultiIndex.from_tuples(
-        [(m.code, y) for y in sorted(years.unique()) for m in register.existing(int(y)) if m.region is not None],
-        names=["code", "jaar"])
-    _check_complete(path, pd.DataFrame({"code": frame[dims["regio"]], "jaar": years}), expected, dims["regio"],
-                    "municipality-years")
-    files = [RawFile("cbs_jeugdzorg", path, frame)]
-    youth_care = pd.DataFrame({
-        "gebied_code": frame[dims["regio"]].astype("string"),
-        "jaar": years,
-        "vorm": frame[dims["vorm"]].map(spec["vormen"]).astype("string"),
-        "jongeren": frame[topics["jongeren"]],
-        "status": frame[dims["periode"]].map(status).astype("string"),
-    })
-    provenance += [_provenance(path)]
+    files: list[RawFile] = []
+    youth_parts = []
+    parts = config.table_parts("cbs_jeugdzorg", cfg.sources["cbs_jeugdzorg"])
+    for part in parts:  # the table, and the successor tables that continue its series
+        spec, path = part.spec, paths.RAW_DIR / part.spec["bestand"]
+        dims, topics = spec["dimensies"], spec["onderwerpen"]
+        frame = raw.read_cbs_table(path, [dims["vorm"], dims["regio"], dims["periode"]],
+                                   {topics["jongeren"]: False, topics["jongeren_relatief"]: True, topics["trajecten"]: False},
+                                   missing)
+        periods = raw.read_dimension(_dimension_path(path, dims["periode"]), ("Key", "Title", "Status"))
+        status = _status_map(cfg, periods, _dimension_path(path, dims["periode"]))
+        unknown_forms = ~frame[dims["vorm"]].isin(spec["vormen"])
+        if unknown_forms.any():
+            raise raw.RawDataError(path, f"unknown {dims['vorm']} keys {frame.loc[unknown_forms, dims['vorm']].unique()[:5].tolist()}"
+                                         " (not in config/bronnen.yaml)", column=dims["vorm"],
+                                   rows=[int(i) + 2 for i in frame.index[unknown_forms]])
+        _check_codes(path, frame, dims["regio"], register, region_codes)
+        years = _years(path, frame, dims["periode"])
+        elsewhere = ~years.map(part.covers)
+        if elsewhere.any():
+            # two tables with the same year would give two values for one figure
+            others = ", ".join(f"{p.spec['tabel']} ({p.first or '…'}-{p.last or '…'})" for p in parts if p is not part)
+            raise raw.RawDataError(path, f"years {sorted(set(years[elsewhere]))} come from another table of the series "
+                                         f"(cbs_jeugdzorg.opvolgers in config/bronnen.yaml: {others}); fetch again with "
+                                         "`make fetch`, which splits the years, or remove those rows",
+                                   column=dims["periode"], rows=[int(i) + 2 for i in frame.index[elsewhere]])
+        _check_exists_in_year(path, frame[dims["regio"]], years, register, dims["regio"])
+        expected = pd.MultiIndex.from_tuples(
+            [(m.code, y) for y in sorted(years.unique()) for m in register.existing(int(y)) if m.region is not None],
+            names=["code", "jaar"])
+        _check_complete(path, pd.DataFrame({"code": frame[dims["regio"]], "jaar": years}), expected, dims["regio"],
+                        "municipality-years")
+        files.append(RawFile(part.kind, path, frame))
+        youth_parts.append(pd.DataFrame({
+            "gebied_code": frame[dims["regio"]].astype("string"),
+            "jaar": years,
+            "vorm": frame[dims["vorm"]].map(spec["vormen"]).astype("string"),
+            "jongeren": frame[topics["jongeren"]],
+            "status": frame[dims["periode"]].map(status).astype("string"),
+        }))
+        provenance.append(_provenance(path))
+    youth_care = pd.concat(youth_parts, ignore_index=True)
 
     spec, path = _cbs(cfg, "cbs_bevolking")
     dims, topics = spec["dimensies"], spec["onderwerpen"]

@@ -224,6 +224,43 @@ def _goals(spec: dict[str, Any], kpis: dict[str, Kpi], regions: dict[str, Region
     return goals
 
 
+@dataclass(frozen=True)
+class TablePart:
+    """One CBS table of a source: its own table, or a successor (`opvolgers` in
+    config/bronnen.yaml) that continues the series from year `first`. `spec` is the source's
+    entry with the successor's settings (tabel, bestand, vormen, ...) put over it."""
+
+    kind: str  # the source key for its own table, `<source>_<table id>` for a successor
+    spec: dict[str, Any]
+    first: int | None  # None: from the first year the table has
+    last: int | None  # None: to the last year the table has
+
+    def covers(self, year: int) -> bool:
+        return (self.first is None or year >= self.first) and (self.last is None or year <= self.last)
+
+
+def table_parts(key: str, spec: dict[str, Any]) -> list[TablePart]:
+    """The tables of a CBS source in order of their years: its own `tabel` up to the first
+    successor's `vanaf`, then each successor up to the next one's."""
+    base = {k: v for k, v in spec.items() if k != "opvolgers"}
+    successors = spec.get("opvolgers") or []
+    specs, starts = [base], []
+    for entry in successors:
+        missing = [name for name in ("tabel", "bestand", "vanaf") if name not in entry]
+        unknown = sorted(set(entry) - set(base) - {"vanaf"})
+        if missing or unknown:
+            raise ConfigError(f"config/bronnen.yaml: {key}.opvolgers entry {entry.get('tabel', entry)!r} "
+                              f"lacks {missing} or sets {unknown}, which {key} does not have")
+        specs.append({**base, **{k: v for k, v in entry.items() if k != "vanaf"}})
+        starts.append(int(entry["vanaf"]))
+    if starts != sorted(set(starts)):
+        raise ConfigError(f"config/bronnen.yaml: {key}.opvolgers must start in later and later years (vanaf), not {starts}")
+    bounds = [None, *starts]
+    return [TablePart(kind=key if index == 0 else f"{key}_{part['tabel']}", spec=part, first=bounds[index],
+                      last=(starts[index] - 1) if index < len(starts) else None)
+            for index, part in enumerate(specs)]
+
+
 @functools.cache
 def load() -> Config:
     gemeenten = _load_yaml("gemeenten.yaml")

@@ -22,7 +22,9 @@ the cleaning stage reads them unchanged:
   `sha256`, `maker`, `rijen`, and `filter` (data) or `selectie` (dimensions).
 
 StatLine sources (`tabel`): filtered to the requested years (`<year>JJ00`) and region codes
-(--regio, default every code of config/gemeenten.yaml), and to `ophalen` (below).
+(--regio, default every code of config/gemeenten.yaml), and to `ophalen` (below). A source with
+successor tables (`opvolgers`, see `config.table_parts`) is fetched table by table, each for
+the requested years it supplies, with its own keys, into its own `bestand`.
 
 Iv3 (`cbs_iv3`, download_iv3): one table per year, "Gemeenten <jaar> onbewerkte Iv3-data",
 its id in `cbs_iv3.tabellen`. A requested year before the first configured table is skipped
@@ -473,12 +475,16 @@ def _read_back(table: str, url: str, data_path: Path, dimensions: Sequence[str],
 
 
 def download_table(cfg: config.Config, key: str, folder: Path, service: Service | None = None,
-                   years: Sequence[int] | None = None, regions: Sequence[str] | None = None) -> FetchedTable:
-    """Fetch one CBS source of config/bronnen.yaml and write its files into `folder`.
+                   years: Sequence[int] | None = None, regions: Sequence[str] | None = None,
+                   part: config.TablePart | None = None) -> FetchedTable:
+    """Fetch one CBS table of a source of config/bronnen.yaml and write its files into `folder`.
 
+    `part`: one table of the source's series (its own or a successor, `config.table_parts`);
+    None: the source's own table. Only the years `part` covers are kept.
     `years` None: every year (`<year>JJ00` periods); `regions` None: no region filter.
     Writes straight into `folder`: use `fetch` to publish into data/raw/ all-or-nothing."""
-    spec = cfg.sources[key]
+    part = part or config.table_parts(key, cfg.sources[key])[0]
+    spec = part.spec
     table = str(spec["tabel"])
     service = service or service_for(spec)
     url = service.table_url(table)
@@ -525,6 +531,8 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
                 continue
             if wanted_periods is not None and period not in wanted_periods:
                 continue
+            if not part.covers(int(period[:4])):
+                continue  # another table of the series holds this year
             if wanted_regions is not None and str(region).strip() not in wanted_regions:
                 continue  # startswith() may match longer codes; keep exactly the requested ones
             if any(row[dim].strip() not in keys for dim, keys in fixed_keys.items()):
@@ -846,8 +854,12 @@ def fetch(keys: Sequence[str] | None = None, years: Sequence[int] | None = None,
         for key in keys:
             if key == IV3:
                 fetched += download_iv3(cfg, key, staging, service, years)
-            else:
-                fetched.append(download_table(cfg, key, staging, service, years, regions))
+            else:  # the source's table and its successors, each for the years it holds
+                for part in config.table_parts(key, cfg.sources[key]):
+                    part_years = [y for y in years if part.covers(y)] if years else None
+                    if years and not part_years:
+                        continue
+                    fetched.append(download_table(cfg, key, staging, service, part_years, regions, part))
         files = sorted(p for p in staging.rglob("*") if p.is_file())
         # data files first, then their sidecars: an interruption in between leaves a checksum
         # mismatch that the cleaning stage refuses, never a silently inconsistent pair

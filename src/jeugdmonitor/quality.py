@@ -30,6 +30,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no network: never try 
 import great_expectations as gx  # noqa: E402
 import great_expectations.expectations as gxe  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+from great_expectations.exceptions import DataContextError  # noqa: E402
 from great_expectations.expectations.row_conditions import Column  # noqa: E402
 
 import pandas as pd  # noqa: E402
@@ -237,17 +238,21 @@ def raw_suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]
     def periods(column: str) -> gxe.Expectation:
         return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=r"^\d{4}JJ00$", meta=c)
 
-    count = youth["onderwerpen"]["jongeren"]
-    return {
-        "cbs_jeugdzorg": [
-            gxe.ExpectColumnValuesToMatchRegex(column=youth["dimensies"]["regio"], regex=raw_codes, meta=c),
-            periods(youth["dimensies"]["periode"]),
+    def youth_care(spec: dict[str, Any]) -> list[gxe.Expectation]:
+        count = spec["onderwerpen"]["jongeren"]
+        return [
+            gxe.ExpectColumnValuesToMatchRegex(column=spec["dimensies"]["regio"], regex=raw_codes, meta=c),
+            periods(spec["dimensies"]["periode"]),
             _non_negative(count),
             *_disclosure(cfg, count, "CBS-aantallen"),
-            gxe.ExpectColumnValuesToBeBetween(column=youth["onderwerpen"]["jongeren_relatief"], min_value=0, max_value=100,
+            gxe.ExpectColumnValuesToBeBetween(column=spec["onderwerpen"]["jongeren_relatief"], min_value=0, max_value=100,
                                               meta=_critical(toelichting="een percentage")),
-            _non_negative(youth["onderwerpen"]["trajecten"]),
-        ],
+            _non_negative(spec["onderwerpen"]["trajecten"]),
+        ]
+
+    return {
+        # one suite per table of the series: a successor table may name its columns differently
+        **{part.kind: youth_care(part.spec) for part in config.table_parts("cbs_jeugdzorg", youth)},
         "cbs_bevolking": [
             gxe.ExpectColumnValuesToMatchRegex(column=population["dimensies"]["regio"], regex=raw_codes, meta=c),
             periods(population["dimensies"]["periode"]),
@@ -454,7 +459,12 @@ def validate_raw(files: list[clean.RawFile]) -> dict[str, Any]:
     found: list[Finding] = []
     checked = 0
     for raw_file in files:
-        definition = context.validation_definitions.get(RAW_PREFIX + raw_file.kind)
+        try:
+            definition = context.validation_definitions.get(RAW_PREFIX + raw_file.kind)
+        except DataContextError as error:  # e.g. a successor table added to config/ without `make expectations`
+            raise DataQualityError(f"{_display(raw_file.path)}: no raw-data suite {RAW_PREFIX + raw_file.kind} in "
+                                   f"{_display(paths.GX_DIR)}; run `make expectations` after changing "
+                                   "config/bronnen.yaml") from error
         result = definition.run(batch_parameters={"dataframe": raw_file.frame},
                                 result_format={"result_format": "COMPLETE", "partial_unexpected_count": 5})
         checked += len(result.results)
