@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import great_expectations as gx
 import pandas as pd
@@ -155,3 +156,37 @@ def test_a_raw_file_without_its_suite_asks_for_make_expectations(project):
     with pytest.raises(quality.DataQualityError, match=r"84134NED_TypedDataSet\.csv: no raw-data suite "
                                                        r"ruw_cbs_jeugdzorg_90001NED.*make expectations"):
         quality.validate_raw([unknown])
+
+
+# ---------------------------------------------------------------------------- published Data Docs
+def test_the_stamp_records_this_runs_data_docs_page_of_every_table(clean_tables):
+    summary = quality.validate(2023, {})
+    pages = summary["datadocs"]
+    assert sorted(pages) == sorted(clean.CLEAN_TABLES)
+    site = paths.GX_DIR / "uncommitted" / "data_docs" / "local_site"
+    for table, entry in pages.items():
+        assert entry["pagina"].startswith(f"validations/{table}/rapportjaar_2023/"), entry
+        assert (site / entry["pagina"]).is_file()
+    assert pages["kpi_waarden"]["geslaagd"] is True
+
+
+def test_published_data_docs_hold_only_the_validation_in_the_stamp(clean_tables, tmp_path):
+    kept = quality.validate(2023, {})
+    later = quality.validate(2023, {})  # a newer run (in practice: another year, or one that failed)
+    assert later["datadocs"]["jeugdzorg"]["pagina"] != kept["datadocs"]["jeugdzorg"]["pagina"]
+    target = quality.offline_data_docs(tmp_path / "datadocs", kept, banner="Fictieve <voorbeelddata>")
+    published = sorted(p.relative_to(target).as_posix() for p in (target / "validations").rglob("*.html"))
+    assert published == sorted(entry["pagina"] for entry in kept["datadocs"].values())
+    index = (target / "index.html").read_text(encoding="utf-8")
+    for table, entry in kept["datadocs"].items():
+        assert f'href="{entry["pagina"]}"' in index and f'href="expectations/{table}.html"' in index
+    for page in target.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "Fictieve &lt;voorbeelddata&gt;" in text, page
+        assert not re.search(r'<(script|link|img)\b[^>]*(src|href)="https?://', text), page
+
+
+def test_data_docs_of_a_stamp_without_pages_are_refused(project, tmp_path):
+    with pytest.raises(quality.DataQualityError, match=r"validatie\.json names no Data Docs pages.*make validate YEAR=2023"):
+        quality.offline_data_docs(tmp_path / "datadocs", {"jaar": 2023, "gecontroleerd": 1})
+    assert not (tmp_path / "datadocs").exists()

@@ -121,7 +121,8 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
             raise
     from jeugdmonitor import quality  # imports GX; only this step needs it
 
-    quality.offline_data_docs(staging / DATA_DOCS_DIR)  # the checks travel with the reports they vouch for
+    # the validation that passed these data travels with the reports it vouches for
+    quality.offline_data_docs(staging / DATA_DOCS_DIR, inputs.validation, banner)
     executed = paths.executed_notebook_dir(staging) / paths.INDEX_NOTEBOOK_NAME
     _execute(paths.notebook(paths.INDEX_NOTEBOOK_NAME), executed, {"jaar": year, "gemeenten": chosen, "uitvoer_map": str(staging)})
     render.notebook_to_html(executed, staging / "index.html", f"Voortgangsrapportages jeugdhulp {year}", banner)

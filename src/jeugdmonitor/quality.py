@@ -22,13 +22,17 @@ import os
 import re
 import shutil
 from dataclasses import asdict, dataclass
+from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no network: never try to send usage statistics
 
 import great_expectations as gx  # noqa: E402
 import great_expectations.expectations as gxe  # noqa: E402
+from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 from great_expectations.exceptions import DataContextError  # noqa: E402
 from great_expectations.expectations.row_conditions import Column  # noqa: E402
@@ -277,38 +281,87 @@ REMOTE_LOAD = re.compile(r"<(?:script|link|img)\b[^>]*?(?:src|href)=\"https?://[
 
 
 # GX marks results with Font Awesome icons; without that stylesheet they need a text stand-in
-OFFLINE_ICON_STYLE = ('<style>.fa-check-circle::before{content:"\\2714  geslaagd";color:#0b5d1e}'
-                      '.fa-times::before{content:"\\2718  mislukt";color:#8b0000}</style>')
+OFFLINE_STYLE = ('<style>.fa-check-circle::before{content:"\\2714  geslaagd";color:#0b5d1e}'
+                 '.fa-times::before{content:"\\2718  mislukt";color:#8b0000}'
+                 '.jm-fictief{background:#fff3cd;border:2px solid #8a6d00;padding:.5em 1em;font-weight:bold}</style>')
 
 
-def latest_validation_pages(docs: Path) -> dict[str, Path]:
-    """Per clean table, the Data Docs page of the newest validation run in `docs`."""
+DATA_DOCS_SITE = "local_site"
+
+
+def _site_dir() -> Path:
+    return paths.GX_DIR / "uncommitted" / "data_docs" / DATA_DOCS_SITE
+
+
+def _data_docs_pages(context: Any, result: Any) -> dict[str, dict[str, Any]]:
+    """Per clean table, its Data Docs page of this validation run (path inside the site) and
+    whether every expectation passed: the stamp records them so that the reports publish
+    the validation that vouches for their data, not whichever run happens to be newest."""
+    site = _site_dir().resolve()
     pages = {}
-    for suite in sorted(p for p in (docs / "validations").iterdir() if p.is_dir()) if (docs / "validations").exists() else []:
-        runs = sorted(suite.rglob("*.html"), key=lambda p: p.parent.name)
-        if runs:
-            pages[suite.name] = runs[-1]
-    return pages
+    for identifier, run in result.run_results.items():
+        (url,) = context.get_docs_sites_urls(resource_identifier=identifier, site_name=DATA_DOCS_SITE)
+        if not url["site_url"]:
+            raise DataQualityError(f"GX built no Data Docs page for {run.suite_name} in {_display(site)}")
+        page = Path(url2pathname(urlparse(url["site_url"]).path)).resolve()
+        pages[run.suite_name] = {"pagina": page.relative_to(site).as_posix(), "geslaagd": bool(run.success)}
+    return dict(sorted(pages.items()))
 
 
-def offline_data_docs(target: Path) -> Path:
-    """Copy the GX Data Docs site to `target` without anything that loads from the network
-    (CDN scripts and stylesheets, the remote logo), so it opens with the network cut.
+def offline_data_docs(target: Path, validation: dict[str, Any], banner: str | None = None) -> Path:
+    """Publish the Data Docs of the validation recorded in `validation` (the stamp of
+    data/clean/<year>/) to `target`, so that they open with the network cut.
 
-    GX's templates cannot be overridden (custom views only add templates), so the built
-    pages are post-processed; without Bootstrap they are plain HTML with GX's own
-    stylesheet and every section visible."""
-    site = paths.GX_DIR / "uncommitted" / "data_docs" / "local_site"
-    if not site.exists():
-        raise FileNotFoundError(f"{site} does not exist: no validation has built the Data Docs yet")
-    shutil.copytree(site, target)
+    Copied: GX's static files, the suite pages and the validation page of each clean table
+    for this stamp, no other run (the working site in expectations/gx/uncommitted holds every
+    run, including other years and failed ones). GX's own index fills its tables with
+    JavaScript from a CDN and lists every run, so the copy gets a plain index of this run.
+    GX's templates cannot be overridden (custom views only add templates), so the pages are
+    post-processed: remote scripts, stylesheets and the logo are dropped (without Bootstrap
+    they are plain HTML with GX's own stylesheet and every section visible), and `banner`
+    (the fictitious-data label) is put at the top of every page."""
+    site = _site_dir()
+    pages = validation.get("datadocs")
+    if not pages:
+        raise DataQualityError(f"{_display(paths.validation_stamp(validation['jaar']))} names no Data Docs pages: "
+                               f"run `make validate YEAR={validation['jaar']}` again")
+    missing = [entry["pagina"] for entry in pages.values() if not (site / entry["pagina"]).exists()]
+    if missing:
+        raise FileNotFoundError(f"Data Docs pages of the recorded validation are gone from {_display(site)}: {missing}; "
+                                f"run `make validate YEAR={validation['jaar']}` again")
+    shutil.copytree(site / "static", target / "static")
+    for table, entry in pages.items():
+        for page in (f"expectations/{table}.html", entry["pagina"]):
+            (target / page).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(site / page, target / page)
+    (target / "index.html").write_text(_data_docs_index(validation, pages), encoding="utf-8")
+    notice = f'<p class="jm-fictief">{escape(banner)}</p>' if banner else ""
     for page in target.rglob("*.html"):
         text = REMOTE_LOAD.sub("", page.read_text(encoding="utf-8"))
-        text = text.replace("</head>", OFFLINE_ICON_STYLE + "</head>", 1)
+        text = text.replace("</head>", OFFLINE_STYLE + "</head>", 1)
+        text = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + notice, text, count=1)
         if re.search(r"<(?:script|link|img)\b[^>]*?(?:src|href)=\"https?://", text):
             raise RuntimeError(f"{page} still loads a remote resource")
         page.write_text(text, encoding="utf-8")
     return target
+
+
+def _data_docs_index(validation: dict[str, Any], pages: dict[str, dict[str, Any]]) -> str:
+    year = validation["jaar"]
+    rows = "".join(
+        f'<tr><td>{escape(table)}</td><td><a href="{escape(entry["pagina"])}">'
+        f'{"geslaagd" if entry["geslaagd"] else "geslaagd met waarschuwingen"}</a></td>'
+        f'<td><a href="expectations/{escape(table)}.html">controles</a></td></tr>'
+        for table, entry in pages.items())
+    return (f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Datakwaliteit {year}</title>'
+            '<link rel="stylesheet" href="static/styles/data_docs_default_styles.css"><style>'
+            'body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em}table{border-collapse:collapse}'
+            'th,td{text-align:left;padding:.2em .8em;border-bottom:1px solid #ccc}</style></head><body>'
+            f"<h1>Datakwaliteit: controles van de schone tabellen voor {year}</h1>"
+            f"<p>De validatie (Great Expectations) die de tabellen in data/clean/{year}/ heeft goedgekeurd, "
+            "en waarop de rapportages van dit jaar zijn gebaseerd. Per tabel het resultaat en de controles zelf.</p>"
+            f"<table><thead><tr><th>tabel</th><th>resultaat</th><th>verwachtingen</th></tr></thead><tbody>{rows}"
+            "</tbody></table></body></html>")
 
 
 def build_context() -> None:
@@ -323,9 +376,9 @@ def build_context() -> None:
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.variables.save()
     context.enable_analytics(False)
-    site = dict(context.variables.data_docs_sites["local_site"])
+    site = dict(context.variables.data_docs_sites[DATA_DOCS_SITE])
     site["show_how_to_buttons"] = False  # walkthrough pop-ups need Bootstrap's JavaScript
-    context.update_data_docs_site("local_site", site)
+    context.update_data_docs_site(DATA_DOCS_SITE, site)
     raw_source = context.data_sources.add_pandas(RAW_DATASOURCE)
     for kind, expectations in raw_suite_definitions(cfg).items():
         batch = raw_source.add_dataframe_asset(kind).add_batch_definition_whole_dataframe("bestand")
@@ -480,8 +533,11 @@ def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, 
     if missing:
         raise DataQualityError(f"clean tables missing in {_display(paths.staging_dir(year))}: {missing}; "
                                f"run `make clean-data YEAR={year}`")
+    context = _context()
     with contextlib.chdir(paths.PROJECT_ROOT):
-        result = _context().checkpoints.get(CHECKPOINT).run(batch_parameters={"year": year})
+        # the run name puts the year in the Data Docs paths: validations/<table>/rapportjaar_<year>/...
+        result = context.checkpoints.get(CHECKPOINT).run(batch_parameters={"year": year},
+                                                         run_id=RunIdentifier(run_name=f"rapportjaar_{year}"))
     found: list[Finding] = []
     checked = 0
     for validation in result.run_results.values():
@@ -495,6 +551,7 @@ def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, 
         "geslaagd": checked - len(found) + raw_summary.get("geslaagd", 0),
         "waarschuwingen": raw_summary.get("waarschuwingen", []) + [asdict(f) for f in found],
         "tabellen": sorted(v.suite_name for v in result.run_results.values()),
+        "datadocs": _data_docs_pages(context, result),
     }
 
 

@@ -424,10 +424,8 @@ def index_page(inputs: Inputs, municipalities: list[str] | None = None, docs_dir
         parts.append("</ul>")
     parts.append(quality_log(inputs))
     if docs_dir is not None and (docs_dir / "index.html").exists():
-        from jeugdmonitor.quality import latest_validation_pages  # GX only when there are Data Docs
-
-        links = "".join(f'<li><a href="{escape(page.relative_to(docs_dir.parent).as_posix())}">{escape(table)}</a></li>'
-                        for table, page in latest_validation_pages(docs_dir).items())
+        links = "".join(f'<li><a href="{escape(docs_dir.name)}/{escape(entry["pagina"])}">{escape(table)}</a></li>'
+                        for table, entry in inputs.validation["datadocs"].items())
         parts.append('<p>De controles van de schone tabellen in detail (Data Docs van Great Expectations, '
                      f'<a href="{escape(docs_dir.name)}/index.html">overzicht</a>):</p><ul>{links}</ul>')
     return "".join(parts)

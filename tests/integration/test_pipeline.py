@@ -89,5 +89,12 @@ def test_data_docs_are_published_beside_the_reports_and_load_nothing_remote(buil
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert not re.search(r'<(script|link|img)\b[^>]*(src|href)="https?://', text), page.name
+        assert "Fictieve voorbeelddata" in text, page.name
     index = (built / "reports" / str(YEAR) / "index.html").read_text(encoding="utf-8")
     assert 'href="datadocs/index.html"' in index
+    # exactly the validation that passed the published clean data, one page per table
+    stamp = json.loads((built / "data" / "clean" / str(YEAR) / "validatie.json").read_text(encoding="utf-8"))
+    validations = sorted(p.relative_to(docs).as_posix() for p in (docs / "validations").rglob("*.html"))
+    assert validations == sorted(entry["pagina"] for entry in stamp["datadocs"].values())
+    assert len(validations) == 10 and all(f"/rapportjaar_{YEAR}/" in v for v in validations)
+    assert all(f'href="datadocs/{v}"' in index for v in validations)
