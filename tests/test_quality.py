@@ -190,3 +190,40 @@ def test_data_docs_of_a_stamp_without_pages_are_refused(project, tmp_path):
     with pytest.raises(quality.DataQualityError, match=r"validatie\.json names no Data Docs pages.*make validate YEAR=2023"):
         quality.offline_data_docs(tmp_path / "datadocs", {"jaar": 2023, "gecontroleerd": 1})
     assert not (tmp_path / "datadocs").exists()
+
+
+# ---------------------------------------------------------------------------- make expectations
+def _committed_gx_files(root) -> dict[str, bytes]:
+    gx_dir = root / "expectations" / "gx"
+    return {p.relative_to(gx_dir).as_posix(): p.read_bytes() for p in gx_dir.rglob("*")
+            if p.is_file() and "uncommitted" not in p.relative_to(gx_dir).parts}
+
+
+def test_rebuilding_from_unchanged_config_rewrites_nothing(project):
+    before = _committed_gx_files(project)
+    kept = project / "expectations" / "gx" / "uncommitted" / "validations" / "vorige-run.json"
+    kept.parent.mkdir(parents=True)
+    kept.write_text("{}")
+    assert quality.build_context() is False
+    assert _committed_gx_files(project) == before  # not even GX's random ids
+    assert kept.exists() and not list((project / "expectations").glob(".opbouw-*"))
+
+
+def test_rebuilding_after_a_config_change_replaces_the_context_and_keeps_the_results(project):
+    before = _committed_gx_files(project)
+    kept = project / "expectations" / "gx" / "uncommitted" / "validations" / "vorige-run.json"
+    kept.parent.mkdir(parents=True)
+    kept.write_text("{}")
+    kpis = project / "config" / "kpis.yaml"
+    kpis.write_text(kpis.read_text(encoding="utf-8").replace("max_jaarsprong_pct: 30", "max_jaarsprong_pct: 45"),
+                    encoding="utf-8")
+    config.load.cache_clear()
+    assert quality.build_context() is True
+    after = _committed_gx_files(project)
+    assert sorted(after) == sorted(before) and after["expectations/kpi_waarden.json"] != before["expectations/kpi_waarden.json"]
+    jumps = {e["kwargs"].get("max_value") for e in json.loads(after["expectations/kpi_waarden.json"])["expectations"]
+             if e["kwargs"].get("column") == "verandering_pct"}
+    assert jumps == {45.0}
+    assert kept.exists() and not list((project / "expectations").glob(".opbouw-*"))
+    context = gx.get_context(mode="file", project_root_dir=project / "expectations")
+    assert sorted(v.name for v in context.checkpoints.get(quality.CHECKPOINT).validation_definitions) == sorted(clean.CLEAN_TABLES)

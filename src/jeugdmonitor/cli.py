@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("papermill").setLevel(logging.WARNING)  # our own progress lines say enough
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)  # its info lines are for its developers
     try:
         if args.command == "clean":
             pipeline.run_clean(args.year)
@@ -55,8 +56,10 @@ def main(argv: list[str] | None = None) -> int:
             pipeline.run_reports(args.year, args.gemeente, args.workers)
         elif args.command == "expectations":
             from jeugdmonitor import quality
-            quality.build_context()
-            print(f"GX-context opnieuw opgebouwd in {paths.GX_DIR}")
+            if quality.build_context():
+                print(f"GX-context opnieuw opgebouwd in {paths.GX_DIR}")
+            else:
+                print(f"GX-context in {paths.GX_DIR} ongewijzigd: config/ geeft dezelfde suites (alleen de id's zouden verschillen)")
         elif args.command == "sample-data":
             from jeugdmonitor import sample_data
             sample_data.main([])

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from dataclasses import asdict, dataclass
 from html import escape
 from pathlib import Path
@@ -38,6 +39,7 @@ from great_expectations.exceptions import DataContextError  # noqa: E402
 from great_expectations.expectations.row_conditions import Column  # noqa: E402
 
 import pandas as pd  # noqa: E402
+import yaml  # noqa: E402
 
 from jeugdmonitor import clean, config, paths  # noqa: E402
 
@@ -364,15 +366,65 @@ def _data_docs_index(validation: dict[str, Any], pages: dict[str, dict[str, Any]
             "</tbody></table></body></html>")
 
 
-def build_context() -> None:
-    """(Re)create the GX file data context in expectations/gx from config/."""
+def build_context() -> bool:
+    """(Re)create the GX file data context in expectations/gx from config/; True when it changed.
+
+    GX gives every suite, expectation, asset and definition a new random id, so rebuilding
+    in place would rewrite every committed file even when config/ did not change. The new
+    context is built beside the old one and replaces it only when it differs in more than
+    its ids. Validation results and Data Docs (uncommitted/) are kept either way: published
+    reports' validation stamps point into them."""
     cfg = config.load()
     definitions = suite_definitions(cfg)
     if set(definitions) != set(clean.CLEAN_TABLES):
         raise config.ConfigError(f"suites {sorted(definitions)} do not cover clean tables {sorted(clean.CLEAN_TABLES)}")
-    if paths.GX_DIR.exists():
-        shutil.rmtree(paths.GX_DIR)
-    context = gx.get_context(mode="file", project_root_dir=paths.EXPECTATIONS_DIR)
+    paths.EXPECTATIONS_DIR.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=paths.EXPECTATIONS_DIR, prefix=".opbouw-") as scratch:
+        built = _build_context_in(Path(scratch), cfg, definitions)
+        if paths.GX_DIR.exists() and _content_without_ids(built) == _content_without_ids(paths.GX_DIR):
+            return False
+        paths.GX_DIR.mkdir(exist_ok=True)
+        for entry in paths.GX_DIR.iterdir():
+            if entry.name != UNCOMMITTED:
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        for entry in built.iterdir():
+            if entry.name != UNCOMMITTED:
+                entry.rename(paths.GX_DIR / entry.name)
+    return True
+
+
+UNCOMMITTED = "uncommitted"
+GX_CONTEXT_ID_KEYS = {"id", "data_context_id"}
+
+
+def _content_without_ids(gx_dir: Path) -> dict[str, Any]:
+    """The committed part of a GX context, file by file, with GX's random ids left out."""
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in GX_CONTEXT_ID_KEYS}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    content: dict[str, Any] = {}
+    for path in sorted(gx_dir.rglob("*")):
+        relative = path.relative_to(gx_dir)
+        if not path.is_file() or relative.parts[0] == UNCOMMITTED:
+            continue
+        if path.suffix == ".json":
+            content[relative.as_posix()] = strip(json.loads(path.read_text(encoding="utf-8")))
+        elif path.suffix == ".yml":
+            content[relative.as_posix()] = strip(yaml.safe_load(path.read_text(encoding="utf-8")))
+        elif path.name == ".ge_store_backend_id":
+            content[relative.as_posix()] = None  # a random id and nothing else
+        else:
+            content[relative.as_posix()] = path.read_bytes()
+    return content
+
+
+def _build_context_in(root: Path, cfg: config.Config, definitions: dict[str, list[gxe.Expectation]]) -> Path:
+    """Build the whole GX context from config/ in `root`/gx; returns that folder."""
+    context = gx.get_context(mode="file", project_root_dir=root)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.variables.save()
     context.enable_analytics(False)
@@ -396,6 +448,7 @@ def build_context() -> None:
             _add_clean_tables(context, definitions)
     finally:
         placeholder.unlink()
+    return root / paths.GX_DIR.name
 
 
 def _add_clean_tables(context: Any, definitions: dict[str, list[gxe.Expectation]]) -> None:
