@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import papermill
+from traitlets.config import Config
 
 from jeugdmonitor import clean, config, paths, render, report
 
@@ -31,13 +33,22 @@ class StageError(RuntimeError):
     """A notebook failed; the message carries the notebook's own error (file, column, rows)."""
 
 
+def kernel_config(socket_dir: Path) -> Config:
+    """Kernel manager settings for a batch kernel: IPC sockets in a private folder instead of
+    TCP ports on localhost. No other user of the machine can reach the kernel, and ipykernel
+    does not warn about unencrypted TCP in every run log."""
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(socket_dir / "kernel")}})
+
+
 def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
-        papermill.execute_notebook(
-            str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
-            progress_bar=False, cwd=str(paths.NOTEBOOK_DIR), report_mode=False,
-        )
+        with tempfile.TemporaryDirectory(prefix="jeugdmonitor-kernel-") as socket_dir:  # mode 0700
+            papermill.execute_notebook(
+                str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
+                progress_bar=False, cwd=str(paths.NOTEBOOK_DIR), report_mode=False,
+                config=kernel_config(Path(socket_dir)),  # passed on to nbclient's kernel manager
+            )
     except papermill.PapermillExecutionError as error:
         raise StageError(f"{notebook.name} ({parameters}) failed: {error.ename}: {error.evalue}\n"
                          f"executed notebook kept for inspection: {output}") from error

@@ -33,6 +33,12 @@ def test_progress_is_shown_per_report(built):
     assert re.search(rf"\[ ?\d+/{MUNICIPALITIES}\] GM\d{{4}}", output)
 
 
+def test_run_log_carries_no_kernel_transport_warnings(built):
+    # batch kernels talk over IPC sockets in a private folder (pipeline.kernel_config), not TCP
+    output = (built / "make-output.txt").read_text()
+    assert "cli reports" in output and "without encryption" not in output and "[IPKernelApp] WARNING" not in output
+
+
 def test_unchanged_rerun_rebuilds_nothing(built):
     result = run(built, "make", "--question", "reports", f"YEAR={YEAR}", check=False)
     assert result.returncode == 0, "make would rebuild although nothing changed"
