@@ -326,3 +326,31 @@ def test_a_year_in_the_table_and_in_its_successor_is_refused(project):
     with pytest.raises(raw.RawDataError, match=r"84134NED_TypedDataSet\.csv.*Perioden.*years \[2023, 2024\] come from "
                                                r"another table.*90001NED \(2023-…\)"):
         clean.load_raw(config.load())
+
+
+# ---------------------------------------------------------------------------- trajectory export period
+def _trajectories(root, region: str = "JZ08"):
+    return root / "data" / "raw" / "regio" / region / "trajecten.csv"
+
+
+def test_trajectory_export_period_comes_from_its_sidecar(raw_data):
+    frame = raw_data.trajectories
+    periods = frame.groupby("regio_code")[["export_van", "export_tot"]].agg(["min", "max"])
+    assert (periods[("export_van", "min")] == pd.Timestamp(2019, 1, 1)).all()
+    assert (periods[("export_tot", "max")] == pd.Timestamp(2024, 12, 31)).all()
+    assert (periods[("export_van", "min")] == periods[("export_van", "max")]).all()
+
+
+@pytest.mark.parametrize("period", [None, {"van": "2019-01-01"}, {"van": "1-1-2019", "tot": "2024-12-31"}])
+def test_a_trajectory_export_without_a_valid_period_is_refused(project, period):
+    path = _trajectories(project)
+    _rewrite_sidecar(path, periode=period)
+    with pytest.raises(raw.RawDataError, match=r"JZ08/trajecten\.csv\.meta\.json.*periode.*van.*tot"):
+        clean.load_raw(config.load())
+
+
+def test_trajectories_outside_the_export_period_are_refused(project):
+    path = _trajectories(project)
+    _rewrite_sidecar(path, periode={"van": "2020-01-01", "tot": "2024-12-31"})  # the file also holds 2019 endings
+    with pytest.raises(raw.RawDataError, match=r"JZ08/trajecten\.csv, kolom 'einddatum', regels \d+.*ended before 2020-01-01"):
+        clean.load_raw(config.load())

@@ -165,3 +165,21 @@ def test_status_of_2023_is_nader_voorlopig(kpi):
 
 def test_leerdam_does_not_appear_in_kpis(kpi):
     assert not set(kpi["gebied_code"]) & {"GM0545", "GM0707", "GM0620", "GM1961"}
+
+
+# ---------------------------------------------------------------------------- trajectory export period
+def test_inflow_only_for_whole_years_inside_each_regions_export_period(cfg, tables):
+    """A region whose export starts on 1 March 2020 has no inflow for 2019 or 2020, and
+    counts 0 (not missing) for a member without any trajectory in a year inside it."""
+    changed = dict(tables)
+    trajectories = tables["trajecten"].copy()
+    late = trajectories["regio_code"] == "JZ08"
+    trajectories.loc[late, "export_van"] = pd.Timestamp(2020, 3, 1)
+    quiet = trajectories["gebied_code"].eq("GM0184") & trajectories["startdatum"].dt.year.eq(2022)
+    changed["trajecten"] = trajectories[~quiet]
+    values = kpis.compute(cfg, changed, 2023)
+    flevoland = set(_rows(values, "instroom").query("gebied_code in @_members(@tables, 'JZ08')")["jaar"])
+    haaglanden = set(_rows(values, "instroom").query("gebied_code in @_members(@tables, 'JZ24')")["jaar"])
+    assert flevoland == {2021, 2022, 2023} and haaglanden == {2019, 2020, 2021, 2022, 2023}
+    assert _one(values, "instroom", "GM0184", 2022)["teller"] == 0
+    assert _one(values, "instroom", "JZ08", 2021)["teller"] == _one(tables["kpi_waarden"], "instroom", "JZ08", 2021)["teller"]

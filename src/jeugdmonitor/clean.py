@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -331,6 +332,10 @@ def load_raw(cfg: config.Config) -> RawData:
                 _check_exists_in_year(path, frame["gemeentecode"].astype(str), period_years, register, "gemeentecode")
                 _check_export_complete(path, frame, kind, register, region)
             files.append(RawFile(kind, path, frame.copy()))
+            if kind == "trajecten":
+                first, last = _export_period(path, frame)
+                frame.insert(0, "export_tot", last)
+                frame.insert(0, "export_van", first)
             frame.insert(0, "regio_code", region)
             parts[kind].append(frame)
             provenance.append(_provenance(path))
@@ -344,6 +349,30 @@ def load_raw(cfg: config.Config) -> RawData:
         provenance=provenance,
         files=files,
     )
+
+
+def _export_period(path: Path, frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The period a trajectory export covers, from its sidecar (`periode`: `van`, `tot`). The
+    export holds every trajectory that ran at any time in it, so in- and outflow are complete
+    for the years inside it only; trajectories that did not run in it are refused."""
+    sidecar = paths.raw_sidecar(path)
+    period = raw.read_sidecar(path).get("periode")
+    try:
+        first, last = dt.date.fromisoformat(period["van"]), dt.date.fromisoformat(period["tot"])
+    except (TypeError, KeyError, ValueError) as error:
+        raise raw.RawDataError(sidecar, 'a trajectory export\'s sidecar records the period it covers, '
+                                        '"periode": {"van": "YYYY-MM-DD", "tot": "YYYY-MM-DD"} (every trajectory '
+                                        f"running at any time in it is in the file); found {period!r}") from error
+    if first > last:
+        raise raw.RawDataError(sidecar, f"periode: van {first} is after tot {last}")
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    for column, outside, what in (("einddatum", frame["einddatum"] < first, f"ended before {first.date()}"),
+                                  ("startdatum", frame["startdatum"] > last, f"started after {last.date()}")):
+        if outside.any():
+            raise raw.RawDataError(path, f"trajectories that {what}, outside the export's period "
+                                         f"{first.date()} - {last.date()} (sidecar `periode`)", column=column,
+                                   rows=[int(i) + 2 for i in frame.index[outside]])
+    return first, last
 
 
 def _check_export_complete(path: Path, frame: pd.DataFrame, kind: str, register: config.Register, region: str) -> None:

@@ -25,6 +25,20 @@ def _with_regions(per_municipality: pd.DataFrame, tables: dict[str, pd.DataFrame
     return pd.concat([per_municipality, regions.rename(columns={"regio_code": "gebied_code"})], ignore_index=True)
 
 
+def _export_years(trajectories: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.MultiIndex:
+    """(municipality, year) for every whole calendar year inside its region's trajectory export
+    period (`export_van` - `export_tot`): only there are in- and outflow complete, and a
+    municipality without a started or ended trajectory in such a year counts 0."""
+    periods = trajectories.groupby("regio_code")[["export_van", "export_tot"]].first()
+    first = (periods["export_van"] - pd.Timedelta(days=1)).dt.year + 1  # first year starting inside
+    last = (periods["export_tot"] + pd.Timedelta(days=1)).dt.year - 1  # last year ending inside
+    areas = _area_levels(tables)
+    members = areas[(areas["niveau"] == LEVEL_MUNICIPALITY) & areas["regio_code"].isin(periods.index)]
+    pairs = [(code, year) for code, region in zip(members["gebied_code"], members["regio_code"], strict=True)
+             for year in range(int(first[region]), int(last[region]) + 1)]
+    return pd.MultiIndex.from_tuples(pairs, names=["gebied_code", "jaar"])
+
+
 def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One side of a KPI (numerator or denominator): columns gebied_code, jaar, value, status, samengesteld."""
     source = spec["bron"]
@@ -64,9 +78,8 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
         started = frame.assign(jaar=frame["startdatum"].dt.year).groupby(["gebied_code", "jaar"]).size()
         ended = frame.dropna(subset=["einddatum"])
         ended = ended.assign(jaar=ended["einddatum"].dt.year).groupby(["gebied_code", "jaar"]).size()
-        first_year = int(tables["wachttijden"]["jaar"].min())  # the exports' window starts together
-        counts = pd.concat({"gestart": started, "beeindigd": ended}, axis=1).fillna(0)
-        counts = counts[counts.index.get_level_values("jaar") >= first_year]
+        counts = pd.concat({"gestart": started, "beeindigd": ended}, axis=1)
+        counts = counts.reindex(_export_years(frame, tables)).fillna(0)  # in- and outflow only where complete
         measure = spec["maat"]
         if measure == "netto":
             series = counts["gestart"] - counts["beeindigd"]

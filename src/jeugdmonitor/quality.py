@@ -194,7 +194,8 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
             *exports["wachttijden"],
         ],
         "trajecten": [
-            columns(["regio_code", "trajectnummer", "gebied_code", "zorgvorm", "startdatum", "einddatum"]),
+            columns(["regio_code", "export_van", "export_tot", "trajectnummer", "gebied_code", "zorgvorm", "startdatum",
+                     "einddatum"]),
             gxe.ExpectColumnValuesToNotBeNull(column="gebied_code", meta=c),
             *exports["trajecten"],
         ],

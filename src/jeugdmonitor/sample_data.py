@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -379,8 +380,9 @@ class Generator:
             self._write_trajectories(folder / spec["trajecten"]["bestand"], region, members, first, last, fmt)
             self._write_budget(folder / spec["budget"]["bestand"], region, members, first, last)
 
-    def _region_sidecar(self, path: Path, region: str, what: str) -> None:
+    def _region_sidecar(self, path: Path, region: str, what: str, **extra: Any) -> None:
         raw.write_sidecar(path, {
+            **extra,
             "bron": f"Export jeugdregio {self.register.regions[region].name} ({what}) — vorm van de echte export; {FICTITIOUS}",
             "tabel": f"regio-export {what}",
             "titel": f"{what}, {self.register.regions[region].name}",
@@ -431,7 +433,9 @@ class Generator:
                     rows.append([f"{region}-{number:06d}", code, CARE_FORMS[form], start.strftime(fmt),
                                  end.strftime(fmt) if end <= window_end else ""])
         raw.write_csv(path, ["trajectnummer", "gemeentecode", "zorgvorm", "startdatum", "einddatum"], rows, quote_all=False)
-        self._region_sidecar(path, region, "trajecten")
+        # the export holds every trajectory running at any time in the window
+        self._region_sidecar(path, region, "trajecten",
+                             periode={"van": window_start.isoformat(), "tot": window_end.isoformat()})
 
     def _write_budget(self, path: Path, region: str, members: list[str], first: int, last: int) -> None:
         rows = []
