@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import shutil
 
 import great_expectations as gx
 import pandas as pd
@@ -187,8 +188,18 @@ def test_published_data_docs_hold_only_the_validation_in_the_stamp(clean_tables,
 
 
 def test_data_docs_of_a_stamp_without_pages_are_refused(project, tmp_path):
-    with pytest.raises(quality.DataQualityError, match=r"validatie\.json names no Data Docs pages.*make validate YEAR=2023"):
+    with pytest.raises(quality.DataQualityError, match=r"validatie\.json names no Data Docs pages: remove "
+                                                       r"data/clean/2023/validatie\.json and run `make reports YEAR=2023`"):
         quality.offline_data_docs(tmp_path / "datadocs", {"jaar": 2023, "gecontroleerd": 1})
+    assert not (tmp_path / "datadocs").exists()
+
+
+def test_data_docs_whose_pages_are_gone_are_refused(clean_tables, tmp_path):
+    summary = quality.validate(2023, {})
+    shutil.rmtree(paths.GX_DIR / "uncommitted" / "data_docs")
+    with pytest.raises(quality.DataQualityError, match=r"pages of the validation in data/clean/2023/validatie\.json are "
+                                                       r"gone.*validations/.*remove data/clean/2023/validatie\.json"):
+        quality.offline_data_docs(tmp_path / "datadocs", summary)
     assert not (tmp_path / "datadocs").exists()
 
 

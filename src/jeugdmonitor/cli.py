@@ -53,7 +53,12 @@ def main(argv: list[str] | None = None) -> int:
             pipeline.run_validate(args.year)
             print(f"validatie geslaagd, gepubliceerd in {paths.clean_dir(args.year)}")
         elif args.command == "reports":
-            pipeline.run_reports(args.year, args.gemeente, args.workers)
+            from jeugdmonitor import quality  # GX: the reports publish the validation's Data Docs
+            try:
+                pipeline.run_reports(args.year, args.gemeente, args.workers)
+            except quality.DataQualityError as error:  # e.g. the stamp's Data Docs pages are gone
+                print(f"FOUT: {error}", file=sys.stderr)
+                return EXIT_QUALITY
         elif args.command == "expectations":
             from jeugdmonitor import quality
             if quality.build_context():

@@ -101,7 +101,10 @@ def _publish(staging: Path, target: Path) -> None:
 
 def run_reports(year: int, municipalities: Sequence[str] | None = None, workers: int | None = None) -> Path:
     """Build every municipality's report and the index page; publish only if all succeed."""
+    from jeugdmonitor import quality  # imports GX; only this step needs it
+
     inputs = report.load_inputs(year)  # fails early when the data did not pass validation
+    quality.recorded_data_docs(inputs.validation)  # and when its Data Docs are gone, before any report is built
     cfg = inputs.cfg
     areas = inputs.areas
     banner = report.FICTITIOUS_LABEL if inputs.fictitious else None  # on every page of the run
@@ -130,8 +133,6 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)  # do not build the rest of a failed run
             raise
-    from jeugdmonitor import quality  # imports GX; only this step needs it
-
     # the validation that passed these data travels with the reports it vouches for
     quality.offline_data_docs(staging / DATA_DOCS_DIR, inputs.validation, banner)
     executed = paths.executed_notebook_dir(staging) / paths.INDEX_NOTEBOOK_NAME

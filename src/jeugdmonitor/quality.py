@@ -311,6 +311,23 @@ def _data_docs_pages(context: Any, result: Any) -> dict[str, dict[str, Any]]:
     return dict(sorted(pages.items()))
 
 
+def recorded_data_docs(validation: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The Data Docs pages that the validation stamp records, each checked to be there."""
+    site = _site_dir()
+    year = validation["jaar"]
+    stamp = _display(paths.validation_stamp(year))
+    # the stamp is up to date for make, so validating again means removing it first
+    again = f"remove {stamp} and run `make reports YEAR={year}` to validate again"
+    pages = validation.get("datadocs")
+    if not pages:
+        raise DataQualityError(f"{stamp} names no Data Docs pages: {again}")
+    missing = [entry["pagina"] for entry in pages.values() if not (site / entry["pagina"]).exists()]
+    if missing:
+        raise DataQualityError(f"Data Docs pages of the validation in {stamp} are gone from {_display(site)}: "
+                               f"{missing[:3]}; {again}")
+    return pages
+
+
 def offline_data_docs(target: Path, validation: dict[str, Any], banner: str | None = None) -> Path:
     """Publish the Data Docs of the validation recorded in `validation` (the stamp of
     data/clean/<year>/) to `target`, so that they open with the network cut.
@@ -324,14 +341,7 @@ def offline_data_docs(target: Path, validation: dict[str, Any], banner: str | No
     they are plain HTML with GX's own stylesheet and every section visible), and `banner`
     (the fictitious-data label) is put at the top of every page."""
     site = _site_dir()
-    pages = validation.get("datadocs")
-    if not pages:
-        raise DataQualityError(f"{_display(paths.validation_stamp(validation['jaar']))} names no Data Docs pages: "
-                               f"run `make validate YEAR={validation['jaar']}` again")
-    missing = [entry["pagina"] for entry in pages.values() if not (site / entry["pagina"]).exists()]
-    if missing:
-        raise FileNotFoundError(f"Data Docs pages of the recorded validation are gone from {_display(site)}: {missing}; "
-                                f"run `make validate YEAR={validation['jaar']}` again")
+    pages = recorded_data_docs(validation)
     shutil.copytree(site / "static", target / "static")
     for table, entry in pages.items():
         for page in (f"expectations/{table}.html", entry["pagina"]):
