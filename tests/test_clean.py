@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from jeugdmonitor import clean, config, raw
+from jeugdmonitor import clean, config, raw, vocabulary
 
 HOEKSCHE_WAARD = "GM1963"
 HOEKSCHE_WAARD_PREDECESSORS = ["GM0585", "GM0611", "GM0588", "GM0584", "GM0617"]
@@ -201,9 +201,9 @@ def test_status_of_2023_is_nader_voorlopig(tables):
 
 
 def test_least_final():
-    assert clean.least_final(pd.Series(["definitief", "nader voorlopig"])) == "nader voorlopig"
-    assert clean.least_final(pd.Series(["voorlopig", "nader voorlopig", "definitief"])) == "voorlopig"
-    assert clean.least_final(pd.Series(["definitief"])) == "definitief"
+    assert vocabulary.least_final(pd.Series(["definitief", "nader voorlopig"])) == "nader voorlopig"
+    assert vocabulary.least_final(pd.Series(["voorlopig", "nader voorlopig", "definitief"])) == "voorlopig"
+    assert vocabulary.least_final(pd.Series(["definitief"])) == "definitief"
 
 
 # ---------------------------------------------------------------------------- report year

@@ -7,6 +7,7 @@ import pandas as pd
 import vl_convert
 
 from jeugdmonitor.formatting import escape
+from jeugdmonitor.vocabulary import STATUSES
 
 AREA_COLOURS = ["#01689b", "#e17000", "#5a5a5a"]  # colour-blind safe; lines also differ in dash
 AREA_DASHES = [[1, 0], [6, 3], [2, 2]]
@@ -27,7 +28,7 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
     )
     lines = base.mark_line(strokeWidth=2)
     points = base.mark_point(size=45, filled=True).encode(
-        shape=alt.Shape("status:N", title="Status", scale=alt.Scale(domain=["definitief", "nader voorlopig", "voorlopig"],
+        shape=alt.Shape("status:N", title="Status", scale=alt.Scale(domain=list(STATUSES),
                                                                      range=["circle", "triangle-up", "square"])),
     )
     return (lines + points).properties(width=560, height=220, title=title, description=f"Lijngrafiek: {title}")

@@ -11,37 +11,20 @@ from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import config, iv3, paths, raw
-
-NL_CODE = "NL01"
-LEVEL_MUNICIPALITY = "gemeente"
-LEVEL_REGION = "jeugdregio"
-LEVEL_COUNTRY = "land"
-STATUS_ORDER = {"definitief": 0, "nader voorlopig": 1, "voorlopig": 2}
-CLEAN_TABLES = ("gebieden", "jeugdzorg", "bevolking", "uitgaven", "wachttijden", "trajecten", "budget",
-                "harmonisatie", "kpi_waarden", "bronnen")
-
+from jeugdmonitor import config, iv3, kpis, paths, raw
+from jeugdmonitor.vocabulary import (
+    CLEAN_TABLES,
+    LEVEL_COUNTRY,
+    LEVEL_MUNICIPALITY,
+    LEVEL_REGION,
+    NL_CODE,
+    STATUS_ORDER,
+    least_final,
+    sum_parts,
+)
 
 class ReportYearError(ValueError):
     """The requested report year cannot be built from the available data."""
-
-
-def least_final(statuses: pd.Series) -> str:
-    """The least final status of the figures a derived figure is built from."""
-    return max(statuses, key=lambda s: STATUS_ORDER[s])
-
-
-def sum_parts(frame: pd.DataFrame, by: list[str], values: list[str]) -> pd.DataFrame:
-    """Sum rows per group. A sum with a missing (suppressed) part is itself missing, so no
-    suppressed value can be recovered from a derived figure; `samengesteld` and `status`
-    combine (any part built from predecessors, the least final status)."""
-    grouped = frame.groupby(by, sort=True, dropna=False)
-    result = grouped[values].sum(min_count=1, skipna=False)
-    if "samengesteld" in frame.columns:
-        result["samengesteld"] = grouped["samengesteld"].any()
-    if "status" in frame.columns:
-        result["status"] = grouped["status"].agg(least_final)
-    return result.reset_index()
 
 
 @dataclass
@@ -477,8 +460,6 @@ def _order(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def build_tables(cfg: config.Config, data: RawData, year: int) -> dict[str, pd.DataFrame]:
     """All clean tables for report year `year`, on that year's municipal boundaries."""
-    from jeugdmonitor import kpis  # KPI computation builds on the clean tables
-
     register = cfg.register
     check_report_year(cfg, data, year)
     years = sorted(y for y in data.youth_care["jaar"].unique() if y <= year)

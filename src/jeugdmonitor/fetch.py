@@ -109,7 +109,7 @@ import cbsodata
 import requests
 
 from jeugdmonitor import config, iv3, paths, raw
-from jeugdmonitor.clean import NL_CODE
+from jeugdmonitor.vocabulary import NL_CODE
 
 ENV_URL = "JEUGDMONITOR_CBS_URL"
 DEFAULT_URL = "https://opendata.cbs.nl"

@@ -9,9 +9,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 from babel.numbers import format_decimal
 
+from jeugdmonitor.vocabulary import STATUS_MARKS
+
 LOCALE = "nl_NL"
 MISSING = "–"
-STATUS_MARKS = {"definitief": "", "nader voorlopig": "**", "voorlopig": "*"}
 STATUS_LEGEND = "* voorlopig cijfer; ** nader voorlopig cijfer; – niet beschikbaar of onderdrukt (kleine aantallen)"
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor import config
-from jeugdmonitor.clean import LEVEL_COUNTRY, LEVEL_MUNICIPALITY, LEVEL_REGION, least_final, sum_parts
+from jeugdmonitor.vocabulary import LEVEL_COUNTRY, LEVEL_MUNICIPALITY, LEVEL_REGION, STATUS_FINAL, least_final, sum_parts
 
 KPI_COLUMNS = ["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status", "samengesteld",
                "verandering_pct"]
@@ -54,7 +54,7 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
             low, high = spec["leeftijd"]
             frame = frame[frame["leeftijd"].between(low, high)]
         result = sum_parts(frame, ["gebied_code", "jaar"], ["inwoners"]).rename(columns={"inwoners": "value"})
-        return result.assign(status="definitief")
+        return result.assign(status=STATUS_FINAL)
     if source == "uitgaven":
         frame = tables["uitgaven"]
         frame = frame[frame["taakveld"].isin(spec["taakvelden"])]
@@ -71,7 +71,7 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
         else:
             raise config.ConfigError(f"config/kpis.yaml: unknown wachttijden maat {measure!r}")
         municipal = values.groupby(["gebied_code", "jaar"])["value"].sum().reset_index()
-        municipal = municipal.assign(status="definitief", samengesteld=False)
+        municipal = municipal.assign(status=STATUS_FINAL, samengesteld=False)
         return _with_regions(municipal, tables, "value")
     if source == "trajecten":
         frame = tables["trajecten"]
@@ -87,12 +87,12 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
             series = counts[measure]
         else:
             raise config.ConfigError(f"config/kpis.yaml: unknown trajecten maat {measure!r}")
-        municipal = series.rename("value").reset_index().assign(status="definitief", samengesteld=False)
+        municipal = series.rename("value").reset_index().assign(status=STATUS_FINAL, samengesteld=False)
         return _with_regions(municipal, tables, "value")
     if source == "budget":
         frame = tables["budget"]
         municipal = frame.groupby(["gebied_code", "jaar"])[f"{spec['maat']}_euro"].sum().rename("value").reset_index()
-        municipal = municipal.assign(status="definitief", samengesteld=False)
+        municipal = municipal.assign(status=STATUS_FINAL, samengesteld=False)
         return _with_regions(municipal, tables, "value")
     raise config.ConfigError(f"config/kpis.yaml: unknown bron {source!r}")
 

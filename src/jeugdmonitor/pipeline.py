@@ -22,7 +22,8 @@ from typing import Any
 import papermill
 from traitlets.config import Config
 
-from jeugdmonitor import clean, config, paths, render, report
+from jeugdmonitor import config, paths, render, report
+from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
 KERNEL_NAME = "jeugdmonitor"
 DATA_DOCS_DIR = "datadocs"  # inside reports/<year>/
@@ -108,7 +109,7 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
     cfg = inputs.cfg
     areas = inputs.areas
     banner = report.FICTITIOUS_LABEL if inputs.fictitious else None  # on every page of the run
-    available = areas.loc[areas["niveau"] == clean.LEVEL_MUNICIPALITY, "gebied_code"].tolist()
+    available = areas.loc[areas["niveau"] == LEVEL_MUNICIPALITY, "gebied_code"].tolist()
     chosen = list(municipalities) if municipalities else available
     for code in chosen:
         cfg.register.municipality(code)

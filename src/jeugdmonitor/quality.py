@@ -42,6 +42,7 @@ import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
 
 from jeugdmonitor import clean, config, paths  # noqa: E402
+from jeugdmonitor.vocabulary import CLEAN_TABLES, LEVELS, STATUSES  # noqa: E402
 
 DATASOURCE = "schone_data"
 RAW_DATASOURCE = "ruwe_data"
@@ -51,8 +52,6 @@ CRITICAL = "kritiek"
 WARNING = "waarschuwing"
 AREA_CODE_PATTERN = r"^(?:GM\d{4}|JZ\d{2}|NL01)$"
 MUNICIPALITY_CODE_PATTERN = r"^GM\d{4}$"
-STATUSES = ["definitief", "nader voorlopig", "voorlopig"]
-LEVELS = [clean.LEVEL_MUNICIPALITY, clean.LEVEL_REGION, clean.LEVEL_COUNTRY]
 
 
 class DataQualityError(RuntimeError):
@@ -148,10 +147,10 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
         return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=2015, max_value=2100, meta=c)
 
     def statuses() -> gxe.Expectation:
-        return gxe.ExpectColumnValuesToBeInSet(column="status", value_set=STATUSES, meta=c)
+        return gxe.ExpectColumnValuesToBeInSet(column="status", value_set=list(STATUSES), meta=c)
 
     def levels() -> gxe.Expectation:
-        return gxe.ExpectColumnValuesToBeInSet(column="niveau", value_set=LEVELS, meta=c)
+        return gxe.ExpectColumnValuesToBeInSet(column="niveau", value_set=list(LEVELS), meta=c)
 
     return {
         "gebieden": [
@@ -387,8 +386,8 @@ def build_context() -> bool:
     reports' validation stamps point into them."""
     cfg = config.load()
     definitions = suite_definitions(cfg)
-    if set(definitions) != set(clean.CLEAN_TABLES):
-        raise config.ConfigError(f"suites {sorted(definitions)} do not cover clean tables {sorted(clean.CLEAN_TABLES)}")
+    if set(definitions) != set(CLEAN_TABLES):
+        raise config.ConfigError(f"suites {sorted(definitions)} do not cover clean tables {sorted(CLEAN_TABLES)}")
     paths.EXPECTATIONS_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=paths.EXPECTATIONS_DIR, prefix=".opbouw-") as scratch:
         built = _build_context_in(Path(scratch), cfg, definitions)
@@ -593,7 +592,7 @@ def validate_raw(files: list[clean.RawFile]) -> dict[str, Any]:
 def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run the checkpoint on the staged tables data/staging/<year>/; raise DataQualityError
     on a critical failure. Returns the summary for publish()."""
-    missing = [t for t in clean.CLEAN_TABLES if not paths.staging_table(year, t).exists()]
+    missing = [t for t in CLEAN_TABLES if not paths.staging_table(year, t).exists()]
     if missing:
         raise DataQualityError(f"clean tables missing in {_display(paths.staging_dir(year))}: {missing}; "
                                f"run `make clean-data YEAR={year}`")

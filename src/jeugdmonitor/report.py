@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor import __version__, charts, clean, config, paths
+from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY, NL_CODE, least_final
 from jeugdmonitor.formatting import (
     MISSING,
     STATUS_LEGEND,
@@ -79,11 +80,11 @@ class Report:
 
     @property
     def area_codes(self) -> list[str]:
-        return [self.municipality, self.region, clean.NL_CODE]
+        return [self.municipality, self.region, NL_CODE]
 
     @property
     def area_names(self) -> dict[str, str]:
-        return {self.municipality: self.name, self.region: f"Regio {self.region_name}", clean.NL_CODE: "Nederland"}
+        return {self.municipality: self.name, self.region: f"Regio {self.region_name}", NL_CODE: "Nederland"}
 
     def values(self, kpi: str) -> pd.DataFrame:
         frame = self.inputs.kpi_values
@@ -102,7 +103,7 @@ def build(inputs: Inputs, municipality: str) -> Report:
     register = inputs.cfg.register
     info = register.municipality(municipality)  # unknown code -> error naming it
     areas = inputs.areas
-    row = areas[(areas["gebied_code"] == municipality) & (areas["niveau"] == clean.LEVEL_MUNICIPALITY)]
+    row = areas[(areas["gebied_code"] == municipality) & (areas["niveau"] == LEVEL_MUNICIPALITY)]
     if row.empty:
         raise config.UnknownMunicipalityError(
             f"municipality {municipality} ({info.name}) is not in a bundled jeugdregio in {inputs.year}")
@@ -168,7 +169,7 @@ def _series(report: Report, kpi: config.Kpi) -> pd.DataFrame:
     frame = report.values(kpi.id).copy()
     frame["gebied"] = frame["gebied_code"].map(report.area_names)
     # one status per year (the least final across areas) so every area shares a year label
-    status_per_year = frame.groupby("jaar")["status"].agg(clean.least_final)
+    status_per_year = frame.groupby("jaar")["status"].agg(least_final)
     frame["jaar_label"] = frame["jaar"].map(lambda y: year_label(y, status_per_year[y]))
     order = {code: i for i, code in enumerate(report.area_codes)}
     return frame.assign(_o=frame["gebied_code"].map(order)).sort_values(["_o", "jaar"]).drop(columns="_o")
@@ -191,7 +192,7 @@ def _sentence(report: Report, kpi: config.Kpi) -> str:
     if change != MISSING:
         parts.append(f", een verschil van {change} met {report.year - 1}")
     region, _ = report.value(kpi.id, report.region, report.year)
-    country, _ = report.value(kpi.id, clean.NL_CODE, report.year)
+    country, _ = report.value(kpi.id, NL_CODE, report.year)
     compare = []
     if not is_missing(region):
         compare.append(f"regio {report.region_name}: {with_unit(region, kpi)}")
@@ -264,7 +265,7 @@ def goal_status(report: Report, goal: config.Goal) -> tuple[str, str]:
         met = float(now) < float(before)
         return (GOAL_MET if met else GOAL_NOT_MET), f"{shown}, {report.year - 1}: {number(before, kpi.decimals)}"
     if goal.rule == "onder_landelijk":
-        country, _ = report.value(goal.kpi, clean.NL_CODE, report.year)
+        country, _ = report.value(goal.kpi, NL_CODE, report.year)
         if is_missing(country):
             return GOAL_UNKNOWN, f"{shown}; geen landelijk cijfer"
         met = float(now) < float(country)
@@ -413,10 +414,10 @@ def index_page(inputs: Inputs, municipalities: list[str] | None = None, docs_dir
     the run's quality log and, when `docs_dir` holds the Data Docs, their pages."""
     areas = inputs.areas
     if municipalities:
-        areas = areas[(areas["niveau"] != clean.LEVEL_MUNICIPALITY) | areas["gebied_code"].isin(municipalities)]
+        areas = areas[(areas["niveau"] != LEVEL_MUNICIPALITY) | areas["gebied_code"].isin(municipalities)]
     parts = [fictitious_notice(inputs), f"<h1>Voortgangsrapportages jeugdhulp {inputs.year}</h1>",
              f"<p>Eén rapportage per gemeente, volgens de gemeentelijke indeling van {inputs.year}, gegroepeerd per jeugdregio.</p>"]
-    municipalities = areas[areas["niveau"] == clean.LEVEL_MUNICIPALITY]
+    municipalities = areas[areas["niveau"] == LEVEL_MUNICIPALITY]
     for region_code, group in municipalities.groupby("regio_code", sort=False):
         parts.append(f"<h2>{escape(group['regio_naam'].iloc[0])}</h2><ul class=\"jm-index\">")
         for row in group.sort_values("naam").itertuples():

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 
 from jeugdmonitor import config, paths, raw
+from jeugdmonitor.vocabulary import NL_CODE
 
 FICTITIOUS = "fictieve voorbeelddata"
 LICENCE_CBS = "CC BY 4.0 (echte CBS-data); dit bestand: fictieve voorbeelddata"
 LICENCE_REGION = "Niet openbaar (echte regio-export); dit bestand: fictieve voorbeelddata"
-NL_CODE = "NL01"
 AGES = range(0, 23)
 
 # Share of young people (0-22) per form of care at national level, 2015 and 2023, for

@@ -1,0 +1,56 @@
+"""The domain vocabulary, defined once: area levels and codes, data statuses and their marks,
+goal statuses, clean table names, and the sum that keeps a missing part missing.
+
+Every module that needs one of these words imports it from here. This module imports no
+other module of the package, so it can never be part of an import cycle.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# ------------------------------------------------------------------ areas
+NL_CODE = "NL01"  # CBS RegioS key of the Netherlands
+LEVEL_MUNICIPALITY = "gemeente"
+LEVEL_REGION = "jeugdregio"
+LEVEL_COUNTRY = "land"
+LEVELS = (LEVEL_MUNICIPALITY, LEVEL_REGION, LEVEL_COUNTRY)  # also the order areas are listed in
+
+# ------------------------------------------------------------------ data status of a figure
+STATUS_FINAL = "definitief"
+STATUS_REVISED_PROVISIONAL = "nader voorlopig"
+STATUS_PROVISIONAL = "voorlopig"
+STATUSES = (STATUS_FINAL, STATUS_REVISED_PROVISIONAL, STATUS_PROVISIONAL)  # from most to least final
+STATUS_ORDER = {status: rank for rank, status in enumerate(STATUSES)}
+STATUS_MARKS = {STATUS_FINAL: "", STATUS_REVISED_PROVISIONAL: "**", STATUS_PROVISIONAL: "*"}
+
+# ------------------------------------------------------------------ status of a regiovisie goal
+GOAL_MET = "gehaald"
+GOAL_NOT_MET = "niet gehaald"
+GOAL_ON_TRACK = "op koers"
+GOAL_OFF_TRACK = "niet op koers"
+GOAL_NONE = "geen doel"
+GOAL_UNDECIDABLE = "niet te bepalen"
+GOAL_STATUSES = (GOAL_MET, GOAL_ON_TRACK, GOAL_OFF_TRACK, GOAL_NOT_MET, GOAL_UNDECIDABLE, GOAL_NONE)
+
+# ------------------------------------------------------------------ clean tables (data/clean/<year>/)
+CLEAN_TABLES = ("gebieden", "jeugdzorg", "bevolking", "uitgaven", "wachttijden", "trajecten", "budget",
+                "harmonisatie", "kpi_waarden", "bronnen")
+
+
+def least_final(statuses: pd.Series) -> str:
+    """The least final status of the figures a derived figure is built from."""
+    return max(statuses, key=lambda s: STATUS_ORDER[s])
+
+
+def sum_parts(frame: pd.DataFrame, by: list[str], values: list[str]) -> pd.DataFrame:
+    """Sum rows per group. A sum with a missing (suppressed) part is itself missing, so no
+    suppressed value can be recovered from a derived figure; `samengesteld` and `status`
+    combine (any part built from predecessors, the least final status)."""
+    grouped = frame.groupby(by, sort=True, dropna=False)
+    result = grouped[values].sum(min_count=1, skipna=False)
+    if "samengesteld" in frame.columns:
+        result["samengesteld"] = grouped["samengesteld"].any()
+    if "status" in frame.columns:
+        result["status"] = grouped["status"].agg(least_final)
+    return result.reset_index()
