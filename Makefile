@@ -17,9 +17,9 @@ PKG := src/jeugdmonitor
 CONFIG := $(wildcard config/*.yaml)
 RAW := $(shell find data/raw -type f -not -name README.md 2>/dev/null)
 GX_FILES := $(shell find expectations/gx -type f -not -path '*/uncommitted/*' 2>/dev/null)
-CLEAN_CODE := $(addprefix $(PKG)/,paths.py config.py raw.py clean.py kpis.py)
-REPORT_CODE := $(addprefix $(PKG)/,report.py charts.py formatting.py render.py pipeline.py) \
-               $(wildcard $(PKG)/templates/jeugdmonitor/*)
+CLEAN_CODE := $(addprefix $(PKG)/,paths.py config.py raw.py clean.py kpis.py iv3.py vocabulary.py)
+REPORT_CODE := $(addprefix $(PKG)/,report.py goals.py pages.py builddate.py charts.py formatting.py render.py pipeline.py vocabulary.py) \
+               $(shell find $(PKG)/templates -type f 2>/dev/null)
 
 STAGED := data/staging/$(YEAR).klaar.json
 VALIDATED := data/clean/$(YEAR)/validatie.json
@@ -62,7 +62,7 @@ $(VALIDATED): $(STAGED) $(GX_FILES) notebooks/02_valideren.ipynb $(PKG)/quality.
 
 reports: $(REPORT_INDEX) ## one HTML report per municipality + index in reports/YEAR
 
-$(REPORT_INDEX): $(VALIDATED) notebooks/03_gemeenterapport.ipynb notebooks/04_overzicht.ipynb $(REPORT_CODE)
+$(REPORT_INDEX): $(VALIDATED) notebooks/03_gemeenterapport.ipynb notebooks/04_overzicht.ipynb notebooks/05_regio.ipynb $(REPORT_CODE)
 	$(PY) -m jeugdmonitor.cli reports --year $(YEAR)
 
 yearly: ## the unattended yearly run for YEAR, logged to logs/YEAR/

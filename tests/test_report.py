@@ -46,22 +46,22 @@ def _row(area, year, value, kpi="jeugdhulp_met_verblijf_per_1000", status="defin
     return [area, level, year, kpi, None, None, value, status, False, None]
 
 
-def test_goal_decrease_rule(cfg):
-    goal = config.Goal(region="JZ24", text="Minder", source="x", kpi="jeugdhulp_met_verblijf_per_1000", rule="daling_tov_vorig_jaar")
-    falling = report.Report(_inputs(cfg, [_row("JZ24", 2022, 8.0), _row("JZ24", 2023, 7.5, status="nader voorlopig")]),
-                            "GM0503", "Delft", "JZ24", "Haaglanden")
-    assert report.goal_status(falling, goal)[0] == report.GOAL_MET
-    assert "2023**" in report.goal_status(falling, goal)[1]
-    rising = report.Report(_inputs(cfg, [_row("JZ24", 2022, 7.0), _row("JZ24", 2023, 7.5)]), "GM0503", "Delft", "JZ24", "Haaglanden")
-    assert report.goal_status(rising, goal)[0] == report.GOAL_NOT_MET
-    unknown = report.Report(_inputs(cfg, [_row("JZ24", 2023, 7.5)]), "GM0503", "Delft", "JZ24", "Haaglanden")
-    assert report.goal_status(unknown, goal)[0] == report.GOAL_UNKNOWN
-
-
-def test_goal_below_national_and_maximum(cfg):
-    rows = [_row("JZ24", 2023, 300.0, kpi="uitgaven_per_inwoner"), _row("NL01", 2023, 325.0, kpi="uitgaven_per_inwoner")]
+def test_summary_gives_every_goal_of_the_region_a_status_word(cfg):
+    rows = [_row("JZ24", 2022, 8.0), _row("JZ24", 2023, 7.5, status="nader voorlopig"),
+            _row("GM0503", 2022, 6.0), _row("GM0503", 2023, 6.5, status="nader voorlopig")]
     rapport = report.Report(_inputs(cfg, rows), "GM0503", "Delft", "JZ24", "Haaglanden")
-    below = config.Goal(region="JZ24", text="t", source="s", kpi="uitgaven_per_inwoner", rule="onder_landelijk")
-    assert report.goal_status(rapport, below)[0] == report.GOAL_MET
-    at_most = config.Goal(region="JZ24", text="t", source="s", kpi="uitgaven_per_inwoner", rule="max_waarde", value=250.0, year=2023)
-    assert report.goal_status(rapport, at_most) == (report.GOAL_NOT_MET, "300 euro per inwoner in 2023, doel: ten hoogste 250")
+    html = report.summary(rapport)
+    assert html.count('class="jm-doel"') == len(cfg.goals["JZ24"])
+    row = html[html.index('id="doel-minder_verblijf"'):]
+    row = row[: row.index("</tr>")]
+    # region falls (op koers), municipality rises (niet op koers); values keep their status mark
+    assert ">op koers</strong>" in row and ">niet op koers</strong>" in row
+    assert "7,5**" in row and "6,5**" in row and "gestegen" in row
+    assert "2023**: 7,5" in row
+
+
+def test_region_file_names_come_from_valid_codes_only():
+    assert report.region_filename("JZ24") == "regio-JZ24.html"
+    for code in ("JZ2", "../JZ24", "GM0503", "jz24"):
+        with pytest.raises(config.ConfigError):
+            report.region_filename(code)

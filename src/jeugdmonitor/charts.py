@@ -43,3 +43,44 @@ def figure_html(chart: alt.Chart, alt_text: str) -> str:
     svg = to_svg(chart)
     return (f'<figure class="jm-grafiek"><div role="img" aria-label="{escape(alt_text)}">{svg}</div>'
             f"<figcaption>{escape(alt_text)}</figcaption></figure>")
+
+
+def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, highlight: str,
+                     references: dict[str, object]) -> alt.Chart:
+    """One KPI for one year: every municipality of a region as a dot, sorted by value, the chosen
+    one highlighted (larger, filled, bold label); region and country as labelled rules.
+    `frame`: columns gebied, waarde, status."""
+    data = frame.dropna(subset=["waarde"]).assign(waarde=lambda f: f["waarde"].astype(float),
+                                                  deze=lambda f: f["gebied"] == highlight)
+    order = data.sort_values("waarde", ascending=False)["gebied"].tolist()
+    axis_format = f",.{decimals}f"
+    dots = alt.Chart(data).mark_point(filled=True).encode(
+        y=alt.Y("gebied:N", title=None, sort=order),
+        x=alt.X("waarde:Q", title=unit, axis=alt.Axis(format=axis_format), scale=alt.Scale(zero=True)),
+        size=alt.condition("datum.deze", alt.value(140), alt.value(50)),
+        color=alt.condition("datum.deze", alt.value(AREA_COLOURS[0]), alt.value("#5a5a5a")),
+        shape=alt.condition("datum.deze", alt.value("diamond"), alt.value("circle")),
+    )
+    layers = [dots]
+    refs = pd.DataFrame([{"naam": name, "waarde": float(value)} for name, value in references.items()
+                         if value is not None and value == value])
+    if not refs.empty:
+        rules = alt.Chart(refs).mark_rule(strokeDash=[4, 3], color="#333333").encode(x="waarde:Q")
+        labels = alt.Chart(refs).mark_text(align="left", dx=3, dy=-4, fontSize=10, color="#333333").encode(
+            x="waarde:Q", y=alt.value(0), text="naam:N")
+        layers += [rules, labels]
+    height = max(120, 22 * len(order))
+    return alt.layer(*layers).properties(width=480, height=height, title=title, description=f"Stippengrafiek: {title}")
+
+
+def small_multiples(frame: pd.DataFrame, title: str) -> alt.Chart:
+    """Several KPIs side by side (one panel each, own scale) for every municipality of a region.
+    `frame`: columns kpi_naam, gebied, waarde, status."""
+    data = frame.dropna(subset=["waarde"]).assign(waarde=lambda f: f["waarde"].astype(float))
+    names = sorted(dict.fromkeys(frame["gebied"]))
+    return alt.Chart(data).mark_point(filled=True, size=45, color=AREA_COLOURS[0]).encode(
+        y=alt.Y("gebied:N", title=None, sort=names),
+        x=alt.X("waarde:Q", title=None, scale=alt.Scale(zero=True)),
+    ).properties(width=150, height=max(100, 16 * len(names))).facet(
+        facet=alt.Facet("kpi_naam:N", title=None, header=alt.Header(labelFontWeight="bold", labelLimit=170)), columns=3,
+    ).resolve_scale(x="independent").properties(title=title)

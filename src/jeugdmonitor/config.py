@@ -118,15 +118,24 @@ class Kpi:
     max_jump_pct: float | None  # year-on-year change beyond this is flagged (warning); None: not checked
 
 
+GOAL_RULES = ("max_waarde", "min_waarde", "daling", "onder_landelijk", "verhouding_max", "volgen")
+# how a regional goal is judged for one municipality of the region
+GOAL_MUNICIPALITY = ("zelfde", "aandeel_inwoners", "alleen_regio")
+
+
 @dataclass(frozen=True)
 class Goal:
     region: str
+    id: str
     text: str
     source: str
     kpi: str
     rule: str
     value: float | None = None
-    year: int | None = None
+    year: int | None = None  # target year; None: every year
+    base_year: int | None = None  # start of the straight path to the target (op koers)
+    relative_to: str | None = None  # the other KPI of a ratio (verhouding_max)
+    municipality: str = "zelfde"  # one of GOAL_MUNICIPALITY
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,8 @@ class Config:
     register: Register
     kpis: dict[str, Kpi]
     report_kpis: tuple[str, ...]
+    overview_kpis: tuple[str, ...]  # the key figures of the index and the region overviews
+    local_kpis: tuple[str, ...]  # the rows of a municipality's lokale paragraaf
     goals: dict[str, tuple[Goal, ...]]
     sources: dict[str, Any]
     sample: dict[str, Any] = field(repr=False)
@@ -198,26 +209,46 @@ def _kpis(spec: dict[str, Any]) -> dict[str, Kpi]:
 
 
 def _goals(spec: dict[str, Any], kpis: dict[str, Kpi], regions: dict[str, Region]) -> dict[str, tuple[Goal, ...]]:
-    rules = {"max_waarde", "daling_tov_vorig_jaar", "onder_landelijk"}
     goals = {}
     for region, entries in spec["doelen"].items():
         if region not in regions:
-            raise ConfigError(f"config/doelen.yaml: unknown region {region!r}")
+            raise ConfigError(f"config/doelen.yaml: onbekende regio {region!r}")
         parsed = []
         for entry in entries:
-            if entry["kpi"] not in kpis:
-                raise ConfigError(f"config/doelen.yaml: {region} goal names unknown KPI {entry['kpi']!r}")
-            if entry["regel"] not in rules:
-                raise ConfigError(f"config/doelen.yaml: {region} goal has unknown regel {entry['regel']!r}")
+            where = f"config/doelen.yaml: {region} doel {entry.get('id', entry.get('doel'))!r}"
+            for name in ("id", "doel", "bron", "kpi", "regel"):
+                if name not in entry:
+                    raise ConfigError(f"{where}: veld {name!r} ontbreekt")
+            for name in ("kpi", "ten_opzichte_van"):
+                if name in entry and entry[name] not in kpis:
+                    raise ConfigError(f"{where}: {name} noemt onbekende KPI {entry[name]!r}")
+            if entry["regel"] not in GOAL_RULES:
+                raise ConfigError(f"{where}: onbekende regel {entry['regel']!r} (bekend: {', '.join(GOAL_RULES)})")
+            needs_value = entry["regel"] in ("max_waarde", "min_waarde", "verhouding_max")
+            if needs_value != ("waarde" in entry):
+                raise ConfigError(f"{where}: regel {entry['regel']} {'vraagt' if needs_value else 'kent geen'} 'waarde'")
+            if (entry["regel"] == "verhouding_max") != ("ten_opzichte_van" in entry):
+                raise ConfigError(f"{where}: 'ten_opzichte_van' hoort bij regel verhouding_max, en alleen daar")
+            if "basisjaar" in entry and ("jaar" not in entry or int(entry["basisjaar"]) >= int(entry["jaar"])):
+                raise ConfigError(f"{where}: basisjaar moet vóór het doeljaar 'jaar' liggen")
+            municipality = entry.get("gemeente", "zelfde")
+            if municipality not in GOAL_MUNICIPALITY:
+                raise ConfigError(f"{where}: onbekende waarde gemeente: {municipality!r} (bekend: {', '.join(GOAL_MUNICIPALITY)})")
+            if entry["id"] in {g.id for g in parsed}:
+                raise ConfigError(f"{where}: id komt twee keer voor")
             parsed.append(
                 Goal(
                     region=region,
+                    id=str(entry["id"]),
                     text=entry["doel"],
                     source=entry["bron"],
                     kpi=entry["kpi"],
                     rule=entry["regel"],
                     value=float(entry["waarde"]) if "waarde" in entry else None,
                     year=int(entry["jaar"]) if "jaar" in entry else None,
+                    base_year=int(entry["basisjaar"]) if "basisjaar" in entry else None,
+                    relative_to=entry.get("ten_opzichte_van"),
+                    municipality=municipality,
                 )
             )
         goals[region] = tuple(parsed)
@@ -271,13 +302,16 @@ def load() -> Config:
     sample = _load_yaml("voorbeelddata.yaml")
     register = _register(gemeenten, herindelingen)
     kpis = _kpis(kpi_spec)
-    for kpi_id in kpi_spec["rapport_kpis"]:
-        if kpi_id not in kpis:
-            raise ConfigError(f"config/kpis.yaml: rapport_kpis names unknown KPI {kpi_id!r}")
+    for key in ("rapport_kpis", "overzicht_kpis", "lokale_paragraaf"):
+        for kpi_id in kpi_spec[key]:
+            if kpi_id not in kpis:
+                raise ConfigError(f"config/kpis.yaml: {key} noemt onbekende KPI {kpi_id!r}")
     return Config(
         register=register,
         kpis=kpis,
         report_kpis=tuple(kpi_spec["rapport_kpis"]),
+        overview_kpis=tuple(kpi_spec["overzicht_kpis"]),
+        local_kpis=tuple(kpi_spec["lokale_paragraaf"]),
         goals=_goals(goal_spec, kpis, register.regions),
         sources=sources,
         sample=sample,

@@ -42,6 +42,7 @@ CLEAN_NOTEBOOK_NAME = "01_opschonen.ipynb"
 VALIDATE_NOTEBOOK_NAME = "02_valideren.ipynb"
 REPORT_NOTEBOOK_NAME = "03_gemeenterapport.ipynb"
 INDEX_NOTEBOOK_NAME = "04_overzicht.ipynb"
+REGION_NOTEBOOK_NAME = "05_regio.ipynb"
 
 
 def notebook(name: str) -> Path:
@@ -106,3 +107,8 @@ def raw_sidecar(path: Path) -> Path:
 
 def region_export_dir(region_code: str) -> Path:
     return RAW_DIR / "regio" / region_code
+
+
+def local_table_name(municipality: str, extension: str) -> str:
+    """The file name of a municipality's lokale paragraaf (csv or xlsx), beside its report."""
+    return f"{municipality}_lokale_paragraaf.{extension}"

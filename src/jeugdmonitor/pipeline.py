@@ -77,15 +77,27 @@ def run_validate(year: int) -> Path:
     return paths.validation_stamp(year)
 
 
-def _one_report(year: int, municipality: str, staging: str, banner: str | None) -> tuple[str, float]:
+def _one_page(year: int, job: tuple[str, str, dict[str, Any], str, str], staging: str,
+              banner: str | None) -> tuple[str, float]:
+    """Execute one page's notebook with its parameters and render it; (page code, seconds)."""
     started = time.perf_counter()
+    code, notebook_name, parameters, page_name, title = job
     staging_dir = Path(staging)
-    executed = paths.executed_notebook_dir(staging_dir) / f"{municipality}.ipynb"
-    _execute(paths.notebook(paths.REPORT_NOTEBOOK_NAME), executed, {"gemeente": municipality, "jaar": year, "uitvoer_map": str(staging_dir)})
-    name = config.load().register.municipality(municipality).name
-    render.notebook_to_html(executed, staging_dir / report.report_filename(municipality),
-                            f"Jeugdhulp {name} {year}", banner)
-    return municipality, time.perf_counter() - started
+    executed = paths.executed_notebook_dir(staging_dir) / f"{code}.ipynb"
+    _execute(paths.notebook(notebook_name), executed, {**parameters, "jaar": year, "uitvoer_map": str(staging_dir)})
+    render.notebook_to_html(executed, staging_dir / page_name, title, banner)
+    return code, time.perf_counter() - started
+
+
+def _page_jobs(cfg: config.Config, year: int, municipalities: list[str],
+               regions: list[str]) -> list[tuple[str, str, dict[str, Any], str, str]]:
+    """(code, notebook, parameters, output page, title) of every page of a report run."""
+    register = cfg.register
+    jobs = [(code, paths.REPORT_NOTEBOOK_NAME, {"gemeente": code}, report.report_filename(code),
+             f"Jeugdhulp {register.municipality(code).name} {year}") for code in municipalities]
+    jobs += [(code, paths.REGION_NOTEBOOK_NAME, {"regio": code}, report.region_filename(code),
+              f"Jeugdhulp jeugdregio {register.region(code).name} {year}") for code in regions]
+    return jobs
 
 
 def _publish(staging: Path, target: Path) -> None:
@@ -119,18 +131,21 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
     if staging.exists():
         shutil.rmtree(staging)  # left by an interrupted run
     staging.mkdir(parents=True)
-    workers = workers or max(1, min(len(chosen), os.cpu_count() or 1))
-    log.info("rapporten %s: %d gemeenten, %d tegelijk", year, len(chosen), workers)
+    regions = list(dict.fromkeys(areas.loc[areas["gebied_code"].isin(chosen), "regio_code"]))
+    jobs = _page_jobs(cfg, year, chosen, regions)
+    workers = workers or max(1, min(len(jobs), os.cpu_count() or 1))
+    log.info("rapporten %s: %d gemeenten en %d regio-overzichten, %d tegelijk", year, len(chosen), len(regions), workers)
+    names = {**{code: cfg.register.municipality(code).name for code in chosen},
+             **{code: cfg.register.region(code).name for code in regions}}
     done = 0
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_one_report, year, code, str(staging), banner): code for code in chosen}
+        futures = {pool.submit(_one_page, year, job, str(staging), banner): job[0] for job in jobs}
         try:
             for future in as_completed(futures):
                 code, seconds = future.result()  # the first failure stops the run, nothing is published
                 done += 1
-                name = cfg.register.municipality(code).name
-                print(f"[{done:>2}/{len(chosen)}] {code} {name:<24} {seconds:5.1f} s", flush=True)
+                print(f"[{done:>2}/{len(jobs)}] {code} {names[code]:<24} {seconds:5.1f} s", flush=True)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)  # do not build the rest of a failed run
             raise
@@ -140,10 +155,10 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
     _execute(paths.notebook(paths.INDEX_NOTEBOOK_NAME), executed, {"jaar": year, "gemeenten": chosen, "uitvoer_map": str(staging)})
     render.notebook_to_html(executed, staging / "index.html", f"Voortgangsrapportages jeugdhulp {year}", banner)
     (staging / "run.json").write_text(json.dumps({
-        "jaar": year, "gemeenten": chosen, "seconden": round(time.perf_counter() - started, 1),
+        "jaar": year, "gemeenten": chosen, "regio's": regions, "seconden": round(time.perf_counter() - started, 1),
         "commit": report.git_commit(),
     }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     target = paths.report_dir(year)
     _publish(staging, target)
-    print(f"{len(chosen)} rapporten en index gepubliceerd in {target}", file=sys.stderr)
+    print(f"{len(chosen)} rapporten, {len(regions)} regio-overzichten en index gepubliceerd in {target}", file=sys.stderr)
     return target

@@ -1,37 +1,31 @@
-"""Content of the annual progress report per municipality (and the index page).
+"""Content of the report pages: the annual progress report per municipality, the region
+overview per jeugdregio and the index.
 
-The report notebook calls these functions; each returns an HTML fragment to display.
-All text that comes from data is escaped (formatting.escape).
+Python computes the values here and passes them to the Jinja templates in
+templates/pages/ (autoescaped), which hold every sentence, heading and explanation. The
+notebooks call one function per section, so a researcher reorders sections in the notebook
+and changes words in the templates, without touching this module.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
+from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import __version__, charts, clean, config, paths
-from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY, NL_CODE, least_final
-from jeugdmonitor.formatting import (
-    MISSING,
-    STATUS_LEGEND,
-    escape,
-    is_missing,
-    number,
-    signed,
-    value_with_mark,
-    year_label,
-)
+from jeugdmonitor import __version__, builddate, charts, clean, config, goals, pages, paths
+from jeugdmonitor.formatting import STATUS_LEGEND, is_missing, number, value_with_mark, year_label
+from jeugdmonitor.vocabulary import GOAL_STATUSES, LEVEL_MUNICIPALITY, NL_CODE, least_final
 
 FICTITIOUS_LABEL = "Fictieve voorbeelddata — deze cijfers zijn verzonnen en geen CBS- of regiocijfers"
-GOAL_MET = "gehaald"
-GOAL_NOT_MET = "niet gehaald"
-GOAL_UNKNOWN = "onbekend"
+MERGED_MARK = "¹"
+NL_NAME = "Nederland"
 
 
 @dataclass
@@ -48,13 +42,26 @@ class Inputs:
     def fictitious(self) -> bool:
         return bool(self.sources["fictief"].any())
 
+    @cached_property
+    def values(self) -> goals.Values:
+        return goals.Values(self.kpi_values)
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return dict(zip(self.areas["gebied_code"], self.areas["naam"], strict=True))
+
+    def members(self, region: str) -> pd.DataFrame:
+        """The region's municipalities in the report year, by name."""
+        areas = self.areas
+        return areas[(areas["niveau"] == LEVEL_MUNICIPALITY) & (areas["regio_code"] == region)].sort_values("naam")
+
 
 def load_inputs(year: int) -> Inputs:
     """Read the validated clean tables of `year`; refuse to report on unvalidated data."""
     stamp = paths.validation_stamp(year)
     if not stamp.exists():
-        raise FileNotFoundError(f"{stamp} is missing: the clean data for {year} have not passed validation "
-                                f"(run `make validate YEAR={year}`)")
+        raise FileNotFoundError(f"{stamp} ontbreekt: de schone data van {year} zijn niet door de validatie gekomen "
+                                f"(draai `make validate YEAR={year}`)")
     return Inputs(
         year=year,
         cfg=config.load(),
@@ -84,19 +91,15 @@ class Report:
 
     @property
     def area_names(self) -> dict[str, str]:
-        return {self.municipality: self.name, self.region: f"Regio {self.region_name}", NL_CODE: "Nederland"}
+        return {self.municipality: self.name, self.region: f"Regio {self.region_name}", NL_CODE: NL_NAME}
 
     def values(self, kpi: str) -> pd.DataFrame:
         frame = self.inputs.kpi_values
         return frame[(frame["kpi"] == kpi) & frame["gebied_code"].isin(self.area_codes)]
 
     def value(self, kpi: str, area: str, year: int) -> tuple[Any, Any]:
-        """(value, status) or (None, None) when there is no row."""
-        frame = self.values(kpi)
-        row = frame[(frame["gebied_code"] == area) & (frame["jaar"] == year)]
-        if row.empty:
-            return None, None
-        return row["waarde"].iloc[0], row["status"].iloc[0]
+        """(value, status); value None when missing or suppressed, status None when there is no row."""
+        return self.inputs.values.get(kpi, area, year)
 
 
 def build(inputs: Inputs, municipality: str) -> Report:
@@ -106,63 +109,52 @@ def build(inputs: Inputs, municipality: str) -> Report:
     row = areas[(areas["gebied_code"] == municipality) & (areas["niveau"] == LEVEL_MUNICIPALITY)]
     if row.empty:
         raise config.UnknownMunicipalityError(
-            f"municipality {municipality} ({info.name}) is not in a bundled jeugdregio in {inputs.year}")
+            f"gemeente {municipality} ({info.name}) ligt in {inputs.year} niet in een jeugdregio van de werkmap")
     return Report(inputs=inputs, municipality=municipality, name=info.name,
                   region=str(row["regio_code"].iloc[0]), region_name=str(row["regio_naam"].iloc[0]))
 
 
-# ------------------------------------------------------------------------------ sections
-def fictitious_notice(inputs: Inputs) -> str:
-    if not inputs.fictitious:
-        return ""
-    return f'<p class="jm-fictief" role="note"><strong>{escape(FICTITIOUS_LABEL)}</strong></p>'
+def _common(inputs: Inputs) -> dict[str, Any]:
+    return {"fictitious": inputs.fictitious, "label": FICTITIOUS_LABEL, "legend": STATUS_LEGEND,
+            "merged_mark": MERGED_MARK, "all_kpis": inputs.cfg.kpis}
 
 
+def _change(report: Report, kpi: str, area: str) -> float | None:
+    return goals.change_on_previous_year(report.inputs.values, kpi, area, report.year)
+
+
+# ------------------------------------------------------------------------------ municipality report
 def header(report: Report) -> str:
-    merged = report.inputs.harmonisation
-    note = ""
-    if not merged.empty:
-        note = " Jaren vóór een herindeling zijn omgerekend naar de huidige gemeenten."
-    return (
-        fictitious_notice(report.inputs)
-        + f"<h1>Jeugdhulp in {escape(report.name)}: voortgangsrapportage {report.year}</h1>"
-        + f'<p class="jm-ondertitel">Gemeente {escape(report.name)} ({escape(report.municipality)}), '
-        f"jeugdregio {escape(report.region_name)}. Alle cijfers volgens de gemeentelijke indeling van "
-        f"{report.year}.{escape(note)}</p>"
-        + "<p>Deze rapportage volgt elk jaar dezelfde kerncijfers voor de gemeente, de jeugdregio en Nederland, "
-        "en de doelen uit de regiovisie. De verantwoording onderaan noemt bron, tabel, peildatum en status van "
-        "elk cijfer.</p>"
-    )
+    return pages.render("gemeente/kop.html.j2", **_common(report.inputs), r=report,
+                        merged=not report.inputs.harmonisation.empty)
 
 
-def _change(report: Report, kpi: config.Kpi, area: str) -> str:
-    now, _ = report.value(kpi.id, area, report.year)
-    before, _ = report.value(kpi.id, area, report.year - 1)
-    if is_missing(now) or is_missing(before):
-        return MISSING
-    unit = " %-punt" if kpi.unit == "%" else ""
-    return signed(float(now) - float(before), kpi.decimals) + unit
+def summary(report: Report) -> str:
+    """First screen: every goal of the region with municipality and region value, direction and
+    status, and the largest changes since last year."""
+    inputs = report.inputs
+    lines = goals.goal_lines(inputs.cfg, inputs.values, report.municipality, report.region, report.year)
+    changes = goals.largest_changes(inputs.kpi_values, report.municipality, report.year,
+                                    inputs.cfg.report_kpis)
+    changes = [{**row, "kpi": inputs.cfg.kpis[row["kpi"]]} for row in changes.to_dict("records")]
+    return pages.render("gemeente/samenvatting.html.j2", **_common(inputs), r=report, lines=lines, changes=changes)
+
+
+def _area_list(report: Report) -> list[dict[str, str]]:
+    return [{"code": code, "name": report.area_names[code]} for code in report.area_codes]
 
 
 def summary_table(report: Report) -> str:
     cfg = report.inputs.cfg
-    head = "".join(f'<th scope="col">{escape(report.area_names[a])}</th><th scope="col">verschil met {report.year - 1}</th>'
-                   for a in report.area_codes)
     rows = []
     for kpi_id in cfg.report_kpis:
-        kpi = cfg.kpis[kpi_id]
-        cells = ""
+        cells = []
         for area in report.area_codes:
             value, status = report.value(kpi_id, area, report.year)
-            cells += f'<td class="jm-getal">{escape(value_with_mark(value, kpi.decimals, status))}</td>'
-            cells += f'<td class="jm-getal">{escape(_change(report, kpi, area))}</td>'
-        rows.append(f'<tr><th scope="row">{escape(kpi.name)} <span class="jm-eenheid">({escape(kpi.unit)})</span></th>{cells}</tr>')
-    return (
-        f'<h2 id="kerncijfers">Kerncijfers {report.year}</h2>'
-        f'<table class="jm-tabel"><caption>Kerncijfers {report.year}: {escape(report.name)}, regio en Nederland</caption>'
-        f"<thead><tr><th scope=\"col\">Indicator</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f'<p class="jm-legenda">{escape(STATUS_LEGEND)}</p>'
-    )
+            cells.append({"value": value, "status": status, "change": _change(report, kpi_id, area)})
+        rows.append({"kpi": cfg.kpis[kpi_id], "cells": cells})
+    return pages.render("gemeente/kerncijfers.html.j2", **_common(report.inputs), r=report, areas=_area_list(report),
+                        rows=rows)
 
 
 def _series(report: Report, kpi: config.Kpi) -> pd.DataFrame:
@@ -175,145 +167,162 @@ def _series(report: Report, kpi: config.Kpi) -> pd.DataFrame:
     return frame.assign(_o=frame["gebied_code"].map(order)).sort_values(["_o", "jaar"]).drop(columns="_o")
 
 
-def with_unit(value: object, kpi: config.Kpi) -> str:
-    """'10,1%', '8,1 per 1.000 jongeren', '82 dagen'."""
-    text = number(value, kpi.decimals)
-    return f"{text}%" if kpi.unit == "%" else f"{text} {kpi.unit}"
+def _trend(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
+    series = _series(report, kpi)
+    if not series["waarde"].notna().any():
+        return None
+    first = int(series.loc[series["waarde"].notna(), "jaar"].min())
+    present = [a for a in report.area_codes if series.loc[series["gebied_code"] == a, "waarde"].notna().any()]
+    text = pages.render_text("grafiek_trend.txt.j2", kpi=kpi, first=first, year=report.year,
+                        areas=[report.area_names[a] for a in present], trend=_trend_words(report, kpi, first))
+    chart = charts.trend_chart(series[["jaar_label", "gebied", "waarde", "status", "samengesteld"]], kpi.name,
+                               kpi.unit, kpi.decimals)
+    rows, any_merged = [], False
+    for (year, label), group in series.groupby(["jaar", "jaar_label"], sort=True):
+        by_area = group.set_index("gebied_code")
+        if not by_area["waarde"].notna().any():
+            continue
+        cells = []
+        for area in report.area_codes:
+            value = by_area["waarde"].get(area)
+            merged = bool(by_area["samengesteld"].get(area, False)) and not is_missing(value)
+            any_merged |= merged
+            cells.append({"value": None if is_missing(value) else float(value), "merged": merged})
+        rows.append({"label": label, "cells": cells})
+    return {"first": first, "figure": pages.Markup(charts.figure_html(chart, text)), "rows": rows, "any_merged": any_merged}
 
 
-def _sentence(report: Report, kpi: config.Kpi) -> str:
-    value, status = report.value(kpi.id, report.municipality, report.year)
-    label = year_label(report.year, status)
-    if is_missing(value):
-        reason = "onderdrukt vanwege kleine aantallen" if status is not None else "niet beschikbaar"
-        return f"Voor {report.name} is dit cijfer over {label} {reason}."
-    parts = [f"In {label} was dit in {report.name} {with_unit(value, kpi)}"]
-    change = _change(report, kpi, report.municipality)
-    if change != MISSING:
-        parts.append(f", een verschil van {change} met {report.year - 1}")
-    region, _ = report.value(kpi.id, report.region, report.year)
-    country, _ = report.value(kpi.id, NL_CODE, report.year)
-    compare = []
-    if not is_missing(region):
-        compare.append(f"regio {report.region_name}: {with_unit(region, kpi)}")
-    if not is_missing(country):
-        compare.append(f"Nederland: {with_unit(country, kpi)}")
-    return "".join(parts) + (f" ({'; '.join(compare)})" if compare else "") + "."
+def _trend_words(report: Report, kpi: config.Kpi, first: int) -> dict[str, Any]:
+    """The municipality's first and last value of the series, for the chart's text alternative."""
+    start, start_status = report.value(kpi.id, report.municipality, first)
+    end, end_status = report.value(kpi.id, report.municipality, report.year)
+    return {"name": report.name, "start": start, "start_label": year_label(first, start_status),
+            "end": end, "end_label": year_label(report.year, end_status), "decimals": kpi.decimals}
+
+
+def _comparison(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
+    inputs = report.inputs
+    members = inputs.members(report.region)
+    rows = []
+    for code, name in zip(members["gebied_code"], members["naam"], strict=True):
+        value, status = inputs.values.get(kpi.id, code, report.year)
+        rows.append({"code": code, "name": name, "value": value, "status": status, "highlight": code == report.municipality})
+    if not any(row["value"] is not None for row in rows):
+        return None
+    rows.sort(key=lambda row: (row["value"] is None, -(row["value"] or 0.0) if kpi.direction != "hoger_beter" else (row["value"] or 0.0), row["name"]))
+    references = []
+    for code, name in ((report.region, f"Regio {report.region_name}"), (NL_CODE, NL_NAME)):
+        value, status = inputs.values.get(kpi.id, code, report.year)
+        references.append({"name": name, "value": value, "status": status})
+    statuses = [row["status"] for row in rows + references if row["status"] is not None]
+    status = least_final(pd.Series(statuses)) if statuses else None
+    frame = pd.DataFrame({"gebied": [row["name"] for row in rows], "waarde": [row["value"] for row in rows],
+                          "status": [row["status"] for row in rows]})
+    chart = charts.comparison_chart(frame, kpi.name, kpi.unit, kpi.decimals, highlight=report.name,
+                                    references={ref["name"]: ref["value"] for ref in references})
+    ranked = [row for row in rows if row["value"] is not None]
+    position = next((i + 1 for i, row in enumerate(ranked) if row["highlight"]), None)
+    text = pages.render_text("grafiek_vergelijking.txt.j2", kpi=kpi, r=report, year_label=year_label(report.year, status),
+                        count=len(ranked), position=position, own=next(row for row in rows if row["highlight"]),
+                        references=references)
+    return {"figure": pages.Markup(charts.figure_html(chart, text)), "rows": rows, "references": references, "status": status}
 
 
 def kpi_section(report: Report, kpi_id: str) -> str:
     kpi = report.inputs.cfg.kpis[kpi_id]
-    series = _series(report, kpi)
-    present = [a for a in report.area_codes if series.loc[series["gebied_code"] == a, "waarde"].notna().any()]
-    html = [f'<section class="jm-kpi" id="{escape(kpi_id)}"><h2>{escape(kpi.name)}</h2>',
-            f'<p class="jm-definitie">{escape(kpi.description)}</p>',
-            f"<p>{escape(_sentence(report, kpi))}</p>"]
-    if series["waarde"].notna().any():
-        first = int(series.loc[series["waarde"].notna(), "jaar"].min())
-        alt_text = (f"Lijngrafiek van {kpi.name.lower()} ({kpi.unit}) van {first} tot en met {report.year} voor "
-                    + ", ".join(report.area_names[a] for a in present) + ". De cijfers staan in de tabel eronder.")
-        chart = charts.trend_chart(series[["jaar_label", "gebied", "waarde", "status"]], kpi.name, kpi.unit, kpi.decimals)
-        html.append(charts.figure_html(chart, alt_text))
-        html.append(_series_table(report, kpi, series))
-    html.append("</section>")
-    return "".join(html)
-
-
-MERGED_MARK = "¹"
-MERGED_NOTE = f"{MERGED_MARK} opgeteld uit de gemeenten van vóór de herindeling (indeling van het rapportjaar)"
-
-
-def _series_table(report: Report, kpi: config.Kpi, series: pd.DataFrame) -> str:
-    table = series.pivot_table(index=["jaar", "jaar_label"], columns="gebied_code", values="waarde", aggfunc="first",
-                               dropna=False)
-    merged = series.pivot_table(index=["jaar", "jaar_label"], columns="gebied_code", values="samengesteld",
-                                aggfunc="any", dropna=False)
-    table = table[table.notna().any(axis=1)] if not table.empty else table
-    head = "".join(f'<th scope="col">{escape(report.area_names[a])}</th>' for a in report.area_codes)
-    rows = []
-    any_merged = False
-    for key, row in table.iterrows():
-        cells = ""
-        for area in report.area_codes:
-            text = number(row.get(area), kpi.decimals)
-            if area in merged.columns and bool(merged.loc[key, area]) and text != MISSING:
-                text += MERGED_MARK
-                any_merged = True
-            cells += f'<td class="jm-getal">{escape(text)}</td>'
-        rows.append(f'<tr><th scope="row">{escape(key[1])}</th>{cells}</tr>')
-    note = f'<p class="jm-legenda">{escape(MERGED_NOTE)}</p>' if any_merged else ""
-    return (f'<table class="jm-tabel jm-reeks"><caption>{escape(kpi.name)} ({escape(kpi.unit)}) per jaar</caption>'
-            f"<thead><tr><th scope=\"col\">Jaar</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{note}")
-
-
-def goal_status(report: Report, goal: config.Goal) -> tuple[str, str]:
-    """(status, explanation) of one regiovisie goal for the report year."""
-    kpi = report.inputs.cfg.kpis[goal.kpi]
-    now, status = report.value(goal.kpi, report.region, report.year)
-    label = year_label(report.year, status)
-    if is_missing(now):
-        return GOAL_UNKNOWN, f"geen cijfer voor de regio over {report.year}"
-    shown = f"{number(now, kpi.decimals)} {kpi.unit} in {label}"
-    if goal.rule == "max_waarde":
-        met = float(now) <= float(goal.value)
-        prefix = "" if goal.year is None or report.year >= goal.year else f"doeljaar {goal.year}; "
-        return (GOAL_MET if met else GOAL_NOT_MET), f"{prefix}{shown}, doel: ten hoogste {number(goal.value, kpi.decimals)}"
-    if goal.rule == "daling_tov_vorig_jaar":
-        before, _ = report.value(goal.kpi, report.region, report.year - 1)
-        if is_missing(before):
-            return GOAL_UNKNOWN, f"{shown}; geen cijfer over {report.year - 1}"
-        met = float(now) < float(before)
-        return (GOAL_MET if met else GOAL_NOT_MET), f"{shown}, {report.year - 1}: {number(before, kpi.decimals)}"
-    if goal.rule == "onder_landelijk":
-        country, _ = report.value(goal.kpi, NL_CODE, report.year)
-        if is_missing(country):
-            return GOAL_UNKNOWN, f"{shown}; geen landelijk cijfer"
-        met = float(now) < float(country)
-        return (GOAL_MET if met else GOAL_NOT_MET), f"{shown}, Nederland: {number(country, kpi.decimals)}"
-    raise config.ConfigError(f"unknown goal rule {goal.rule!r}")
+    value, status = report.value(kpi_id, report.municipality, report.year)
+    region, region_status = report.value(kpi_id, report.region, report.year)
+    country, country_status = report.value(kpi_id, NL_CODE, report.year)
+    return pages.render("gemeente/kpi.html.j2", **_common(report.inputs), r=report, kpi=kpi, areas=_area_list(report),
+                        now={"value": value, "status": status}, change=_change(report, kpi_id, report.municipality),
+                        region={"value": region, "status": region_status},
+                        country={"value": country, "status": country_status},
+                        trend=_trend(report, kpi), comparison=_comparison(report, kpi))
 
 
 def goals_section(report: Report) -> str:
-    goals = report.inputs.cfg.goals.get(report.region, ())
-    region = report.inputs.cfg.register.region(report.region)
-    if not goals:
-        return f"<h2 id=\"doelen\">Doelen uit de regiovisie</h2><p>Voor {escape(region.name)} zijn geen doelen vastgelegd.</p>"
+    inputs = report.inputs
+    lines = goals.goal_lines(inputs.cfg, inputs.values, report.municipality, report.region, report.year)
+    return pages.render("gemeente/doelen.html.j2", **_common(inputs), r=report, lines=lines,
+                        region=inputs.cfg.register.region(report.region))
+
+
+# ------------------------------------------------------------------------------ lokale paragraaf
+def local_table(report: Report) -> pd.DataFrame:
+    """The lokale paragraaf: the local situation in figures, for the report year and the year
+    before, beside the region and the country (text cells in Dutch number format, status marked)."""
+    inputs = report.inputs
+    columns = {f"{report.name} {report.year - 1}": (report.municipality, report.year - 1),
+               f"{report.name} {report.year}": (report.municipality, report.year),
+               f"Regio {report.region_name} {report.year}": (report.region, report.year),
+               f"{NL_NAME} {report.year}": (NL_CODE, report.year)}
     rows = []
-    for goal in goals:
-        status, explanation = goal_status(report, goal)
-        rows.append(f'<tr><th scope="row">{escape(goal.text)}</th><td>{escape(report.inputs.cfg.kpis[goal.kpi].name)}</td>'
-                    f"<td>{escape(explanation)}</td><td class=\"jm-status jm-status-{status.replace(' ', '-')}\">"
-                    f"<strong>{escape(status)}</strong></td></tr>")
-    return (f'<h2 id="doelen">Doelen uit de regiovisie</h2><p>Doelen van de jeugdregio {escape(region.name)} '
-            f"({escape(region.vision)}), getoetst op de cijfers van de hele regio over {report.year}.</p>"
-            f'<table class="jm-tabel"><caption>Doelen en stand van zaken {report.year}</caption><thead><tr>'
-            f'<th scope="col">Doel</th><th scope="col">Indicator</th><th scope="col">Stand</th><th scope="col">Status</th>'
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    for kpi_id in inputs.cfg.local_kpis:
+        kpi = inputs.cfg.kpis[kpi_id]
+        row = {"Indicator": kpi.name, "Eenheid": kpi.unit}
+        for label, (area, year) in columns.items():
+            value, status = inputs.values.get(kpi_id, area, year)
+            row[label] = value_with_mark(value, kpi.decimals, status)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["Indicator", "Eenheid", *columns])
 
 
-def _finding_text(inputs: Inputs, finding: dict[str, Any]) -> str:
+def local_section(report: Report) -> str:
+    table = local_table(report)
+    value_columns = list(table.columns[2:])
+    rows = [{"name": r["Indicator"], "unit": r["Eenheid"], "cells": [r[c] for c in value_columns]}
+            for r in table.to_dict("records")]
+    return pages.render("gemeente/lokale_paragraaf.html.j2", **_common(report.inputs), r=report, columns=value_columns,
+                        rows=rows, csv_name=paths.local_table_name(report.municipality, "csv"),
+                        xlsx_name=paths.local_table_name(report.municipality, "xlsx"))
+
+
+def save_local_table(report: Report, out_dir: Path) -> list[Path]:
+    """The lokale paragraaf as CSV (';') and as an Excel workbook beside the report."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    table = local_table(report)
+    csv_path = out_dir / paths.local_table_name(report.municipality, "csv")
+    table.to_csv(csv_path, index=False, sep=";", encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
+    xlsx_path = out_dir / paths.local_table_name(report.municipality, "xlsx")
+    with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
+        table.to_excel(writer, index=False, sheet_name="Lokale paragraaf")
+        sheet = writer.sheets["Lokale paragraaf"]
+        for letter, width in zip("ABCDEF", (44, 20, 18, 18, 26, 18), strict=False):
+            sheet.column_dimensions[letter].width = width
+        note_row = len(table) + 3
+        sheet.cell(row=note_row, column=1, value=STATUS_LEGEND)
+        if report.inputs.fictitious:
+            sheet.cell(row=note_row + 1, column=1, value=FICTITIOUS_LABEL)
+        built = builddate.build_datetime()
+        writer.book.properties.created = built  # reproducible: the build date, not the clock
+        writer.book.properties.modified = built
+    return [csv_path, xlsx_path]
+
+
+# ------------------------------------------------------------------------------ quality and accountability
+def _finding(inputs: Inputs, finding: dict[str, Any]) -> dict[str, Any]:
     table = Path(finding["source"]).stem
     where = ""
     if table == "kpi_waarden" and finding["rows"] and not finding.get("rows_are_file_lines"):
         # name the areas and years of the flagged rows (row numbers of the published table)
         rows = inputs.kpi_values.iloc[[r for r in finding["rows"] if r < len(inputs.kpi_values)]]
-        names = dict(zip(inputs.areas["gebied_code"], inputs.areas["naam"], strict=True))
-        where = "; " + ", ".join(f"{names.get(r.gebied_code, r.gebied_code)} {r.jaar}" for r in rows.itertuples())
+        where = ", ".join(f"{inputs.names.get(r.gebied_code, r.gebied_code)} {r.jaar}" for r in rows.itertuples())
     examples = ", ".join(number(e, 1) if isinstance(e, (int, float)) else str(e) for e in finding["examples"][:3])
-    note = finding.get("note") or finding["expectation"]
-    return (f"{note} (tabel {table}, kolom {finding['column']}: {finding['unexpected_count'] or 'enkele'} "
-            f"afwijkende waarde(n), bijvoorbeeld {examples}{where})")
+    return {"note": finding.get("note") or finding["expectation"], "table": table, "column": finding["column"],
+            "count": finding["unexpected_count"], "examples": examples, "where": where}
+
+
+def _quality_context(inputs: Inputs, heading: str, anchor: str) -> dict[str, Any]:
+    validation = inputs.validation
+    return {"heading": heading, "anchor": anchor, "checked": validation["gecontroleerd"], "passed": validation["geslaagd"],
+            "warnings": [_finding(inputs, w) for w in validation.get("waarschuwingen", [])]}
 
 
 def quality_section(inputs: Inputs, heading: str = "Datakwaliteit", anchor: str = "kwaliteit") -> str:
-    validation = inputs.validation
-    warnings = validation.get("waarschuwingen", [])
-    text = (f"De ruwe bestanden en de schone data zijn gecontroleerd met {validation['gecontroleerd']} "
-            f"datakwaliteitsregels (Great Expectations): {validation['geslaagd']} geslaagd, "
-            f"{len(warnings)} waarschuwing(en), geen kritieke fouten.")
-    items = "".join(f"<li>{escape(_finding_text(inputs, w))}</li>" for w in warnings)
-    return (f'<h2 id="{anchor}">{escape(heading)}</h2><p>{escape(text)}</p>'
-            + (f"<p>Waarschuwingen (de cijfers zijn wel gepubliceerd; controleer ze):</p><ul>{items}</ul>" if items else ""))
+    return pages.render("kwaliteit.html.j2", **_quality_context(inputs, heading, anchor))
+
+
+CHANGES_SHOWN = 200
 
 
 def quality_log(inputs: Inputs) -> str:
@@ -321,23 +330,12 @@ def quality_log(inputs: Inputs) -> str:
     figures changed since the previous validated run."""
     changed = inputs.validation.get("gewijzigd", [])
     kpis = inputs.cfg.kpis
-    names = dict(zip(inputs.areas["gebied_code"], inputs.areas["naam"], strict=True))
-    html = [quality_section(inputs, "Kwaliteitslog van deze run", "kwaliteitslog")]
-    if not changed:
-        html.append("<p>Geen gepubliceerde cijfers gewijzigd ten opzichte van de vorige gevalideerde run "
-                    "(of dit is de eerste run voor dit jaar).</p>")
-        return "".join(html)
-    rows = "".join(
-        f"<tr><td>{escape(names.get(c['gebied_code'], c['gebied_code']))}</td><td>{escape(kpis[c['kpi']].name if c['kpi'] in kpis else c['kpi'])}</td>"
-        f"<td>{escape(c['jaar'])}</td><td class=\"jm-getal\">{escape(value_with_mark(c['waarde_vorige'], 2, c['status_vorige']))}</td>"
-        f"<td class=\"jm-getal\">{escape(value_with_mark(c['waarde_nieuw'], 2, c['status_nieuw']))}</td></tr>"
-        for c in changed[:200])
-    more = f"<p>En nog {len(changed) - 200} wijzigingen.</p>" if len(changed) > 200 else ""
-    html.append(f"<p>{len(changed)} gepubliceerde cijfers zijn gewijzigd ten opzichte van de vorige gevalideerde run.</p>"
-                '<table class="jm-tabel jm-klein"><caption>Gewijzigde cijfers</caption><thead><tr><th scope="col">Gebied</th>'
-                '<th scope="col">Indicator</th><th scope="col">Jaar</th><th scope="col">Vorige run</th>'
-                f'<th scope="col">Deze run</th></tr></thead><tbody>{rows}</tbody></table>{more}')
-    return "".join(html)
+    rows = [{"area": inputs.names.get(c["gebied_code"], c["gebied_code"]),
+             "kpi": kpis[c["kpi"]].name if c["kpi"] in kpis else c["kpi"], "year": c["jaar"],
+             "before": value_with_mark(c["waarde_vorige"], 2, c["status_vorige"]),
+             "after": value_with_mark(c["waarde_nieuw"], 2, c["status_nieuw"])} for c in changed[:CHANGES_SHOWN]]
+    return pages.render("kwaliteitslog.html.j2", **_quality_context(inputs, "Kwaliteitslog van deze run", "kwaliteitslog"),
+                        changed=rows, changed_count=len(changed), more=max(0, len(changed) - CHANGES_SHOWN))
 
 
 def git_commit() -> str:
@@ -355,47 +353,14 @@ def accountability_section(inputs: Inputs, parameters: dict[str, Any], region: s
     if region is not None:
         own = sources["bestand"].str.startswith("cbs/") | sources["bestand"].str.startswith(f"regio/{region}/")
         sources = sources[own]
-    rows = "".join(
-        f"<tr><td>{escape(r.bestand)}</td><td>{escape(r.bron)}</td><td>{escape(r.tabel)}</td>"
-        f"<td>{escape(r.opgehaald)}{(' (CBS: gewijzigd ' + escape(r.laatst_gewijzigd) + ')') if r.laatst_gewijzigd else ''}</td>"
-        f"<td>{escape(r.perioden_status or 'alle jaren definitief')}</td>"
-        f"<td>{escape(r.licentie)}</td></tr>"
-        for r in sources.itertuples()
-    )
     harmonisation = inputs.harmonisation
-    merged = ""
-    if not harmonisation.empty:
-        pairs = harmonisation.drop_duplicates(["oude_code", "nieuwe_code"])
-        merged = "<ul>" + "".join(
-            f"<li>{escape(r.oude_naam)} ({escape(r.oude_code)}): {escape(r.actie)} {escape(r.nieuwe_naam)} "
-            f"({escape(r.nieuwe_code)}), {int(harmonisation[harmonisation['oude_code'] == r.oude_code]['jaar'].min())}"
-            f"–{int(harmonisation[harmonisation['oude_code'] == r.oude_code]['jaar'].max())}</li>"
-            for r in pairs.itertuples()) + "</ul>"
-    params = "".join(f"<li>{escape(k)} = {escape(v)}</li>" for k, v in parameters.items())
-    versions = ", ".join(f"{escape(k)} {escape(v)}" for k, v in inputs.cfg.versions.items())
-    return (
-        '<h2 id="verantwoording">Verantwoording</h2>'
-        + (f"<p><strong>{escape(FICTITIOUS_LABEL)}.</strong> De bestanden hebben de vorm van de echte bronnen; "
-           "de getallen zijn gegenereerd.</p>" if inputs.fictitious else "")
-        + "<h3>Bronnen</h3>"
-        '<table class="jm-tabel jm-klein"><caption>Bronbestanden, peildatum en status</caption><thead><tr>'
-        '<th scope="col">Bestand</th><th scope="col">Bron</th><th scope="col">Tabel</th><th scope="col">Opgehaald</th>'
-        '<th scope="col">Status per jaar</th><th scope="col">Licentie</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
-        "<h3>Bewerking</h3><p>Aantallen van het CBS zijn afgerond op veelvouden van 5; kleine aantallen zijn "
-        "onderdrukt. Een regio- of gemeentecijfer dat uit een onderdrukt cijfer zou volgen, wordt niet getoond. "
-        "Percentages en cijfers per 1.000 zijn berekend uit de afgeronde aantallen en de bevolking op 1 januari. "
-        "Regiocijfers zijn de CBS-regiocijfers waar de regio sinds dat jaar niet van samenstelling veranderde, "
-        f"en anders de som van de gemeenten. Alle reeksen volgen de gemeentelijke indeling van {inputs.year}.</p>"
-        "<p>Uitgaven komen uit de onbewerkte Iv3-data die gemeenten aan het CBS leveren: de lasten volgens de "
-        "jaarrekening op de genoemde taakvelden (met hun subtaakvelden), per gemeente uit de nieuwste plaatsing. "
-        "Het CBS bewerkt deze cijfers niet; ze dragen de status van hun plaatsing (nader voorlopig of voorlopig), "
-        "nooit definitief. Het landelijke cijfer is de som van alle gemeenten en ontbreekt "
-        "als één gemeente voor dat jaar geen opgave deed.</p>"
-        + (f"<p>Omgerekende gemeenten:</p>{merged}" if merged else "")
-        + f"<h3>Uitvoering</h3><ul>{params}<li>jeugdmonitor versie {escape(__version__)}, commit {escape(git_commit())}</li>"
-        f"<li>definities: {versions}</li><li>gemaakt op {dt.date.today().isoformat()}</li></ul>"
-    )
+    merged = []
+    for row in harmonisation.drop_duplicates(["oude_code", "nieuwe_code"]).itertuples():
+        years = harmonisation.loc[harmonisation["oude_code"] == row.oude_code, "jaar"]
+        merged.append({**row._asdict(), "van": int(years.min()), "tot": int(years.max())})
+    return pages.render("verantwoording.html.j2", **_common(inputs), sources=list(sources.itertuples()), merged=merged,
+                        year=inputs.year, parameters=parameters, version=__version__, commit=git_commit(),
+                        versions=inputs.cfg.versions, build_date=builddate.build_date().isoformat())
 
 
 def save_figures(report: Report, out_dir: Path) -> Path:
@@ -408,35 +373,91 @@ def save_figures(report: Report, out_dir: Path) -> Path:
     return path
 
 
-# ------------------------------------------------------------------------------ index page
+# ------------------------------------------------------------------------------ region overview and index
+def _count_statuses(assessments: list[goals.Assessment]) -> dict[str, int]:
+    counts = Counter(a.status for a in assessments)
+    return {status: counts[status] for status in GOAL_STATUSES if counts[status]}
+
+
+def _overview_cells(inputs: Inputs, area: str) -> list[str]:
+    cells = []
+    for kpi_id in inputs.cfg.overview_kpis:
+        value, status = inputs.values.get(kpi_id, area, inputs.year)
+        cells.append(value_with_mark(value, inputs.cfg.kpis[kpi_id].decimals, status))
+    return cells
+
+
+def region_filename(region: str) -> str:
+    """The region overview's file: from its validated register code only (JZ + 2 digits)."""
+    if not (len(region) == 4 and region.startswith("JZ") and region[2:].isdigit()):
+        raise config.ConfigError(f"geen jeugdregiocode: {region!r}")
+    return f"regio-{region}.html"
+
+
+def region_page(inputs: Inputs, region_code: str) -> str:
+    cfg = inputs.cfg
+    region = cfg.register.region(region_code)
+    members = inputs.members(region_code)
+    year = inputs.year
+    lines = []
+    for goal, kpi, assessment, change in goals.region_lines(cfg, inputs.values, region_code, year):
+        per_municipality = [goals.municipality_assessment(goal, inputs.values, code, region_code, year)
+                            for code in members["gebied_code"]]
+        lines.append({"goal": goal, "kpi": kpi, "region": assessment, "change": change,
+                      "municipality_counts": _count_statuses(per_municipality)})
+    rows = [{"name": name, "page": report_filename(code), "cells": _overview_cells(inputs, code)}
+            for code, name in zip(members["gebied_code"], members["naam"], strict=True)]
+    references = [{"name": f"Regio {region.name}", "cells": _overview_cells(inputs, region_code)},
+                  {"name": NL_NAME, "cells": _overview_cells(inputs, NL_CODE)}]
+    frame = inputs.kpi_values
+    frame = frame[(frame["jaar"] == year) & frame["kpi"].isin(cfg.overview_kpis) & frame["gebied_code"].isin(members["gebied_code"])]
+    frame = frame.assign(kpi_naam=frame["kpi"].map(lambda k: f"{cfg.kpis[k].name} ({cfg.kpis[k].unit})"),
+                         gebied=frame["gebied_code"].map(inputs.names))
+    chart = charts.small_multiples(frame[["kpi_naam", "gebied", "waarde", "status"]], f"Gemeenten van {region.name}, {year}")
+    text = pages.render_text("grafiek_regio.txt.j2", region=region, year=year, count=len(members),
+                        kpis=[cfg.kpis[k] for k in cfg.overview_kpis])
+    return pages.render("regio/overzicht.html.j2", **_common(inputs), region=region, year=year, members=members, lines=lines,
+                        kpis=[cfg.kpis[k] for k in cfg.overview_kpis], rows=rows, reference_rows=references,
+                        figure=pages.Markup(charts.figure_html(chart, text)))
+
+
 def index_page(inputs: Inputs, municipalities: list[str] | None = None, docs_dir: Path | None = None) -> str:
-    """Links to every municipality's report, grouped by region (`municipalities`: a subset),
-    the run's quality log and, when `docs_dir` holds the Data Docs, their pages."""
-    areas = inputs.areas
-    if municipalities:
-        areas = areas[(areas["niveau"] != LEVEL_MUNICIPALITY) | areas["gebied_code"].isin(municipalities)]
-    parts = [fictitious_notice(inputs), f"<h1>Voortgangsrapportages jeugdhulp {inputs.year}</h1>",
-             f"<p>Eén rapportage per gemeente, volgens de gemeentelijke indeling van {inputs.year}, gegroepeerd per jeugdregio.</p>"]
-    municipalities = areas[areas["niveau"] == LEVEL_MUNICIPALITY]
-    for region_code, group in municipalities.groupby("regio_code", sort=False):
-        parts.append(f"<h2>{escape(group['regio_naam'].iloc[0])}</h2><ul class=\"jm-index\">")
-        for row in group.sort_values("naam").itertuples():
-            parts.append(f'<li><a href="{escape(report_filename(row.gebied_code))}">{escape(row.naam)}</a></li>')
-        parts.append("</ul>")
-    parts.append(quality_log(inputs))
+    """Per region a table of its municipalities with key figures and goal status, links to every
+    report, region overview and download, the run's quality log and the Data Docs."""
+    cfg = inputs.cfg
+    year = inputs.year
+    regions = []
+    for region_code in dict.fromkeys(inputs.areas.loc[inputs.areas["niveau"] == LEVEL_MUNICIPALITY, "regio_code"]):
+        members = inputs.members(region_code)
+        if municipalities:
+            members = members[members["gebied_code"].isin(municipalities)]
+        if members.empty:
+            continue
+        region_goals = cfg.goals.get(region_code, ())
+        rows = []
+        for code, name in zip(members["gebied_code"], members["naam"], strict=True):
+            own = [goals.municipality_assessment(g, inputs.values, code, region_code, year) for g in region_goals]
+            rows.append({"name": name, "page": report_filename(code), "cells": _overview_cells(inputs, code),
+                         "goal_counts": _count_statuses(own), "csv": paths.local_table_name(code, "csv"),
+                         "xlsx": paths.local_table_name(code, "xlsx")})
+        regions.append({"name": cfg.register.region(region_code).name, "page": region_filename(region_code), "rows": rows,
+                        "cells": _overview_cells(inputs, region_code),
+                        "goal_counts": _count_statuses([goals.assess(g, inputs.values, region_code, year) for g in region_goals])})
+    data_docs = None
     if docs_dir is not None and (docs_dir / "index.html").exists():
-        links = "".join(f'<li><a href="{escape(docs_dir.name)}/{escape(entry["pagina"])}">{escape(table)}</a></li>'
-                        for table, entry in inputs.validation["datadocs"].items())
-        parts.append('<p>De controles van de schone tabellen in detail (Data Docs van Great Expectations, '
-                     f'<a href="{escape(docs_dir.name)}/index.html">overzicht</a>):</p><ul>{links}</ul>')
-    return "".join(parts)
+        data_docs = {"index": f"{docs_dir.name}/index.html",
+                     "pages": [{"href": f"{docs_dir.name}/{entry['pagina']}", "table": table}
+                               for table, entry in inputs.validation["datadocs"].items()]}
+    return pages.render("index.html.j2", **_common(inputs), year=year, regions=regions,
+                        kpis=[cfg.kpis[k] for k in cfg.overview_kpis], overview_csv=f"overzicht_{year}.csv",
+                        quality_log=pages.Markup(quality_log(inputs)), data_docs=data_docs)
 
 
 def report_filename(municipality: str) -> str:
     """The output file of a municipality's report: derived from its validated code only,
     never from a name, so no data value can steer a path outside reports/."""
     if not (len(municipality) == 6 and municipality.startswith("GM") and municipality[2:].isdigit()):
-        raise config.UnknownMunicipalityError(f"not a municipality code: {municipality!r}")
+        raise config.UnknownMunicipalityError(f"geen gemeentecode: {municipality!r}")
     return f"{municipality}.html"
 
 
@@ -449,3 +470,4 @@ def save_overview(inputs: Inputs, out_dir: Path) -> Path:
     path = out_dir / f"overzicht_{inputs.year}.csv"
     frame.to_csv(path, index=False, sep=";", decimal=",")
     return path
+

@@ -1,0 +1,63 @@
+"""The page templates (templates/pages/, Jinja, autoescaped) and the filters they format figures with.
+
+Every sentence a reader sees lives in those templates; this module only loads them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from jeugdmonitor import formatting
+
+PAGES_DIR = Path(__file__).parent / "templates" / "pages"
+
+
+def _with_unit(value: object, kpi: Any) -> str:
+    """'10,1%', '8,1 per 1.000 jongeren', '82 dagen'."""
+    text = formatting.number(value, kpi.decimals)
+    return f"{text}%" if kpi.unit == "%" else f"{text} {kpi.unit}"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PAGES_DIR),
+        # HTML templates escape every value from data; plain-text templates (.txt.j2: chart text
+        # alternatives) do not, and their text is escaped once where it enters the page
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), disabled_extensions=("txt.j2",),
+                                            default_for_string=True, default=True),
+        undefined=jinja2.StrictUndefined,  # a misspelt name in a template is an error, not an empty string
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update({
+        "getal": formatting.number,
+        "teken": formatting.value_with_mark,
+        "jaar": formatting.year_label,
+        "verschil": formatting.signed,
+        "eenheid": _with_unit,
+    })
+    return env
+
+
+ENVIRONMENT = _environment()
+
+
+def render(template: str, **context: Any) -> str:
+    """The template rendered with `context`, as one HTML fragment without blank lines."""
+    text = ENVIRONMENT.get_template(template).render(**context)
+    return "\n".join(line for line in text.splitlines() if line.strip())
+
+
+def render_text(template: str, **context: Any) -> str:
+    """A plain-text template rendered as one line (chart text alternatives)."""
+    if not template.endswith(".txt.j2"):
+        raise ValueError(f"{template}: alleen .txt.j2-sjablonen zijn platte tekst")
+    return " ".join(ENVIRONMENT.get_template(template).render(**context).split())
+
+
+__all__ = ["Markup", "render", "render_text"]
