@@ -249,3 +249,30 @@ def test_successors_must_start_in_later_years(cfg):
         {"tabel": "A", "bestand": "a.csv", "vanaf": 2022}, {"tabel": "B", "bestand": "b.csv", "vanaf": 2020}]}
     with pytest.raises(config.ConfigError, match=r"later and later years.*\[2022, 2020\]"):
         config.table_parts("cbs_jeugdzorg", spec)
+
+
+# ---------------------------------------------------------------------------- goals (config/doelen.yaml)
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("      regel: daling\n", "      regel: minder\n", r"JZ24 doel 'minder_verblijf': onbekende regel 'minder'"),
+    ("      kpi: jeugdhulp_met_verblijf_per_1000\n", "      kpi: verblijf\n", r"minder_verblijf.*onbekende KPI 'verblijf'"),
+    ("      waarde: 100\n", "", r"kosten_100_mln.*regel max_waarde vraagt 'waarde'"),
+    ("      basisjaar: 2019\n", "      basisjaar: 2023\n", r"kosten_100_mln.*basisjaar moet vóór het doeljaar"),
+    ("      gemeente: aandeel_inwoners\n", "      gemeente: naar_rato\n", r"kosten_100_mln.*onbekende waarde gemeente: 'naar_rato'"),
+    ("      ten_opzichte_van: uitstroom\n      waarde: 1\n  JZ31:", "      waarde: 1\n  JZ31:", r"in_en_uitstroom.*ten_opzichte_van"),
+])
+def test_a_malformed_goal_is_a_config_error_naming_region_and_goal(project, old, new, message):
+    path = project / "config" / "doelen.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    config.load.cache_clear()
+    with pytest.raises(config.ConfigError, match=message):
+        config.load()
+
+
+def test_every_goal_has_an_id_text_source_and_kpi(cfg):
+    assert set(cfg.goals) == set(cfg.register.regions)
+    for region_goals in cfg.goals.values():
+        assert region_goals and len({g.id for g in region_goals}) == len(region_goals)
+        for goal in region_goals:
+            assert goal.text and goal.source and goal.kpi in cfg.kpis

@@ -32,7 +32,7 @@ def test_falling_is_on_track_and_rising_is_not():
     values = _values(("k", "JZ31", 2022, 8.0), ("k", "JZ31", 2023, 7.5, "nader voorlopig"), ("k", "GM1", 2022, 1.0),
                      ("k", "GM1", 2023, 1.0))
     falling = goals.assess(_goal("daling"), values, "JZ31", 2023)
-    assert (falling.status, falling.reason, falling.previous, falling.data_status) == (GOAL_ON_TRACK, "daling", 8.0, "nader voorlopig")
+    assert (falling.status, falling.reason, falling.previous, falling.data_status) == (GOAL_ON_TRACK, "vorig_jaar", 8.0, "nader voorlopig")
     assert goals.assess(_goal("daling"), values, "GM1", 2023).status == GOAL_OFF_TRACK  # equal is not lower
     assert goals.assess(_goal("daling"), values, "JZ31", 2022).status == GOAL_UNDECIDABLE  # no 2021
 
@@ -106,3 +106,18 @@ def test_every_configured_goal_has_a_known_rule_and_kpi(cfg):
         assert region in cfg.register.regions
         for goal in region_goals:
             assert goal.rule in config.GOAL_RULES and goal.kpi in cfg.kpis
+
+
+def test_rising_goal():
+    values = _values(("k", "JZ08", 2022, 60.0), ("k", "JZ08", 2023, 64.0))
+    assert goals.assess(_goal("stijging"), values, "JZ08", 2023).status == GOAL_ON_TRACK
+    assert goals.assess(_goal("daling"), values, "JZ08", 2023).status == GOAL_OFF_TRACK
+
+
+def test_a_goal_with_a_looptijd_keeps_the_status_of_its_last_year():
+    goal = _goal("min_waarde", value=90.0, period=(2019, 2021))
+    values = _values(("k", "JZ24", 2019, 80.0), ("k", "JZ24", 2021, 95.0))
+    assert goals.assess(goal, values, "JZ24", 2018).status == GOAL_NONE
+    assert goals.assess(goal, values, "JZ24", 2019).status == GOAL_NOT_MET
+    after = goals.assess(goal, values, "JZ24", 2023)  # no 2023 figure: the fund ended in 2021
+    assert (after.status, after.reason_year, after.value) == (GOAL_MET, 2021, 95.0)

@@ -118,7 +118,7 @@ class Kpi:
     max_jump_pct: float | None  # year-on-year change beyond this is flagged (warning); None: not checked
 
 
-GOAL_RULES = ("max_waarde", "min_waarde", "daling", "onder_landelijk", "verhouding_max", "volgen")
+GOAL_RULES = ("max_waarde", "min_waarde", "daling", "stijging", "onder_landelijk", "verhouding_max", "volgen")
 # how a regional goal is judged for one municipality of the region
 GOAL_MUNICIPALITY = ("zelfde", "aandeel_inwoners", "alleen_regio")
 
@@ -136,6 +136,7 @@ class Goal:
     base_year: int | None = None  # start of the straight path to the target (op koers)
     relative_to: str | None = None  # the other KPI of a ratio (verhouding_max)
     municipality: str = "zelfde"  # one of GOAL_MUNICIPALITY
+    period: tuple[int, int] | None = None  # the years the goal runs (looptijd); None: every year
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,9 @@ def _goals(spec: dict[str, Any], kpis: dict[str, Kpi], regions: dict[str, Region
             municipality = entry.get("gemeente", "zelfde")
             if municipality not in GOAL_MUNICIPALITY:
                 raise ConfigError(f"{where}: onbekende waarde gemeente: {municipality!r} (bekend: {', '.join(GOAL_MUNICIPALITY)})")
+            period = entry.get("looptijd")
+            if period is not None and not (isinstance(period, list) and len(period) == 2 and int(period[0]) <= int(period[1])):
+                raise ConfigError(f"{where}: looptijd moet [eerste jaar, laatste jaar] zijn, niet {period!r}")
             if entry["id"] in {g.id for g in parsed}:
                 raise ConfigError(f"{where}: id komt twee keer voor")
             parsed.append(
@@ -249,6 +253,7 @@ def _goals(spec: dict[str, Any], kpis: dict[str, Kpi], regions: dict[str, Region
                     base_year=int(entry["basisjaar"]) if "basisjaar" in entry else None,
                     relative_to=entry.get("ten_opzichte_van"),
                     municipality=municipality,
+                    period=(int(period[0]), int(period[1])) if period is not None else None,
                 )
             )
         goals[region] = tuple(parsed)

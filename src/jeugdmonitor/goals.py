@@ -9,6 +9,7 @@ Rules (config `regel`):
   max_waarde        the value is at most `waarde` (in `jaar` when given)
   min_waarde        the value is at least `waarde` (in `jaar` when given)
   daling            the value is lower than the year before (a goal for every year)
+  stijging          the value is higher than the year before (a goal for every year)
   onder_landelijk   the value is below the value for the Netherlands
   verhouding_max    the KPI divided by the KPI `ten_opzichte_van` is at most `waarde`
   volgen            the regiovisie asks to follow the figure, without a target
@@ -17,13 +18,15 @@ With a target year still ahead and a `basisjaar`, a `max_waarde`/`min_waarde` go
 (at most / at least the path's value for the report year), else "niet op koers"; from the
 target year on it is "gehaald" or "niet gehaald". A goal whose KPI is a regional total
 (`gemeente: aandeel_inwoners`) is judged for a municipality against its share of the target
-by inhabitants (naar rato inwonertal), as the regions share their costs.
+by inhabitants (naar rato inwonertal), as the regions share their costs. A goal with a
+`looptijd` [first, last] (a fund that ran for some years) has "geen doel" before its first
+year, and after its last year keeps the status of its last year.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -72,6 +75,11 @@ class Assessment:
     target: float | None = None  # the target that applies to this area in the report year
     reference: float | None = None  # the national value, or the other side of a ratio
     share: float | None = None  # a municipality's share of a regional target (naar rato inwonertal)
+    reason_year: int | None = None  # the year assessed when it is not the report year (after a looptijd)
+
+
+def _without_period(goal: config.Goal) -> config.Goal:
+    return replace(goal, period=None)
 
 
 def _threshold(goal: config.Goal, values: Values, area: str, year: int, value: float, status: str | None,
@@ -100,6 +108,12 @@ def _threshold(goal: config.Goal, values: Values, area: str, year: int, value: f
 def assess(goal: config.Goal, values: Values, area: str, year: int, region: str | None = None) -> Assessment:
     """The status of `goal` for `area` in `year`. `region`: the area's region when `area` is a
     municipality (for goals shared naar rato inwonertal)."""
+    if goal.period is not None:
+        first, last = goal.period
+        if year < first:
+            return Assessment(GOAL_NONE, "looptijd_nog_niet")
+        if year > last:
+            return replace(assess(_without_period(goal), values, area, last, region), reason_year=last)
     if goal.rule == "volgen":
         return Assessment(GOAL_NONE, "volgen", *values.get(goal.kpi, area, year))
     value, status = values.get(goal.kpi, area, year)
@@ -114,11 +128,12 @@ def assess(goal: config.Goal, values: Values, area: str, year: int, region: str 
                 return Assessment(GOAL_UNDECIDABLE, "geen_inwoners", value, status)
             share = own / total
         return _threshold(goal, values, area, year, value, status, share)
-    if goal.rule == "daling":
+    if goal.rule in ("daling", "stijging"):
         before, _ = values.get(goal.kpi, area, year - 1)
         if before is None:
             return Assessment(GOAL_UNDECIDABLE, "geen_vorig_jaar", value, status)
-        return Assessment(GOAL_ON_TRACK if value < before else GOAL_OFF_TRACK, "daling", value, status, previous=before)
+        better = value < before if goal.rule == "daling" else value > before
+        return Assessment(GOAL_ON_TRACK if better else GOAL_OFF_TRACK, "vorig_jaar", value, status, previous=before)
     if goal.rule == "onder_landelijk":
         country, _ = values.get(goal.kpi, NL_CODE, year)
         if country is None:

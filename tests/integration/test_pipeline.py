@@ -12,6 +12,7 @@ from .conftest import YEAR, run
 pytestmark = pytest.mark.integration
 
 MUNICIPALITIES = 35
+REGIONS = {"JZ24": "Haaglanden", "JZ36": "West-Brabant West", "JZ31": "Zuid-Holland Zuid", "JZ08": "Flevoland"}
 
 
 def test_main_job_leaves_a_report_per_municipality_and_an_index(built):
@@ -21,16 +22,18 @@ def test_main_job_leaves_a_report_per_municipality_and_an_index(built):
     index = (out / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="(GM\d{4}\.html)"', index)
     assert sorted(links) == [p.name for p in reports]
-    for region in ("Haaglanden", "West-Brabant West", "Zuid-Holland Zuid", "Flevoland"):
+    for code, region in REGIONS.items():
         assert f"<h2>{region}</h2>" in index
+        assert f'href="regio-{code}.html"' in index and (out / f"regio-{code}.html").exists()
     executed = sorted((out / "uitgevoerde-notebooks").glob("*.ipynb"))
-    assert len(executed) == MUNICIPALITIES + 1  # audit copies beside the outputs
+    assert len(executed) == MUNICIPALITIES + len(REGIONS) + 1  # audit copies beside the outputs
     assert not list((built / "reports").glob(".bouw-*")), "staging folder left behind"
 
 
 def test_progress_is_shown_per_report(built):
     output = (built / "make-output.txt").read_text()
-    assert re.search(rf"\[ ?\d+/{MUNICIPALITIES}\] GM\d{{4}}", output)
+    assert re.search(rf"\[ ?\d+/{MUNICIPALITIES + len(REGIONS)}\] GM\d{{4}}", output)
+    assert re.search(rf"\[ ?\d+/{MUNICIPALITIES + len(REGIONS)}\] JZ\d{{2}}", output)
 
 
 def test_run_log_carries_no_kernel_transport_warnings(built):
@@ -50,7 +53,7 @@ def test_touching_a_report_input_makes_only_the_report_stage_stale(built):
     assert "cli reports" in dry and "cli clean" not in dry and "cli validate" not in dry
 
 
-@pytest.mark.parametrize("name", ["GM0523.html", "GM1963.html", "GM0184.html", "index.html"])
+@pytest.mark.parametrize("name", ["GM0523.html", "GM1963.html", "GM0184.html", "index.html", "regio-JZ31.html"])
 def test_pages_are_offline_dutch_without_code_or_errors(built, name):
     page = (built / "reports" / str(YEAR) / name).read_text(encoding="utf-8")
     assert "<script" not in page.lower(), "no script, so no CDN and nothing to load"
@@ -66,11 +69,11 @@ def test_pages_are_offline_dutch_without_code_or_errors(built, name):
 def test_report_has_every_section_kpi_and_chart(built):
     page = (built / "reports" / str(YEAR) / "GM0523.html").read_text(encoding="utf-8")
     assert "<h1>Jeugdhulp in Hardinxveld-Giessendam: voortgangsrapportage 2023</h1>" in page
-    for heading in ("Kerncijfers 2023", "Jongeren met jeugdhulp", "Jeugdhulp met verblijf", "Jeugdbescherming",
+    for heading in ("Zijn we op koers?", "Kerncijfers 2023", "Jongeren met jeugdhulp", "Jeugdhulp met verblijf", "Jeugdbescherming",
                     "Jeugdreclassering", "Uitgaven jeugdhulp per jongere", "Wachttijd", "Doelen uit de regiovisie",
-                    "Verantwoording"):
+                    "Lokale paragraaf: Hardinxveld-Giessendam in cijfers", "Verantwoording"):
         assert f">{heading}</h2>" in page, heading
-    assert page.count("<svg") >= 7 and page.count('role="img"') >= 7
+    assert page.count("<svg") >= 14 and page.count('role="img"') >= 14  # a trend and a comparison per KPI
     assert "volgens de gemeentelijke indeling van 2023" in page
     assert "2023**" in page, "the nader voorlopig mark travels with the year"
     assert re.search(r"commit [0-9a-f]{7,}|commit onbekend", page)

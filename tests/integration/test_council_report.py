@@ -1,0 +1,112 @@
+"""What a council member reads: the answer on the first screen, every goal with a status word,
+the municipality among its region, the region overviews, the index and the lokale paragraaf."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import openpyxl
+import pytest
+import yaml
+
+from jeugdmonitor.vocabulary import GOAL_STATUSES
+
+from .conftest import YEAR
+
+pytestmark = pytest.mark.integration
+
+STATUS_WORD = re.compile(r'<strong class="jm-status jm-status-[a-z-]+">([^<]+)</strong>')
+
+
+def _goals(root) -> dict[str, list[dict]]:
+    return yaml.safe_load((root / "config" / "doelen.yaml").read_text(encoding="utf-8"))["doelen"]
+
+
+def _members(root) -> dict[str, list[str]]:
+    register = yaml.safe_load((root / "config" / "gemeenten.yaml").read_text(encoding="utf-8"))
+    members: dict[str, list[str]] = {}
+    for entry in register["gemeenten"]:
+        if entry.get("tot") is None and entry["regio"]:
+            members.setdefault(entry["regio"], []).append(entry["code"])
+    return members
+
+
+def _summary(page: str) -> str:
+    start = page.index('<section id="samenvatting"')
+    return page[start: page.index("</section>", start)]
+
+
+def test_every_report_opens_with_every_goal_of_its_region_and_a_status_word(built):
+    goals = _goals(built)
+    for region, codes in _members(built).items():
+        for code in codes:
+            page = (built / "reports" / str(YEAR) / f"{code}.html").read_text(encoding="utf-8")
+            summary = _summary(page)
+            assert page.index('<section id="samenvatting"') < page.index('id="kerncijfers"'), "summary first"
+            lines = re.findall(r'<tr class="jm-doel" id="doel-([a-z0-9_]+)">(.*?)</tr>', summary, flags=re.S)
+            assert [goal_id for goal_id, _ in lines] == [g["id"] for g in goals.get(region, [])], code
+            for _, line in lines:
+                words = STATUS_WORD.findall(line)
+                assert len(words) == 2 and set(words) <= set(GOAL_STATUSES), (code, words)  # region and municipality
+
+
+def test_summary_says_what_changed_most_with_status_marks(built):
+    summary = _summary((built / "reports" / str(YEAR) / "GM0518.html").read_text(encoding="utf-8"))
+    changes = re.findall(r"<li>([^<]*(?:steeg|daalde)[^<]*)</li>", summary)
+    assert 1 <= len(changes) <= 3
+    assert any(f"{YEAR}**" in change for change in changes), "2023 is nader voorlopig in the sample"
+
+
+def test_the_municipality_stands_among_every_municipality_of_its_region(built):
+    members = _members(built)["JZ08"]
+    page = (built / "reports" / str(YEAR) / "GM0995.html").read_text(encoding="utf-8")
+    section = page[page.index('id="jeugdhulp_met_verblijf_per_1000"'):]
+    section = section[: section.index("</section>")]
+    table = section[section.index('<table class="jm-tabel jm-vergelijking">'):]
+    rows = re.findall(r'<tr(?: class="(jm-deze|jm-referentie)")?><th scope="row">(.*?)</th>', table)
+    assert len([r for r in rows if r[0] != "jm-referentie"]) == len(members)
+    assert [r[1] for r in rows if r[0] == "jm-deze"] == ["<strong>Lelystad</strong> (deze gemeente)"]
+    assert [r[1] for r in rows if r[0] == "jm-referentie"] == ["Regio Flevoland", "Nederland"]
+    assert section.count("<svg") >= 2  # trend and comparison
+
+
+def test_region_overviews_link_every_member_and_state_their_goals(built):
+    goals = _goals(built)
+    for region, codes in _members(built).items():
+        page = (built / "reports" / str(YEAR) / f"regio-{region}.html").read_text(encoding="utf-8")
+        assert "<h1>Jeugdhulp in jeugdregio " in page
+        for code in codes:
+            assert f'href="{code}.html"' in page
+        lines = re.findall(r'<tr class="jm-doel">(.*?)</tr>', _summary(page), flags=re.S)
+        assert len(lines) == len(goals.get(region, []))
+        assert all(STATUS_WORD.search(line) for line in lines)
+        assert "<svg" in page and 'role="img"' in page
+
+
+def test_index_gives_key_figures_and_goal_status_per_municipality(built):
+    index = (built / "reports" / str(YEAR) / "index.html").read_text(encoding="utf-8")
+    for region, codes in _members(built).items():
+        for code in codes:
+            row = index[index.index(f'<a href="{code}.html">'):]
+            row = row[: row.index("</tr>")]
+            assert f'href="{code}_lokale_paragraaf.xlsx"' in row and f'href="{code}_lokale_paragraaf.csv"' in row
+            assert re.search(r"\d+ (" + "|".join(GOAL_STATUSES) + ")", row) or not _goals(built).get(region)
+    assert "Kwaliteitslog van deze run" in index and f'href="overzicht_{YEAR}.csv"' in index
+
+
+def test_lokale_paragraaf_is_the_same_in_page_csv_and_excel(built):
+    out = built / "reports" / str(YEAR)
+    page = (out / "GM0523.html").read_text(encoding="utf-8")
+    section = page[page.index('<section id="lokale-paragraaf"'):]
+    section = section[: section.index("</section>")]
+    page_rows = [re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row) for row in re.findall(r"<tr>(.*?)</tr>", section)]
+    with (out / "GM0523_lokale_paragraaf.csv").open(encoding="utf-8-sig", newline="") as handle:
+        csv_rows = list(csv.reader(handle, delimiter=";"))
+    sheet = openpyxl.load_workbook(out / "GM0523_lokale_paragraaf.xlsx").active
+    excel_rows = [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)][: len(csv_rows)]
+    assert csv_rows[0][:2] == ["Indicator", "Eenheid"] and len(csv_rows) > 10
+    assert page_rows[1:] == csv_rows[1:] == excel_rows[1:]
+    assert any("**" in cell for row in csv_rows for cell in row), "status marks travel into the download"
+    notes = [row[0] for row in sheet.iter_rows(min_row=len(csv_rows) + 1, values_only=True) if row[0]]
+    assert any("Fictieve voorbeelddata" in note for note in notes)
