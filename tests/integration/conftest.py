@@ -38,8 +38,16 @@ def run(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """The main job on the bundled data: `make reports` for every municipality of YEAR."""
-    root = make_copy(tmp_path_factory.mktemp("workbook"))
+    """The main job on the bundled data: `make reports` for every municipality of YEAR.
+
+    JEUGDMONITOR_TEST_BUILT=<folder> keeps the built copy there and reuses it in the next
+    session (for working on the tests; it is not rebuilt when the code changes)."""
+    keep = os.environ.get("JEUGDMONITOR_TEST_BUILT")
+    if keep and (Path(keep) / "reports" / str(YEAR) / "index.html").exists():
+        return Path(keep)
+    if keep and Path(keep).exists():
+        shutil.rmtree(keep)  # a build that did not finish
+    root = make_copy(Path(keep) if keep else tmp_path_factory.mktemp("workbook"))
     result = run(root, "make", "reports", f"YEAR={YEAR}")
     (root / "make-output.txt").write_text(result.stdout + result.stderr)
     return root
