@@ -212,7 +212,8 @@ def kpi_section(report: Report, kpi_id: str) -> str:
         first = int(series.loc[series["waarde"].notna(), "jaar"].min())
         alt_text = (f"Lijngrafiek van {kpi.name.lower()} ({kpi.unit}) van {first} tot en met {report.year} voor "
                     + ", ".join(report.area_names[a] for a in present) + ". De cijfers staan in de tabel eronder.")
-        chart = charts.trend_chart(series[["jaar_label", "gebied", "waarde", "status"]], kpi.name, kpi.unit, kpi.decimals)
+        chart = charts.trend_chart(series[["jaar_label", "gebied", "waarde", "status", "samengesteld"]], kpi.name, kpi.unit,
+                                   kpi.decimals)
         html.append(charts.figure_html(chart, alt_text))
         html.append(_series_table(report, kpi, series))
     html.append("</section>")
