@@ -41,7 +41,7 @@ MERGED_NOTE = f"{MERGED_MARK} opgeteld uit de gemeenten van vóór de herindelin
 
 # Vega-Lite version Altair writes; the SVG compile and the browser bundle use the same one
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-D3_LOCALE = LOCALE.replace("_", "-")  # "nl_NL" (Babel) -> "nl-NL" (d3-format, d3-time-format)
+D3_LOCALE = LOCALE.replace("_", "-")  # Babel's name -> the d3-format / d3-time-format name
 
 # the runtime lives once per report set, beside the pages that use it: reports/<year>/grafieken/
 RUNTIME_DIR = "grafieken"
@@ -77,8 +77,10 @@ def _spec_key(spec: dict) -> str:
 
 def _svg(spec: dict, key: str) -> str:
     svg = vl_convert.vega_to_svg(spec, format_locale=locale()["number"], time_format_locale=locale()["time"])
-    # namespaces are implied for SVG inside HTML
+    # namespaces are implied for SVG inside HTML; the marks' own ARIA roles are hidden, the
+    # element around the SVG is the image with the text alternative
     svg = re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", svg, count=2)
+    svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     # vl-convert numbers clip paths and gradients per process (clip1, clip2, ...): rename them in
     # order of appearance under the chart's own key, stable and unique on a page
     ids: dict[str, str] = {}
@@ -218,7 +220,7 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
     points = base.mark_point(size=60, filled=True).encode(
         shape=_status_shape(data),
         tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("jaar_as:O", title="Jaar"),
-                 alt.Tooltip("waarde_tekst:N", title=unit), alt.Tooltip("status:N", title="Status")],
+                 alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"), alt.Tooltip("status:N", title="Status")],
     ).add_params(hover).properties(name="jm_punten")
     notes = [MERGED_NOTE] if merged_years else []
     return (lines + points).properties(width=560, height=220, title=title, description=f"Lijngrafiek: {title}",
@@ -264,7 +266,7 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
         shape=_status_shape(data),
         color=alt.condition("datum.gekozen", alt.value(HIGHLIGHT_COLOUR), alt.value(OTHER_COLOUR)),
         size=alt.condition("datum.gekozen", alt.value(160), alt.value(60)),
-        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("waarde_tekst:N", title=unit),
+        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"),
                  alt.Tooltip("status:N", title="Status")],
     ).add_params(hover).properties(name="jm_punten")
     layers = [stems, dots]
@@ -310,7 +312,7 @@ def small_multiples(frame: pd.DataFrame, title: str, highlight: str | None = Non
             size=alt.condition("datum.gekozen", alt.value(110), alt.value(50)),
             opacity=_faded(hover),
             tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("kpi_naam:N", title="Indicator"),
-                     alt.Tooltip("waarde_tekst:N", title=unit or "Waarde"), alt.Tooltip("status:N", title="Status")],
+                     alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})" if unit else "Waarde"), alt.Tooltip("status:N", title="Status")],
         ).properties(
             name=f"jm_paneel_{index + 1}", width=170, height=14 * len(areas),
             title=alt.TitleParams(f"{kpi} ({unit})" if unit else str(kpi), fontSize=11, limit=300))
