@@ -169,7 +169,7 @@ def test_comparison_chart_highlight_not_by_colour_alone_and_labelled_references(
 def test_small_multiples_one_panel_per_kpi_with_own_format():
     spec = _spec(_small_multiples())
     text = json.dumps(spec, ensure_ascii=False)
-    assert "Jeugdhulp (%)" in text and "Wachttijd (dagen)" in text
+    assert '"text": "Jeugdhulp"' in text and '"title": "dagen"' in text, "panel title, unit on its axis"
     assert '",.1f"' in text and '",.0f"' in text
 
 

@@ -66,6 +66,9 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict:
     spec["config"] = {**spec.get("config", {}), "locale": locale(),
                       # the figure is one image with a text alternative: no ARIA noise per mark
                       "aria": False}
+    # vl-convert measures text with its own Liberation Sans (Arial's metrics); a browser with a
+    # wider sans-serif needs room beside the labels, or they are cut at the SVG's edge
+    spec.setdefault("padding", {"left": 24, "right": 24, "top": 5, "bottom": 5})
     compiled = vl_convert.vegalite_to_vega(spec, vl_version=VL_VERSION)
     compiled.pop("$schema", None)
     return compiled
@@ -274,13 +277,18 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
     if present:
         refs = pd.DataFrame({"label": [label for label, _ in present], "waarde": [value for _, value in present]})
         refs["tekst"] = [f"{label}: {_value_text(value, decimals)}" for label, value in present]
-        # one line of text per reference above the plot, so two close lines never overprint
+        # one line of text per reference above the plot, so two close lines never overprint;
+        # a label near the right end is written leftwards from its line
         refs["hoogte"] = [-6 - 14 * (len(refs) - 1 - i) for i in range(len(refs))]
+        refs["rechts"] = refs["waarde"] > 0.6 * max([*data["waarde"], *refs["waarde"], 0])
         rules = alt.Chart(refs).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
             x=x, y=alt.value(refs["hoogte"].min() + 4), y2=alt.value(height))
-        labels = alt.Chart(refs).mark_text(align="left", dx=3, baseline="bottom", fontSize=11).encode(
-            x=x, y=alt.Y("hoogte:Q", scale=None, axis=None), text="tekst:N")
-        layers += [rules, labels]
+        layers.append(rules)
+        for side, align, dx in ((False, "left", 3), (True, "right", -3)):
+            part = refs[refs["rechts"] == side]
+            if not part.empty:
+                layers.append(alt.Chart(part).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
+                    x=x, y=alt.Y("hoogte:Q", scale=None, axis=None), text="tekst:N"))
     return alt.layer(*layers).properties(
         width=460, height=height, description=f"Stippengrafiek: {title}", usermeta=_usermeta(_missing_note(frame)),
         title=alt.TitleParams(title, offset=8 + 14 * len(present)))
@@ -303,7 +311,7 @@ def small_multiples(frame: pd.DataFrame, title: str, highlight: str | None = Non
         places = decimals if "decimalen" not in part.columns or is_missing(part["decimalen"].iloc[0]) else int(part["decimalen"].iloc[0])
         data = _dot_data(part, places, highlight)
         panel = alt.Chart(data).mark_point(filled=True).encode(
-            x=alt.X("waarde:Q", title=unit or None, axis=alt.Axis(format=f",.{places}f", tickCount=4),
+            x=alt.X("waarde:Q", title=unit or None, axis=alt.Axis(format=f",.{places}f", tickCount=3, labelSeparation=8),
                     scale=alt.Scale(zero=True)),
             y=alt.Y("gebied:N", title=None, sort=areas, scale=alt.Scale(domain=areas),
                     axis=alt.Axis(labelLimit=130, labelFontWeight=_bold_if(highlight))),
@@ -315,7 +323,7 @@ def small_multiples(frame: pd.DataFrame, title: str, highlight: str | None = Non
                      alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})" if unit else "Waarde"), alt.Tooltip("status:N", title="Status")],
         ).properties(
             name=f"jm_paneel_{index + 1}", width=170, height=14 * len(areas),
-            title=alt.TitleParams(f"{kpi} ({unit})" if unit else str(kpi), fontSize=11, limit=300))
+            title=alt.TitleParams(str(kpi), fontSize=11))  # the unit is the x axis title
         panels.append(panel)
     notes = _missing_note(frame.assign(gebied=frame["gebied"] + " (" + frame["kpi_naam"] + ")"))
     chart = alt.concat(*panels, columns=columns).properties(
