@@ -109,6 +109,9 @@ def test_tooltips_show_the_value_as_in_the_table_and_its_status():
         for signal in tooltips:
             assert '"Status": isValid(datum["status"])' in signal or 'datum["status"]' in signal
             assert 'datum["waarde_tekst"]' in signal
+    trend_tooltip = [m["encode"]["update"]["tooltip"]["signal"] for m in _marks(_spec(_trend()))
+                     if "tooltip" in m.get("encode", {}).get("update", {})][0]
+    assert 'datum["jaar_label"]' in trend_tooltip, "the year as the table labels its row"
     data = _values(_spec(_trend()))
     by_key = {(row["gebied"], row["jaar_as"]): row for row in data}
     # the same text as the data table: formatting.number, the merge mark where the table has it

@@ -157,7 +157,7 @@ def _status_shape(data: pd.DataFrame) -> alt.Shape:
     present = [s for s in STATUSES if s in set(data["status"])]
     return alt.Shape("status_tekst:N", title="Status", sort=[_status_text(s) for s in present],
                      scale=alt.Scale(domain=[_status_text(s) for s in present], range=[STATUS_SHAPES[s] for s in present]),
-                     legend=alt.Legend(orient="bottom"))
+                     legend=alt.Legend(orient="bottom", offset=24))
 
 
 def _hover() -> alt.Parameter:
@@ -207,14 +207,15 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
         waarde=lambda f: f["waarde"].astype(float),
         waarde_tekst=lambda f: [_value_text(v, decimals, m) for v, m in zip(f["waarde"], f["samengesteld"])],
         status_tekst=lambda f: f["status"].map(_status_text),
-    )[["jaar_as", "gebied", "waarde", "waarde_tekst", "status", "status_tekst"]]
+    )[["jaar_as", "jaar_label", "gebied", "waarde", "waarde_tekst", "status", "status_tekst"]]
     hover = _hover()
     base = alt.Chart(data).encode(
         x=alt.X("jaar_as:O", title="Jaar", sort=years, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f"), scale=alt.Scale(zero=True)),
         # colour and dash share one legend whose symbols are the lines themselves
         color=alt.Color("gebied:N", title=None, sort=areas, scale=alt.Scale(domain=areas, range=AREA_COLOURS[: len(areas)]),
-                        legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2, symbolSize=400)),
+                        legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2, symbolSize=400,
+                                          columnPadding=16)),
         strokeDash=alt.StrokeDash("gebied:N", title=None, sort=areas,
                                   scale=alt.Scale(domain=areas, range=AREA_DASHES[: len(areas)])),
         opacity=_faded(hover),
@@ -222,7 +223,8 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
     lines = base.mark_line(strokeWidth=2).add_params(hover).properties(name="jm_lijnen")
     points = base.mark_point(size=60, filled=True).encode(
         shape=_status_shape(data),
-        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("jaar_as:O", title="Jaar"),
+        # the year as the table's row label; the merge mark goes with the value, as in the table
+        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("jaar_label:N", title="Jaar"),
                  alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"), alt.Tooltip("status:N", title="Status")],
     ).add_params(hover).properties(name="jm_punten")
     notes = [MERGED_NOTE] if merged_years else []
