@@ -66,8 +66,8 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict:
     spec["config"] = {**spec.get("config", {}), "locale": locale(),
                       # the figure is one image with a text alternative: no ARIA noise per mark
                       "aria": False}
-    # vl-convert measures text with its own Liberation Sans (Arial's metrics); a browser with a
-    # wider sans-serif needs room beside the labels, or they are cut at the SVG's edge
+    # vl-convert lays out the static SVG with the fonts it has; a reader's sans-serif may be
+    # wider, so labels get room at the edges instead of being cut off there
     spec.setdefault("padding", {"left": 24, "right": 24, "top": 5, "bottom": 5})
     compiled = vl_convert.vegalite_to_vega(spec, vl_version=VL_VERSION)
     compiled.pop("$schema", None)
