@@ -1,86 +1,337 @@
-"""Trend charts (Altair), rendered to inline SVG with vl-convert: no script, no network, prints sharply."""
+"""Charts of the reports (Altair), each rendered twice from one Vega spec by vl-convert.
+
+- Static: inline SVG in the page. It is what a reader sees without scripts, and always in print.
+- Interactive: the same Vega spec travels in the figure as a `<script type="application/json">`
+  block; where scripts run, the local runtime (`write_runtime`, loaded as `RUNTIME_URL`) puts a
+  Vega view over the static SVG with tooltips and a highlight of one area on hover.
+
+Every value a tooltip shows is also in the chart's data table, formatted the same way
+(formatting.number), so nothing is reachable by mouse only. The number and time locale of both
+renderings derive from formatting.LOCALE. Output is deterministic: selections and views are
+named here, datasets are named by Altair from their content, and SVG ids are renamed from a
+hash of the spec (vl-convert numbers clip paths per process).
+"""
 
 from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import cache
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import vl_convert
 
-from jeugdmonitor.formatting import escape
-from jeugdmonitor.vocabulary import STATUSES
+from jeugdmonitor import pages
+from jeugdmonitor.formatting import LOCALE, escape, is_missing, number
+from jeugdmonitor.vocabulary import MERGED_MARK, STATUS_MARKS, STATUSES
 
 AREA_COLOURS = ["#01689b", "#e17000", "#5a5a5a"]  # colour-blind safe; lines also differ in dash
 AREA_DASHES = [[1, 0], [6, 3], [2, 2]]
+STATUS_SHAPES = dict(zip(STATUSES, ["circle", "triangle-up", "square"]))
+HIGHLIGHT_COLOUR = "#01689b"
+OTHER_COLOUR = "#6b6b6b"  # contrast above 3:1 on white (WCAG 1.4.11), unlike a light grey
+FADED_OPACITY = 0.2
+
+# the note under a chart with merged years: the same sentence as under its data table
+MERGED_NOTE = pages.render_text("noot_herindeling.txt.j2", merged_mark=MERGED_MARK)
+
+# Vega-Lite version Altair writes; the SVG compile and the browser bundle use the same one
+VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+D3_LOCALE = LOCALE.replace("_", "-")  # Babel's name -> the d3-format / d3-time-format name
+
+# the runtime lives once per report set, beside the pages that use it: reports/<year>/grafieken/
+RUNTIME_DIR = "grafieken"
+RUNTIME_FILE = "vega.js"
+RUNTIME_URL = f"{RUNTIME_DIR}/{RUNTIME_FILE}"  # relative to a page in reports/<year>/
+PAGE_SCRIPT = Path(__file__).parent / "templates" / "jeugdmonitor" / "static" / "grafieken.js"
+
+SELECTION = "jm_gebied"  # hover selection of one area, the same name in every chart
 
 
-def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> alt.Chart:
-    """`series`: columns jaar_label, gebied, waarde, status (one row per area and year)."""
+# ------------------------------------------------------------------ locale and rendering
+@cache
+def locale() -> dict:
+    """Vega's locale config (number and time), derived from formatting.LOCALE."""
+    return {"number": vl_convert.get_format_locale(D3_LOCALE), "time": vl_convert.get_time_format_locale(D3_LOCALE)}
+
+
+def vega_spec(chart: alt.TopLevelMixin) -> dict:
+    """The compiled Vega spec both renderings use, with the locale and without a remote $schema."""
+    spec = chart.to_dict()
+    spec.pop("$schema", None)
+    spec["config"] = {**spec.get("config", {}), "locale": locale(),
+                      # the figure is one image with a text alternative: no ARIA noise per mark
+                      "aria": False}
+    # vl-convert lays out the static SVG with the fonts it has; a reader's sans-serif may be
+    # wider, so labels get room at the edges instead of being cut off there
+    spec.setdefault("padding", {"left": 24, "right": 24, "top": 5, "bottom": 5})
+    compiled = vl_convert.vegalite_to_vega(spec, vl_version=VL_VERSION)
+    compiled.pop("$schema", None)
+    return compiled
+
+
+def _spec_key(spec: dict) -> str:
+    return "jm" + hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:10]
+
+
+def _svg(spec: dict, key: str) -> str:
+    svg = vl_convert.vega_to_svg(spec, format_locale=locale()["number"], time_format_locale=locale()["time"])
+    # namespaces are implied for SVG inside HTML; the marks' own ARIA roles are hidden, the
+    # element around the SVG is the image with the text alternative
+    svg = re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", svg, count=2)
+    svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+    # vl-convert numbers clip paths and gradients per process (clip1, clip2, ...): rename them in
+    # order of appearance under the chart's own key, stable and unique on a page
+    ids: dict[str, str] = {}
+    for found in re.findall(r'\bid="([^"]+)"', svg):
+        ids.setdefault(found, f"{key}-{len(ids) + 1}")
+    if ids:
+        pattern = re.compile(r'(\bid="|url\(#|href="#)(' + "|".join(map(re.escape, ids)) + r')(?=[")])')
+        svg = pattern.sub(lambda m: m.group(1) + ids[m.group(2)], svg)
+    return svg
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    spec = vega_spec(chart)
+    return _svg(spec, _spec_key(spec))
+
+
+def _json_block(data: dict) -> str:
+    """JSON that can sit inside <script>: no '<', '>' or '&' that could end the block."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def figure_html(chart: alt.TopLevelMixin, alt_text: str, caption: str | None = None,
+                notes: list[str] | None = None, interactive: bool = True) -> str:
+    """An accessible figure (WCAG 1.1.1): the static SVG as an image with a text alternative,
+    an empty place for the interactive view (filled by the runtime; hidden in print and without
+    scripts), the Vega spec as a JSON data block, and a caption (`caption`, default `alt_text`)
+    with the chart's notes (those the chart functions put in `usermeta`, then `notes`)."""
+    spec = vega_spec(chart)
+    key = _spec_key(spec)
+    label = escape(alt_text)
+    all_notes = list((chart.to_dict().get("usermeta") or {}).get("jeugdmonitor", {}).get("noten", [])) + list(notes or [])
+    note_html = "".join(f'<span class="jm-grafiek-noot">{escape(n)}</span>' for n in dict.fromkeys(all_notes))
+    parts = [f'<figure class="jm-grafiek" id="{key}">',
+             f'<div class="jm-grafiek-statisch" role="img" aria-label="{label}">{_svg(spec, key)}</div>']
+    if interactive:
+        # the Vega view goes in the inner element, which Vega gives its own (English) ARIA role;
+        # the outer image with the Dutch text alternative is what assistive technology reads
+        parts.append(f'<div class="jm-grafiek-interactief" role="img" aria-label="{label}">'
+                     f'<div class="jm-grafiek-vega" aria-hidden="true"></div></div>'
+                     f'<script type="application/json" class="jm-grafiek-spec">{_json_block({"spec": spec})}</script>')
+    parts.append(f"<figcaption>{escape(caption if caption is not None else alt_text)}{note_html}</figcaption></figure>")
+    return "".join(parts)
+
+
+def write_runtime(target_dir: Path) -> Path:
+    """Write the interactive runtime (Vega, Vega-Lite, vega-embed and the page script, bundled by
+    vl-convert) to `target_dir`/grafieken/vega.js, once per report set; pages in `target_dir`
+    load it as RUNTIME_URL. An unchanged file is left as it is."""
+    bundle = vl_convert.javascript_bundle(PAGE_SCRIPT.read_text(encoding="utf-8"), vl_version=VL_VERSION)
+    header = (f"/* jeugdmonitor grafieken: Vega {vl_convert.get_vega_version()}, Vega-Lite {VL_VERSION}, "
+              f"vega-embed {vl_convert.get_vega_embed_version()} (BSD-3-Clause, copyright University of Washington "
+              f"Interactive Data Lab) and their dependencies (BSD-3-Clause, ISC, MIT), bundled by vl-convert "
+              f"{vl_convert.__version__}, with the page script grafieken.js of jeugdmonitor (EUPL-1.2). */\n")
+    target = target_dir / RUNTIME_DIR / RUNTIME_FILE
+    text = header + bundle
+    if not (target.exists() and target.read_text(encoding="utf-8") == text):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return target
+
+
+# ------------------------------------------------------------------ shared parts
+def _status_text(status: object) -> str:
+    """'nader voorlopig (**)': the legend entry explains the mark on the axis label."""
+    status = str(status)
+    return f"{status} ({STATUS_MARKS[status]})" if STATUS_MARKS.get(status) else status
+
+
+def _status_shape(data: pd.DataFrame) -> alt.Shape:
+    present = [s for s in STATUSES if s in set(data["status"])]
+    return alt.Shape("status_tekst:N", title="Status", sort=[_status_text(s) for s in present],
+                     scale=alt.Scale(domain=[_status_text(s) for s in present], range=[STATUS_SHAPES[s] for s in present]),
+                     legend=alt.Legend(orient="bottom", offset=24))
+
+
+def _hover() -> alt.Parameter:
+    return alt.selection_point(name=SELECTION, fields=["gebied"], on="pointerover", clear="pointerout")
+
+
+def _faded(selection: alt.Parameter) -> dict:
+    return alt.condition(selection, alt.value(1), alt.value(FADED_OPACITY))
+
+
+def _value_text(value: object, decimals: int, merged: bool = False) -> str:
+    text = number(value, decimals)
+    return text + MERGED_MARK if merged and not is_missing(value) else text
+
+
+def _usermeta(notes: list[str]) -> dict:
+    return {"jeugdmonitor": {"noten": notes}} if notes else {}
+
+
+def _bold_if(name: str | None) -> dict | str:
+    """Axis label weight: the highlighted area in bold (so it is not shown by colour alone)."""
+    if name is None:
+        return "normal"
+    return {"condition": {"test": f"datum.value === {json.dumps(name)}", "value": "bold"}, "value": "normal"}
+
+
+# ------------------------------------------------------------------ chart types
+def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> alt.LayerChart:
+    """Lines per area over the years.
+
+    `series`: one row per area and year, in the order to show (areas, then years), columns
+    - `jaar_label` year with its status mark ('2023**'), shared by all areas of a year;
+    - `gebied` area name; `waarde` value (missing allowed: no point); `status` its status;
+    - `samengesteld` (optional, default False) True when the value was summed from the
+      municipalities before a merger: the year's axis label gets MERGED_MARK and the chart a note.
+    Status is shown by mark shape (with a legend) and by the mark on the axis label.
+    """
     areas = list(dict.fromkeys(series["gebied"]))
-    data = series.dropna(subset=["waarde"]).assign(waarde=lambda f: f["waarde"].astype(float))
-    axis_format = f",.{decimals}f"
+    frame = series.copy()
+    if "samengesteld" not in frame.columns:
+        frame["samengesteld"] = False
+    frame["samengesteld"] = frame["samengesteld"].fillna(False).astype(bool) & frame["waarde"].notna()
+    merged_years = set(frame.loc[frame["samengesteld"], "jaar_label"])
+    frame["jaar_as"] = frame["jaar_label"].map(lambda y: f"{y}{MERGED_MARK}" if y in merged_years else str(y))
+    years = list(dict.fromkeys(frame["jaar_as"]))
+    data = frame.dropna(subset=["waarde"]).assign(
+        waarde=lambda f: f["waarde"].astype(float),
+        waarde_tekst=lambda f: [_value_text(v, decimals, m) for v, m in zip(f["waarde"], f["samengesteld"])],
+        status_tekst=lambda f: f["status"].map(_status_text),
+    )[["jaar_as", "jaar_label", "gebied", "waarde", "waarde_tekst", "status", "status_tekst"]]
+    hover = _hover()
     base = alt.Chart(data).encode(
-        x=alt.X("jaar_label:O", title="Jaar", sort=list(dict.fromkeys(series["jaar_label"])), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("waarde:Q", title=unit, axis=alt.Axis(format=axis_format), scale=alt.Scale(zero=True)),
+        x=alt.X("jaar_as:O", title="Jaar", sort=years, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f"), scale=alt.Scale(zero=True)),
+        # colour and dash share one legend whose symbols are the lines themselves
         color=alt.Color("gebied:N", title=None, sort=areas, scale=alt.Scale(domain=areas, range=AREA_COLOURS[: len(areas)]),
-                        legend=alt.Legend(orient="bottom")),
-        strokeDash=alt.StrokeDash("gebied:N", sort=areas, scale=alt.Scale(domain=areas, range=AREA_DASHES[: len(areas)]),
-                                  legend=None),
+                        legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2, symbolSize=400,
+                                          columnPadding=16)),
+        strokeDash=alt.StrokeDash("gebied:N", title=None, sort=areas,
+                                  scale=alt.Scale(domain=areas, range=AREA_DASHES[: len(areas)])),
+        opacity=_faded(hover),
     )
-    lines = base.mark_line(strokeWidth=2)
-    points = base.mark_point(size=45, filled=True).encode(
-        shape=alt.Shape("status:N", title="Status", scale=alt.Scale(domain=list(STATUSES),
-                                                                     range=["circle", "triangle-up", "square"])),
+    lines = base.mark_line(strokeWidth=2).add_params(hover).properties(name="jm_lijnen")
+    points = base.mark_point(size=60, filled=True).encode(
+        shape=_status_shape(data),
+        # the year as the table's row label; the merge mark goes with the value, as in the table
+        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("jaar_label:N", title="Jaar"),
+                 alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"), alt.Tooltip("status:N", title="Status")],
+    ).add_params(hover).properties(name="jm_punten")
+    notes = [MERGED_NOTE] if merged_years else []
+    return (lines + points).properties(width=560, height=220, title=title, description=f"Lijngrafiek: {title}",
+                                       usermeta=_usermeta(notes))
+
+
+def _dot_data(frame: pd.DataFrame, decimals: int, highlight: str | None) -> pd.DataFrame:
+    data = frame.dropna(subset=["waarde"]).copy()
+    data["waarde"] = data["waarde"].astype(float)
+    data["waarde_tekst"] = [_value_text(v, decimals) for v in data["waarde"]]
+    data["status_tekst"] = data["status"].map(_status_text)
+    data["gekozen"] = data["gebied"] == highlight
+    return data
+
+
+def _missing_note(frame: pd.DataFrame) -> list[str]:
+    missing = list(dict.fromkeys(frame.loc[frame["waarde"].isna(), "gebied"]))
+    return [f"Geen cijfer (onderdrukt of niet beschikbaar): {', '.join(missing)}."] if missing else []
+
+
+def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, highlight: str | None,
+                     references: dict[str, object] | None = None) -> alt.LayerChart:
+    """One KPI for one year, every municipality of a region, sorted from high to low.
+
+    `frame`: one row per municipality, columns `gebied` (name), `waarde` (missing: left out and
+    named in a note), `status`. `highlight`: the name shown larger, darker and with a bold label.
+    `references`: label -> value (e.g. {'Regio Haaglanden': 10.1, 'Nederland': 9.8}), each drawn
+    as a labelled vertical line; a missing value draws no line.
+    """
+    data = _dot_data(frame, decimals, highlight)
+    order = list(data.sort_values(["waarde", "gebied"], ascending=[False, True])["gebied"])
+    height = max(22 * len(order), 120)
+    x = alt.X("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f", tickCount=6), scale=alt.Scale(zero=True))
+    hover = _hover()
+    base = alt.Chart(data).encode(
+        x=x,
+        y=alt.Y("gebied:N", title=None, sort=order,
+                axis=alt.Axis(labelLimit=220, labelFontWeight=_bold_if(highlight), labelFontSize=11)),
+        opacity=_faded(hover),
     )
-    return (lines + points).properties(width=560, height=220, title=title, description=f"Lijngrafiek: {title}")
+    stems = base.mark_bar(color="#c8c8c8", height=2).properties(name="jm_stelen")
+    dots = base.mark_point(filled=True).encode(
+        shape=_status_shape(data),
+        color=alt.condition("datum.gekozen", alt.value(HIGHLIGHT_COLOUR), alt.value(OTHER_COLOUR)),
+        size=alt.condition("datum.gekozen", alt.value(160), alt.value(60)),
+        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"),
+                 alt.Tooltip("status:N", title="Status")],
+    ).add_params(hover).properties(name="jm_punten")
+    layers = [stems, dots]
+    present = [(label, float(value)) for label, value in (references or {}).items() if not is_missing(value)]
+    if present:
+        refs = pd.DataFrame({"label": [label for label, _ in present], "waarde": [value for _, value in present]})
+        refs["tekst"] = [f"{label}: {_value_text(value, decimals)}" for label, value in present]
+        # one line of text per reference above the plot, so two close lines never overprint;
+        # a label near the right end is written leftwards from its line
+        refs["hoogte"] = [-6 - 14 * (len(refs) - 1 - i) for i in range(len(refs))]
+        refs["rechts"] = refs["waarde"] > 0.6 * max([*data["waarde"], *refs["waarde"], 0])
+        rules = alt.Chart(refs).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
+            x=x, y=alt.value(refs["hoogte"].min() + 4), y2=alt.value(height))
+        layers.append(rules)
+        for side, align, dx in ((False, "left", 3), (True, "right", -3)):
+            part = refs[refs["rechts"] == side]
+            if not part.empty:
+                layers.append(alt.Chart(part).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
+                    x=x, y=alt.Y("hoogte:Q", scale=None, axis=None), text="tekst:N"))
+    return alt.layer(*layers).properties(
+        width=460, height=height, description=f"Stippengrafiek: {title}", usermeta=_usermeta(_missing_note(frame)),
+        title=alt.TitleParams(title, offset=8 + 14 * len(present)))
 
 
-def to_svg(chart: alt.Chart) -> str:
-    return vl_convert.vegalite_to_svg(chart.to_json(), format_locale="nl-NL", time_format_locale="nl-NL")
+def small_multiples(frame: pd.DataFrame, title: str, highlight: str | None = None, columns: int = 2,
+                    decimals: int = 1) -> alt.ConcatChart:
+    """A region overview: one panel per KPI (own scale), a dot per municipality.
 
-
-def figure_html(chart: alt.Chart, alt_text: str) -> str:
-    """An accessible figure: the SVG is an image with a text alternative (WCAG 1.1.1)."""
-    svg = to_svg(chart)
-    return (f'<figure class="jm-grafiek"><div role="img" aria-label="{escape(alt_text)}">{svg}</div>'
-            f"<figcaption>{escape(alt_text)}</figcaption></figure>")
-
-
-def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, highlight: str,
-                     references: dict[str, object]) -> alt.Chart:
-    """One KPI for one year: every municipality of a region as a dot, sorted by value, the chosen
-    one highlighted (larger, filled, bold label); region and country as labelled rules.
-    `frame`: columns gebied, waarde, status."""
-    data = frame.dropna(subset=["waarde"]).assign(waarde=lambda f: f["waarde"].astype(float),
-                                                  deze=lambda f: f["gebied"] == highlight)
-    order = data.sort_values("waarde", ascending=False)["gebied"].tolist()
-    axis_format = f",.{decimals}f"
-    dots = alt.Chart(data).mark_point(filled=True).encode(
-        y=alt.Y("gebied:N", title=None, sort=order),
-        x=alt.X("waarde:Q", title=unit, axis=alt.Axis(format=axis_format), scale=alt.Scale(zero=True)),
-        size=alt.condition("datum.deze", alt.value(140), alt.value(50)),
-        color=alt.condition("datum.deze", alt.value(AREA_COLOURS[0]), alt.value("#5a5a5a")),
-        shape=alt.condition("datum.deze", alt.value("diamond"), alt.value("circle")),
-    )
-    layers = [dots]
-    refs = pd.DataFrame([{"naam": name, "waarde": float(value)} for name, value in references.items()
-                         if value is not None and value == value])
-    if not refs.empty:
-        rules = alt.Chart(refs).mark_rule(strokeDash=[4, 3], color="#333333").encode(x="waarde:Q")
-        labels = alt.Chart(refs).mark_text(align="left", dx=3, dy=-4, fontSize=10, color="#333333").encode(
-            x="waarde:Q", y=alt.value(0), text="naam:N")
-        layers += [rules, labels]
-    height = max(120, 22 * len(order))
-    return alt.layer(*layers).properties(width=480, height=height, title=title, description=f"Stippengrafiek: {title}")
-
-
-def small_multiples(frame: pd.DataFrame, title: str) -> alt.Chart:
-    """Several KPIs side by side (one panel each, own scale) for every municipality of a region.
-    `frame`: columns kpi_naam, gebied, waarde, status."""
-    data = frame.dropna(subset=["waarde"]).assign(waarde=lambda f: f["waarde"].astype(float))
-    names = sorted(dict.fromkeys(frame["gebied"]))
-    return alt.Chart(data).mark_point(filled=True, size=45, color=AREA_COLOURS[0]).encode(
-        y=alt.Y("gebied:N", title=None, sort=names),
-        x=alt.X("waarde:Q", title=None, scale=alt.Scale(zero=True)),
-    ).properties(width=150, height=max(100, 16 * len(names))).facet(
-        facet=alt.Facet("kpi_naam:N", title=None, header=alt.Header(labelFontWeight="bold", labelLimit=170)), columns=3,
-    ).resolve_scale(x="independent").properties(title=title)
+    `frame`: one row per KPI and municipality, columns `kpi_naam`, `gebied`, `waarde`, `status`;
+    optional `eenheid` (unit, shown in the panel title and tooltip) and `decimalen` (per KPI,
+    else `decimals`). Panels keep the order of `kpi_naam`, municipalities are listed in the same
+    alphabetical order in every panel; hovering one highlights it in all panels. Two columns fit A4.
+    """
+    areas = sorted(dict.fromkeys(frame["gebied"]), key=str.casefold)
+    hover = _hover()
+    panels = []
+    for index, (kpi, part) in enumerate(frame.groupby("kpi_naam", sort=False)):
+        unit = "" if "eenheid" not in part.columns or is_missing(part["eenheid"].iloc[0]) else str(part["eenheid"].iloc[0])
+        places = decimals if "decimalen" not in part.columns or is_missing(part["decimalen"].iloc[0]) else int(part["decimalen"].iloc[0])
+        data = _dot_data(part, places, highlight)
+        panel = alt.Chart(data).mark_point(filled=True).encode(
+            x=alt.X("waarde:Q", title=unit or None, axis=alt.Axis(format=f",.{places}f", tickCount=3, labelSeparation=8),
+                    scale=alt.Scale(zero=True)),
+            y=alt.Y("gebied:N", title=None, sort=areas, scale=alt.Scale(domain=areas),
+                    axis=alt.Axis(labelLimit=130, labelFontWeight=_bold_if(highlight))),
+            shape=_status_shape(frame.dropna(subset=["waarde"]).assign(status_tekst=lambda f: f["status"].map(_status_text))),
+            color=alt.condition("datum.gekozen", alt.value(HIGHLIGHT_COLOUR), alt.value(OTHER_COLOUR)),
+            size=alt.condition("datum.gekozen", alt.value(110), alt.value(50)),
+            opacity=_faded(hover),
+            tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("kpi_naam:N", title="Indicator"),
+                     alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})" if unit else "Waarde"), alt.Tooltip("status:N", title="Status")],
+        ).properties(
+            name=f"jm_paneel_{index + 1}", width=170, height=14 * len(areas),
+            title=alt.TitleParams(str(kpi), fontSize=11))  # the unit is the x axis title
+        panels.append(panel)
+    notes = _missing_note(frame.assign(gebied=frame["gebied"] + " (" + frame["kpi_naam"] + ")"))
+    chart = alt.concat(*panels, columns=columns).properties(
+        title=title, description=f"Kleine grafieken per indicator: {title}", usermeta=_usermeta(notes)
+    ).resolve_scale(x="independent", shape="shared")
+    # one hover selection over all panels, declared once with its views (adding the same
+    # selection to every panel works too, but Altair then warns about merging them)
+    chart.params = [alt.TopLevelSelectionParameter(name=SELECTION, select=hover.param.select,
+                                                   views=[p.name for p in panels])]
+    return chart

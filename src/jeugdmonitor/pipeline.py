@@ -22,7 +22,7 @@ from typing import Any
 import papermill
 from traitlets.config import Config
 
-from jeugdmonitor import config, paths, render, report
+from jeugdmonitor import charts, config, paths, render, report
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
 KERNEL_NAME = "jeugdmonitor"
@@ -151,6 +151,7 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
             raise
     # the validation that passed these data travels with the reports it vouches for
     quality.offline_data_docs(staging / DATA_DOCS_DIR, inputs.validation, banner)
+    charts.write_runtime(staging)  # the one chart runtime of the set, beside the pages that load it
     executed = paths.executed_notebook_dir(staging) / paths.INDEX_NOTEBOOK_NAME
     _execute(paths.notebook(paths.INDEX_NOTEBOOK_NAME), executed, {"jaar": year, "gemeenten": chosen, "uitvoer_map": str(staging)})
     render.notebook_to_html(executed, staging / "index.html", f"Voortgangsrapportages jeugdhulp {year}", banner)

@@ -1,4 +1,9 @@
-"""Executed notebook -> standalone HTML page with nbconvert (no code, no prompts, no CDN)."""
+"""Executed notebook -> standalone HTML page with nbconvert (no code, no prompts, no CDN).
+
+The template loads no remote script and holds no inline executable code. A page with a chart
+loads one local script, the report set's chart runtime (charts.RUNTIME_URL, written by
+charts.write_runtime); each chart's spec is a `<script type="application/json">` data block.
+"""
 
 from __future__ import annotations
 

@@ -21,10 +21,9 @@ import pandas as pd
 
 from jeugdmonitor import __version__, builddate, charts, clean, config, goals, pages, paths
 from jeugdmonitor.formatting import STATUS_LEGEND, is_missing, number, value_with_mark, year_label
-from jeugdmonitor.vocabulary import GOAL_STATUSES, LEVEL_MUNICIPALITY, NL_CODE, least_final
+from jeugdmonitor.vocabulary import GOAL_STATUSES, LEVEL_MUNICIPALITY, MERGED_MARK, NL_CODE, least_final
 
 FICTITIOUS_LABEL = "Fictieve voorbeelddata — deze cijfers zijn verzonnen en geen CBS- of regiocijfers"
-MERGED_MARK = "¹"
 NL_NAME = "Nederland"
 
 
@@ -411,9 +410,13 @@ def region_page(inputs: Inputs, region_code: str) -> str:
                   {"name": NL_NAME, "cells": _overview_cells(inputs, NL_CODE)}]
     frame = inputs.kpi_values
     frame = frame[(frame["jaar"] == year) & frame["kpi"].isin(cfg.overview_kpis) & frame["gebied_code"].isin(members["gebied_code"])]
-    frame = frame.assign(kpi_naam=frame["kpi"].map(lambda k: f"{cfg.kpis[k].name} ({cfg.kpis[k].unit})"),
-                         gebied=frame["gebied_code"].map(inputs.names))
-    chart = charts.small_multiples(frame[["kpi_naam", "gebied", "waarde", "status"]], f"Gemeenten van {region.name}, {year}")
+    order = {kpi: i for i, kpi in enumerate(cfg.overview_kpis)}  # panels in the order of the table's columns
+    frame = frame.assign(_o=frame["kpi"].map(order)).sort_values(["_o", "gebied_code"])
+    frame = frame.assign(kpi_naam=frame["kpi"].map(lambda k: cfg.kpis[k].name), gebied=frame["gebied_code"].map(inputs.names),
+                         eenheid=frame["kpi"].map(lambda k: cfg.kpis[k].unit),
+                         decimalen=frame["kpi"].map(lambda k: cfg.kpis[k].decimals))
+    chart = charts.small_multiples(frame[["kpi_naam", "gebied", "waarde", "status", "eenheid", "decimalen"]],
+                                   f"Gemeenten van {region.name}, {year}")
     text = pages.render_text("grafiek_regio.txt.j2", region=region, year=year, count=len(members),
                         kpis=[cfg.kpis[k] for k in cfg.overview_kpis])
     return pages.render("regio/overzicht.html.j2", **_common(inputs), region=region, year=year, members=members, lines=lines,

@@ -23,6 +23,7 @@ STATUS_PROVISIONAL = "voorlopig"
 STATUSES = (STATUS_FINAL, STATUS_REVISED_PROVISIONAL, STATUS_PROVISIONAL)  # from most to least final
 STATUS_ORDER = {status: rank for rank, status in enumerate(STATUSES)}
 STATUS_MARKS = {STATUS_FINAL: "", STATUS_REVISED_PROVISIONAL: "**", STATUS_PROVISIONAL: "*"}
+MERGED_MARK = "¹"  # after a figure summed from the municipalities before a merger
 
 # ------------------------------------------------------------------ status of a regiovisie goal
 GOAL_MET = "gehaald"

@@ -56,7 +56,12 @@ def test_touching_a_report_input_makes_only_the_report_stage_stale(built):
 @pytest.mark.parametrize("name", ["GM0523.html", "GM1963.html", "GM0184.html", "index.html", "regio-JZ31.html"])
 def test_pages_are_offline_dutch_without_code_or_errors(built, name):
     page = (built / "reports" / str(YEAR) / name).read_text(encoding="utf-8")
-    assert "<script" not in page.lower(), "no script, so no CDN and nothing to load"
+    # no remote script and no inline code: the only script file is the set's local chart runtime,
+    # the other script elements are the charts' JSON data blocks
+    scripts = re.findall(r"<script\b([^>]*)>", page, re.I)
+    assert all('type="application/json"' in attrs or re.fullmatch(r'\s*(defer(="")?\s*)?src="grafieken/vega\.js"(\s*defer(="")?)?\s*', attrs)
+               for attrs in scripts), scripts
+    assert ('src="grafieken/vega.js"' in page) == ("jm-grafiek-spec" in page)
     assert not re.search(r'(src|href)="https?://', page), "no remote resource"
     assert 'lang="nl"' in page
     assert "Fictieve voorbeelddata" in page.split("<main>")[0], "label at the top of the page"
@@ -74,6 +79,8 @@ def test_report_has_every_section_kpi_and_chart(built):
                     "Lokale paragraaf: Hardinxveld-Giessendam in cijfers", "Verantwoording"):
         assert f">{heading}</h2>" in page, heading
     assert page.count("<svg") >= 14 and page.count('role="img"') >= 14  # a trend and a comparison per KPI
+    assert page.count('class="jm-grafiek-spec"') == page.count("<svg"), "every chart also has its interactive spec"
+    assert (built / "reports" / str(YEAR) / "grafieken" / "vega.js").is_file(), "the runtime the pages load"
     assert "volgens de gemeentelijke indeling van 2023" in page
     assert "2023**" in page, "the nader voorlopig mark travels with the year"
     assert re.search(r"commit [0-9a-f]{7,}|commit onbekend", page)
