@@ -249,3 +249,42 @@ def test_successors_must_start_in_later_years(cfg):
         {"tabel": "A", "bestand": "a.csv", "vanaf": 2022}, {"tabel": "B", "bestand": "b.csv", "vanaf": 2020}]}
     with pytest.raises(config.ConfigError, match=r"later and later years.*\[2022, 2020\]"):
         config.table_parts("cbs_jeugdzorg", spec)
+
+
+# ---------------------------------------------------------------------------- the waiting-time norm and the age table
+def test_kpi_descriptions_name_the_configured_waiting_norm(cfg):
+    assert cfg.sources["regio_exports"]["wachttijden"]["wachtnorm_dagen"] == 63
+    for kpi_id in ("lang_wachtenden_aandeel", "zorgelijk_wachtenden"):
+        description = cfg.kpis[kpi_id].description
+        assert "wachtnorm van 63 dagen" in description and "{" not in description
+
+
+def test_another_norm_changes_the_descriptions(project):
+    _rewrite(project / "config" / "bronnen.yaml", "wachtnorm_dagen: 63", "wachtnorm_dagen: 28")
+    config.load.cache_clear()
+    assert "wachtnorm van 28 dagen" in config.load().kpis["lang_wachtenden_aandeel"].description
+
+
+@pytest.mark.parametrize("norm", ["0", "negen weken", "63.5"])
+def test_a_norm_that_is_no_number_of_days_is_a_config_error(project, norm):
+    _rewrite(project / "config" / "bronnen.yaml", "wachtnorm_dagen: 63", f"wachtnorm_dagen: {norm}")
+    config.load.cache_clear()
+    with pytest.raises(config.ConfigError, match="wachtnorm_dagen must be a whole number"):
+        config.load()
+
+
+def test_the_age_table_is_84135ned_continued_by_85100ned(cfg):
+    from jeugdmonitor import fetch
+    parts = config.table_parts("cbs_jeugdzorg_leeftijd", cfg.sources["cbs_jeugdzorg_leeftijd"])
+    assert [(p.spec["tabel"], p.first, p.last) for p in parts] == [("84135NED", None, 2020), ("85100NED", 2021, None)]
+    assert set(cfg.sources["cbs_jeugdzorg_leeftijd"]["vormen"].values()) <= set(cfg.sources["cbs_jeugdzorg"]["vormen"].values())
+    assert "cbs_jeugdzorg_leeftijd" in fetch.fetchable(cfg)
+    assert fetch._fixed_filters(cfg.sources["cbs_jeugdzorg_leeftijd"], "cbs_jeugdzorg_leeftijd") == {
+        "Persoonskenmerken": ["T009002", "71090", "71091", "71092", "71093"], "VormenVanJeugdzorg": ["JH0000", "JH1200"]}
+
+
+def test_the_new_goal_kpis_are_defined(cfg):
+    expected = {"jeugdhulp_met_verblijf_0_11_aantal": 1, "jeugdhulp_met_verblijf_0_11_per_1000": 1000, "inwoners": 1,
+                "transformatiefonds_begroot_mln": 0.000001, "transformatiefonds_besteed_mln": 0.000001,
+                "transformatiefonds_besteed_pct": 100, "ambulant_aandeel": 100, "lang_wachtenden_aandeel": 100}
+    assert {k: cfg.kpis[k].scale for k in expected} == expected

@@ -206,7 +206,7 @@ def _age_groups(cfg: config.Config, path: Path, spec: dict[str, Any], dimension:
     if not title_of.get(str(totals[0]), "").lower().startswith("totaal"):
         wrong.append(f"{totals[0]!r} {title_of.get(str(totals[0]), '(ontbreekt)')!r} (verwacht 'Totaal')")
     if wrong:
-        raise raw.RawDataError(dimension_path, "Persoonskenmerken titles do not match leeftijdsgroepen in "
+        raise raw.RawDataError(dimension_path, "titels van Persoonskenmerken passen niet bij leeftijdsgroepen in "
                                                "config/bronnen.yaml: " + ", ".join(wrong[:5]), column="Title")
     return str(totals[0]), ages
 
@@ -230,16 +230,16 @@ def _load_youth_care_by_age(cfg: config.Config, files: list[RawFile], provenance
         for dim, known, where in ((dims["vorm"], spec["vormen"], "vormen"), (dims["kenmerk"], {total_key, *ages}, "leeftijdsgroepen")):
             unknown = ~frame[dim].isin(known)
             if unknown.any():
-                raise raw.RawDataError(path, f"unknown {dim} keys {frame.loc[unknown, dim].unique()[:5].tolist()} (not in "
-                                             f"{where} of cbs_jeugdzorg_leeftijd in config/bronnen.yaml)", column=dim,
+                raise raw.RawDataError(path, f"onbekende {dim}-sleutels {frame.loc[unknown, dim].unique()[:5].tolist()} (niet in "
+                                             f"{where} van cbs_jeugdzorg_leeftijd in config/bronnen.yaml)", column=dim,
                                        rows=[int(i) + 2 for i in frame.index[unknown]])
         _check_codes(path, frame, dims["regio"], register, region_codes)
         years = _years(path, frame, dims["periode"])
         elsewhere = ~years.map(part.covers)
         if elsewhere.any():
-            raise raw.RawDataError(path, f"years {sorted(set(years[elsewhere]))} come from another table of the series "
-                                         "(cbs_jeugdzorg_leeftijd.opvolgers in config/bronnen.yaml); fetch again with "
-                                         "`make fetch` or remove those rows", column=dims["periode"],
+            raise raw.RawDataError(path, f"jaren {sorted(set(years[elsewhere]))} horen bij een andere tabel van de reeks "
+                                         "(cbs_jeugdzorg_leeftijd.opvolgers in config/bronnen.yaml); haal opnieuw op met "
+                                         "`make fetch` of verwijder die rijen", column=dims["periode"],
                                    rows=[int(i) + 2 for i in frame.index[elsewhere]])
         _check_exists_in_year(path, frame[dims["regio"]], years, register, dims["regio"])
         expected = pd.MultiIndex.from_tuples(
@@ -258,8 +258,8 @@ def _load_youth_care_by_age(cfg: config.Config, files: list[RawFile], provenance
             lines = [int(i) + 2 for i, key in zip(frame.index, zip(*(frame[k] for k in keys), strict=True), strict=True)
                      if key in bad]
             example = next(iter(sorted(bad)))
-            raise raw.RawDataError(path, f"the age groups add up to more than the total ({total_key}) for "
-                                         f"{len(bad)} form-region-years, e.g. {' '.join(example)}",
+            raise raw.RawDataError(path, f"de leeftijdsgroepen tellen op tot meer dan het totaal ({total_key}) bij "
+                                         f"{len(bad)} vorm-regio-jaren, bijvoorbeeld {' '.join(example)}",
                                    column=count, rows=lines)
         files.append(RawFile(part.kind, path, frame))
         groups = frame[~is_total]
@@ -284,8 +284,8 @@ def _check_waiting_norm(cfg: config.Config, path: Path) -> None:
     found = raw.read_sidecar(path).get("wachtnorm_dagen")
     if found is None or isinstance(found, bool) or not isinstance(found, int) or found != wanted:
         raise raw.RawDataError(paths.raw_sidecar(path),
-                               f"wachtnorm_dagen is {found!r}, but config/bronnen.yaml (regio_exports.wachttijden."
-                               f"wachtnorm_dagen) sets {wanted}: de zorgelijk wachtenden in dit bestand zijn met een "
+                               f"wachtnorm_dagen is {found!r}, maar config/bronnen.yaml (regio_exports.wachttijden."
+                               f"wachtnorm_dagen) stelt {wanted} in: de zorgelijk wachtenden in dit bestand zijn met een "
                                "andere norm geteld (of de sidecar zegt niet met welke); vraag de regio om een export "
                                "met de ingestelde norm, of pas de norm in config/bronnen.yaml aan")
 
