@@ -354,3 +354,81 @@ def test_trajectories_outside_the_export_period_are_refused(project):
     _rewrite_sidecar(path, periode={"van": "2020-01-01", "tot": "2024-12-31"})  # the file also holds 2019 endings
     with pytest.raises(raw.RawDataError, match=r"JZ08/trajecten\.csv, kolom 'einddatum', regels \d+.*ended before 2020-01-01"):
         clean.load_raw(config.load())
+
+
+# ---------------------------------------------------------------------------- youth care by age (84135NED, 85100NED)
+def _by_age(frame: pd.DataFrame, code: str, year: int, form: str = "jeugdhulp_met_verblijf") -> pd.DataFrame:
+    return frame[(frame["gebied_code"] == code) & (frame["jaar"] == year) & (frame["vorm"] == form)]
+
+
+def test_youth_care_by_age_is_a_clean_table_on_the_report_years_boundaries(raw_data, tables):
+    by_age = tables["jeugdzorg_leeftijd"]
+    assert list(by_age.columns) == ["gebied_code", "niveau", "jaar", "vorm", "leeftijd_van", "leeftijd_tot", "jongeren",
+                                    "samengesteld", "status"]
+    assert str(by_age["jongeren"].dtype) == "Int64"
+    groups = sorted(set(zip(by_age["leeftijd_van"], by_age["leeftijd_tot"], strict=True)))
+    assert groups == [(0, 3), (4, 11), (12, 17), (18, 22)]  # the total is not a group
+    assert sorted(by_age["jaar"].unique()) == list(range(2015, 2024))  # both tables of the series, up to 2023
+    assert not by_age["gebied_code"].isin(OUTSIDE_2023 | set(HOEKSCHE_WAARD_PREDECESSORS)).any()
+    assert set(by_age.loc[by_age["jaar"] == 2023, "status"]) == {"nader voorlopig"}
+    # Hoeksche Waard in 2018: the sum of its predecessors (missing when one of them is suppressed)
+    row = _by_age(by_age, HOEKSCHE_WAARD, 2018, "jeugdhulp").set_index("leeftijd_van").loc[4]
+    predecessors = raw_data.youth_care_by_age
+    predecessors = predecessors[predecessors["gebied_code"].isin(HOEKSCHE_WAARD_PREDECESSORS)
+                                & (predecessors["jaar"] == 2018) & (predecessors["vorm"] == "jeugdhulp")
+                                & (predecessors["leeftijd_van"] == 4)]
+    assert len(predecessors) == 5
+    assert bool(row["samengesteld"]) and row["jongeren"] == predecessors["jongeren"].sum(min_count=5, skipna=False)
+
+
+def test_youth_care_by_age_regions_are_cbs_rows_where_unchanged(raw_data, tables):
+    clean_rows = _by_age(tables["jeugdzorg_leeftijd"], "JZ24", 2020).set_index("leeftijd_van")["jongeren"]
+    cbs_rows = _by_age(raw_data.youth_care_by_age, "JZ24", 2020).set_index("leeftijd_van")["jongeren"]
+    pd.testing.assert_series_equal(clean_rows.sort_index(), cbs_rows.sort_index())
+
+
+def _age_file(root, table: str = "84135NED", name: str = "TypedDataSet"):
+    return root / "data" / "raw" / "cbs" / f"{table}_{name}.csv"
+
+
+def test_age_groups_above_their_total_are_refused(project):
+    path = _age_file(project)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    line = next(n for n, text in enumerate(lines) if '"71092";"JH0000";"GM0503  ";"2016JJ00"' in text)
+    fields = lines[line].rstrip("\n").split(";")
+    fields[-1] = '"   999995"'
+    lines[line] = ";".join(fields) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    _rewrite_sidecar(path)
+    with pytest.raises(raw.RawDataError, match=r"84135NED_TypedDataSet\.csv, kolom 'TotaalJongerenMetJeugdzorg_1', "
+                                               r"regels .*meer dan het totaal \(T009002\).*JH0000 GM0503 2016JJ00"):
+        clean.load_raw(config.load())
+
+
+def test_an_age_key_whose_title_is_another_group_is_refused(project):
+    path = _age_file(project, "85100NED", "Persoonskenmerken")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Leeftijd: 4 tot 12 jaar", "Leeftijd: 4 tot 18 jaar"), encoding="utf-8")
+    _rewrite_sidecar(path)
+    with pytest.raises(raw.RawDataError, match=r"85100NED_Persoonskenmerken\.csv, kolom 'Title'.*'71091'.*4 tot 12 jaar"):
+        clean.load_raw(config.load())
+
+
+# ---------------------------------------------------------------------------- the waiting-time norm
+@pytest.mark.parametrize("norm", [42, None, "63"])
+def test_a_waiting_time_export_counted_with_another_norm_is_refused(project, norm):
+    path = project / "data" / "raw" / "regio" / "JZ31" / "wachttijden.csv"
+    _rewrite_sidecar(path, wachtnorm_dagen=norm)
+    with pytest.raises(raw.RawDataError, match=r"JZ31/wachttijden\.csv\.meta\.json: wachtnorm_dagen is .*stelt 63 in"):
+        clean.load_raw(config.load())
+
+
+def test_the_norm_is_read_from_config(project):
+    path = project / "data" / "raw" / "regio" / "JZ31" / "wachttijden.csv"
+    _rewrite_sidecar(path, wachtnorm_dagen=42)
+    bronnen = project / "config" / "bronnen.yaml"
+    bronnen.write_text(bronnen.read_text(encoding="utf-8").replace("wachtnorm_dagen: 63", "wachtnorm_dagen: 42"),
+                       encoding="utf-8")
+    config.load.cache_clear()
+    with pytest.raises(raw.RawDataError, match=r"JZ24/wachttijden\.csv\.meta\.json: wachtnorm_dagen is 63.*stelt 42 in"):
+        clean.load_raw(config.load())

@@ -258,7 +258,8 @@ def test_successors_must_start_in_later_years(cfg):
     ("      waarde: 100\n", "", r"kosten_100_mln.*regel max_waarde vraagt 'waarde'"),
     ("      basisjaar: 2019\n", "      basisjaar: 2023\n", r"kosten_100_mln.*basisjaar moet vóór het doeljaar"),
     ("      gemeente: aandeel_inwoners\n", "      gemeente: naar_rato\n", r"kosten_100_mln.*onbekende waarde gemeente: 'naar_rato'"),
-    ("      ten_opzichte_van: uitstroom\n      waarde: 1\n  JZ31:", "      waarde: 1\n  JZ31:", r"in_en_uitstroom.*ten_opzichte_van"),
+    ("      ten_opzichte_van: uitstroom\n      waarde: 1\n    - id: transformatiefonds", "      waarde: 1\n    - id: transformatiefonds",
+     r"in_en_uitstroom.*ten_opzichte_van"),
 ])
 def test_a_malformed_goal_is_a_config_error_naming_region_and_goal(project, old, new, message):
     path = project / "config" / "doelen.yaml"
@@ -276,3 +277,40 @@ def test_every_goal_has_an_id_text_source_and_kpi(cfg):
         assert region_goals and len({g.id for g in region_goals}) == len(region_goals)
         for goal in region_goals:
             assert goal.text and goal.source and goal.kpi in cfg.kpis
+# ---------------------------------------------------------------------------- the waiting-time norm and the age table
+def test_kpi_descriptions_name_the_configured_waiting_norm(cfg):
+    assert cfg.sources["regio_exports"]["wachttijden"]["wachtnorm_dagen"] == 63
+    for kpi_id in ("lang_wachtenden_aandeel", "zorgelijk_wachtenden"):
+        description = cfg.kpis[kpi_id].description
+        assert "wachtnorm van 63 dagen" in description and "{" not in description
+
+
+def test_another_norm_changes_the_descriptions(project):
+    _rewrite(project / "config" / "bronnen.yaml", "wachtnorm_dagen: 63", "wachtnorm_dagen: 28")
+    config.load.cache_clear()
+    assert "wachtnorm van 28 dagen" in config.load().kpis["lang_wachtenden_aandeel"].description
+
+
+@pytest.mark.parametrize("norm", ["0", "negen weken", "63.5"])
+def test_a_norm_that_is_no_number_of_days_is_a_config_error(project, norm):
+    _rewrite(project / "config" / "bronnen.yaml", "wachtnorm_dagen: 63", f"wachtnorm_dagen: {norm}")
+    config.load.cache_clear()
+    with pytest.raises(config.ConfigError, match="wachtnorm_dagen must be a whole number"):
+        config.load()
+
+
+def test_the_age_table_is_84135ned_continued_by_85100ned(cfg):
+    from jeugdmonitor import fetch
+    parts = config.table_parts("cbs_jeugdzorg_leeftijd", cfg.sources["cbs_jeugdzorg_leeftijd"])
+    assert [(p.spec["tabel"], p.first, p.last) for p in parts] == [("84135NED", None, 2020), ("85100NED", 2021, None)]
+    assert set(cfg.sources["cbs_jeugdzorg_leeftijd"]["vormen"].values()) <= set(cfg.sources["cbs_jeugdzorg"]["vormen"].values())
+    assert "cbs_jeugdzorg_leeftijd" in fetch.fetchable(cfg)
+    assert fetch._fixed_filters(cfg.sources["cbs_jeugdzorg_leeftijd"], "cbs_jeugdzorg_leeftijd") == {
+        "Persoonskenmerken": ["T009002", "71090", "71091", "71092", "71093"], "VormenVanJeugdzorg": ["JH0000", "JH1200"]}
+
+
+def test_the_new_goal_kpis_are_defined(cfg):
+    expected = {"jeugdhulp_met_verblijf_0_11_aantal": 1, "jeugdhulp_met_verblijf_0_11_per_1000": 1000, "inwoners": 1,
+                "transformatiefonds_begroot_mln": 0.000001, "transformatiefonds_besteed_mln": 0.000001,
+                "transformatiefonds_besteed_pct": 100, "ambulant_aandeel": 100, "lang_wachtenden_aandeel": 100}
+    assert {k: cfg.kpis[k].scale for k in expected} == expected

@@ -562,12 +562,13 @@ def test_iv3_years_before_the_first_table_are_skipped_and_said_so(cbs_server, tm
     assert {r["Gemeenten"].strip() for r in csv_rows(out / IV3_DATA)} == {"GM0503", "GM0518", "GM0637"}
 
 
-def test_default_fetch_publishes_all_three_sources_together(cbs_server, tmp_path, cfg):
+def test_default_fetch_publishes_all_four_sources_together(cbs_server, tmp_path, cfg):
     out = tmp_path / "raw"
     fetched = fetch.fetch(years=[2023], out_dir=out, cfg=cfg)
 
-    assert [(f.key, f.table) for f in fetched] == [("cbs_jeugdzorg", "84134NED"), ("cbs_bevolking", "03759ned"),
-                                                   ("cbs_iv3", IV3_TABLE)]
+    # the table by age: 2023 is in its successor 85100NED (84135NED holds 2015-2020)
+    assert [(f.key, f.table) for f in fetched] == [("cbs_jeugdzorg", "84134NED"), ("cbs_jeugdzorg_leeftijd", "85100NED"),
+                                                   ("cbs_bevolking", "03759ned"), ("cbs_iv3", IV3_TABLE)]
     assert all((out / path).is_file() and raw.verify(out / path) for f in fetched for path in f.files)
 
 
@@ -623,7 +624,7 @@ def test_a_source_marked_not_fetchable_is_refused_with_its_reason(cbs_server, tm
     assert fetch.fetchable(cfg) == fetch.SOURCES  # cbs_iv3 is fetched too now
     closed = with_source(cfg, "cbs_iv3", ophalen={"beschikbaar": False, "reden": "tijdelijk niet ophalen"})
 
-    assert fetch.fetchable(closed) == ("cbs_jeugdzorg", "cbs_bevolking")
+    assert fetch.fetchable(closed) == ("cbs_jeugdzorg", "cbs_jeugdzorg_leeftijd", "cbs_bevolking")
     with pytest.raises(config.ConfigError, match=r"cbs_iv3 cannot be fetched .*tijdelijk niet ophalen"):
         fetch.fetch(["cbs_jeugdzorg", "cbs_iv3"], years=[2023], out_dir=out, cfg=closed)
 
@@ -669,12 +670,12 @@ def test_command_line_writes_and_reports(cbs_server, tmp_path, capsys):
     out = tmp_path / "raw"
     assert fetch.main(["--jaren", "2023", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    for table in ("84134NED", "03759ned", IV3_TABLE):
+    for table in ("84134NED", "85100NED", "03759ned", IV3_TABLE):
         assert table in printed
     assert "Gemeenten 2023 onbewerkte Iv3-data" in printed
     assert str(out / "cbs" / "84134NED_TypedDataSet.csv") in printed
     assert f"{out / IV3_DATA}  12 rijen, jaren 2023, 3 gebieden" in printed
-    assert "15 bestanden" in printed  # 4 + 6 + 5 (Iv3: data and four dimensions)
+    assert "20 bestanden" in printed  # 4 + 5 + 6 + 5 (Iv3: data and four dimensions)
     assert "--regio" not in printed
     assert fetch.main(["--jaren", "2023", "--regio", "GM0518", "--tabel", "cbs_jeugdzorg", "--out", str(out)]) == 0
     assert {r["RegioS"] for r in csv_rows(out / "cbs" / "84134NED_TypedDataSet.csv")} == {"GM0518  "}
@@ -726,3 +727,22 @@ def test_years_of_only_the_successor_fetch_only_the_successor(cbs_server, tmp_pa
     assert [(f.table, f.years) for f in fetched] == [("84134NED", [2023, 2024])]
     assert (tmp_path / "raw/cbs/opvolger_TypedDataSet.csv").exists()
     assert not (tmp_path / "raw/cbs/84134NED_TypedDataSet.csv").exists()
+
+
+def test_the_table_by_age_keeps_the_configured_age_groups_and_whole_years(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    fetched = fetch.fetch(["cbs_jeugdzorg_leeftijd"], years=YEARS, out_dir=out, cfg=cfg)
+
+    assert [(f.table, f.years) for f in fetched] == [("85100NED", [2022, 2023, 2024])]  # 84135NED ends in 2020
+    rows = csv_rows(out / "cbs" / "85100NED_TypedDataSet.csv")
+    assert {r["Persoonskenmerken"] for r in rows} == {"T009002", "71090", "71091", "71092", "71093"}  # no sex, no origin
+    assert {r["Perioden"] for r in rows} == {"2022JJ00", "2023JJ00", "2024JJ00"}  # no half year
+    assert {r["VormenVanJeugdzorg"] for r in rows} == {"JH0000", "JH1200"}
+    suppressed = [r for r in rows if r["RegioS"] == "GM0503  " and r["Perioden"] == "2024JJ00"
+                  and r["VormenVanJeugdzorg"] == "JH1200" and r["Persoonskenmerken"] == "71090"]
+    assert [r["TotaalJongerenMetJeugdzorg_1"] for r in suppressed] == [MISSING]
+    titles = {r["Key"]: r["Title"] for r in csv_rows(dimension_path(out / "cbs" / "85100NED_TypedDataSet.csv",
+                                                                    "Persoonskenmerken"))}
+    assert titles["71091"] == "Leeftijd: 4 tot 12 jaar"
+    meta = raw.verify(out / "cbs" / "85100NED_TypedDataSet.csv")
+    assert meta["perioden_status"] == {"2022": "Definitief", "2023": "Nader voorlopig", "2024": "Voorlopig"}

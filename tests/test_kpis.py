@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -183,3 +185,110 @@ def test_inflow_only_for_whole_years_inside_each_regions_export_period(cfg, tabl
     assert flevoland == {2021, 2022, 2023} and haaglanden == {2019, 2020, 2021, 2022, 2023}
     assert _one(values, "instroom", "GM0184", 2022)["teller"] == 0
     assert _one(values, "instroom", "JZ08", 2021)["teller"] == _one(tables["kpi_waarden"], "instroom", "JZ08", 2021)["teller"]
+
+
+# ---------------------------------------------------------------------------- the regiovisie goals' KPIs
+def test_children_under_12_in_residential_care_sum_two_cbs_age_groups(tables, kpi):
+    by_age = tables["jeugdzorg_leeftijd"]
+    rows = by_age[(by_age["gebied_code"] == "JZ24") & (by_age["jaar"] == 2022) & (by_age["vorm"] == "jeugdhulp_met_verblijf")
+                  & (by_age["leeftijd_tot"] <= 11)]
+    assert len(rows) == 2
+    count = _one(kpi, "jeugdhulp_met_verblijf_0_11_aantal", "JZ24", 2022)
+    assert count["waarde"] == rows["jongeren"].sum() and pd.isna(count["noemer"])
+    pop = tables["bevolking"]
+    children = pop[(pop["gebied_code"] == "JZ24") & (pop["jaar"] == 2022) & pop["leeftijd"].between(0, 11)]["inwoners"].sum()
+    rate = _one(kpi, "jeugdhulp_met_verblijf_0_11_per_1000", "JZ24", 2022)
+    assert rate["noemer"] == children
+    assert rate["waarde"] == pytest.approx(1000 * rows["jongeren"].sum() / children)
+    # the Haaglanden regiovisie: children under 12 in principle not in residential care
+    series = _rows(kpi, "jeugdhulp_met_verblijf_0_11_per_1000")
+    haaglanden = series[series["gebied_code"] == "JZ24"].set_index("jaar")["waarde"]
+    assert haaglanden.loc[2018:].is_monotonic_decreasing
+
+
+def test_a_suppressed_age_group_makes_the_under_12_count_missing(tables, kpi):
+    by_age = tables["jeugdzorg_leeftijd"]
+    suppressed = by_age[(by_age["vorm"] == "jeugdhulp_met_verblijf") & (by_age["leeftijd_van"] == 0)
+                        & by_age["jongeren"].isna() & (by_age["niveau"] == "gemeente")]
+    assert len(suppressed) > 0
+    code, year = suppressed.iloc[0][["gebied_code", "jaar"]]
+    assert pd.isna(_one(kpi, "jeugdhulp_met_verblijf_0_11_aantal", code, year)["waarde"])
+
+
+def test_inhabitants_are_the_total_population(tables, kpi):
+    pop = tables["bevolking"]
+    for code in ("GM0518", "JZ24", "NL01"):
+        total = pop[(pop["gebied_code"] == code) & (pop["jaar"] == 2023) & pop["leeftijd"].isna()]["inwoners"]
+        assert _one(kpi, "inwoners", code, 2023)["waarde"] == total.iloc[0]
+    members = _members(tables, "JZ31")
+    summed = sum(_one(kpi, "inwoners", code, 2023)["waarde"] for code in members)
+    assert _one(kpi, "inwoners", "JZ31", 2023)["waarde"] == summed
+
+
+def test_transformatiefonds_per_budget_line(tables, kpi):
+    budget = tables["budget"]
+    fund = budget[budget["begrotingspost"].str.startswith("Transformatiefonds: ")]
+    planned = fund[fund["jaar"] == 2020]["begroot_euro"].sum()
+    spent = fund[fund["jaar"] == 2020]["gerealiseerd_euro"].sum()
+    assert _one(kpi, "transformatiefonds_begroot_mln", "JZ24", 2020)["waarde"] == pytest.approx(planned / 1e6)
+    assert _one(kpi, "transformatiefonds_besteed_mln", "JZ24", 2020)["waarde"] == pytest.approx(spent / 1e6)
+    assert _one(kpi, "transformatiefonds_besteed_pct", "GM0503", 2020)["waarde"] < 100
+    assert _one(kpi, "transformatiefonds_besteed_pct", "JZ24", 2020)["waarde"] == pytest.approx(100 * spent / planned)
+    assert 2.3 < planned / 1e6 < 2.5
+    fund_rows = _rows(kpi, "transformatiefonds_begroot_mln")
+    assert set(fund_rows["jaar"]) == {2019, 2020, 2021}  # the fund's years only
+    assert set(fund_rows["gebied_code"]) == set(_members(tables, "JZ24")) | {"JZ24"}
+
+
+def test_realised_youth_care_costs_leave_the_transformatiefonds_out(tables, kpi):
+    budget = tables["budget"]
+    rows = budget[(budget["gebied_code"] == "GM0518") & (budget["jaar"] == 2019)]
+    care = rows[~rows["begrotingspost"].str.startswith("Transformatiefonds")]["gerealiseerd_euro"].sum()
+    assert care < rows["gerealiseerd_euro"].sum()
+    assert _one(kpi, "jeugdhulpkosten_mln", "GM0518", 2019)["waarde"] == pytest.approx(care / 1e6)
+    assert "Transformatiefonds" in kpis.config.load().kpis["jeugdhulpkosten_mln"].description
+
+
+def test_budget_lines_can_be_chosen_by_pattern_or_list():
+    lines = pd.Series(["Transformatiefonds: A", "Specialistische jeugdhulp", "Oud Transformatiefonds: B"])
+    assert kpis.budget_line_filter({"posten": "^Transformatiefonds: "}, lines).tolist() == [True, False, False]
+    assert kpis.budget_line_filter({"posten": "Transformatiefonds: "}, lines).tolist() == [True, False, False]  # from the start
+    assert kpis.budget_line_filter({"behalve_posten": ["Specialistische jeugdhulp"]}, lines).tolist() == [True, False, True]
+    assert kpis.budget_line_filter({}, lines).all()
+    with pytest.raises(kpis.config.ConfigError, match="posten.*regular expression"):
+        kpis.budget_line_filter({"posten": "(["}, lines)
+    with pytest.raises(kpis.config.ConfigError, match="behalve_posten"):
+        kpis.budget_line_filter({"behalve_posten": []}, lines)
+
+
+def test_ambulant_share_of_started_trajectories(tables, kpi):
+    trajectories = tables["trajecten"]
+    flevoland = trajectories[(trajectories["regio_code"] == "JZ08") & (trajectories["startdatum"].dt.year == 2022)]
+    share = _one(kpi, "ambulant_aandeel", "JZ08", 2022)
+    assert share["teller"] == (flevoland["zorgvorm"] == "ambulant").sum() and share["noemer"] == len(flevoland)
+    series = _rows(kpi, "ambulant_aandeel")
+    assert series[series["gebied_code"] == "JZ08"].set_index("jaar")["waarde"].loc[2019:].is_monotonic_increasing
+    assert _one(kpi, "instroom", "JZ08", 2022)["waarde"] == len(flevoland)  # the unfiltered count is unchanged
+
+
+def test_an_unknown_care_form_in_a_kpi_is_a_config_error(cfg, tables):
+    kpi = cfg.kpis["ambulant_aandeel"]
+    misspelt = dataclasses.replace(kpi, numerator={**kpi.numerator, "zorgvormen": ["ambulannt"]})
+    wrong = dataclasses.replace(cfg, kpis={kpi.id: misspelt})
+    with pytest.raises(kpis.config.ConfigError, match=r"ambulant_aandeel counts zorgvormen \['ambulannt'\]"):
+        kpis.compute(wrong, tables, 2023)
+
+
+def test_age_groups_that_do_not_make_up_the_ages_are_a_config_error(tables):
+    with pytest.raises(kpis.config.ConfigError, match=r"leeftijd 0-9 .*0-3, 4-11"):
+        kpis._part({"bron": "jeugdzorg_leeftijd", "vorm": "jeugdhulp", "leeftijd": [0, 9]}, tables)
+
+
+def test_share_waiting_beyond_the_norm_on_31_december(tables, kpi):
+    waiting = tables["wachttijden"]
+    december = waiting[(waiting["gebied_code"] == "GM0518") & (waiting["peildatum"] == "2022-12-31")].iloc[0]
+    row = _one(kpi, "lang_wachtenden_aandeel", "GM0518", 2022)
+    assert row["waarde"] == pytest.approx(100 * december["aantal_zorgelijk_wachtenden"] / december["aantal_wachtenden"])
+    region = waiting[(waiting["regio_code"] == "JZ24") & (waiting["peildatum"] == "2022-12-31")]
+    assert _one(kpi, "lang_wachtenden_aandeel", "JZ24", 2022)["waarde"] == pytest.approx(
+        100 * region["aantal_zorgelijk_wachtenden"].sum() / region["aantal_wachtenden"].sum())

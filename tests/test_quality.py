@@ -238,3 +238,14 @@ def test_rebuilding_after_a_config_change_replaces_the_context_and_keeps_the_res
     assert kept.exists() and not list((project / "expectations").glob(".opbouw-*"))
     context = gx.get_context(mode="file", project_root_dir=project / "expectations")
     assert sorted(v.name for v in context.checkpoints.get(quality.CHECKPOINT).validation_definitions) == sorted(clean.CLEAN_TABLES)
+
+
+def test_the_age_table_has_a_raw_suite_per_table_and_a_clean_suite(cfg):
+    raw_suites = quality.raw_suite_definitions(cfg)
+    assert {"cbs_jeugdzorg_leeftijd", "cbs_jeugdzorg_leeftijd_85100NED"} <= set(raw_suites)
+    columns = {e.column for e in raw_suites["cbs_jeugdzorg_leeftijd"] if hasattr(e, "column")}
+    assert {"Persoonskenmerken", "VormenVanJeugdzorg", "TotaalJongerenMetJeugdzorg_1"} <= columns
+    clean_suite = quality.suite_definitions(cfg)["jeugdzorg_leeftijd"]
+    regexes = [e for e in clean_suite if e.expectation_type == "expect_column_values_to_match_regex"
+               and e.column == "jongeren"]
+    assert regexes, "published counts by age keep the disclosure rules"

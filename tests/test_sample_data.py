@@ -171,3 +171,111 @@ def test_iv3_tables_have_the_shape_of_the_real_tables(generated):
         first_only = year in cfg.sample["iv3"]["alleen_1e_plaatsing"]
         assert frame["k_2ePlaatsing_2"].isna().all() == first_only
         assert meta["perioden_status"] == {str(year): "Voorlopig" if first_only else "Nader voorlopig"}
+
+
+# ---------------------------------------------------------------------------- youth care by age (84135NED, 85100NED)
+AGE_DIMENSIONS = ["Persoonskenmerken", "VormenVanJeugdzorg", "RegioS", "Perioden"]
+
+
+@pytest.fixture(scope="module")
+def youth_care_by_age(generated) -> pd.DataFrame:
+    out, _ = generated
+    spec = config.load().sources["cbs_jeugdzorg_leeftijd"]
+    frames = [raw.read_cbs_table(out / part.spec["bestand"], AGE_DIMENSIONS, {"TotaalJongerenMetJeugdzorg_1": False}, ".")
+              for part in config.table_parts("cbs_jeugdzorg_leeftijd", spec)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_the_age_table_is_split_over_84135ned_and_its_successor(generated):
+    out, _ = generated
+    for table, years in (("84135NED", range(2015, 2021)), ("85100NED", range(2021, 2025))):
+        frame = raw.read_cbs_table(out / "cbs" / f"{table}_TypedDataSet.csv", AGE_DIMENSIONS,
+                                   {"TotaalJongerenMetJeugdzorg_1": False}, ".")
+        assert sorted(frame["Perioden"].str[:4].astype(int).unique()) == list(years)
+        meta = raw.read_sidecar(out / "cbs" / f"{table}_TypedDataSet.csv")
+        assert meta["tabel"] == table and meta["fictief"] is True and "fictieve voorbeelddata" in meta["bron"]
+        assert sorted(meta["perioden_status"]) == [str(y) for y in years]
+        titles = raw.read_dimension(out / "cbs" / f"{table}_Persoonskenmerken.csv")["Title"].tolist()
+        assert titles == ["Totaal", "Leeftijd: 0 tot 4 jaar", "Leeftijd: 4 tot 12 jaar", "Leeftijd: 12 tot 18 jaar",
+                          "Leeftijd: 18 tot 23 jaar"]
+
+
+def test_age_groups_follow_the_disclosure_rules(youth_care_by_age):
+    counts = youth_care_by_age["TotaalJongerenMetJeugdzorg_1"]
+    assert counts.isna().any() and counts.notna().sum() > 1000
+    assert (counts.dropna() % 5 == 0).all() and (counts.dropna() >= 10).all()
+
+
+def test_age_groups_never_add_up_above_the_total(youth_care_by_age):
+    keys = ["VormenVanJeugdzorg", "RegioS", "Perioden"]
+    total = youth_care_by_age["Persoonskenmerken"].eq("T009002")
+    totals = youth_care_by_age[total].set_index(keys)["TotaalJongerenMetJeugdzorg_1"].fillna(0)
+    grouped = youth_care_by_age[~total].groupby(keys)["TotaalJongerenMetJeugdzorg_1"]
+    parts, published = grouped.sum().reindex(totals.index), grouped.count().reindex(totals.index)
+    assert (parts <= totals).all()
+    # with every group published, only rounding keeps them apart
+    assert (parts[published == 4] >= totals[published == 4] - 5 * 4).all()
+
+
+def test_age_table_totals_are_the_youth_care_counts(youth_care, youth_care_by_age):
+    totals = youth_care_by_age[youth_care_by_age["Persoonskenmerken"] == "T009002"]
+    merged = totals.merge(youth_care, on=["VormenVanJeugdzorg", "RegioS", "Perioden"], how="left")
+    assert len(merged) == len(totals) > 0
+    pd.testing.assert_series_equal(merged["TotaalJongerenMetJeugdzorg_1"], merged["JongerenMetJeugdzorg_1"],
+                                   check_names=False)
+
+
+def test_haaglanden_children_under_12_in_residential_care_fall_every_year_since_2019(youth_care_by_age):
+    rows = youth_care_by_age[(youth_care_by_age["RegioS"] == "JZ24") & (youth_care_by_age["VormenVanJeugdzorg"] == "JH1200")
+                             & youth_care_by_age["Persoonskenmerken"].isin(["71090", "71091"])]
+    per_year = rows.groupby(rows["Perioden"].str[:4].astype(int))["TotaalJongerenMetJeugdzorg_1"].sum()
+    assert per_year.loc[2018:].is_monotonic_decreasing and per_year[2024] < 0.7 * per_year[2018]
+
+
+# ---------------------------------------------------------------------------- regional exports calibrated for the goals
+def _export(out: Path, region: str, kind: str) -> pd.DataFrame:
+    return pd.read_csv(out / "regio" / region / f"{kind}.csv", sep=";", dtype={"gemeentecode": str})
+
+
+def test_transformatiefonds_is_planned_per_budget_line_in_haaglanden_2019_2021(generated):
+    out, _ = generated
+    budget = _export(out, "JZ24", "budget")
+    fund = budget[budget["begrotingspost"].str.startswith("Transformatiefonds: ")]
+    assert sorted(fund["jaar"].unique()) == [2019, 2020, 2021]
+    assert 3 <= fund["begrotingspost"].nunique() <= 4
+    planned = fund.groupby("jaar")["begroot_euro"].sum()
+    assert ((planned - 2_400_000).abs() < 1_000).all()
+    assert (fund["gerealiseerd_euro"] <= fund["begroot_euro"]).all()
+    # shared naar rato inwonertal: 's-Gravenhage (560,000 of about 1.17 mln inhabitants) has about half
+    share = fund[fund["gemeentecode"] == "GM0518"].groupby("jaar")["begroot_euro"].sum() / planned
+    assert share.between(0.45, 0.52).all()
+    for region in ("JZ08", "JZ31", "JZ36"):
+        assert not _export(out, region, "budget")["begrotingspost"].str.startswith("Transformatiefonds").any()
+
+
+def test_zuid_holland_zuid_costs_about_100_mln_in_2023_some_municipalities_above_their_share(generated):
+    out, _ = generated
+    budget = _export(out, "JZ31", "budget")
+    year = budget[budget["jaar"] == 2023]
+    assert abs(year["gerealiseerd_euro"].sum() / 1e6 - 100) < 2
+    inhabitants = config.load().sample["inwoners_2023"]
+    per_inhabitant = year.groupby("gemeentecode")["gerealiseerd_euro"].sum() / pd.Series(inhabitants)
+    mean = year["gerealiseerd_euro"].sum() / sum(inhabitants[c] for c in per_inhabitant.dropna().index)
+    above = (per_inhabitant.dropna() > 1.02 * mean).sum()
+    below = (per_inhabitant.dropna() < 0.98 * mean).sum()
+    assert above >= 2 and below >= 2
+
+
+def test_flevoland_ambulant_share_rises_every_year(generated):
+    out, _ = generated
+    trajectories = _export(out, "JZ08", "trajecten")
+    year = trajectories["startdatum"].str[-4:].astype(int)
+    share = trajectories["zorgvorm"].eq("ambulant").groupby(year).mean()
+    assert share.loc[2019:].is_monotonic_increasing and share[2024] - share[2019] > 0.1
+
+
+def test_waiting_time_sidecars_record_the_configured_norm(generated):
+    out, _ = generated
+    norm = config.load().sources["regio_exports"]["wachttijden"]["wachtnorm_dagen"]
+    for region in ("JZ08", "JZ24", "JZ31", "JZ36"):
+        assert raw.read_sidecar(out / "regio" / region / "wachttijden.csv")["wachtnorm_dagen"] == norm == 63

@@ -44,6 +44,7 @@ class RawData:
     waiting: pd.DataFrame
     trajectories: pd.DataFrame
     budget: pd.DataFrame
+    youth_care_by_age: pd.DataFrame | None = None  # CBS 84135NED and successors: age groups per form
     provenance: list[dict[str, Any]] = field(default_factory=list)
     files: list[RawFile] = field(default_factory=list)
 
@@ -181,6 +182,114 @@ def _check_ages_for_kpis(path: Path, cfg: config.Config, frame: pd.DataFrame, di
             column=dims["leeftijd"])
 
 
+AGE_GROUP_COLUMNS = ["leeftijd_van", "leeftijd_tot"]
+
+
+def _age_groups(cfg: config.Config, path: Path, spec: dict[str, Any], dimension: str) -> tuple[str, dict[str, tuple[int, int]]]:
+    """The total key and Persoonskenmerken key -> (from, to) of `leeftijdsgroepen`, checked against
+    the dimension's titles ("Leeftijd: 0 tot 4 jaar" is 0-3), so a key that means something else
+    in a new table is never summed as an age group."""
+    groups = spec["leeftijdsgroepen"]
+    totals = [key for key, value in groups.items() if value == "totaal"]
+    ages = {str(key): (int(value[0]), int(value[1])) for key, value in groups.items() if value != "totaal"}
+    if len(totals) != 1 or any(low > high for low, high in ages.values()):
+        raise config.ConfigError(f"config/bronnen.yaml: {spec['tabel']} leeftijdsgroepen needs one key `totaal` and "
+                                 f"groups [from, to] with from <= to, not {groups}")
+    dimension_path = _dimension_path(path, dimension)
+    titles = raw.read_dimension(dimension_path)
+    title_of = dict(zip(titles["Key"], titles["Title"].str.strip(), strict=True))
+    wrong = []
+    for key, (low, high) in ages.items():
+        expected = f"{low} tot {high + 1} jaar"
+        if expected not in title_of.get(key, ""):
+            wrong.append(f"{key!r} {title_of.get(key, '(ontbreekt)')!r} (verwacht '... {expected}')")
+    if not title_of.get(str(totals[0]), "").lower().startswith("totaal"):
+        wrong.append(f"{totals[0]!r} {title_of.get(str(totals[0]), '(ontbreekt)')!r} (verwacht 'Totaal')")
+    if wrong:
+        raise raw.RawDataError(dimension_path, "titels van Persoonskenmerken passen niet bij leeftijdsgroepen in "
+                                               "config/bronnen.yaml: " + ", ".join(wrong[:5]), column="Title")
+    return str(totals[0]), ages
+
+
+def _load_youth_care_by_age(cfg: config.Config, files: list[RawFile], provenance: list[dict[str, Any]]) -> pd.DataFrame:
+    """CBS young people with youth care by age group (84135NED and its successors), per form and region.
+    The age groups of a region-year-form may not add up to more than its total."""
+    register = cfg.register
+    missing = cfg.sources["ontbrekend_teken"]
+    region_codes = set(register.regions) | {NL_CODE}
+    frames = []
+    parts = config.table_parts("cbs_jeugdzorg_leeftijd", cfg.sources["cbs_jeugdzorg_leeftijd"])
+    for part in parts:
+        spec, path = part.spec, paths.RAW_DIR / part.spec["bestand"]
+        dims, count = spec["dimensies"], spec["onderwerpen"]["jongeren"]
+        frame = raw.read_cbs_table(path, [dims["kenmerk"], dims["vorm"], dims["regio"], dims["periode"]], {count: False},
+                                   missing)
+        total_key, ages = _age_groups(cfg, path, spec, dims["kenmerk"])
+        periods = raw.read_dimension(_dimension_path(path, dims["periode"]), ("Key", "Title", "Status"))
+        status = _status_map(cfg, periods, _dimension_path(path, dims["periode"]))
+        for dim, known, where in ((dims["vorm"], spec["vormen"], "vormen"), (dims["kenmerk"], {total_key, *ages}, "leeftijdsgroepen")):
+            unknown = ~frame[dim].isin(known)
+            if unknown.any():
+                raise raw.RawDataError(path, f"onbekende {dim}-sleutels {frame.loc[unknown, dim].unique()[:5].tolist()} (niet in "
+                                             f"{where} van cbs_jeugdzorg_leeftijd in config/bronnen.yaml)", column=dim,
+                                       rows=[int(i) + 2 for i in frame.index[unknown]])
+        _check_codes(path, frame, dims["regio"], register, region_codes)
+        years = _years(path, frame, dims["periode"])
+        elsewhere = ~years.map(part.covers)
+        if elsewhere.any():
+            raise raw.RawDataError(path, f"jaren {sorted(set(years[elsewhere]))} horen bij een andere tabel van de reeks "
+                                         "(cbs_jeugdzorg_leeftijd.opvolgers in config/bronnen.yaml); haal opnieuw op met "
+                                         "`make fetch` of verwijder die rijen", column=dims["periode"],
+                                   rows=[int(i) + 2 for i in frame.index[elsewhere]])
+        _check_exists_in_year(path, frame[dims["regio"]], years, register, dims["regio"])
+        expected = pd.MultiIndex.from_tuples(
+            [(m.code, y) for y in sorted(years.unique()) for m in register.existing(int(y)) if m.region is not None],
+            names=["code", "jaar"])
+        _check_complete(path, pd.DataFrame({"code": frame[dims["regio"]], "jaar": years}), expected, dims["regio"],
+                        "municipality-years")
+        # the age groups together never exceed the total (a young person counts in one age group)
+        keys = [dims["vorm"], dims["regio"], dims["periode"]]
+        is_total = frame[dims["kenmerk"]].eq(total_key)
+        summed = frame[~is_total].groupby(keys)[count].sum(min_count=1)
+        totals = frame[is_total].set_index(keys)[count]
+        over = summed.reindex(totals.index).gt(totals).fillna(False)
+        if over.any():
+            bad = set(over.index[over])
+            lines = [int(i) + 2 for i, key in zip(frame.index, zip(*(frame[k] for k in keys), strict=True), strict=True)
+                     if key in bad]
+            example = next(iter(sorted(bad)))
+            raise raw.RawDataError(path, f"de leeftijdsgroepen tellen op tot meer dan het totaal ({total_key}) bij "
+                                         f"{len(bad)} vorm-regio-jaren, bijvoorbeeld {' '.join(example)}",
+                                   column=count, rows=lines)
+        files.append(RawFile(part.kind, path, frame))
+        groups = frame[~is_total]
+        age = groups[dims["kenmerk"]].map(ages)
+        frames.append(pd.DataFrame({
+            "gebied_code": groups[dims["regio"]].astype("string"),
+            "jaar": years[~is_total],
+            "vorm": groups[dims["vorm"]].map(spec["vormen"]).astype("string"),
+            "leeftijd_van": age.map(lambda a: a[0]).astype("int64"),
+            "leeftijd_tot": age.map(lambda a: a[1]).astype("int64"),
+            "jongeren": groups[count],
+            "status": groups[dims["periode"]].map(status).astype("string"),
+        }))
+        provenance.append(_provenance(path))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _check_waiting_norm(cfg: config.Config, path: Path) -> None:
+    """A waiting-time export counts zorgelijk wachtenden beyond a norm in days; its sidecar records
+    which (`wachtnorm_dagen`). The figure must mean what config/bronnen.yaml says."""
+    wanted = int(cfg.sources["regio_exports"]["wachttijden"]["wachtnorm_dagen"])
+    found = raw.read_sidecar(path).get("wachtnorm_dagen")
+    if found is None or isinstance(found, bool) or not isinstance(found, int) or found != wanted:
+        raise raw.RawDataError(paths.raw_sidecar(path),
+                               f"wachtnorm_dagen is {found!r}, maar config/bronnen.yaml (regio_exports.wachttijden."
+                               f"wachtnorm_dagen) stelt {wanted} in: de zorgelijk wachtenden in dit bestand zijn met een "
+                               "andere norm geteld (of de sidecar zegt niet met welke); vraag de regio om een export "
+                               "met de ingestelde norm, of pas de norm in config/bronnen.yaml aan")
+
+
 def load_raw(cfg: config.Config) -> RawData:
     """Read and check every raw source (checksums, columns, codes, numbers)."""
     register = cfg.register
@@ -230,6 +339,7 @@ def load_raw(cfg: config.Config) -> RawData:
         }))
         provenance.append(_provenance(path))
     youth_care = pd.concat(youth_parts, ignore_index=True)
+    youth_care_by_age = _load_youth_care_by_age(cfg, files, provenance)
 
     spec, path = _cbs(cfg, "cbs_bevolking")
     dims, topics = spec["dimensies"], spec["onderwerpen"]
@@ -304,6 +414,8 @@ def load_raw(cfg: config.Config) -> RawData:
         for kind in parts:
             path = raw.export_file(paths.region_export_dir(region), exports[kind]["bestand"])
             frame = raw.read_region_export(path, exports[kind]["kolommen"], exports["datumformaat"])
+            if kind == "wachttijden":
+                _check_waiting_norm(cfg, path)
             _check_codes(path, frame.astype({"gemeentecode": str}), "gemeentecode", register, set())
             outside = frame["gemeentecode"].map(lambda c: register.municipality(c).region) != region
             if outside.any():
@@ -329,6 +441,7 @@ def load_raw(cfg: config.Config) -> RawData:
         waiting=pd.concat(parts["wachttijden"], ignore_index=True),
         trajectories=pd.concat(parts["trajecten"], ignore_index=True),
         budget=pd.concat(parts["budget"], ignore_index=True),
+        youth_care_by_age=youth_care_by_age,
         provenance=provenance,
         files=files,
     )
@@ -435,13 +548,19 @@ def region_sums(municipal: pd.DataFrame, register: config.Register, boundary_yea
 def _youth_care_regions(data: RawData, municipal: pd.DataFrame, register: config.Register, year: int) -> pd.DataFrame:
     """CBS's own region row where the region's territory is unchanged (rounded once, fewer
     suppressed cells); otherwise the sum of its municipalities on today's boundaries."""
-    summed = region_sums(municipal, register, year, ["jaar", "vorm"], ["jongeren"])
-    cbs_rows = data.youth_care[data.youth_care["gebied_code"].isin(register.regions) & (data.youth_care["jaar"] <= year)]
+    return _cbs_regions(data.youth_care, municipal, register, year, ["jaar", "vorm"])
+
+
+def _cbs_regions(cbs: pd.DataFrame, municipal: pd.DataFrame, register: config.Register, year: int,
+                 keys: list[str], value: str = "jongeren") -> pd.DataFrame:
+    """Region rows of a CBS table with JZ rows: the CBS row where the region is unchanged, else the sum."""
+    summed = region_sums(municipal, register, year, keys, [value])
+    cbs_rows = cbs[cbs["gebied_code"].isin(register.regions) & (cbs["jaar"] <= year)]
     cbs_rows = cbs_rows.assign(niveau=LEVEL_REGION, samengesteld=False)
     unchanged = cbs_rows.apply(lambda r: register.composition_unchanged(r["gebied_code"], r["jaar"], year), axis=1)
-    cbs_rows = cbs_rows[unchanged]
-    keyed = summed.set_index(["gebied_code", "jaar", "vorm"])
-    keep = ~keyed.index.isin(cbs_rows.set_index(["gebied_code", "jaar", "vorm"]).index)
+    cbs_rows = cbs_rows[unchanged.astype(bool)] if len(cbs_rows) else cbs_rows
+    keyed = summed.set_index(["gebied_code", *keys])
+    keep = ~keyed.index.isin(cbs_rows.set_index(["gebied_code", *keys]).index)
     combined = pd.concat([cbs_rows[summed.columns], keyed[keep].reset_index()[summed.columns]], ignore_index=True)
     return combined
 
@@ -478,6 +597,12 @@ def build_tables(cfg: config.Config, data: RawData, year: int) -> dict[str, pd.D
     jeugdzorg = pd.concat([youth_m, _youth_care_regions(data, youth_m, register, year),
                            _country(data.youth_care, year)[youth_m.columns]], ignore_index=True)
 
+    age_keys = ["jaar", "vorm", *AGE_GROUP_COLUMNS]
+    by_age = data.youth_care_by_age
+    by_age_m = harmonise(by_age, register, year, age_keys, ["jongeren"])
+    jeugdzorg_leeftijd = pd.concat([by_age_m, _cbs_regions(by_age, by_age_m, register, year, age_keys),
+                                    _country(by_age, year)[by_age_m.columns]], ignore_index=True)
+
     pop_m = harmonise(data.population, register, year, ["jaar", "leeftijd"], ["inwoners"])
     bevolking = pd.concat([pop_m, region_sums(pop_m, register, year, ["jaar", "leeftijd"], ["inwoners"]),
                            _country(data.population, year)[pop_m.columns]], ignore_index=True)
@@ -498,13 +623,15 @@ def build_tables(cfg: config.Config, data: RawData, year: int) -> dict[str, pd.D
         "jeugdzorg": _order(jeugdzorg, ["jaar", "vorm"]).astype({"jongeren": "Int64", "jaar": "int64", "samengesteld": "bool"}),
         "bevolking": _order(bevolking, ["jaar", "leeftijd"]).astype({"inwoners": "Int64", "jaar": "int64", "samengesteld": "bool"}),
         "uitgaven": _order(uitgaven, ["jaar", "taakveld"]).astype({"lasten_euro": "Int64", "jaar": "int64", "samengesteld": "bool"}),
+        "jeugdzorg_leeftijd": _order(jeugdzorg_leeftijd, age_keys).astype(
+            {"jongeren": "Int64", "jaar": "int64", "leeftijd_van": "int64", "leeftijd_tot": "int64", "samengesteld": "bool"}),
         "wachttijden": waiting.sort_values(["gebied_code", "peildatum"]).reset_index(drop=True),
         "trajecten": trajectories.sort_values(["gebied_code", "startdatum", "trajectnummer"]).reset_index(drop=True),
         "budget": budget.sort_values(["gebied_code", "jaar", "begrotingspost"]).reset_index(drop=True),
         "harmonisatie": harmonisation_table(register, years, year),
         "bronnen": provenance_table(data.provenance),
     }
-    for name in ("jeugdzorg", "bevolking", "uitgaven"):
+    for name in ("jeugdzorg", "jeugdzorg_leeftijd", "bevolking", "uitgaven"):
         tables[name] = tables[name].astype({"gebied_code": "string", "niveau": "string"})
         if "status" in tables[name]:
             tables[name]["status"] = tables[name]["status"].astype("string")

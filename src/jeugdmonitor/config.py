@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -297,6 +298,16 @@ def table_parts(key: str, spec: dict[str, Any]) -> list[TablePart]:
             for index, part in enumerate(specs)]
 
 
+def _with_norm(kpis: dict[str, Kpi], sources: dict[str, Any]) -> dict[str, Kpi]:
+    """Put the waiting-time norm of config/bronnen.yaml into the KPI descriptions ("{wachtnorm_dagen}")."""
+    norm = (sources.get("regio_exports") or {}).get("wachttijden", {}).get("wachtnorm_dagen")
+    if not isinstance(norm, int) or isinstance(norm, bool) or norm <= 0:
+        raise ConfigError(f"config/bronnen.yaml: regio_exports.wachttijden.wachtnorm_dagen must be a whole number "
+                          f"of days above 0, not {norm!r}")
+    return {kpi_id: dataclasses.replace(kpi, description=kpi.description.replace("{wachtnorm_dagen}", str(norm)))
+            for kpi_id, kpi in kpis.items()}
+
+
 @functools.cache
 def load() -> Config:
     gemeenten = _load_yaml("gemeenten.yaml")
@@ -306,7 +317,7 @@ def load() -> Config:
     sources = _load_yaml("bronnen.yaml")
     sample = _load_yaml("voorbeelddata.yaml")
     register = _register(gemeenten, herindelingen)
-    kpis = _kpis(kpi_spec)
+    kpis = _with_norm(_kpis(kpi_spec), sources)
     for key in ("rapport_kpis", "overzicht_kpis", "lokale_paragraaf"):
         for kpi_id in kpi_spec[key]:
             if kpi_id not in kpis:

@@ -113,7 +113,7 @@ from jeugdmonitor.vocabulary import NL_CODE
 
 ENV_URL = "JEUGDMONITOR_CBS_URL"
 DEFAULT_URL = "https://opendata.cbs.nl"
-SOURCES = ("cbs_jeugdzorg", "cbs_bevolking", "cbs_iv3")
+SOURCES = ("cbs_jeugdzorg", "cbs_jeugdzorg_leeftijd", "cbs_bevolking", "cbs_iv3")
 IV3 = "cbs_iv3"  # one table per year (`tabellen`), fetched by download_iv3
 LICENCE = "CC BY 4.0"
 MAKER = f"jeugdmonitor.fetch (cbsodata {cbsodata.__version__})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -39,6 +40,44 @@ def _export_years(trajectories: pd.DataFrame, tables: dict[str, pd.DataFrame]) -
     return pd.MultiIndex.from_tuples(pairs, names=["gebied_code", "jaar"])
 
 
+def budget_line_filter(spec: dict[str, Any], lines: pd.Series) -> pd.Series:
+    """Which budget lines a `budget` side counts: `posten` (only these) and `behalve_posten` (not
+    these), each a regular expression matched from the start of `begrotingspost` or a list of exact
+    names. Neither: every line."""
+    keep = pd.Series(True, index=lines.index)
+    for option, wanted in (("posten", True), ("behalve_posten", False)):
+        rule = spec.get(option)
+        if rule is None:
+            continue
+        if isinstance(rule, str):
+            try:
+                pattern = re.compile(rule)
+            except re.error as error:
+                raise config.ConfigError(f"config/kpis.yaml: budget {option} {rule!r} is no regular expression ({error})") from error
+            match = lines.map(lambda line: pattern.match(str(line)) is not None).astype(bool)
+        elif isinstance(rule, list) and rule:
+            match = lines.isin([str(r) for r in rule])
+        else:
+            raise config.ConfigError(f"config/kpis.yaml: budget {option} must be a regular expression or a list of "
+                                     f"begrotingsposten, not {rule!r}")
+        keep &= match if wanted else ~match
+    return keep
+
+
+def _age_groups(frame: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
+    """The age-group rows that together make up exactly the ages `leeftijd` [from, to] of the spec."""
+    low, high = (int(a) for a in spec["leeftijd"])
+    groups = frame[["leeftijd_van", "leeftijd_tot"]].drop_duplicates()
+    inside = groups[(groups["leeftijd_van"] >= low) & (groups["leeftijd_tot"] <= high)]
+    covered = sorted(age for van, tot in zip(inside["leeftijd_van"], inside["leeftijd_tot"], strict=True)
+                     for age in range(int(van), int(tot) + 1))
+    if covered != list(range(low, high + 1)):
+        available = ", ".join(f"{int(v)}-{int(t)}" for v, t in sorted(zip(groups["leeftijd_van"], groups["leeftijd_tot"], strict=True)))
+        raise config.ConfigError(f"config/kpis.yaml: leeftijd {low}-{high} of bron jeugdzorg_leeftijd is no union of the "
+                                 f"age groups the CBS table publishes ({available})")
+    return frame[frame["leeftijd_van"].ge(low) & frame["leeftijd_tot"].le(high)]
+
+
 def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One side of a KPI (numerator or denominator): columns gebied_code, jaar, value, status, samengesteld."""
     source = spec["bron"]
@@ -46,6 +85,11 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
         frame = tables["jeugdzorg"]
         frame = frame[frame["vorm"] == spec["vorm"]]
         return frame[["gebied_code", "jaar", "jongeren", "status", "samengesteld"]].rename(columns={"jongeren": "value"})
+    if source == "jeugdzorg_leeftijd":
+        frame = tables["jeugdzorg_leeftijd"]
+        frame = _age_groups(frame[frame["vorm"] == spec["vorm"]], spec)
+        # a sum with a suppressed age group is itself missing
+        return sum_parts(frame, ["gebied_code", "jaar"], ["jongeren"]).rename(columns={"jongeren": "value"})
     if source == "bevolking":
         frame = tables["bevolking"]
         if spec["leeftijd"] == "totaal":
@@ -68,6 +112,8 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
             values = frame.assign(value=frame["aantal_wachtenden"])
         elif measure == "zorgelijk_wachtenden_december":
             values = frame[frame["peildatum"].dt.month == 12].assign(value=frame["aantal_zorgelijk_wachtenden"])
+        elif measure == "wachtenden_december":
+            values = frame[frame["peildatum"].dt.month == 12].assign(value=frame["aantal_wachtenden"])
         else:
             raise config.ConfigError(f"config/kpis.yaml: unknown wachttijden maat {measure!r}")
         municipal = values.groupby(["gebied_code", "jaar"])["value"].sum().reset_index()
@@ -75,11 +121,17 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
         return _with_regions(municipal, tables, "value")
     if source == "trajecten":
         frame = tables["trajecten"]
+        periods = frame  # the export periods, whatever the forms counted
+        forms = spec.get("zorgvormen")
+        if forms is not None:
+            if not isinstance(forms, list) or not forms:
+                raise config.ConfigError(f"config/kpis.yaml: trajecten zorgvormen must be a list, not {forms!r}")
+            frame = frame[frame["zorgvorm"].isin(forms)]
         started = frame.assign(jaar=frame["startdatum"].dt.year).groupby(["gebied_code", "jaar"]).size()
         ended = frame.dropna(subset=["einddatum"])
         ended = ended.assign(jaar=ended["einddatum"].dt.year).groupby(["gebied_code", "jaar"]).size()
         counts = pd.concat({"gestart": started, "beeindigd": ended}, axis=1)
-        counts = counts.reindex(_export_years(frame, tables)).fillna(0)  # in- and outflow only where complete
+        counts = counts.reindex(_export_years(periods, tables)).fillna(0)  # in- and outflow only where complete
         measure = spec["maat"]
         if measure == "netto":
             series = counts["gestart"] - counts["beeindigd"]
@@ -91,6 +143,7 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
         return _with_regions(municipal, tables, "value")
     if source == "budget":
         frame = tables["budget"]
+        frame = frame[budget_line_filter(spec, frame["begrotingspost"])]
         municipal = frame.groupby(["gebied_code", "jaar"])[f"{spec['maat']}_euro"].sum().rename("value").reset_index()
         municipal = municipal.assign(status=STATUS_FINAL, samengesteld=False)
         return _with_regions(municipal, tables, "value")
@@ -100,8 +153,14 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
 def compute(cfg: config.Config, tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     """One row per KPI, area (municipality, region, NL) and year up to `year`."""
     areas = _area_levels(tables)
+    allowed_forms = set(cfg.sources["regio_exports"]["trajecten"]["zorgvormen"])
     frames = []
     for kpi in cfg.kpis.values():
+        for side in (kpi.numerator, kpi.denominator):
+            unknown = sorted(set((side or {}).get("zorgvormen") or []) - allowed_forms)
+            if unknown:
+                raise config.ConfigError(f"config/kpis.yaml: {kpi.id} counts zorgvormen {unknown}, which are not in "
+                                         f"regio_exports.trajecten.zorgvormen of config/bronnen.yaml {sorted(allowed_forms)}")
         numerator = _part(kpi.numerator, tables).rename(columns={"value": "teller"})
         if kpi.denominator is not None:
             denominator = _part(kpi.denominator, tables).rename(

@@ -171,6 +171,18 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
             # disclosure control holds for published (harmonised, summed) counts too
             *_disclosure(cfg, "jongeren", "gepubliceerde aantallen"),
         ],
+        "jeugdzorg_leeftijd": [
+            columns(["gebied_code", "niveau", "jaar", "vorm", "leeftijd_van", "leeftijd_tot", "jongeren", "samengesteld",
+                     "status"]),
+            *area_codes(), levels(), years(), statuses(),
+            gxe.ExpectColumnValuesToBeInSet(column="vorm", value_set=forms, meta=c),
+            gxe.ExpectColumnValuesToBeBetween(column="leeftijd_van", min_value=0, max_value=22, meta=c),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="leeftijd_tot", column_B="leeftijd_van", or_equal=True, meta=c),
+            _non_negative("jongeren"),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["gebied_code", "jaar", "vorm", "leeftijd_van"], meta=c),
+            gxe.ExpectColumnDistinctValuesToContainSet(column="gebied_code", value_set=current, meta=c),
+            *_disclosure(cfg, "jongeren", "gepubliceerde aantallen"),
+        ],
         "bevolking": [
             columns(["gebied_code", "niveau", "jaar", "leeftijd", "inwoners", "samengesteld"]),
             *area_codes(), levels(), years(),
@@ -256,9 +268,22 @@ def raw_suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]
             _non_negative(spec["onderwerpen"]["trajecten"]),
         ]
 
+    def youth_care_by_age(spec: dict[str, Any]) -> list[gxe.Expectation]:
+        count, dims = spec["onderwerpen"]["jongeren"], spec["dimensies"]
+        return [
+            gxe.ExpectColumnValuesToMatchRegex(column=dims["regio"], regex=raw_codes, meta=c),
+            periods(dims["periode"]),
+            gxe.ExpectColumnValuesToBeInSet(column=dims["kenmerk"], value_set=sorted(str(k) for k in spec["leeftijdsgroepen"]), meta=c),
+            gxe.ExpectColumnValuesToBeInSet(column=dims["vorm"], value_set=sorted(spec["vormen"]), meta=c),
+            _non_negative(count),
+            *_disclosure(cfg, count, "CBS-aantallen"),
+        ]
+
     return {
         # one suite per table of the series: a successor table may name its columns differently
         **{part.kind: youth_care(part.spec) for part in config.table_parts("cbs_jeugdzorg", youth)},
+        **{part.kind: youth_care_by_age(part.spec)
+           for part in config.table_parts("cbs_jeugdzorg_leeftijd", src["cbs_jeugdzorg_leeftijd"])},
         "cbs_bevolking": [
             gxe.ExpectColumnValuesToMatchRegex(column=population["dimensies"]["regio"], regex=raw_codes, meta=c),
             periods(population["dimensies"]["periode"]),

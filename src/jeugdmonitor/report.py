@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import __version__, builddate, charts, clean, config, goals, pages, paths
+from jeugdmonitor import __version__, builddate, charts, clean, config, goals, kpis, pages, paths
 from jeugdmonitor.formatting import STATUS_LEGEND, is_missing, number, value_with_mark, year_label
 from jeugdmonitor.vocabulary import GOAL_STATUSES, LEVEL_MUNICIPALITY, MERGED_MARK, NL_CODE, least_final
 
@@ -44,6 +44,11 @@ class Inputs:
     @cached_property
     def values(self) -> goals.Values:
         return goals.Values(self.kpi_values)
+
+    @cached_property
+    def budget(self) -> pd.DataFrame:
+        """The regional budget exports (begroot and gerealiseerd per begrotingspost)."""
+        return clean.read_table(self.year, "budget")
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -244,6 +249,47 @@ def goals_section(report: Report) -> str:
     lines = goals.goal_lines(inputs.cfg, inputs.values, report.municipality, report.region, report.year)
     return pages.render("gemeente/doelen.html.j2", **_common(inputs), r=report, lines=lines,
                         region=inputs.cfg.register.region(report.region))
+
+
+def _budget_goal_lines(report: Report) -> list[dict[str, Any]]:
+    """Per goal on budget lines (a KPI counting `posten`, such as the Transformatiefonds): planned
+    and spent per line and year, for the municipality and the region."""
+    inputs = report.inputs
+    budget = inputs.budget
+    members = set(inputs.members(report.region)["gebied_code"])
+    result = []
+    for goal in inputs.cfg.goals.get(report.region, ()):
+        spec = inputs.cfg.kpis[goal.kpi].numerator
+        if spec["bron"] != "budget" or "posten" not in spec:
+            continue
+        lines = budget[kpis.budget_line_filter(spec, budget["begrotingspost"]) & budget["gebied_code"].isin(members)]
+        if goal.period is not None:
+            lines = lines[lines["jaar"].between(*goal.period)]
+        if lines.empty:
+            continue
+        rows = []
+        for (year, line), part in lines.groupby(["jaar", "begrotingspost"], sort=True):
+            own = part[part["gebied_code"] == report.municipality]
+            rows.append({"year": int(year), "line": line,
+                         "own": _planned_spent(own), "region": _planned_spent(part)})
+        result.append({"goal": goal, "rows": rows})
+    return result
+
+
+def _planned_spent(part: pd.DataFrame) -> dict[str, float | None]:
+    planned = float(part["begroot_euro"].sum()) if not part.empty else None
+    spent = float(part["gerealiseerd_euro"].sum()) if not part.empty else None
+    share = 100 * spent / planned if planned else None
+    return {"planned": None if planned is None else planned / 1e6, "spent": None if spent is None else spent / 1e6,
+            "share": share}
+
+
+def budget_lines_section(report: Report) -> str:
+    """Planned versus spent per budget line for the region's goals on budget lines (empty when none)."""
+    goals_on_lines = _budget_goal_lines(report)
+    if not goals_on_lines:
+        return ""
+    return pages.render("gemeente/begrotingsposten.html.j2", **_common(report.inputs), r=report, goals=goals_on_lines)
 
 
 # ------------------------------------------------------------------------------ lokale paragraaf

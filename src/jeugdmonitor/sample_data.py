@@ -35,12 +35,33 @@ NATIONAL_RATES = {
 # West-Brabant West: unique young people with jeugdhulp, about 9,250 (2018) to 9,800 (2020).
 WBW_JEUGDHULP = {2015: 8600, 2016: 8850, 2017: 9050, 2018: 9250, 2019: 9500, 2020: 9800,
                  2021: 9900, 2022: 10050, 2023: 10150, 2024: 10200}
-# Zuid-Holland Zuid: realised regional youth-care costs in million euro.
-ZHZ_COSTS_MLN = {2019: 118.0, 2020: 121.5, 2021: 117.2, 2022: 110.4, 2023: 104.6, 2024: 101.3}
+# Zuid-Holland Zuid: realised regional youth-care costs in million euro (goal: back to 100 in 2023).
+ZHZ_COSTS_MLN = {2019: 118.0, 2020: 121.5, 2021: 117.2, 2022: 110.4, 2023: 99.4, 2024: 101.3}
 TRANSFORMATION_FUND_EUR = 2_400_000  # Haaglanden 2019-2021, per year, shared naar rato inwonertal
 BUDGET_LINES = ("Specialistische jeugdhulp (regionaal ingekocht)", "Jeugdbescherming en jeugdreclassering")
 CARE_FORMS = ("ambulant", "dagbehandeling", "verblijf", "pleegzorg")
 CARE_FORM_SHARES = (0.70, 0.10, 0.12, 0.08)
+# Flevoland: intensive ambulant help instead of residential stays, so the ambulant share of the
+# trajectories started rises from 2020 on (taken from verblijf and dagbehandeling)
+FLEVOLAND_AMBULANT_RISE = 0.03  # per year since 2019
+# Haaglanden Transformatiefonds 2019-2021: budget lines after the plan's choices (seed 004:
+# actielijn 2 "zo thuis mogelijk opgroeien", actielijn 6 "investeren in vakmanschap", continuity
+# of "Beter samenspel voor veilig opgroeien", monitoring and project capacity), share of the fund
+TRANSFORMATION_FUND_LINES = {
+    "Transformatiefonds: Zo thuis mogelijk opgroeien": 0.45,
+    "Transformatiefonds: Investeren in vakmanschap": 0.30,
+    "Transformatiefonds: Beter samenspel voor veilig opgroeien": 0.17,
+    "Transformatiefonds: Monitoring en projectcapaciteit": 0.08,
+}
+# Share of each age group (the Persoonskenmerken of 84135NED) among the young people with a form of
+# care, nationally; invented orders of magnitude
+AGE_GROUP_SHARES = {
+    "jeugdhulp": {(0, 3): 0.05, (4, 11): 0.43, (12, 17): 0.41, (18, 22): 0.11},
+    "jeugdhulp_met_verblijf": {(0, 3): 0.08, (4, 11): 0.24, (12, 17): 0.46, (18, 22): 0.22},
+}
+# Haaglanden: children under 12 "in principle not in residential care": their share of the young
+# people with verblijf falls by this fraction a year after 2018
+HAAGLANDEN_UNDER_12_DECLINE = 0.07
 
 
 SHAPE = "vorm van de echte bron"
@@ -206,6 +227,7 @@ class Generator:
             nl_values[year] = self._derived_forms(counts, 0.45)
             nl_young[year] = self.young(NL_CODE, year)
         areas.append((NL_CODE, nl_values, nl_young))
+        self._youth_values = {code: values for code, values, _ in areas}  # true counts, for the table by age
 
         rows = []
         for code, values, young in areas:
@@ -237,6 +259,92 @@ class Generator:
         self._dimension(spec, dims["vorm"], ["Key", "Title"], [[key_of[f], titles[f]] for f in spec["vormen"].values()])
         self._regions_dimension(spec, dims["regio"])
         self._periods_dimension(spec, dims["periode"], self.years)
+
+    # ---------------------------------------------------------------- youth care by age
+    def write_youth_care_by_age(self) -> None:
+        """CBS 84135NED (to 2020) and its successor 85100NED (from 2021), "Jongeren met jeugdzorg;
+        persoonskenmerken": young people per age group, form and region. The totals are the
+        counts of the youth-care table (same true value, same rounding); the age groups split
+        them, each rounded and suppressed on its own, and never sum above the published total."""
+        spec = self.cfg.sources["cbs_jeugdzorg_leeftijd"]
+        rng = np.random.default_rng([int(self.sample["zaad"]), 5])  # its own stream: other files stay as they were
+        groups = {key: value for key, value in spec["leeftijdsgroepen"].items()}
+        total_key = next(key for key, value in groups.items() if value == "totaal")
+        age_keys = {tuple(value): key for key, value in groups.items() if value != "totaal"}
+        true_parts: dict[tuple[str, int, str], dict[tuple[int, int], float]] = {}
+
+        def split(code: str, region: str | None, year: int, form: str, total: float) -> dict[tuple[int, int], float]:
+            shares = dict(AGE_GROUP_SHARES[form])
+            if form == "jeugdhulp_met_verblijf" and region == "JZ24" and year > 2018:
+                factor = max(0.0, 1 - HAAGLANDEN_UNDER_12_DECLINE * (year - 2018))
+                young_before = shares[(0, 3)] + shares[(4, 11)]
+                shares[(0, 3)] *= factor
+                shares[(4, 11)] *= factor
+                older = shares[(12, 17)] + shares[(18, 22)]
+                for group in ((12, 17), (18, 22)):
+                    shares[group] += young_before * (1 - factor) * shares[group] / older
+            noisy = {group: share * math.exp(rng.normal(0, 0.05)) for group, share in shares.items()}
+            scale = total / sum(noisy.values())
+            return {group: value * scale for group, value in noisy.items()}
+
+        for unit in self.units:
+            for year in unit.years:
+                for form in AGE_GROUP_SHARES:
+                    true_parts[(unit.code, year, form)] = split(unit.code, unit.region, year, form,
+                                                                self._youth_values[unit.code][year][form])
+        for region in self.register.regions:
+            for year in self.years:
+                members = [u.code for u in self.units if u.region == region and year in u.years]
+                for form in AGE_GROUP_SHARES:
+                    true_parts[(region, year, form)] = {
+                        group: sum(true_parts[(c, year, form)][group] for c in members) for group in age_keys}
+        for year in self.years:
+            for form in AGE_GROUP_SHARES:
+                true_parts[(NL_CODE, year, form)] = split(NL_CODE, None, year, form, self._youth_values[NL_CODE][year][form])
+
+        key_of = {name: key for key, name in spec["vormen"].items()}
+        rows = []
+        for (code, year, form), parts in true_parts.items():
+            total = self._publish(self._youth_values[code][year][form])
+            published = {group: self._publish(value) for group, value in parts.items()}
+            while total is not None and sum(v for v in published.values() if v is not None) > total:
+                largest = max((g for g in published if published[g] is not None), key=lambda g: published[g])
+                published[largest] -= self.rounding  # rounding must not lift the parts above the total
+                if published[largest] < self.threshold:
+                    published[largest] = None
+            rows.append([total_key, key_of[form], code.ljust(8), self._period_key(year), total])
+            for group, value in published.items():
+                rows.append([age_keys[group], key_of[form], code.ljust(8), self._period_key(year), value])
+        order = {key: index for index, key in enumerate(groups)}
+        form_order = {key: index for index, key in enumerate(spec["vormen"])}
+        rows.sort(key=lambda r: (r[2], r[3], form_order[r[1]], order[r[0]]))
+        titles = {"totaal": "Totaal"} | {group: f"Leeftijd: {group[0]} tot {group[1] + 1} jaar" for group in age_keys}
+        form_titles = {"jeugdhulp": "JH 1 Totaal jeugdhulp", "jeugdhulp_met_verblijf": "JH 122 Totaal jeugdhulp met verblijf"}
+        dims = spec["dimensies"]
+        for part in config.table_parts("cbs_jeugdzorg_leeftijd", spec):
+            years = [y for y in self.years if part.covers(y)]
+            periods = {self._period_key(y) for y in years}
+            part_rows = [r for r in rows if r[3] in periods]
+            path = self.out / part.spec["bestand"]
+            raw.write_csv(path, ["ID", dims["kenmerk"], dims["vorm"], dims["regio"], dims["periode"],
+                                 spec["onderwerpen"]["jongeren"]],
+                          [[str(i), *r[:4], self._pad(r[4])] for i, r in enumerate(part_rows)], quote_all=True)
+            statuses = {str(y): self.status.get(y, "Definitief") for y in years}
+            self._sidecar(path, part.spec, "TypedDataSet", statuses=statuses)
+            marks = {"Definitief": "", "Nader voorlopig": "**", "Voorlopig": "*"}
+            regions = [[u.code.ljust(8), u.name] for u in self.units if any(y in u.years for y in years)]
+            regions += [[code.ljust(8), f"{r.name} (JZ)"] for code, r in self.register.regions.items()]
+            regions.append([NL_CODE.ljust(8), "Nederland"])
+            for name, header, entries in (
+                    (dims["kenmerk"], ["Key", "Title"],
+                     [[key, titles["totaal" if value == "totaal" else tuple(value)]] for key, value in groups.items()]),
+                    (dims["vorm"], ["Key", "Title"], [[key, form_titles[name]] for key, name in spec["vormen"].items()]),
+                    (dims["regio"], ["Key", "Title"], regions),
+                    (dims["periode"], ["Key", "Title", "Status"],
+                     [[self._period_key(y), f"{y}{marks[statuses[str(y)]]}", statuses[str(y)]] for y in years])):
+                dimension = path.with_name(path.name.replace("TypedDataSet", name))
+                raw.write_csv(dimension, header, entries, quote_all=True)
+                self._sidecar(dimension, part.spec, f"dimensie {name}", statuses=statuses)
 
     # ---------------------------------------------------------------- dimensions
     def _dimension(self, spec: dict, name: str, header: list[str], rows: list[list[str]]) -> None:
@@ -409,7 +517,9 @@ class Generator:
                     rows.append([day.strftime(fmt), code, waiting, median_days, worrying])
         raw.write_csv(path, ["peildatum", "gemeentecode", "aantal_wachtenden", "mediaan_wachttijd_dagen",
                              "aantal_zorgelijk_wachtenden"], rows, quote_all=False)
-        self._region_sidecar(path, region, "wachttijden per maand")
+        # the norm the export counted zorgelijk wachtenden with (the cleaning stage checks it against config)
+        self._region_sidecar(path, region, "wachttijden per maand",
+                             wachtnorm_dagen=int(self.cfg.sources["regio_exports"]["wachttijden"]["wachtnorm_dagen"]))
 
     def _write_trajectories(self, path: Path, region: str, members: list[str], first: int, last: int, fmt: str) -> None:
         rows = []
@@ -423,7 +533,7 @@ class Generator:
                 starts = int(self.rng.poisson(young * 0.008 * growth))
                 offsets = np.sort(self.rng.integers(0, 365, size=starts))
                 durations = np.round(np.exp(self.rng.normal(math.log(240), 0.6, size=starts))).astype(int)
-                forms = self.rng.choice(len(CARE_FORMS), size=starts, p=CARE_FORM_SHARES)
+                forms = self.rng.choice(len(CARE_FORMS), size=starts, p=self._care_form_shares(region, year))
                 for offset, duration, form in zip(offsets, durations, forms, strict=True):
                     start = dt.date(year, 1, 1) + dt.timedelta(days=int(offset))
                     end = start + dt.timedelta(days=int(duration))
@@ -437,22 +547,43 @@ class Generator:
         self._region_sidecar(path, region, "trajecten",
                              periode={"van": window_start.isoformat(), "tot": window_end.isoformat()})
 
+    @staticmethod
+    def _care_form_shares(region: str, year: int) -> tuple[float, ...]:
+        """Shares of the care forms among started trajectories; Flevoland's ambulant share rises
+        from 2020 on, at the cost of verblijf (two thirds) and dagbehandeling (one third)."""
+        if region != "JZ08" or year <= 2019:
+            return CARE_FORM_SHARES
+        rise = FLEVOLAND_AMBULANT_RISE * (year - 2019)
+        ambulant, day, stay, foster = CARE_FORM_SHARES
+        return (ambulant + rise, day - rise / 3, stay - 2 * rise / 3, foster)
+
     def _write_budget(self, path: Path, region: str, members: list[str], first: int, last: int) -> None:
         rows = []
+        # its own stream for what was added later, so that the other regions' files stay as they were
+        extra = np.random.default_rng([int(self.sample["zaad"]), 7, int(region[2:])])
+        # Zuid-Holland Zuid: municipalities use more or less than their share naar rato inwonertal
+        # (the region's total stays the calibrated one)
+        use = {code: extra.uniform(0.88, 1.12) for code in members} if region == "JZ31" else {c: 1.0 for c in members}
         for year in range(first, last + 1):
             inhabitants = {code: float(self._population[(code, year)][0]) for code in members}
             share = {code: inhabitants[code] / sum(inhabitants.values()) for code in members}
+            weighted = sum(share[c] * use[c] for c in members)
             if region == "JZ31":
                 total = ZHZ_COSTS_MLN[year] * 1e6
             else:
                 total = sum(self.young(code, year, 0, 17) for code in members) * (850 + 35 * (year - first))
             for code in members:
-                realised = total * share[code]
+                realised = total * share[code] * use[code] / weighted
                 lines = {BUDGET_LINES[0]: 0.88 * realised, BUDGET_LINES[1]: 0.12 * realised}
+                planned_lines = {}
                 if region == "JZ24" and year in (2019, 2020, 2021):
-                    lines["Transformatiefonds"] = TRANSFORMATION_FUND_EUR * share[code] * self.rng.uniform(0.85, 1.0)
+                    # the fund naar rato inwonertal, planned per budget line; spent a little less than planned
+                    spent = self.rng.uniform(0.85, 1.0)
+                    for line, line_share in TRANSFORMATION_FUND_LINES.items():
+                        planned_lines[line] = TRANSFORMATION_FUND_EUR * share[code] * line_share
+                        lines[line] = planned_lines[line] * min(1.0, spent * extra.uniform(0.9, 1.1))
                 for line, amount in lines.items():
-                    planned = amount / self.rng.uniform(1.0, 1.08) if line != "Transformatiefonds" else TRANSFORMATION_FUND_EUR * share[code]
+                    planned = planned_lines[line] if line in planned_lines else amount / self.rng.uniform(1.0, 1.08)
                     rows.append([year, code, line, round(planned), round(amount)])
         raw.write_csv(path, ["jaar", "gemeentecode", "begrotingspost", "begroot_euro", "gerealiseerd_euro"], rows, quote_all=False)
         self._region_sidecar(path, region, "budget en realisatie")
@@ -461,6 +592,7 @@ class Generator:
         self.population()
         self.youth_care()
         self.write_youth_care()
+        self.write_youth_care_by_age()
         self.write_population()
         self.write_spending()
         self.write_region_exports()

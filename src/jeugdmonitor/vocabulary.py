@@ -35,7 +35,7 @@ GOAL_UNDECIDABLE = "niet te bepalen"
 GOAL_STATUSES = (GOAL_MET, GOAL_ON_TRACK, GOAL_OFF_TRACK, GOAL_NOT_MET, GOAL_UNDECIDABLE, GOAL_NONE)
 
 # ------------------------------------------------------------------ clean tables (data/clean/<year>/)
-CLEAN_TABLES = ("gebieden", "jeugdzorg", "bevolking", "uitgaven", "wachttijden", "trajecten", "budget",
+CLEAN_TABLES = ("gebieden", "jeugdzorg", "jeugdzorg_leeftijd", "bevolking", "uitgaven", "wachttijden", "trajecten", "budget",
                 "harmonisatie", "kpi_waarden", "bronnen")
 
 
