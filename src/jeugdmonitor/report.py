@@ -6,7 +6,6 @@ All text that comes from data is escaped (formatting.escape).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import __version__, charts, clean, config, paths
+from jeugdmonitor import __version__, builddate, charts, clean, config, paths
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY, NL_CODE, least_final
 from jeugdmonitor.formatting import (
     MISSING,
@@ -394,7 +393,7 @@ def accountability_section(inputs: Inputs, parameters: dict[str, Any], region: s
         "als één gemeente voor dat jaar geen opgave deed.</p>"
         + (f"<p>Omgerekende gemeenten:</p>{merged}" if merged else "")
         + f"<h3>Uitvoering</h3><ul>{params}<li>jeugdmonitor versie {escape(__version__)}, commit {escape(git_commit())}</li>"
-        f"<li>definities: {versions}</li><li>gemaakt op {dt.date.today().isoformat()}</li></ul>"
+        f"<li>definities: {versions}</li><li>gemaakt op {builddate.build_date().isoformat()}</li></ul>"
     )
 
 

@@ -1,0 +1,34 @@
+"""The run date printed in a report's Verantwoording: today, or fixed by SOURCE_DATE_EPOCH.
+
+SOURCE_DATE_EPOCH is the reproducible-builds convention (https://reproducible-builds.org/specs/source-date-epoch/):
+a whole number of seconds since 1970-01-01 00:00:00 UTC. When it is set, the build date is the
+UTC date of that moment, so two runs on the same inputs give byte-identical pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+ENV_VAR = "SOURCE_DATE_EPOCH"
+
+
+class BuildDateError(ValueError):
+    """SOURCE_DATE_EPOCH is set but is not a whole, non-negative number of seconds."""
+
+
+def build_date(environ: dict[str, str] | None = None) -> dt.date:
+    """The UTC date of SOURCE_DATE_EPOCH when set, else today's local date."""
+    env = os.environ if environ is None else environ
+    raw = env.get(ENV_VAR)
+    if raw is None:
+        return dt.date.today()
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()):  # the convention: ASCII digits only, no sign, no fraction
+        raise BuildDateError(f"{ENV_VAR}={raw!r} is not a whole number of seconds since 1970-01-01 UTC "
+                             f"(unset it, or set e.g. {ENV_VAR}=$(git log -1 --format=%ct))")
+    try:
+        moment = dt.datetime.fromtimestamp(int(text), tz=dt.timezone.utc)
+    except (OverflowError, OSError, ValueError) as error:
+        raise BuildDateError(f"{ENV_VAR}={raw!r} is out of range for a date: {error}") from error
+    return moment.date()
