@@ -26,11 +26,12 @@ VALIDATED := data/clean/$(YEAR)/validatie.json
 REPORT_INDEX := reports/$(YEAR)/index.html
 
 .PHONY: all help setup fetch clean-data validate reports yearly test lab expectations sample-data bench clean
-.PHONY: browser-deps chromium screenshots
+.PHONY: browser-deps chromium pdf screenshots
 
 # browser tests: Debian's chromium (apt-get, as root) and axe-core pinned in package-lock.json (npm ci)
 BROWSER_STAMP := node_modules/.browser-klaar
 BROWSER_PACKAGES := chromium fonts-dejavu-core
+PDF_STAMP := reports/$(YEAR)/pdf/.klaar
 SCREENSHOT_DIR := docs/screenshots
 
 all: setup reports ## set up and build every report for YEAR (the main job)
@@ -102,6 +103,12 @@ chromium: ## Debian's chromium, installed with apt-get when `command -v chromium
 $(BROWSER_STAMP): package.json package-lock.json | chromium
 	@command -v npm >/dev/null 2>&1 || { echo "npm is not installed: apt-get install -y npm (axe-core comes from package-lock.json)" >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+pdf: $(PDF_STAMP) ## one A4 PDF per municipality report (and region overview) in reports/YEAR/pdf/ (WeasyPrint)
+
+$(PDF_STAMP): $(REPORT_INDEX) $(PKG)/pdf.py
+	$(PY) -m jeugdmonitor.cli pdf --year $(YEAR)
 	@touch $@
 
 screenshots: $(REPORT_INDEX) $(BROWSER_STAMP) ## README pictures in docs/screenshots/ from the sample data (headless chromium, offline)
