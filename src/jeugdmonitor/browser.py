@@ -37,8 +37,9 @@ AXE_SCRIPT = Path("node_modules") / "axe-core" / "axe.min.js"  # from package-lo
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 VIEWPORT = {"width": 1200, "height": 900}
-# the interactive chart runtime is a local file under reports/<year>/grafieken/; a page that
-# loads it with <script src=...> must show the interactive view of each chart once scripts ran
+# defaults of the DOM contract; the browser test passes its own (constants at its top).
+# The interactive chart runtime is a local file under reports/<year>/grafieken/; a page that
+# loads it with <script src=...> must show the interactive view of each chart once scripts ran.
 INTERACTIVE_RUNTIME = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*grafieken/[^\"]*\"", re.I)
 INTERACTIVE_VIEW = ".jm-interactief svg, .jm-interactief canvas"  # inside each figure.jm-grafiek
 CHART = "figure.jm-grafiek"
@@ -125,8 +126,10 @@ _VISIT_SCRIPT = """
 class OfflineBrowser:
     """Headless Chromium without network. Use as a context manager; `visit` each page."""
 
-    def __init__(self, axe: Path | None = None) -> None:
+    def __init__(self, axe: Path | None = None, chart: str = CHART, interactive_view: str = INTERACTIVE_VIEW,
+                 interactive_runtime: re.Pattern[str] = INTERACTIVE_RUNTIME) -> None:
         self.axe = axe_script() if axe is None else axe
+        self.chart, self.interactive_view, self.interactive_runtime = chart, interactive_view, interactive_runtime
         self.executable = chromium_path()
         self.unshare = network_namespace_tool()
         self.isolated = self.unshare is not None  # Chromium in a network namespace of its own
@@ -203,21 +206,22 @@ class OfflineBrowser:
         finally:
             context.close()
 
-    def visit(self, path: Path, screenshot: Path | None = None, full_page: bool = True) -> Visit:
+    def visit(self, path: Path, screenshot: Path | None = None, full_page: bool = True,
+              interactive_timeout_ms: int = 15_000) -> Visit:
         """Open `path`, let its scripts run, and record everything the checks need."""
         record = Visit(path)
         with self.page(path, record) as page:
             html = path.read_text(encoding="utf-8")
-            record.uses_interactive_runtime = bool(INTERACTIVE_RUNTIME.search(html))
+            record.uses_interactive_runtime = bool(self.interactive_runtime.search(html))
             if record.uses_interactive_runtime:
                 try:  # the runtime draws asynchronously; a chart it never draws fails the check below
                     page.wait_for_function(
                         "([c, v]) => [...document.querySelectorAll(c)].every(f => f.querySelector(v))",
-                        arg=[CHART, INTERACTIVE_VIEW], timeout=15_000)
+                        arg=[self.chart, self.interactive_view], timeout=interactive_timeout_ms)
                 except PlaywrightTimeout:
                     record.interactive_timed_out = True
             page.wait_for_load_state("networkidle")
-            found = page.evaluate(_VISIT_SCRIPT, [CHART, INTERACTIVE_VIEW])
+            found = page.evaluate(_VISIT_SCRIPT, [self.chart, self.interactive_view])
             record.headings = [(int(level), text) for level, text in found["headings"]]
             record.charts = found["charts"]
             record.summary = found["summary"]

@@ -12,6 +12,7 @@ JEUGDMONITOR_ARTEFACTS chooses it).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -30,8 +31,11 @@ MUNICIPALITY = "GM1963"  # the municipality report that is opened (Hoeksche Waar
 REQUIRE_REGION_PAGES = False
 FICTITIOUS = "Fictieve voorbeelddata"
 # DOM contract of the pages (also in the final report to the lead)
-CHART = browser_module.CHART  # figure.jm-grafiek: holds a static <svg> (for print)
-INTERACTIVE_VIEW = browser_module.INTERACTIVE_VIEW  # asserted only on a page that loads the chart runtime
+CHART = "figure.jm-grafiek"  # each chart; holds a static <svg> (print, PDF) that shows on screen too
+# the interactive chart view, inside each CHART; asserted only on a page whose HTML loads the
+# local chart runtime (INTERACTIVE_RUNTIME: a <script src=...> under grafieken/)
+INTERACTIVE_VIEW = ".jm-interactief svg, .jm-interactief canvas"
+INTERACTIVE_RUNTIME = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*grafieken/[^\"]*\"", re.I)
 SUMMARY = "#samenvatting"  # municipality report: the summary block
 SUMMARY_ITEM = ".jm-doel"  # one goal in it, holding a .jm-status with a word from vocabulary.GOAL_STATUSES
 PAGE_KINDS = ("gemeenterapport", "index", "datadocs", "regio")
@@ -66,7 +70,8 @@ def artefacts(request, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def offline_browser(request):
-    with browser_module.OfflineBrowser() as chromium:
+    with browser_module.OfflineBrowser(chart=CHART, interactive_view=INTERACTIVE_VIEW,
+                                       interactive_runtime=INTERACTIVE_RUNTIME) as chromium:
         yield chromium
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
@@ -149,8 +154,9 @@ def test_municipality_summary_gives_each_goal_a_status(visits):
                 f"{visit.path}: status {status!r} of {item['text'][:80]!r} is not one of {vocabulary.GOAL_STATUSES}"
 
 
-def test_screenshots_are_kept_as_artefacts(visits, artefacts):
-    for kind in ("gemeenterapport", "index"):
+def test_screenshots_are_kept_as_artefacts(built, visits, artefacts):
+    kinds = ["gemeenterapport", "index"] + (["regio"] if list((built / "reports" / str(YEAR)).glob("regio-*.html")) else [])
+    for kind in kinds:
         visits(kind)
         (shot,) = artefacts.glob(f"{kind}-*.png")
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000, shot
@@ -163,16 +169,19 @@ BAD_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>fout</titl
 <img src="https://voorbeeld.invalid/logo.png">
 <script>console.error("kapot"); fetch("http://127.0.0.1:9/");</script>
 <figure class="jm-grafiek"><figcaption>geen grafiek</figcaption></figure>
+<script src="grafieken/ontbreekt.js"></script>
 </body></html>"""
 
 
 def test_the_checks_catch_a_bad_page(offline_browser, tmp_path):
     page = tmp_path / "fout.html"
     page.write_text(BAD_PAGE, encoding="utf-8")
-    visit = offline_browser.visit(page)
+    visit = offline_browser.visit(page, interactive_timeout_ms=1_000)
     assert "https://voorbeeld.invalid/logo.png" in visit.outside_requests
     assert "http://127.0.0.1:9/" in visit.outside_requests, "not even the loopback is reachable"
-    assert visit.failed_requests and any("kapot" in error for error in visit.console_errors)
+    assert any("grafieken/ontbreekt.js" in failed for failed in visit.failed_requests), visit.failed_requests
+    assert any("kapot" in error for error in visit.console_errors)
+    assert visit.uses_interactive_runtime and visit.interactive_timed_out, "the runtime drew no interactive view"
     rules = {v["id"] for v in visit.violations}
     assert {"html-has-lang", "image-alt", "color-contrast"} <= rules, rules
     assert "image-alt" in visit.describe_violations() and "img" in visit.describe_violations()
