@@ -57,15 +57,20 @@ def pages_of(kind: str, built: Path) -> list[Path]:
     return [page]
 
 
+def say(request, line: str) -> None:
+    """A line on the terminal, past pytest's output capture (where the artefacts are)."""
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print(f"\n{line}", flush=True)
+
+
 @pytest.fixture(scope="module")
 def artefacts(request, tmp_path_factory) -> Path:
     chosen = os.environ.get("JEUGDMONITOR_ARTEFACTS")
     folder = Path(chosen).resolve() if chosen else tmp_path_factory.mktemp("browser-artefacts")
     folder.mkdir(parents=True, exist_ok=True)
     yield folder
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"\nbrowser test artefacts (screenshots): {folder}")
+    say(request, f"browser test artefacts (screenshots): {folder}")
 
 
 @pytest.fixture(scope="module")
@@ -73,10 +78,8 @@ def offline_browser(request):
     with browser_module.OfflineBrowser(chart=CHART, interactive_view=INTERACTIVE_VIEW,
                                        interactive_runtime=INTERACTIVE_RUNTIME) as chromium:
         yield chromium
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        how = "own network namespace (unshare -n)" if chromium.isolated else "no network namespace here"
-        reporter.write_line(f"\nbrowser: {chromium.executable}, {how}; every non-local request recorded and aborted")
+    how = "in its own network namespace (unshare -n)" if chromium.isolated else "without a network namespace (unshare -n not allowed here)"
+    say(request, f"browser: {chromium.executable} {how}; every non-local request recorded and aborted")
 
 
 @pytest.fixture(scope="module")
