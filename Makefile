@@ -26,6 +26,13 @@ VALIDATED := data/clean/$(YEAR)/validatie.json
 REPORT_INDEX := reports/$(YEAR)/index.html
 
 .PHONY: all help setup fetch clean-data validate reports yearly test lab expectations sample-data bench clean
+.PHONY: browser-deps chromium pdf screenshots
+
+# browser tests: Debian's chromium (apt-get, as root) and axe-core pinned in package-lock.json (npm ci)
+BROWSER_STAMP := node_modules/.browser-klaar
+BROWSER_PACKAGES := chromium fonts-dejavu-core
+PDF_STAMP := reports/$(YEAR)/pdf/.klaar
+SCREENSHOT_DIR := docs/screenshots
 
 all: setup reports ## set up and build every report for YEAR (the main job)
 
@@ -71,7 +78,7 @@ yearly: ## the unattended yearly run for YEAR, logged to logs/YEAR/
 	  $(MAKE) --no-print-directory all YEAR=$(YEAR) 2>&1 | tee $$log; \
 	  status=$$?; echo "log: $$log (exit $$status)"; exit $$status
 
-test: $(SETUP_STAMP) ## run all tests (unit, notebooks end to end, backtests)
+test: $(SETUP_STAMP) $(BROWSER_STAMP) ## run all tests (unit, notebooks end to end, backtests, browser)
 	$(PY) -m pytest
 
 lab: $(SETUP_STAMP) ## open JupyterLab on notebooks/ with the project kernel
@@ -82,6 +89,30 @@ expectations: $(SETUP_STAMP) ## regenerate the GX suites and checkpoint from con
 
 sample-data: $(SETUP_STAMP) ## regenerate the fictitious sample data in data/raw (byte-identical)
 	$(PY) -m jeugdmonitor.cli sample-data
+
+browser-deps: $(BROWSER_STAMP) ## what the browser tests need: Debian's chromium (as root) and axe-core (npm ci)
+
+chromium: ## Debian's chromium, installed with apt-get when `command -v chromium` finds none (needs root)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "chromium is not installed and installing it needs root: run 'sudo apt-get install -y --no-install-recommends $(BROWSER_PACKAGES)', then make again" >&2; \
+	    exit 1; fi; \
+	  echo "chromium is not installed: installing Debian's $(BROWSER_PACKAGES)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(BROWSER_PACKAGES); }
+
+$(BROWSER_STAMP): package.json package-lock.json | chromium
+	@command -v npm >/dev/null 2>&1 || { echo "npm is not installed: apt-get install -y npm (axe-core comes from package-lock.json)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+pdf: $(PDF_STAMP) ## one A4 PDF per municipality report (and region overview) in reports/YEAR/pdf/ (WeasyPrint)
+
+$(PDF_STAMP): $(REPORT_INDEX) $(PKG)/pdf.py
+	$(PY) -m jeugdmonitor.cli pdf --year $(YEAR)
+	@touch $@
+
+screenshots: $(REPORT_INDEX) $(BROWSER_STAMP) ## README pictures in docs/screenshots/ from the sample data (headless chromium, offline)
+	$(PY) -m jeugdmonitor.browser screenshots --year $(YEAR) --out $(SCREENSHOT_DIR)
 
 environment.yml: requirements.lock $(PKG)/environment.py ## conda environment mirroring the lock file
 	$(PY) -m jeugdmonitor.environment > $@

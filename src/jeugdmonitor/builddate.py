@@ -1,5 +1,9 @@
-"""The build date a page states: today, or the date of SOURCE_DATE_EPOCH when it is set
-(the reproducible-builds convention), so two builds of the same inputs are byte-identical."""
+"""The run date printed in a report's Verantwoording: today, or fixed by SOURCE_DATE_EPOCH.
+
+SOURCE_DATE_EPOCH is the reproducible-builds convention (https://reproducible-builds.org/specs/source-date-epoch/):
+a whole number of seconds since 1970-01-01 00:00:00 UTC. When it is set, the build date is the
+UTC date of that moment, so two runs on the same inputs give byte-identical pages.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +14,27 @@ ENV_VAR = "SOURCE_DATE_EPOCH"
 
 
 class BuildDateError(ValueError):
-    """SOURCE_DATE_EPOCH is set but is not a whole number of seconds since 1970."""
+    """SOURCE_DATE_EPOCH is set but is not a whole, non-negative number of seconds."""
 
 
-def build_datetime() -> dt.datetime:
-    """The build moment in UTC without time zone (as openpyxl stores it)."""
-    raw = os.environ.get(ENV_VAR)
-    if raw is None or raw == "":
-        return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+def build_datetime(environ: dict[str, str] | None = None) -> dt.datetime:
+    """The moment of SOURCE_DATE_EPOCH in UTC when set, else now in local time (no time zone, whole
+    seconds: as a workbook's document properties store it)."""
+    env = os.environ if environ is None else environ
+    raw = env.get(ENV_VAR)
+    if raw is None:
+        return dt.datetime.now().replace(microsecond=0)
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()):  # the convention: ASCII digits only, no sign, no fraction
+        raise BuildDateError(f"{ENV_VAR}={raw!r} is geen geheel aantal seconden sinds 1970-01-01 UTC "
+                             f"(haal hem weg, of zet bijvoorbeeld {ENV_VAR}=$(git log -1 --format=%ct))")
     try:
-        seconds = int(raw)
-    except ValueError:
-        raise BuildDateError(f"{ENV_VAR}={raw!r} is geen geheel aantal seconden sinds 1-1-1970") from None
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).replace(tzinfo=None)
+        moment = dt.datetime.fromtimestamp(int(text), tz=dt.timezone.utc)
+    except (OverflowError, OSError, ValueError) as error:
+        raise BuildDateError(f"{ENV_VAR}={raw!r} valt buiten het bereik van een datum: {error}") from error
+    return moment.replace(tzinfo=None)
 
 
-def build_date() -> dt.date:
-    return build_datetime().date()
+def build_date(environ: dict[str, str] | None = None) -> dt.date:
+    """The UTC date of SOURCE_DATE_EPOCH when set, else today's local date."""
+    return build_datetime(environ).date()

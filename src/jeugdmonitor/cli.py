@@ -1,7 +1,7 @@
 """Command line for the pipeline stages (the Makefile calls these).
 
 Exit codes: 0 success; 2 bad raw input or definitions; 3 data-quality gate failed;
-4 a notebook failed otherwise; 1 anything unexpected.
+4 a notebook failed otherwise (or, for `pdf`, a page did not convert); 1 anything unexpected.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         if name == "reports":
             command.add_argument("--gemeente", action="append", help="only this municipality code (repeatable)")
             command.add_argument("--workers", type=int, default=None)
+    command = sub.add_parser("pdf", help="one A4 PDF per municipality report (and region overview) -> reports/<year>/pdf/")
+    command.add_argument("--year", type=int, default=DEFAULT_YEAR)
+    command.add_argument("--gemeente", action="append", help="only this page: GM0503, or regio-JZ31 (repeatable)")
     sub.add_parser("expectations", help="regenerate the GX suites and checkpoint in expectations/ from config/")
     sub.add_parser("sample-data", help="regenerate the fictitious sample data in data/raw/")
     args = parser.parse_args(argv)
@@ -59,6 +62,15 @@ def main(argv: list[str] | None = None) -> int:
             except quality.DataQualityError as error:  # e.g. the stamp's Data Docs pages are gone
                 print(f"FOUT: {error}", file=sys.stderr)
                 return EXIT_QUALITY
+        elif args.command == "pdf":
+            from jeugdmonitor import pdf  # WeasyPrint: only this step needs it
+            logging.getLogger("weasyprint").setLevel(logging.ERROR)  # unsupported screen CSS is not news
+            try:
+                target = pdf.run_pdf(args.year, args.gemeente)
+            except pdf.PdfError as error:
+                print(f"FOUT: {error}", file=sys.stderr)
+                return EXIT_NOTEBOOK
+            print(f"PDF's in {target}")
         elif args.command == "expectations":
             from jeugdmonitor import quality
             if quality.build_context():
