@@ -25,6 +25,7 @@ import cbsodata
 import pytest
 
 from jeugdmonitor import config, fetch, raw
+from jeugdmonitor.fetch import odata
 
 FIXTURES = Path(__file__).parent / "fixtures" / "odata"
 SAMPLE_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -378,14 +379,14 @@ def test_regions_are_grouped_so_that_every_request_stays_short():
                "(" + " or ".join(f"Leeftijd eq '1{age:02d}10'" for age in range(23)) + ")"]
     regions = [f"GM{number:04d}" for number in range(1, 61)]
 
-    chunks = fetch._region_chunks("03759ned", clauses, "RegioS", regions)
+    chunks = odata.region_chunks("03759ned", clauses, "RegioS", regions)
 
     assert [code for chunk in chunks for code in chunk] == regions
     assert len(chunks) > len(regions) / fetch.REGIONS_PER_REQUEST  # the length, not the count, decided
-    assert all(fetch._encoded_length(fetch._filter_text(clauses, "RegioS", chunk)) <= fetch.MAX_FILTER_CHARS
+    assert all(odata.encoded_length(odata.build_filter(clauses, "RegioS", chunk)) <= fetch.MAX_FILTER_CHARS
                for chunk in chunks)
     with pytest.raises(fetch.FetchError, match="fewer years"):
-        fetch._region_chunks("03759ned", ["x" * fetch.MAX_FILTER_CHARS], "RegioS", regions)
+        odata.region_chunks("03759ned", ["x" * fetch.MAX_FILTER_CHARS], "RegioS", regions)
 
 
 # ---------------------------------------------------------------------------- Iv3: one table per year
