@@ -22,7 +22,7 @@ from typing import Any
 import papermill
 from traitlets.config import Config
 
-from jeugdmonitor import config, paths, render, report
+from jeugdmonitor import config, paths, publish, render, report
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
 KERNEL_NAME = "jeugdmonitor"
@@ -90,14 +90,7 @@ def _one_report(year: int, municipality: str, staging: str, banner: str | None) 
 
 def _publish(staging: Path, target: Path) -> None:
     """Swap the finished staging folder into place; the old reports survive until then."""
-    previous = target.with_name(f".vorige-{target.name}")
-    if previous.exists():
-        shutil.rmtree(previous)
-    if target.exists():
-        target.rename(previous)
-    staging.rename(target)
-    if previous.exists():
-        shutil.rmtree(previous)
+    publish.swap_into_place(staging, target)
 
 
 def run_reports(year: int, municipalities: Sequence[str] | None = None, workers: int | None = None) -> Path:
