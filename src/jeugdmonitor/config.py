@@ -10,17 +10,7 @@ from typing import Any
 import yaml
 
 from jeugdmonitor import paths
-
-
-class ConfigError(ValueError):
-    """A definition in config/ is missing or inconsistent."""
-
-
-class UnknownMunicipalityError(KeyError):
-    """A municipality code that the register in config/gemeenten.yaml does not know."""
-
-    def __str__(self) -> str:  # KeyError quotes its argument; keep the message readable
-        return str(self.args[0])
+from jeugdmonitor.errors import ConfigError, UnknownMunicipalityError
 
 
 def _load_yaml(name: str) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from jeugdmonitor import config, paths, publish, render, report
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
 KERNEL_NAME = "jeugdmonitor"
-DATA_DOCS_DIR = "datadocs"  # inside reports/<year>/
+DATA_DOCS_DIR = paths.DATA_DOCS_DIR_NAME  # inside reports/<year>/
 log = logging.getLogger("jeugdmonitor")
 
 
@@ -80,7 +80,7 @@ def run_validate(year: int) -> Path:
 def _one_report(year: int, municipality: str, staging: str, banner: str | None) -> tuple[str, float]:
     started = time.perf_counter()
     staging_dir = Path(staging)
-    executed = paths.executed_notebook_dir(staging_dir) / f"{municipality}.ipynb"
+    executed = paths.executed_notebook_dir(staging_dir) / paths.executed_report_notebook_name(municipality)
     _execute(paths.notebook(paths.REPORT_NOTEBOOK_NAME), executed, {"gemeente": municipality, "jaar": year, "uitvoer_map": str(staging_dir)})
     name = config.load().register.municipality(municipality).name
     render.notebook_to_html(executed, staging_dir / report.report_filename(municipality),
@@ -131,8 +131,8 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
     quality.offline_data_docs(staging / DATA_DOCS_DIR, inputs.validation, banner)
     executed = paths.executed_notebook_dir(staging) / paths.INDEX_NOTEBOOK_NAME
     _execute(paths.notebook(paths.INDEX_NOTEBOOK_NAME), executed, {"jaar": year, "gemeenten": chosen, "uitvoer_map": str(staging)})
-    render.notebook_to_html(executed, staging / "index.html", f"Voortgangsrapportages jeugdhulp {year}", banner)
-    (staging / "run.json").write_text(json.dumps({
+    render.notebook_to_html(executed, paths.report_index(staging), f"Voortgangsrapportages jeugdhulp {year}", banner)
+    paths.run_record(staging).write_text(json.dumps({
         "jaar": year, "gemeenten": chosen, "seconden": round(time.perf_counter() - started, 1),
         "commit": report.git_commit(),
     }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -19,27 +19,11 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor import paths
+from jeugdmonitor.errors import RawDataError
 
 CBS_DELIMITER = ";"
 CBS_CELL_WIDTH = 9  # CBS CSV downloads right-align numbers in 9 characters
 SIDECAR_FIELDS = ("bron", "tabel", "titel", "url", "opgehaald", "licentie", "sha256")
-
-
-class RawDataError(ValueError):
-    """Bad raw input. The message names the file, the column and example rows."""
-
-    def __init__(self, path: Path | str, message: str, column: str | None = None, rows: Sequence[int] = ()):
-        self.path = Path(path)
-        self.column = column
-        self.rows = list(rows)
-        where = _display_path(self.path)
-        if column is not None:
-            where += f", kolom {column!r}"
-        if self.rows:
-            shown = ", ".join(str(r) for r in self.rows[:5])
-            more = f" (en {len(self.rows) - 5} meer)" if len(self.rows) > 5 else ""
-            where += f", regels {shown}{more}"
-        super().__init__(f"{where}: {message}")
 
 
 def _display_path(path: Path) -> str:

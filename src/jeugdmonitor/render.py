@@ -8,7 +8,9 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
+from jeugdmonitor import paths
+
+TEMPLATE_DIR = paths.TEMPLATE_DIR
 TEMPLATE_NAME = "jeugdmonitor"
 # notebook-only cells (parameters, section headings for researchers) never reach the HTML
 HIDDEN_TAGS = {"parameters", "injected-parameters", "alleen-notebook"}

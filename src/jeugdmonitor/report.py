@@ -403,7 +403,7 @@ def save_figures(report: Report, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     frame = report.inputs.kpi_values
     frame = frame[frame["gebied_code"].isin(report.area_codes) & frame["kpi"].isin(report.inputs.cfg.report_kpis)]
-    path = out_dir / f"{report.municipality}_cijfers.csv"
+    path = out_dir / paths.figures_csv_name(report.municipality)
     frame.to_csv(path, index=False, sep=";", decimal=",")
     return path
 
@@ -424,7 +424,7 @@ def index_page(inputs: Inputs, municipalities: list[str] | None = None, docs_dir
             parts.append(f'<li><a href="{escape(report_filename(row.gebied_code))}">{escape(row.naam)}</a></li>')
         parts.append("</ul>")
     parts.append(quality_log(inputs))
-    if docs_dir is not None and (docs_dir / "index.html").exists():
+    if docs_dir is not None and paths.report_index(docs_dir).exists():
         links = "".join(f'<li><a href="{escape(docs_dir.name)}/{escape(entry["pagina"])}">{escape(table)}</a></li>'
                         for table, entry in inputs.validation["datadocs"].items())
         parts.append('<p>De controles van de schone tabellen in detail (Data Docs van Great Expectations, '
@@ -437,7 +437,7 @@ def report_filename(municipality: str) -> str:
     never from a name, so no data value can steer a path outside reports/."""
     if not (len(municipality) == 6 and municipality.startswith("GM") and municipality[2:].isdigit()):
         raise config.UnknownMunicipalityError(f"not a municipality code: {municipality!r}")
-    return f"{municipality}.html"
+    return paths.report_page_name(municipality)
 
 
 def save_overview(inputs: Inputs, out_dir: Path) -> Path:
@@ -446,6 +446,6 @@ def save_overview(inputs: Inputs, out_dir: Path) -> Path:
     frame = inputs.kpi_values
     frame = frame[(frame["jaar"] == inputs.year) & frame["kpi"].isin(inputs.cfg.report_kpis)]
     frame = frame.merge(inputs.areas[["gebied_code", "naam"]], on="gebied_code")
-    path = out_dir / f"overzicht_{inputs.year}.csv"
+    path = out_dir / paths.overview_csv_name(inputs.year)
     frame.to_csv(path, index=False, sep=";", decimal=",")
     return path

@@ -8,11 +8,12 @@ import re
 import sys
 from pathlib import Path
 
-from jeugdmonitor import config, paths
+from jeugdmonitor import paths
+from jeugdmonitor.errors import WorkbookError
 from jeugdmonitor.fetch.batch import SOURCES, fetch
 from jeugdmonitor.fetch.files import LICENCE, span
 from jeugdmonitor.fetch.iv3_download import IV3
-from jeugdmonitor.fetch.service import DEFAULT_URL, ENV_URL, FetchError
+from jeugdmonitor.fetch.service import DEFAULT_URL, ENV_URL
 
 REGION_CODE = re.compile(r"[A-Z]{2}[0-9A-Z]{2,8}")
 
@@ -58,12 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     keys = tuple(dict.fromkeys(args.tabel)) if args.tabel else None
     try:
         fetched = fetch(keys, args.jaren, args.regio, args.out)
-    except FetchError as error:
+    except WorkbookError as error:  # FetchError: exit 1; ConfigError: exit 2
         print(f"FOUT: {error}\n{args.out} is ongewijzigd.", file=sys.stderr)
-        return 1
-    except config.ConfigError as error:
-        print(f"FOUT: {error}\n{args.out} is ongewijzigd.", file=sys.stderr)
-        return 2
+        return error.exit_code
     count = 0
     for item in fetched:
         requested = f" van {item.requested_regions} gevraagde" if item.requested_regions else ""

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 import cbsodata
 import requests
 
+from jeugdmonitor.errors import FetchError
+
 ENV_URL = "JEUGDMONITOR_CBS_URL"
 
 
@@ -33,10 +35,6 @@ FEED_PATH = "ODataFeed/odata"  # where cbsodata 1.3 reads tables (its bulk feed,
 
 
 TIMEOUT = (5.0, 180.0)  # seconds: connect (fail at once without network), read (large pages)
-
-
-class FetchError(RuntimeError):
-    """A CBS table could not be fetched completely. The message names the table and the URL."""
 
 
 @dataclass(frozen=True)

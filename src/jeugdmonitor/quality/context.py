@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -36,7 +37,7 @@ DATA_DOCS_SITE = "local_site"
 
 
 def site_dir() -> Path:
-    return paths.GX_DIR / "uncommitted" / "data_docs" / DATA_DOCS_SITE
+    return paths.gx_data_docs_site(DATA_DOCS_SITE)
 
 
 def build_context() -> bool:
@@ -66,7 +67,7 @@ def build_context() -> bool:
     return True
 
 
-UNCOMMITTED = "uncommitted"
+UNCOMMITTED = paths.GX_UNCOMMITTED_NAME
 
 
 GX_CONTEXT_ID_KEYS = {"id", "data_context_id"}
@@ -116,7 +117,7 @@ def _build_context_in(root: Path, cfg: config.Config, definitions: dict[str, lis
     paths.STAGING_DIR.mkdir(parents=True, exist_ok=True)
     # GX tests each new file asset against its folder, which may be empty on a fresh
     # checkout: a placeholder file satisfies that check while the context is built
-    placeholder = paths.STAGING_DIR / ".gx-opbouw"
+    placeholder = paths.gx_build_placeholder()
     placeholder.touch()
     try:
         with contextlib.chdir(paths.PROJECT_ROOT):
@@ -131,7 +132,7 @@ def _add_clean_tables(context: Any, definitions: dict[str, list[gxe.Expectation]
     validation_definitions = []
     for table, expectations in definitions.items():
         asset = source.add_parquet_asset(table)
-        batch = asset.add_batch_definition_yearly("per_rapportjaar", regex=rf"(?P<year>\d{{4}})/{table}\.parquet")
+        batch = asset.add_batch_definition_yearly("per_rapportjaar", regex=rf"(?P<year>\d{{4}})/{re.escape(paths.table_filename(table))}")
         suite = context.suites.add(gx.ExpectationSuite(name=table, meta={"tabel": table}))
         for expectation in expectations:
             suite.add_expectation(expectation)

@@ -78,7 +78,7 @@ def offline_data_docs(target: Path, validation: dict[str, Any], banner: str | No
         for page in (f"expectations/{table}.html", entry["pagina"]):
             (target / page).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(site / page, target / page)
-    (target / "index.html").write_text(_data_docs_index(validation, pages), encoding="utf-8")
+    (target / paths.INDEX_PAGE_NAME).write_text(_data_docs_index(validation, pages), encoding="utf-8")
     notice = f'<p class="jm-fictief">{escape(banner)}</p>' if banner else ""
     for page in target.rglob("*.html"):
         text = REMOTE_LOAD.sub("", page.read_text(encoding="utf-8"))
@@ -91,7 +91,7 @@ def offline_data_docs(target: Path, validation: dict[str, Any], banner: str | No
 
 
 TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parents[1] / "templates" / "datadocs"),
+    loader=jinja2.FileSystemLoader(paths.DATA_DOCS_TEMPLATE_DIR),
     autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 INDEX_TEMPLATE = "index.html.j2"
 

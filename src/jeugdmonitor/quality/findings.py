@@ -8,11 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from jeugdmonitor import paths
+from jeugdmonitor.errors import DataQualityError
 from jeugdmonitor.quality.rules import CRITICAL
-
-
-class DataQualityError(RuntimeError):
-    """A critical expectation failed; the message names table, column, expectation and examples."""
 
 
 @dataclass

@@ -67,7 +67,7 @@ def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, 
         checked += len(validation.results)
         found += findings(validation, display_path(paths.staging_table(year, validation.suite_name)), file_lines=False)
     stop_on_critical(found, f"Validatie van de schone data voor {year} mislukt")
-    raw_summary = raw_summary or _read_json(paths.staging_dir(year) / RAW_SUMMARY)
+    raw_summary = raw_summary or _read_json(paths.raw_summary(year))
     return {
         "jaar": year,
         "gecontroleerd": checked + raw_summary.get("gecontroleerd", 0),
@@ -78,15 +78,12 @@ def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, 
     }
 
 
-RAW_SUMMARY = "ruwe_validatie.json"
-
-
 def _read_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def write_raw_summary(year: int, summary: dict[str, Any]) -> Path:
-    target = paths.staging_dir(year) / RAW_SUMMARY
+    target = paths.raw_summary(year)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return target
@@ -114,7 +111,7 @@ def publish(year: int, summary: dict[str, Any]) -> Path:
     The previous clean data stay in place until the new ones are complete; the swap is two
     renames, so an interrupted run leaves either the old or the new tables, never a mix."""
     staged, target = paths.staging_dir(year), paths.clean_dir(year)
-    summary = {**summary, "gewijzigd": changed_figures(target / "kpi_waarden.parquet", staged / "kpi_waarden.parquet")}
+    summary = {**summary, "gewijzigd": changed_figures(paths.clean_table(year, "kpi_waarden"), paths.staging_table(year, "kpi_waarden"))}
     swap_into_place(staged, target)
     return write_stamp(year, summary)
 
