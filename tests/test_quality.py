@@ -136,7 +136,7 @@ def test_changed_figures_are_listed_against_the_previous_run(clean_tables, tmp_p
 def test_missing_clean_table_is_reported(project):
     paths.staging_dir(2023).mkdir(parents=True)
     pd.DataFrame({"x": [1]}).to_parquet(paths.staging_table(2023, "gebieden"))
-    with pytest.raises(quality.DataQualityError, match="clean tables missing"):
+    with pytest.raises(quality.DataQualityError, match="schone tabellen ontbreken"):
         quality.validate(2023, {})
 
 
@@ -154,7 +154,7 @@ def test_each_table_of_a_series_gets_its_own_raw_suite_on_its_own_columns(cfg):
 def test_a_raw_file_without_its_suite_asks_for_make_expectations(project):
     youth_care = clean.load_raw(config.load()).files[0]
     unknown = clean.RawFile("cbs_jeugdzorg_90001NED", youth_care.path, youth_care.frame)
-    with pytest.raises(quality.DataQualityError, match=r"84134NED_TypedDataSet\.csv: no raw-data suite "
+    with pytest.raises(quality.DataQualityError, match=r"84134NED_TypedDataSet\.csv: geen suite voor ruwe data "
                                                        r"ruw_cbs_jeugdzorg_90001NED.*make expectations"):
         quality.validate_raw([unknown])
 
@@ -188,8 +188,8 @@ def test_published_data_docs_hold_only_the_validation_in_the_stamp(clean_tables,
 
 
 def test_data_docs_of_a_stamp_without_pages_are_refused(project, tmp_path):
-    with pytest.raises(quality.DataQualityError, match=r"validatie\.json names no Data Docs pages: remove "
-                                                       r"data/clean/2023/validatie\.json and run `make reports YEAR=2023`"):
+    with pytest.raises(quality.DataQualityError, match=r"validatie\.json noemt geen Data Docs-pagina's: verwijder "
+                                                       r"data/clean/2023/validatie\.json en draai `make reports YEAR=2023`"):
         quality.offline_data_docs(tmp_path / "datadocs", {"jaar": 2023, "gecontroleerd": 1})
     assert not (tmp_path / "datadocs").exists()
 
@@ -197,8 +197,8 @@ def test_data_docs_of_a_stamp_without_pages_are_refused(project, tmp_path):
 def test_data_docs_whose_pages_are_gone_are_refused(clean_tables, tmp_path):
     summary = quality.validate(2023, {})
     shutil.rmtree(paths.GX_DIR / "uncommitted" / "data_docs")
-    with pytest.raises(quality.DataQualityError, match=r"pages of the validation in data/clean/2023/validatie\.json are "
-                                                       r"gone.*validations/.*remove data/clean/2023/validatie\.json"):
+    with pytest.raises(quality.DataQualityError, match=r"pagina's van de validatie in data/clean/2023/validatie\.json zijn "
+                                                       r"verdwenen.*validations/.*verwijder data/clean/2023/validatie\.json"):
         quality.offline_data_docs(tmp_path / "datadocs", summary)
     assert not (tmp_path / "datadocs").exists()
 

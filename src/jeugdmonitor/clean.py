@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor import config, iv3, kpis, paths, raw
+from jeugdmonitor.errors import ReportYearError
 from jeugdmonitor.vocabulary import (
     CLEAN_TABLES,
     LEVEL_COUNTRY,
@@ -22,7 +23,6 @@ from jeugdmonitor.vocabulary import (
     least_final,
     sum_parts,
 )
-from jeugdmonitor.errors import ReportYearError
 
 
 @dataclass

@@ -472,8 +472,8 @@ def generate(out_dir: Path | None = None) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=paths.RAW_DIR, help="target folder (default: data/raw)")
+    parser = argparse.ArgumentParser(description="Maak de fictieve voorbeelddata in data/raw/, in de vorm van de echte bronnen.")
+    parser.add_argument("--out", type=Path, default=paths.RAW_DIR, help="doelmap (standaard: data/raw)")
     args = parser.parse_args(argv)
     written = generate(args.out)
     print(f"{len(written)} bestanden geschreven in {args.out} ({FICTITIOUS})")

@@ -15,7 +15,7 @@ DIMENSION_TYPES = {"Dimension", "GeoDimension", "GeoDetail", "TimeDimension"}
 
 def listing(entries: Sequence[Mapping[str, Any]], limit: int = 12) -> str:
     shown = ", ".join(f"{str(e.get('Key', '')).strip()!r} {str(e.get('Title', '')).strip()!r}" for e in entries[:limit])
-    return shown + (f" … ({len(entries)} in all)" if len(entries) > limit else "")
+    return shown + (f" … ({len(entries)} in totaal)" if len(entries) > limit else "")
 
 
 def dimensions_of(properties: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -32,13 +32,13 @@ def check_properties(table: str, url: str, properties: list[dict[str, Any]], dim
     missing_dimensions = [d for d in dimensions if d not in table_dimensions]
     missing_topics = [t for t in topics if t not in table_topics]
     if missing_dimensions or missing_topics:
-        raise FetchError(f"CBS table {table} ({url}/DataProperties) has no dimension(s) {missing_dimensions} / "
-                         f"topic(s) {missing_topics} named in config/bronnen.yaml; it has dimensions "
-                         f"{table_dimensions} and topics {table_topics[:12]}{' …' if len(table_topics) > 12 else ''}")
+        raise FetchError(f"CBS-tabel {table} ({url}/DataProperties) heeft geen dimensie(s) {missing_dimensions} / "
+                         f"onderwerp(en) {missing_topics} die config/bronnen.yaml noemt; wel de dimensies "
+                         f"{table_dimensions} en de onderwerpen {table_topics[:12]}{' …' if len(table_topics) > 12 else ''}")
     unknown_filtered = [d for d in dict.fromkeys(filtered) if d not in table_dimensions]
     if unknown_filtered:
-        raise FetchError(f"CBS table {table} ({url}/DataProperties) has no dimension(s) {unknown_filtered} "
-                         f"named in ophalen of config/bronnen.yaml; it has {table_dimensions}")
+        raise FetchError(f"CBS-tabel {table} ({url}/DataProperties) heeft geen dimensie(s) {unknown_filtered} "
+                         f"die ophalen in config/bronnen.yaml noemt; wel {table_dimensions}")
     return {t: int(by_key[t].get("Decimals") or 0) for t in topics}
 
 
@@ -47,8 +47,8 @@ def check_unnamed_dimensions_fixed(table: str, url: str, table_dimensions: Seque
     """A dimension of the table that `dimensies` does not name is fixed to exactly one key."""
     loose = [d for d in table_dimensions if d not in dimensions and len(fixed.get(d, ())) != 1]
     if loose:
-        raise FetchError(f"CBS table {table} ({url}/DataProperties) has dimension(s) {loose} that config/bronnen.yaml "
-                         "does not name: add them under dimensies, or fix each to one key under ophalen.filters")
+        raise FetchError(f"CBS-tabel {table} ({url}/DataProperties) heeft dimensie(s) {loose} die config/bronnen.yaml "
+                         "niet noemt: zet ze onder dimensies, of leg elk vast op één sleutel onder ophalen.filters")
 
 
 def modified_of(answer: Mapping[str, Any]) -> str:
@@ -60,10 +60,10 @@ def table_infos(table: str, url: str, infos: Mapping[str, Any] | None) -> tuple[
     infos = infos or {}
     identifier = str(infos.get("Identifier", ""))
     if identifier.lower() != table.lower():
-        raise FetchError(f"CBS table {table}: {url}/TableInfos describes table {identifier!r}")
+        raise FetchError(f"CBS-tabel {table}: {url}/TableInfos beschrijft tabel {identifier!r}")
     modified = str(infos.get("Modified") or "")
     if not modified:
-        raise FetchError(f"CBS table {table}: {url}/TableInfos has no Modified date")
+        raise FetchError(f"CBS-tabel {table}: {url}/TableInfos heeft geen datum Modified")
     return str(infos.get("Title") or ""), modified
 
 
@@ -74,15 +74,15 @@ def typed_data_set(table: str, url: str, answer: Mapping[str, Any], select: Sequ
     # cbsodata 1.3.5's download_data leaves out the data set named by `typed` (typed=False
     # downloads TypedDataSet): check which one came back rather than trusting the flag.
     if "TypedDataSet" not in answer:
-        raise FetchError(f"CBS table {table}: cbsodata {cbsodata.__version__} returned no TypedDataSet from {url}/ "
-                         f"(parts: {sorted(answer)})")
+        raise FetchError(f"CBS-tabel {table}: cbsodata {cbsodata.__version__} gaf geen TypedDataSet van {url}/ "
+                         f"(delen: {sorted(answer)})")
     for row in answer["TypedDataSet"]:
         absent = [c for c in select if c not in row]
         if absent:
-            raise FetchError(f"CBS table {table}: a TypedDataSet row from {url}/TypedDataSet lacks {absent}")
+            raise FetchError(f"CBS-tabel {table}: een rij uit {url}/TypedDataSet mist {absent}")
         if not all(isinstance(row[d], str) and row[d].strip() for d in dimensions):
-            raise FetchError(f"CBS table {table}: TypedDataSet row {row.get('ID')} from {url}/TypedDataSet "
-                             f"has an empty dimension key")
+            raise FetchError(f"CBS-tabel {table}: rij {row.get('ID')} uit {url}/TypedDataSet "
+                             f"heeft een lege dimensiesleutel")
     return answer["TypedDataSet"]
 
 
@@ -95,10 +95,10 @@ def used_entries(table: str, url: str, answer: Mapping[str, Any], rows: Sequence
                   name: str) -> list[dict[str, Any]]:
     """The entries of dimension `name` whose key occurs in `rows`, in CBS's order."""
     if name not in answer:
-        raise FetchError(f"CBS table {table}: {url}/ lists no dimension table {name}")
+        raise FetchError(f"CBS-tabel {table}: {url}/ noemt geen dimensietabel {name}")
     used = {row[name] for row in rows}
     entries = [r for r in answer[name] if r.get("Key") in used]
     unknown = used - {r.get("Key") for r in entries}
     if unknown:
-        raise FetchError(f"CBS table {table}: keys {sorted(unknown)[:5]} of {url}/TypedDataSet are not in {url}/{name}")
+        raise FetchError(f"CBS-tabel {table}: sleutels {sorted(unknown)[:5]} uit {url}/TypedDataSet staan niet in {url}/{name}")
     return entries

@@ -43,13 +43,13 @@ def fetch(keys: Sequence[str] | None = None, years: Sequence[int] | None = None,
     keys = available if keys is None else list(keys)
     unknown = [k for k in keys if k not in cfg.sources or ("tabellen" if k == IV3 else "tabel") not in cfg.sources[k]]
     if unknown:
-        raise config.ConfigError(f"config/bronnen.yaml has no CBS source {unknown}")
+        raise config.ConfigError(f"config/bronnen.yaml heeft geen CBS-bron {unknown}")
     refused = [k for k in keys if k not in available]
     if refused:
         reason = cfg.sources[refused[0]]["ophalen"].get("reden", "")
-        raise config.ConfigError(f"config/bronnen.yaml: {refused[0]} cannot be fetched (ophalen.beschikbaar: false): {reason}")
+        raise config.ConfigError(f"config/bronnen.yaml: {refused[0]} kan niet worden opgehaald (ophalen.beschikbaar: false): {reason}")
     if regions is not None and not regions:
-        raise ValueError("regions is empty; pass None for every code in config/gemeenten.yaml")
+        raise ValueError("regions is leeg; geef None voor elke code in config/gemeenten.yaml")
     regions = default_regions(cfg) if regions is None else list(dict.fromkeys(str(r).strip().upper() for r in regions))
     years = sorted({int(y) for y in years}) if years else None
     if IV3 in keys:

@@ -23,10 +23,10 @@ def _years_arg(text: str) -> list[int]:
     for part in text.split(","):
         match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", part)
         if not match:
-            raise argparse.ArgumentTypeError(f"{text!r}: expected years like 2015-2024 or 2019,2021-2023")
+            raise argparse.ArgumentTypeError(f"{text!r}: verwacht jaren zoals 2015-2024 of 2019,2021-2023")
         first, last = int(match.group(1)), int(match.group(2) or match.group(1))
         if last < first:
-            raise argparse.ArgumentTypeError(f"{part!r}: the range runs backwards")
+            raise argparse.ArgumentTypeError(f"{part!r}: het bereik loopt achteruit")
         years.update(range(first, last + 1))
     return sorted(years)
 
@@ -34,26 +34,26 @@ def _years_arg(text: str) -> list[int]:
 def _region_arg(text: str) -> str:
     code = text.strip().upper()
     if not REGION_CODE.fullmatch(code):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a CBS region code like GM0518, JZ24 or NL01")
+        raise argparse.ArgumentTypeError(f"{text!r} is geen CBS-gebiedscode zoals GM0518, JZ24 of NL01")
     return code
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m jeugdmonitor.fetch",
-        description="Fetch the real CBS tables of config/bronnen.yaml into data/raw/ (needs network access).",
-        epilog=f"{ENV_URL}: base address of the CBS service or a mirror, for every table (default: the host in "
-               f"config/bronnen.yaml, {DEFAULT_URL} and for Iv3 https://dataderden.cbs.nl). Exit 0: written; "
-               "1: fetch failed, nothing changed; 2: bad arguments or config.")
-    parser.add_argument("--jaren", required=True, type=_years_arg, help="years, e.g. 2015-2024 or 2019,2021-2023")
+        description="Haal de echte CBS-tabellen uit config/bronnen.yaml op naar data/raw/ (netwerk nodig).",
+        epilog=f"{ENV_URL}: basisadres van de CBS-dienst of een spiegel, voor elke tabel (standaard: de host in "
+               f"config/bronnen.yaml, {DEFAULT_URL} en voor Iv3 https://dataderden.cbs.nl). Exit 0: geschreven; "
+               "1: ophalen mislukt, niets gewijzigd; 2: verkeerde argumenten of configuratie.")
+    parser.add_argument("--jaren", required=True, type=_years_arg, help="jaren, bijvoorbeeld 2015-2024 of 2019,2021-2023")
     parser.add_argument("--regio", nargs="+", action="extend", type=_region_arg, metavar="CODE",
-                        help="region codes (default: every code in config/gemeenten.yaml, its jeugdregio's and NL01); "
-                             "not for Iv3, which is always fetched for every municipality")
+                        help="gebiedscodes (standaard: elke code in config/gemeenten.yaml, de jeugdregio's en NL01); "
+                             "niet voor Iv3, dat altijd voor elke gemeente wordt opgehaald")
     parser.add_argument("--tabel", action="append", choices=SOURCES,
-                        help="source in config/bronnen.yaml (repeatable; default: every source not marked "
-                             "ophalen.beschikbaar: false; cbs_iv3 is one table per year, from cbs_iv3.tabellen)")
-    parser.add_argument("--out", type=Path, default=paths.RAW_DIR, help="target folder (default: data/raw)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log every URL cbsodata downloads")
+                        help="bron in config/bronnen.yaml (herhaalbaar; standaard: elke bron zonder "
+                             "ophalen.beschikbaar: false; cbs_iv3 is één tabel per jaar, uit cbs_iv3.tabellen)")
+    parser.add_argument("--out", type=Path, default=paths.RAW_DIR, help="doelmap (standaard: data/raw)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log elke URL die cbsodata ophaalt")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     keys = tuple(dict.fromkeys(args.tabel)) if args.tabel else None

@@ -75,4 +75,4 @@ def read_back(table: str, url: str, data_path: Path, dimensions: Sequence[str], 
             raw.read_dimension(_dimension_file(data_path, name),
                                ("Key", "Title", "Status") if name == period_dim else ("Key", "Title"))
     except raw.RawDataError as error:
-        raise FetchError(f"CBS table {table} ({url}): the fetched files do not read back: {error}") from error
+        raise FetchError(f"CBS-tabel {table} ({url}): de opgehaalde bestanden zijn niet terug te lezen: {error}") from error

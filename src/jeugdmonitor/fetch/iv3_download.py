@@ -76,26 +76,26 @@ def iv3_settings(cfg: config.Config, key: str = IV3) -> Iv3Settings:
                                  "lasten_categorie", "geen_opgave", "taakvelden", "plaatsingen")
                if spec.get(name) is None or spec[name] in ("", [], {})]
     if missing:
-        raise config.ConfigError(f"{where} lacks {missing}")
+        raise config.ConfigError(f"{where} mist {missing}")
     try:
         tables = {int(year): str(table) for year, table in sorted(spec["tabellen"].items())}
         lasten = re.compile(str(spec["lasten_categorie"]))
         no_return = float(spec["geen_opgave"])
     except (ValueError, TypeError, AttributeError, re.error) as error:
-        raise config.ConfigError(f"{where}: tabellen (year: table id), lasten_categorie (regular expression) or "
-                                 f"geen_opgave (number) is malformed ({error})") from error
+        raise config.ConfigError(f"{where}: tabellen (jaar: tabel-id), lasten_categorie (reguliere expressie) of "
+                                 f"geen_opgave (getal) is onjuist ({error})") from error
     dimensions = {str(role): str(name) for role, name in spec["dimensies"].items()}
     absent_roles = [role for role in IV3_ROLES if role not in dimensions]
     if absent_roles:
-        raise config.ConfigError(f"{where}.dimensies lacks {absent_roles}")
+        raise config.ConfigError(f"{where}.dimensies mist {absent_roles}")
     topics = {str(name): str(column) for name, column in spec["onderwerpen"].items()}
     labels = cfg.sources["status_labels"]
     plaatsingen = []
     for entry in spec["plaatsingen"]:
         name, status = str(entry.get("onderwerp")), str(entry.get("status"))
         if name not in topics or status not in labels:
-            raise config.ConfigError(f"{where}.plaatsingen: {entry} needs an onderwerp of {list(topics)} and a "
-                                     f"status of {list(labels)} (status_labels)")
+            raise config.ConfigError(f"{where}.plaatsingen: {entry} heeft een onderwerp uit {list(topics)} en een "
+                                     f"status uit {list(labels)} nodig (status_labels)")
         plaatsingen.append((topics[name], status))
     return Iv3Settings(
         key=key, tables=tables, title=str(spec["titel"]), source_name=str(spec.get("bronnaam") or "CBS Iv3"),
@@ -115,9 +115,9 @@ def iv3_years(settings: Iv3Settings, years: Sequence[int] | None) -> tuple[list[
     absent = sorted(y for y in set(years) if y >= first and y not in settings.tables)
     if absent:
         raise config.ConfigError(
-            f"config/bronnen.yaml: {settings.key}.tabellen has no table for {span(absent)} (it runs {first}-{last}); "
-            f"add the id of the table {settings.title.format(jaar=absent[0])!r} (catalogue IV3 on dataderden.cbs.nl) "
-            f"under {settings.key}.tabellen, e.g. `{absent[0]}: 45xxxNED`")
+            f"config/bronnen.yaml: {settings.key}.tabellen heeft geen tabel voor {span(absent)} (ze lopen {first}-{last}); "
+            f"zet de id van de tabel {settings.title.format(jaar=absent[0])!r} (catalogus IV3 op dataderden.cbs.nl) "
+            f"onder {settings.key}.tabellen, bijvoorbeeld `{absent[0]}: 45xxxNED`")
     return sorted(y for y in set(years) if y in settings.tables), skipped
 
 
@@ -126,9 +126,9 @@ def _iv3_key(table: str, url: str, entries: Sequence[Mapping[str, Any]], dimensi
     for entry in entries:
         if str(entry.get("Key", "")).strip() == wanted:
             return str(entry.get("Key", ""))
-    raise FetchError(f"CBS table {table}: {url}/{dimension} has no key {wanted!r} (the jaarrekening {year}, "
-                     f"cbs_iv3.verslagsoort); it has {listing(entries)}. The jaarrekening {year} may not be "
-                     "published yet: ask for earlier years (--jaren)")
+    raise FetchError(f"CBS-tabel {table}: {url}/{dimension} heeft geen sleutel {wanted!r} (de jaarrekening {year}, "
+                     f"cbs_iv3.verslagsoort); wel {listing(entries)}. De jaarrekening {year} is misschien nog niet "
+                     "gepubliceerd: vraag om eerdere jaren (--jaren)")
 
 
 def _iv3_taakveld_keys(table: str, url: str, entries: Sequence[Mapping[str, Any]], dimension: str,
@@ -144,8 +144,8 @@ def _iv3_taakveld_keys(table: str, url: str, entries: Sequence[Mapping[str, Any]
             found.add(match.group(1))
     absent = [t for t in taakvelden if t not in found]
     if absent:
-        raise FetchError(f"CBS table {table}: {url}/{dimension} has no taakveld {absent} (cbs_iv3.taakvelden); "
-                         f"it has {listing(entries)}")
+        raise FetchError(f"CBS-tabel {table}: {url}/{dimension} heeft geen taakveld {absent} (cbs_iv3.taakvelden); "
+                         f"wel {listing(entries)}")
     return keys
 
 
@@ -165,19 +165,19 @@ def _download_iv3_table(cfg: config.Config, settings: Iv3Settings, folder: Path,
     taakveld_dim, category_dim, region_dim, kind_dim = (dims[role] for role in IV3_ROLES)
     dimensions, topics = list(dims.values()), settings.topics
     missing_mark = str(cfg.sources["ontbrekend_teken"])
-    log.info("CBS table %s (%s %s) from %s", table, settings.key, year, url)
+    log.info("CBS-tabel %s (%s %s) van %s", table, settings.key, year, url)
 
     # ---- before the data: is this the table of that year, with the configured keys?
-    properties = call(service, table, "reading DataProperties", cbsodata.get_meta, table, "DataProperties")
+    properties = call(service, table, "lezen van DataProperties", cbsodata.get_meta, table, "DataProperties")
     decimals = check_properties(table, url, properties, dimensions, topics, [])
     check_unnamed_dimensions_fixed(table, url, dimensions_of(properties), dimensions, {})
-    infos = call(service, table, "reading TableInfos", cbsodata.get_info, table)
+    infos = call(service, table, "lezen van TableInfos", cbsodata.get_info, table)
     found_title, modified = table_infos(table, url, infos)
     title = found_title.strip()  # CBS ends some of these titles with a space
     expected = settings.title.format(jaar=year)
     if title != expected:
-        raise FetchError(f"CBS table {table}: {url}/TableInfos has the title {title!r}, not {expected!r}; check "
-                         f"{settings.key}.tabellen in config/bronnen.yaml (the table id of {year})")
+        raise FetchError(f"CBS-tabel {table}: {url}/TableInfos heeft de titel {title!r}, niet {expected!r}; controleer "
+                         f"{settings.key}.tabellen in config/bronnen.yaml (de tabel-id van {year})")
     report_kind = settings.report_kind.format(jaar=year)
     kind_key = _iv3_key(table, url, dimension_entries(service, table, kind_dim), kind_dim, report_kind, year)
     taakveld_keys = _iv3_taakveld_keys(table, url, dimension_entries(service, table, taakveld_dim), taakveld_dim,
@@ -188,23 +188,23 @@ def _download_iv3_table(cfg: config.Config, settings: Iv3Settings, folder: Path,
     filter_text = " and ".join([f"{kind_dim} eq {quote(kind_key)}",
                                 any_of([f"{taakveld_dim} eq {quote(k)}" for k in taakveld_keys])])
     if encoded_length(filter_text) > MAX_FILTER_CHARS:
-        raise FetchError(f"CBS table {table}: the $filter for {len(taakveld_keys)} TaakveldBalanspost keys is longer "
-                         f"than {MAX_FILTER_CHARS} characters; configure fewer {settings.key}.taakvelden")
+        raise FetchError(f"CBS-tabel {table}: het $filter voor {len(taakveld_keys)} TaakveldBalanspost-sleutels is langer "
+                         f"dan {MAX_FILTER_CHARS} tekens; configureer minder {settings.key}.taakvelden")
     select = ["ID", *dimensions, *topics]
-    answer = call(service, table, "downloading", cbsodata.download_data, table, typed=False,
+    answer = call(service, table, "downloaden", cbsodata.download_data, table, typed=False,
                    select=select, filters=filter_text)
     data = typed_data_set(table, url, answer, select, dimensions)
     if modified_of(answer) != modified:
-        raise FetchError(f"CBS table {table} ({url}) changed while it was being fetched "
-                         f"(Modified {modified} -> {modified_of(answer)}); fetch again")
+        raise FetchError(f"CBS-tabel {table} ({url}) is tijdens het ophalen gewijzigd "
+                         f"(Modified {modified} -> {modified_of(answer)}); haal opnieuw op")
     wanted_taakvelden = {k.strip() for k in taakveld_keys}
     rows = [row for row in data  # checked again here: a server may ignore $filter
             if row[kind_dim].strip() == report_kind and row[taakveld_dim].strip() in wanted_taakvelden
             and settings.lasten.search(row[category_dim].strip())]
     in_cbs_order(rows)
     if not rows:
-        raise FetchError(f"CBS table {table}: no lasten rows (Categorie matching {settings.lasten.pattern!r}) at "
-                         f"{url}/TypedDataSet for $filter {filter_text!r}")
+        raise FetchError(f"CBS-tabel {table}: geen regels met lasten (Categorie volgens {settings.lasten.pattern!r}) in "
+                         f"{url}/TypedDataSet voor $filter {filter_text!r}")
 
     # ---- the files: data, the keys it uses, and the whole Gemeenten dimension (the cleaning
     # stage checks that the national sum covers every municipality of the table)
@@ -242,7 +242,7 @@ def download_iv3(cfg: config.Config, key: str, folder: Path, service: Service | 
     settings = iv3_settings(cfg, key)
     wanted, skipped = iv3_years(settings, years)
     service = service or service_for(cfg.sources[key])
-    retrieved = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    retrieved = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     fetched = [_download_iv3_table(cfg, settings, folder, service, year, retrieved) for year in wanted]
     if skipped:
         note = f"jaren {span(skipped)} overgeslagen: {key}.tabellen in config/bronnen.yaml begint bij {min(settings.tables)}"

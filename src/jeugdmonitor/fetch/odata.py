@@ -36,12 +36,12 @@ def fixed_filters(spec: Mapping[str, Any], key: str) -> dict[str, list[str]]:
     for dimension, value in filters.items():
         if isinstance(value, str):
             if value not in spec:
-                raise config.ConfigError(f"config/bronnen.yaml: {key}.ophalen.filters.{dimension} refers to "
-                                         f"{value!r}, which is not an entry of {key}")
+                raise config.ConfigError(f"config/bronnen.yaml: {key}.ophalen.filters.{dimension} verwijst naar "
+                                         f"{value!r}, dat geen onderdeel van {key} is")
             value = spec[value]
         keys = list(value) if isinstance(value, (Mapping, list, tuple)) else [value]
         if not keys:
-            raise config.ConfigError(f"config/bronnen.yaml: {key}.ophalen.filters.{dimension} selects no keys")
+            raise config.ConfigError(f"config/bronnen.yaml: {key}.ophalen.filters.{dimension} kiest geen sleutels")
         result[str(dimension)] = [str(k) for k in keys]
     return result
 
@@ -54,8 +54,8 @@ def title_filters(spec: Mapping[str, Any], key: str) -> dict[str, re.Pattern[str
         try:
             result[str(dimension)] = re.compile(str(pattern))
         except re.error as error:
-            raise config.ConfigError(f"config/bronnen.yaml: {key}.ophalen.titels.{dimension} is no regular "
-                                     f"expression ({error})") from error
+            raise config.ConfigError(f"config/bronnen.yaml: {key}.ophalen.titels.{dimension} is geen reguliere "
+                                     f"expressie ({error})") from error
     return result
 
 
@@ -73,15 +73,15 @@ def resolve_filters(service: Service, table: str, url: str, fixed: Mapping[str, 
         wanted = [str(k) for k in fixed.get(dimension, [])]
         absent = [k for k in wanted if k.strip() not in by_key]
         if absent:
-            raise FetchError(f"CBS table {table}: {url}/{dimension} has no key(s) {absent} that config/bronnen.yaml "
-                             f"asks for; it has {listing(entries)}")
+            raise FetchError(f"CBS-tabel {table}: {url}/{dimension} heeft geen sleutel(s) {absent} waar config/bronnen.yaml "
+                             f"om vraagt; wel {listing(entries)}")
         keys = [by_key[k.strip()] for k in wanted]
         if dimension in titled:
             matched = [str(e.get("Key", "")) for e in entries
                        if titled[dimension].fullmatch(str(e.get("Title", "")).strip())]
             if not matched:
-                raise FetchError(f"CBS table {table}: no title in {url}/{dimension} matches "
-                                 f"{titled[dimension].pattern!r} (ophalen.titels); it has {listing(entries)}")
+                raise FetchError(f"CBS-tabel {table}: geen titel in {url}/{dimension} past bij "
+                                 f"{titled[dimension].pattern!r} (ophalen.titels); wel {listing(entries)}")
             keys += matched
         resolved[dimension] = list(dict.fromkeys(keys))
     return resolved
@@ -107,9 +107,9 @@ def region_chunks(table: str, clauses: Sequence[str], region_dim: str, regions: 
             chunks.append(current)
             candidate = [code]
         if encoded_length(build_filter(clauses, region_dim, candidate)) > MAX_FILTER_CHARS:
-            raise FetchError(f"CBS table {table}: the $filter for one region is already longer than "
-                             f"{MAX_FILTER_CHARS} characters; ask for fewer years (--jaren) or fewer keys in "
-                             "ophalen of config/bronnen.yaml")
+            raise FetchError(f"CBS-tabel {table}: het $filter voor één gebied is al langer dan "
+                             f"{MAX_FILTER_CHARS} tekens; vraag om minder jaren (--jaren) of minder sleutels in "
+                             "ophalen van config/bronnen.yaml")
         current = candidate
     chunks.append(current)
     return chunks

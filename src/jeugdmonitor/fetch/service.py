@@ -59,11 +59,11 @@ class Service:
 def parse_service(value: str, origin: str = ENV_URL) -> Service:
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise FetchError(f"{origin}={value!r} is not a base address like {DEFAULT_URL} or http://127.0.0.1:8123")
+        raise FetchError(f"{origin}={value!r} is geen basisadres zoals {DEFAULT_URL} of http://127.0.0.1:8123")
     prefix = parts.path.rstrip("/")
     if re.search(r"/odata(api|feed|catalog)?(/|$)", prefix, flags=re.IGNORECASE):
-        raise FetchError(f"{origin}={value!r}: give the base address only (like {DEFAULT_URL}); "
-                         f"cbsodata adds /{FEED_PATH}/<table> itself")
+        raise FetchError(f"{origin}={value!r}: geef alleen het basisadres (zoals {DEFAULT_URL}); "
+                         f"cbsodata voegt zelf /{FEED_PATH}/<tabel> toe")
     return Service(f"{parts.scheme}://{parts.netloc}{prefix}")
 
 
@@ -104,9 +104,9 @@ def _failed_url(error: BaseException) -> str | None:
 
 def _reason(error: requests.RequestException) -> str:
     if isinstance(error, requests.Timeout):
-        return f"no answer within {TIMEOUT[0]:g} s to connect / {TIMEOUT[1]:g} s to read ({error})"
+        return f"geen antwoord binnen {TIMEOUT[0]:g} s (verbinden) / {TIMEOUT[1]:g} s (lezen) ({error})"
     if isinstance(error, requests.ConnectionError):
-        return f"no connection ({error})"
+        return f"geen verbinding ({error})"
     for item in (error, error.__cause__):
         response = getattr(item, "response", None)
         if response is not None:
@@ -122,12 +122,12 @@ def call(service: Service, table: str, what: str, function: Callable[..., Any], 
             return function(*args, catalog_url=service.catalog_url, **kwargs, **request_options)
     except requests.RequestException as error:
         url = _failed_url(error) or f"{service.table_url(table)}/"
-        raise FetchError(f"CBS table {table}: {what} failed at {url}: {_reason(error)}") from error
+        raise FetchError(f"CBS-tabel {table}: {what} mislukt bij {url}: {_reason(error)}") from error
     except (ValueError, KeyError) as error:  # JSON decoding, or no OData `value` envelope
-        raise FetchError(f"CBS table {table}: {what} from {service.table_url(table)}/ is not an OData answer "
-                         f"as CBS serves it ({type(error).__name__}: {error})") from error
+        raise FetchError(f"CBS-tabel {table}: {what} van {service.table_url(table)}/ is geen OData-antwoord "
+                         f"zoals CBS dat geeft ({type(error).__name__}: {error})") from error
 
 
 def dimension_entries(service: Service, table: str, dimension: str) -> list[dict[str, Any]]:
     """A dimension's keys and titles, as the table lists them (before any data is asked for)."""
-    return call(service, table, f"reading dimension {dimension}", cbsodata.get_meta, table, dimension)
+    return call(service, table, f"lezen van dimensie {dimension}", cbsodata.get_meta, table, dimension)

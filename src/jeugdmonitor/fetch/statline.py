@@ -68,8 +68,8 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
     configured_filters = fixed_filters(spec, key)
     titled = title_filters(spec, key)
     wanted_periods = {f"{int(y)}JJ00" for y in years} if years else None
-    retrieved = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    log.info("CBS table %s (%s) from %s", table, key, url)
+    retrieved = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    log.info("CBS-tabel %s (%s) van %s", table, key, url)
 
     properties = call(service, table, "reading DataProperties", cbsodata.get_meta, table, "DataProperties")
     decimals = check_properties(table, url, properties, list(dimensions.values()), topics,
@@ -94,8 +94,8 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
         if not first:
             first = answer
         elif modified_of(answer) != modified_of(first):
-            raise FetchError(f"CBS table {table} ({url}) changed while it was being fetched "
-                             f"(Modified {modified_of(first)} -> {modified_of(answer)}); fetch again")
+            raise FetchError(f"CBS-tabel {table} ({url}) is tijdens het ophalen gewijzigd "
+                             f"(Modified {modified_of(first)} -> {modified_of(answer)}); haal opnieuw op")
         filters_used.append(filter_text)
         wanted_regions = set(chunk) if chunk else None
         for row in data:
@@ -113,8 +113,8 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
             rows.append(row)
     in_cbs_order(rows)  # whatever the region groups
     if not rows:
-        raise FetchError(f"CBS table {table}: no rows at {url}/TypedDataSet for $filter {filters_used[0]!r}"
-                         f"{' (and more region groups)' if len(filters_used) > 1 else ''}")
+        raise FetchError(f"CBS-tabel {table}: geen regels in {url}/TypedDataSet voor $filter {filters_used[0]!r}"
+                         f"{' (en meer gebiedsgroepen)' if len(filters_used) > 1 else ''}")
 
     title, modified = table_infos(table, url, (first.get("TableInfos") or [{}])[0])
     title = title or str(spec.get("titel", ""))
@@ -136,7 +136,7 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
         kept.append(row)
     rows = kept
     if not rows:
-        raise FetchError(f"CBS table {table}: only empty rows at {url}/TypedDataSet for the requested years and regions")
+        raise FetchError(f"CBS-tabel {table}: alleen lege regels in {url}/TypedDataSet voor de gevraagde jaren en gebieden")
 
     # ---- dimension tables: the rows whose key occurs in the data, in CBS's order
     dimension_rows = {name: used_entries(table, url, first, rows, name) for name in dimensions.values()}
@@ -145,8 +145,8 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
     for r in dimension_rows[period_dim]:
         status = r.get("Status")
         if status not in labels:
-            raise FetchError(f"CBS table {table}: period {r.get('Key')} at {url}/{period_dim} has status {status!r}, "
-                             f"not one of {list(labels)} (status_labels in config/bronnen.yaml)")
+            raise FetchError(f"CBS-tabel {table}: periode {r.get('Key')} in {url}/{period_dim} heeft status {status!r}, "
+                             f"niet een van {list(labels)} (status_labels in config/bronnen.yaml)")
         period_status[r["Key"][:4]] = status
 
     base_meta = provenance(table, title, retrieved, modified, dict(sorted(period_status.items())))

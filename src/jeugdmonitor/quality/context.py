@@ -51,7 +51,7 @@ def build_context() -> bool:
     cfg = config.load()
     definitions = suite_definitions(cfg)
     if set(definitions) != set(CLEAN_TABLES):
-        raise config.ConfigError(f"suites {sorted(definitions)} do not cover clean tables {sorted(CLEAN_TABLES)}")
+        raise config.ConfigError(f"de suites {sorted(definitions)} dekken de schone tabellen {sorted(CLEAN_TABLES)} niet")
     paths.EXPECTATIONS_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=paths.EXPECTATIONS_DIR, prefix=".opbouw-") as scratch:
         built = _build_context_in(Path(scratch), cfg, definitions)

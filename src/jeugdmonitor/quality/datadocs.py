@@ -36,7 +36,7 @@ def data_docs_pages(context: Any, result: Any) -> dict[str, dict[str, Any]]:
     for identifier, run in result.run_results.items():
         (url,) = context.get_docs_sites_urls(resource_identifier=identifier, site_name=DATA_DOCS_SITE)
         if not url["site_url"]:
-            raise DataQualityError(f"GX built no Data Docs page for {run.suite_name} in {display_path(site)}")
+            raise DataQualityError(f"GX heeft geen Data Docs-pagina voor {run.suite_name} gemaakt in {display_path(site)}")
         page = Path(url2pathname(urlparse(url["site_url"]).path)).resolve()
         pages[run.suite_name] = {"pagina": page.relative_to(site).as_posix(), "geslaagd": bool(run.success)}
     return dict(sorted(pages.items()))
@@ -48,13 +48,13 @@ def recorded_data_docs(validation: dict[str, Any]) -> dict[str, dict[str, Any]]:
     year = validation["jaar"]
     stamp = display_path(paths.validation_stamp(year))
     # the stamp is up to date for make, so validating again means removing it first
-    again = f"remove {stamp} and run `make reports YEAR={year}` to validate again"
+    again = f"verwijder {stamp} en draai `make reports YEAR={year}` om opnieuw te valideren"
     pages = validation.get("datadocs")
     if not pages:
-        raise DataQualityError(f"{stamp} names no Data Docs pages: {again}")
+        raise DataQualityError(f"{stamp} noemt geen Data Docs-pagina's: {again}")
     missing = [entry["pagina"] for entry in pages.values() if not (site / entry["pagina"]).exists()]
     if missing:
-        raise DataQualityError(f"Data Docs pages of the validation in {stamp} are gone from {display_path(site)}: "
+        raise DataQualityError(f"de Data Docs-pagina's van de validatie in {stamp} zijn verdwenen uit {display_path(site)}: "
                                f"{missing[:3]}; {again}")
     return pages
 
@@ -85,7 +85,7 @@ def offline_data_docs(target: Path, validation: dict[str, Any], banner: str | No
         text = text.replace("</head>", OFFLINE_STYLE + "</head>", 1)
         text = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + notice, text, count=1)
         if re.search(r"<(?:script|link|img)\b[^>]*?(?:src|href)=\"https?://", text):
-            raise RuntimeError(f"{page} still loads a remote resource")
+            raise RuntimeError(f"{page} laadt nog een bron van buiten")
         page.write_text(text, encoding="utf-8")
     return target
 

@@ -38,8 +38,8 @@ def validate_raw(files: list[clean.RawFile]) -> dict[str, Any]:
         try:
             definition = context.validation_definitions.get(RAW_PREFIX + raw_file.kind)
         except DataContextError as error:  # e.g. a successor table added to config/ without `make expectations`
-            raise DataQualityError(f"{display_path(raw_file.path)}: no raw-data suite {RAW_PREFIX + raw_file.kind} in "
-                                   f"{display_path(paths.GX_DIR)}; run `make expectations` after changing "
+            raise DataQualityError(f"{display_path(raw_file.path)}: geen suite voor ruwe data {RAW_PREFIX + raw_file.kind} in "
+                                   f"{display_path(paths.GX_DIR)}; draai `make expectations` na een wijziging van "
                                    "config/bronnen.yaml") from error
         result = definition.run(batch_parameters={"dataframe": raw_file.frame},
                                 result_format={"result_format": "COMPLETE", "partial_unexpected_count": 5})
@@ -54,8 +54,8 @@ def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, 
     on a critical failure. Returns the summary for publish()."""
     missing = [t for t in CLEAN_TABLES if not paths.staging_table(year, t).exists()]
     if missing:
-        raise DataQualityError(f"clean tables missing in {display_path(paths.staging_dir(year))}: {missing}; "
-                               f"run `make clean-data YEAR={year}`")
+        raise DataQualityError(f"schone tabellen ontbreken in {display_path(paths.staging_dir(year))}: {missing}; "
+                               f"draai `make clean-data YEAR={year}`")
     context = open_context()
     with contextlib.chdir(paths.PROJECT_ROOT):
         # the run name puts the year in the Data Docs paths: validations/<table>/rapportjaar_<year>/...
