@@ -5,7 +5,7 @@ from __future__ import annotations
 import papermill
 import pytest
 
-from jeugdmonitor import cli, clean, config, errors, fetch, pipeline, quality, raw
+from jeugdmonitor import clean, cli, config, errors, fetch, pipeline, quality, raw
 
 CODES = {
     "RawDataError": 2, "ConfigError": 2, "UnknownMunicipalityError": 2, "ReportYearError": 2,
