@@ -34,7 +34,7 @@ class WorkbookError(Exception):
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         if cls.__name__ in ERRORS:
-            raise TypeError(f"two workbook errors are called {cls.__name__}")
+            raise TypeError(f"twee fouten van het werkboek heten {cls.__name__}")
         ERRORS[cls.__name__] = cls
 
 

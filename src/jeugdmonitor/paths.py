@@ -55,6 +55,8 @@ DATA_DOCS_TEMPLATE_DIR = TEMPLATE_DIR / "datadocs"
 
 # ---- file names the workbook writes (one place, so a name is changed once)
 TABLE_SUFFIX = ".parquet"
+SIDECAR_SUFFIX = ".meta.json"  # a raw file's provenance: `<file>.meta.json`
+DATA_DOCS_INDEX_TEMPLATE = "index.html.j2"  # in DATA_DOCS_TEMPLATE_DIR
 VALIDATION_STAMP_NAME = "validatie.json"
 RAW_SUMMARY_NAME = "ruwe_validatie.json"
 MANIFEST_NAME = "manifest.json"
@@ -184,7 +186,7 @@ def log_dir(year: int) -> Path:
 
 
 def raw_sidecar(path: Path) -> Path:
-    return path.with_name(path.name + ".meta.json")
+    return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
 def region_export_dir(region_code: str) -> Path:

@@ -7,7 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-SIDECAR_SUFFIX = ".meta.json"
+from jeugdmonitor import paths
 
 
 def previous_dir(target: Path) -> Path:
@@ -37,7 +37,7 @@ def move_files_into(staging: Path, target: Path) -> list[Path]:
     cleaning stage refuses, never a silently inconsistent pair."""
     files = sorted(p for p in staging.rglob("*") if p.is_file())
     moved = []
-    for path in sorted(files, key=lambda p: p.name.endswith(SIDECAR_SUFFIX)):
+    for path in sorted(files, key=lambda p: p.name.endswith(paths.SIDECAR_SUFFIX)):
         destination = target / path.relative_to(staging)
         destination.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, destination)

@@ -33,6 +33,7 @@ def _stale(root: Path, target: str) -> bool:
 def up_to_date(tmp_path_factory) -> Path:
     root = make_copy(tmp_path_factory.mktemp("make-deps"))
     newest = max(p.stat().st_mtime for p in root.rglob("*") if p.is_file() and ".venv" not in p.parts)
+    newest = max(newest, (root / ".venv" / ".setup-klaar").stat().st_mtime)  # `make setup`, a prerequisite too
     for offset, target in enumerate(STAGES, start=1):
         path = root / target
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -93,7 +93,7 @@ def offline_data_docs(target: Path, validation: dict[str, Any], banner: str | No
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(paths.DATA_DOCS_TEMPLATE_DIR),
     autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-INDEX_TEMPLATE = "index.html.j2"
+INDEX_TEMPLATE = paths.DATA_DOCS_INDEX_TEMPLATE
 
 
 def _data_docs_index(validation: dict[str, Any], pages: dict[str, dict[str, Any]]) -> str:
