@@ -17,9 +17,10 @@ PKG := src/jeugdmonitor
 CONFIG := $(wildcard config/*.yaml)
 RAW := $(shell find data/raw -type f -not -name README.md 2>/dev/null)
 GX_FILES := $(shell find expectations/gx -type f -not -path '*/uncommitted/*' 2>/dev/null)
-CLEAN_CODE := $(addprefix $(PKG)/,paths.py config.py raw.py clean.py kpis.py iv3.py vocabulary.py)
-REPORT_CODE := $(addprefix $(PKG)/,report.py goals.py pages.py builddate.py charts.py formatting.py render.py pipeline.py vocabulary.py) \
-               $(shell find $(PKG)/templates -type f 2>/dev/null)
+# Every stage depends on every file of the package (modules and templates), found on disk, so
+# this list cannot go stale: a module one stage imports today may be imported by another
+# tomorrow (tests/integration/test_make_dependencies.py touches each file and checks).
+PKG_FILES := $(shell find $(PKG) -type f \( -name '*.py' -o -path '$(PKG)/templates/*' \) -not -path '*/__pycache__/*' 2>/dev/null)
 
 STAGED := data/staging/$(YEAR).klaar.json
 VALIDATED := data/clean/$(YEAR)/validatie.json
@@ -57,19 +58,19 @@ fetch: $(SETUP_STAMP) ## fetch the real CBS tables into data/raw (needs network;
 
 clean-data: $(STAGED) ## cleaning stage: data/raw -> data/staging/YEAR/*.parquet (raw contract checked)
 
-$(STAGED): $(SETUP_STAMP) $(RAW) $(CONFIG) $(GX_FILES) notebooks/01_opschonen.ipynb $(CLEAN_CODE) $(PKG)/quality.py
+$(STAGED): $(SETUP_STAMP) $(RAW) $(CONFIG) $(GX_FILES) notebooks/01_opschonen.ipynb $(PKG_FILES)
 	$(PY) -m jeugdmonitor.cli clean --year $(YEAR)
 
 validate: $(VALIDATED) ## data-quality gate: GX checkpoint, then publish to data/clean/YEAR
 
-$(VALIDATED): $(STAGED) $(GX_FILES) notebooks/02_valideren.ipynb $(PKG)/quality.py
+$(VALIDATED): $(STAGED) $(CONFIG) $(GX_FILES) notebooks/02_valideren.ipynb $(PKG_FILES)
 	@# the staged tables are moved away by a successful gate: re-stage if they are gone
 	@test -d data/staging/$(YEAR) || $(PY) -m jeugdmonitor.cli clean --year $(YEAR)
 	$(PY) -m jeugdmonitor.cli validate --year $(YEAR)
 
 reports: $(REPORT_INDEX) ## one HTML report per municipality + index in reports/YEAR
 
-$(REPORT_INDEX): $(VALIDATED) notebooks/03_gemeenterapport.ipynb notebooks/04_overzicht.ipynb notebooks/05_regio.ipynb $(REPORT_CODE)
+$(REPORT_INDEX): $(VALIDATED) $(CONFIG) notebooks/03_gemeenterapport.ipynb notebooks/04_overzicht.ipynb notebooks/05_regio.ipynb $(PKG_FILES)
 	$(PY) -m jeugdmonitor.cli reports --year $(YEAR)
 
 yearly: ## the unattended yearly run for YEAR, logged to logs/YEAR/

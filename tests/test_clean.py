@@ -39,7 +39,7 @@ def _clean_row(tables, code: str, year: int, form: str) -> pd.Series:
 
 # ---------------------------------------------------------------------------- tables
 def test_all_clean_tables_are_built(tables):
-    assert set(tables) == set(clean.CLEAN_TABLES)
+    assert set(tables) == set(vocabulary.CLEAN_TABLES)
     for name, frame in tables.items():
         assert len(frame) > 0, name
 
@@ -261,8 +261,8 @@ def test_iv3_spending_uses_the_newest_plaatsing_and_sums_the_whole_country(raw_d
     assert status[2023] == {"nader voorlopig"} and status[2024] == {"voorlopig"}  # 2024: 1e plaatsing only
     # only the workbook's municipalities and the country; the fictitious rest counts in NL01 alone
     assert not spending["gebied_code"].str.startswith("GM99").any()
-    nl = spending[(spending["gebied_code"] == clean.NL_CODE) & (spending["jaar"] == 2023)].set_index("taakveld")
-    municipal = spending[(spending["gebied_code"] != clean.NL_CODE) & (spending["jaar"] == 2023)]
+    nl = spending[(spending["gebied_code"] == vocabulary.NL_CODE) & (spending["jaar"] == 2023)].set_index("taakveld")
+    municipal = spending[(spending["gebied_code"] != vocabulary.NL_CODE) & (spending["jaar"] == 2023)]
     assert (nl["lasten_euro"] > municipal.groupby("taakveld")["lasten_euro"].sum()).all()
 
 

@@ -235,8 +235,8 @@ def test_successors_split_the_years_and_override_the_settings(cfg):
 
 
 @pytest.mark.parametrize("entry, message", [
-    ({"tabel": "90001NED", "vanaf": 2022}, r"lacks \['bestand'\]"),
-    ({"tabel": "90001NED", "bestand": "x.csv", "vanaf": 2022, "vormn": {}}, r"sets \['vormn'\]"),
+    ({"tabel": "90001NED", "vanaf": 2022}, r"mist \['bestand'\]"),
+    ({"tabel": "90001NED", "bestand": "x.csv", "vanaf": 2022, "vormn": {}}, r"zet \['vormn'\]"),
 ])
 def test_a_malformed_successor_is_a_config_error(cfg, entry, message):
     spec = {**cfg.sources["cbs_jeugdzorg"], "opvolgers": [entry]}
@@ -247,7 +247,7 @@ def test_a_malformed_successor_is_a_config_error(cfg, entry, message):
 def test_successors_must_start_in_later_years(cfg):
     spec = {**cfg.sources["cbs_jeugdzorg"], "opvolgers": [
         {"tabel": "A", "bestand": "a.csv", "vanaf": 2022}, {"tabel": "B", "bestand": "b.csv", "vanaf": 2020}]}
-    with pytest.raises(config.ConfigError, match=r"later and later years.*\[2022, 2020\]"):
+    with pytest.raises(config.ConfigError, match=r"steeds latere jaren.*\[2022, 2020\]"):
         config.table_parts("cbs_jeugdzorg", spec)
 
 

@@ -25,6 +25,7 @@ import cbsodata
 import pytest
 
 from jeugdmonitor import config, fetch, raw
+from jeugdmonitor.fetch import odata
 
 FIXTURES = Path(__file__).parent / "fixtures" / "odata"
 SAMPLE_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -356,7 +357,7 @@ def test_a_configured_key_the_table_lacks_stops_the_fetch_with_what_the_table_ha
 def test_a_filtered_dimension_the_table_lacks_stops_before_any_lookup(cbs_server, tmp_path, cfg):
     wrong = with_source(cfg, "cbs_bevolking", ophalen={"titels": {"Leeftijdsklasse": "^x$"}})
 
-    with pytest.raises(fetch.FetchError, match=r"no dimension\(s\) \['Leeftijdsklasse'\] named in ophalen"):
+    with pytest.raises(fetch.FetchError, match=r"geen dimensie\(s\) \['Leeftijdsklasse'\] die ophalen"):
         fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=tmp_path / "raw", cfg=wrong)
     assert [path for path, _ in cbs_server.requests] == [f"{FEED}03759ned/DataProperties"]
 
@@ -365,7 +366,7 @@ def test_a_title_pattern_that_matches_nothing_stops_the_fetch(cbs_server, tmp_pa
     spec = cfg.sources["cbs_bevolking"]
     wrong = with_source(cfg, "cbs_bevolking", ophalen={**spec["ophalen"], "titels": {"Leeftijd": "^(\\d+) years$"}})
 
-    with pytest.raises(fetch.FetchError, match=r"no title in .*03759ned/Leeftijd matches .*'10010' '0 jaar'"):
+    with pytest.raises(fetch.FetchError, match=r"geen titel in .*03759ned/Leeftijd past bij .*'10010' '0 jaar'"):
         fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=tmp_path / "raw", cfg=wrong)
 
     broken = with_source(cfg, "cbs_bevolking", ophalen={**spec["ophalen"], "titels": {"Leeftijd": "(("}})
@@ -378,14 +379,14 @@ def test_regions_are_grouped_so_that_every_request_stays_short():
                "(" + " or ".join(f"Leeftijd eq '1{age:02d}10'" for age in range(23)) + ")"]
     regions = [f"GM{number:04d}" for number in range(1, 61)]
 
-    chunks = fetch._region_chunks("03759ned", clauses, "RegioS", regions)
+    chunks = odata.region_chunks("03759ned", clauses, "RegioS", regions)
 
     assert [code for chunk in chunks for code in chunk] == regions
     assert len(chunks) > len(regions) / fetch.REGIONS_PER_REQUEST  # the length, not the count, decided
-    assert all(fetch._encoded_length(fetch._filter_text(clauses, "RegioS", chunk)) <= fetch.MAX_FILTER_CHARS
+    assert all(odata.encoded_length(odata.build_filter(clauses, "RegioS", chunk)) <= fetch.MAX_FILTER_CHARS
                for chunk in chunks)
-    with pytest.raises(fetch.FetchError, match="fewer years"):
-        fetch._region_chunks("03759ned", ["x" * fetch.MAX_FILTER_CHARS], "RegioS", regions)
+    with pytest.raises(fetch.FetchError, match="minder jaren"):
+        odata.region_chunks("03759ned", ["x" * fetch.MAX_FILTER_CHARS], "RegioS", regions)
 
 
 # ---------------------------------------------------------------------------- Iv3: one table per year
@@ -518,8 +519,8 @@ def test_iv3_without_the_jaarrekening_lists_the_verslagsoorten(cbs_server, tmp_p
         fetch.fetch(["cbs_iv3"], years=[2023], out_dir=tmp_path / "raw", cfg=cfg)
 
     message = str(error.value)
-    assert f"{cbs_server.base_url}{FEED}{IV3_TABLE}/Verslagsoort has no key '2023X005'" in message
-    assert "'2023X000' 'Begroting 2023'" in message and "not be published yet" in message
+    assert f"{cbs_server.base_url}{FEED}{IV3_TABLE}/Verslagsoort heeft geen sleutel '2023X005'" in message
+    assert "'2023X000' 'Begroting 2023'" in message and "nog niet gepubliceerd" in message
     assert cbs_server.data_requests(IV3_TABLE) == []
     assert not (tmp_path / "raw").exists()
 
@@ -527,7 +528,7 @@ def test_iv3_without_the_jaarrekening_lists_the_verslagsoorten(cbs_server, tmp_p
 def test_iv3_taakveld_the_table_lacks_lists_what_it_has(cbs_server, tmp_path, cfg):
     wrong = with_source(cfg, "cbs_iv3", taakvelden=["6.72", "6.7"])  # 6.7 is no prefix of 6.71: no such taakveld
 
-    with pytest.raises(fetch.FetchError, match=r"TaakveldBalanspost has no taakveld \['6.7'\].*'6.72a' "):
+    with pytest.raises(fetch.FetchError, match=r"TaakveldBalanspost heeft geen taakveld \['6.7'\].*'6.72a' "):
         fetch.fetch(["cbs_iv3"], years=[2023], out_dir=tmp_path / "raw", cfg=wrong)
     assert cbs_server.data_requests(IV3_TABLE) == []
 
@@ -536,7 +537,7 @@ def test_iv3_year_after_the_last_configured_table_is_a_configuration_error(cbs_s
     out = tmp_path / "raw"
     last = max(cfg.sources["cbs_iv3"]["tabellen"])
 
-    with pytest.raises(config.ConfigError, match=rf"no table for {last + 1}.*under cbs_iv3\.tabellen"):
+    with pytest.raises(config.ConfigError, match=rf"geen tabel voor {last + 1}.*onder cbs_iv3\.tabellen"):
         fetch.fetch(years=[2023, last + 1], out_dir=out, cfg=cfg)
     assert fetch.main(["--jaren", f"2023-{last + 1}", "--out", str(out)]) == 2
 
@@ -597,7 +598,7 @@ def test_unreachable_address_fails_at_once_and_leaves_the_target_alone(tmp_path,
 
     message = str(error.value)
     assert f"http://127.0.0.1:{port}/ODataFeed/odata/84134NED/" in message
-    assert "84134NED" in message and "no connection" in message
+    assert "84134NED" in message and "geen verbinding" in message
     assert snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["raw"]  # no temporary folder left behind
     assert cbsodata.options.use_https is True  # the module option is restored
@@ -625,7 +626,7 @@ def test_a_source_marked_not_fetchable_is_refused_with_its_reason(cbs_server, tm
     closed = with_source(cfg, "cbs_iv3", ophalen={"beschikbaar": False, "reden": "tijdelijk niet ophalen"})
 
     assert fetch.fetchable(closed) == ("cbs_jeugdzorg", "cbs_jeugdzorg_leeftijd", "cbs_bevolking")
-    with pytest.raises(config.ConfigError, match=r"cbs_iv3 cannot be fetched .*tijdelijk niet ophalen"):
+    with pytest.raises(config.ConfigError, match=r"cbs_iv3 kan niet worden opgehaald .*tijdelijk niet ophalen"):
         fetch.fetch(["cbs_jeugdzorg", "cbs_iv3"], years=[2023], out_dir=out, cfg=closed)
 
     assert cbs_server.requests == []  # refused before any request
@@ -642,7 +643,7 @@ def test_a_topic_missing_from_the_table_names_the_table_and_url(cbs_server, tmp_
 
 def test_an_answer_that_is_not_odata_names_the_table_and_url(cbs_server, tmp_path, cfg):
     portal = with_source(cfg, "cbs_jeugdzorg", tabel="captive-portal")
-    with pytest.raises(fetch.FetchError, match=r"captive-portal.*/ODataFeed/odata/captive-portal/ is not an OData answer"):
+    with pytest.raises(fetch.FetchError, match=r"captive-portal.*/ODataFeed/odata/captive-portal/ is geen OData-antwoord"):
         fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=tmp_path / "raw", cfg=portal)
     assert not (tmp_path / "raw").exists()
 

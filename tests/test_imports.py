@@ -27,7 +27,7 @@ def import_graph() -> dict[str, set[str]]:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 base = node.module
                 if node.level:  # relative import
-                    package = name.split(".")[: -node.level] if not path.name == "__init__.py" else name.split(".")
+                    package = name.split(".")[: -node.level] if path.name != "__init__.py" else name.split(".")
                     base = ".".join([*package, node.module])
                 targets = [base, *(f"{base}.{alias.name}" for alias in node.names)]
             for target in targets:

@@ -11,7 +11,7 @@ import great_expectations as gx
 import pandas as pd
 import pytest
 
-from jeugdmonitor import clean, config, paths, quality
+from jeugdmonitor import clean, config, paths, quality, vocabulary
 
 from .conftest import REPO_ROOT
 
@@ -25,7 +25,7 @@ def test_committed_suites_match_the_definitions_from_config(cfg):
     context = gx.get_context(mode="file", project_root_dir=REPO_ROOT / "expectations")
     definitions = quality.suite_definitions(cfg)
     raw_definitions = {quality.RAW_PREFIX + k: v for k, v in quality.raw_suite_definitions(cfg).items()}
-    assert sorted(s.name for s in context.suites.all()) == sorted([*clean.CLEAN_TABLES, *raw_definitions])
+    assert sorted(s.name for s in context.suites.all()) == sorted([*vocabulary.CLEAN_TABLES, *raw_definitions])
     for table, expectations in {**definitions, **raw_definitions}.items():
         committed = sorted(_comparable(e) for e in context.suites.get(table).expectations)
         expected = sorted(_comparable(e) for e in expectations)
@@ -35,7 +35,7 @@ def test_committed_suites_match_the_definitions_from_config(cfg):
 def test_checkpoint_validates_every_clean_table():
     context = gx.get_context(mode="file", project_root_dir=REPO_ROOT / "expectations")
     checkpoint = context.checkpoints.get(quality.CHECKPOINT)
-    assert sorted(v.name for v in checkpoint.validation_definitions) == sorted(clean.CLEAN_TABLES)
+    assert sorted(v.name for v in checkpoint.validation_definitions) == sorted(vocabulary.CLEAN_TABLES)
 
 
 def test_every_expectation_has_a_severity(cfg):
@@ -136,7 +136,7 @@ def test_changed_figures_are_listed_against_the_previous_run(clean_tables, tmp_p
 def test_missing_clean_table_is_reported(project):
     paths.staging_dir(2023).mkdir(parents=True)
     pd.DataFrame({"x": [1]}).to_parquet(paths.staging_table(2023, "gebieden"))
-    with pytest.raises(quality.DataQualityError, match="clean tables missing"):
+    with pytest.raises(quality.DataQualityError, match="schone tabellen ontbreken"):
         quality.validate(2023, {})
 
 
@@ -154,7 +154,7 @@ def test_each_table_of_a_series_gets_its_own_raw_suite_on_its_own_columns(cfg):
 def test_a_raw_file_without_its_suite_asks_for_make_expectations(project):
     youth_care = clean.load_raw(config.load()).files[0]
     unknown = clean.RawFile("cbs_jeugdzorg_90001NED", youth_care.path, youth_care.frame)
-    with pytest.raises(quality.DataQualityError, match=r"84134NED_TypedDataSet\.csv: no raw-data suite "
+    with pytest.raises(quality.DataQualityError, match=r"84134NED_TypedDataSet\.csv: geen suite voor ruwe data "
                                                        r"ruw_cbs_jeugdzorg_90001NED.*make expectations"):
         quality.validate_raw([unknown])
 
@@ -163,7 +163,7 @@ def test_a_raw_file_without_its_suite_asks_for_make_expectations(project):
 def test_the_stamp_records_this_runs_data_docs_page_of_every_table(clean_tables):
     summary = quality.validate(2023, {})
     pages = summary["datadocs"]
-    assert sorted(pages) == sorted(clean.CLEAN_TABLES)
+    assert sorted(pages) == sorted(vocabulary.CLEAN_TABLES)
     site = paths.GX_DIR / "uncommitted" / "data_docs" / "local_site"
     for table, entry in pages.items():
         assert entry["pagina"].startswith(f"validations/{table}/rapportjaar_2023/"), entry
@@ -188,8 +188,8 @@ def test_published_data_docs_hold_only_the_validation_in_the_stamp(clean_tables,
 
 
 def test_data_docs_of_a_stamp_without_pages_are_refused(project, tmp_path):
-    with pytest.raises(quality.DataQualityError, match=r"validatie\.json names no Data Docs pages: remove "
-                                                       r"data/clean/2023/validatie\.json and run `make reports YEAR=2023`"):
+    with pytest.raises(quality.DataQualityError, match=r"validatie\.json noemt geen Data Docs-pagina's: verwijder "
+                                                       r"data/clean/2023/validatie\.json en draai `make reports YEAR=2023`"):
         quality.offline_data_docs(tmp_path / "datadocs", {"jaar": 2023, "gecontroleerd": 1})
     assert not (tmp_path / "datadocs").exists()
 
@@ -197,8 +197,8 @@ def test_data_docs_of_a_stamp_without_pages_are_refused(project, tmp_path):
 def test_data_docs_whose_pages_are_gone_are_refused(clean_tables, tmp_path):
     summary = quality.validate(2023, {})
     shutil.rmtree(paths.GX_DIR / "uncommitted" / "data_docs")
-    with pytest.raises(quality.DataQualityError, match=r"pages of the validation in data/clean/2023/validatie\.json are "
-                                                       r"gone.*validations/.*remove data/clean/2023/validatie\.json"):
+    with pytest.raises(quality.DataQualityError, match=r"pagina's van de validatie in data/clean/2023/validatie\.json zijn "
+                                                       r"verdwenen.*validations/.*verwijder data/clean/2023/validatie\.json"):
         quality.offline_data_docs(tmp_path / "datadocs", summary)
     assert not (tmp_path / "datadocs").exists()
 
@@ -237,7 +237,7 @@ def test_rebuilding_after_a_config_change_replaces_the_context_and_keeps_the_res
     assert jumps == {45.0}
     assert kept.exists() and not list((project / "expectations").glob(".opbouw-*"))
     context = gx.get_context(mode="file", project_root_dir=project / "expectations")
-    assert sorted(v.name for v in context.checkpoints.get(quality.CHECKPOINT).validation_definitions) == sorted(clean.CLEAN_TABLES)
+    assert sorted(v.name for v in context.checkpoints.get(quality.CHECKPOINT).validation_definitions) == sorted(vocabulary.CLEAN_TABLES)
 
 
 def test_the_age_table_has_a_raw_suite_per_table_and_a_clean_suite(cfg):

@@ -69,14 +69,14 @@ def test_checksum_mismatch_raises_naming_the_file(tmp_path):
         read_cbs(path)
     message = str(excinfo.value)
     assert str(path) in message
-    assert "checksum" in message
+    assert "controlegetal" in message
     assert excinfo.value.path == path
 
 
 def test_verify_checksum_mismatch(tmp_path):
     path = write(tmp_path / "x.csv", "a;b\n1;2\n")
     path.write_text("a;b\n1;3\n", encoding="utf-8")
-    with pytest.raises(raw.RawDataError, match="does not match its sidecar"):
+    with pytest.raises(raw.RawDataError, match="klopt niet met de sidecar"):
         raw.verify(path)
 
 
@@ -86,19 +86,19 @@ def test_missing_sidecar_raises(tmp_path):
         read_cbs(path)
     message = str(excinfo.value)
     assert "zonder.csv.meta.json" in message
-    assert "missing" in message
+    assert "ontbreekt" in message
     assert str(path) in message
 
 
 def test_missing_file_raises(tmp_path):
-    with pytest.raises(raw.RawDataError, match="file is missing"):
+    with pytest.raises(raw.RawDataError, match="bestand ontbreekt"):
         raw.verify(tmp_path / "bestaat-niet.csv")
 
 
 def test_invalid_sidecar_json_raises(tmp_path):
     path = write(tmp_path / "t.csv", HEADER, sidecar=False)
     (tmp_path / "t.csv.meta.json").write_text("{niet: json", encoding="utf-8")
-    with pytest.raises(raw.RawDataError, match="not valid JSON"):
+    with pytest.raises(raw.RawDataError, match="geen geldige JSON"):
         raw.verify(path)
 
 
@@ -146,7 +146,7 @@ def test_non_numeric_value_names_column_and_file_line(tmp_path):
 
 def test_fraction_in_count_column_raises(tmp_path):
     path = write(tmp_path / "t.csv", HEADER + '"0";"GM0034";"2023JJ00";"   12.5";"  1.0"\n')
-    with pytest.raises(raw.RawDataError, match="whole numbers") as excinfo:
+    with pytest.raises(raw.RawDataError, match="gehele getallen") as excinfo:
         read_cbs(path)
     assert excinfo.value.column == "Jongeren_1"
     assert excinfo.value.rows == [2]
@@ -167,20 +167,20 @@ def test_comma_separated_file_raises(tmp_path):
     with pytest.raises(raw.RawDataError) as excinfo:
         read_cbs(path)
     message = str(excinfo.value)
-    assert "';'-separated" in message
+    assert "gescheiden door ';'" in message
     assert "komma.csv" in message
 
 
 def test_empty_file_raises(tmp_path):
     path = write(tmp_path / "leeg.csv", "")
-    with pytest.raises(raw.RawDataError, match="file is empty") as excinfo:
+    with pytest.raises(raw.RawDataError, match="bestand is leeg") as excinfo:
         read_cbs(path)
     assert "leeg.csv" in str(excinfo.value)
 
 
 def test_whitespace_only_file_raises(tmp_path):
     path = write(tmp_path / "leeg.csv", "\n  \n")
-    with pytest.raises(raw.RawDataError, match="file is empty"):
+    with pytest.raises(raw.RawDataError, match="bestand is leeg"):
         read_cbs(path)
 
 
@@ -190,7 +190,7 @@ def test_non_utf8_file_raises(tmp_path):
     with pytest.raises(raw.RawDataError) as excinfo:
         read_cbs(path)
     message = str(excinfo.value)
-    assert "not UTF-8" in message
+    assert "niet in UTF-8" in message
     assert "latin1.csv" in message
 
 
@@ -206,7 +206,7 @@ def test_missing_column_raises(tmp_path):
         read_cbs(path)
     assert excinfo.value.column == "Relatief_2"
     message = str(excinfo.value)
-    assert "missing column(s) ['Relatief_2']" in message
+    assert "ontbrekende kolom(men) ['Relatief_2']" in message
     assert "Jongeren_1" in message  # shows what was found
 
 
@@ -216,7 +216,7 @@ def test_extra_column_raises(tmp_path):
     with pytest.raises(raw.RawDataError) as excinfo:
         read_cbs(path)
     assert excinfo.value.column == "Nieuw_3"
-    assert "unexpected column(s) ['Nieuw_3']" in str(excinfo.value)
+    assert "onverwachte kolom(men) ['Nieuw_3']" in str(excinfo.value)
 
 
 def test_duplicate_dimension_keys_raise(tmp_path):
@@ -224,14 +224,14 @@ def test_duplicate_dimension_keys_raise(tmp_path):
                  + '"0";"GM0034  ";"2023JJ00";"5";"1.0"\n'
                  + '"1";"GM0303  ";"2023JJ00";"5";"1.0"\n'
                  + '"2";"GM0034";"2023JJ00";"10";"2.0"\n')  # same key once the padding is stripped
-    with pytest.raises(raw.RawDataError, match="duplicate") as excinfo:
+    with pytest.raises(raw.RawDataError, match="dubbele regels") as excinfo:
         read_cbs(path)
     assert excinfo.value.rows == [2, 4]
 
 
 def test_empty_dimension_key_raises(tmp_path):
     path = write(tmp_path / "t.csv", HEADER + '"0";"     ";"2023JJ00";"5";"1.0"\n')
-    with pytest.raises(raw.RawDataError, match="empty dimension key") as excinfo:
+    with pytest.raises(raw.RawDataError, match="lege dimensiesleutel") as excinfo:
         read_cbs(path)
     assert excinfo.value.column == "RegioS"
 
@@ -264,7 +264,7 @@ def test_blank_line_is_an_error_naming_its_file_line(tmp_path):
                  + '"0";"GM0034";"2022JJ00";"5";"1.0"\n'
                  + "\n"  # line 3 of the file
                  + '"1";"GM0034";"2023JJ00";"x";"1.0"\n')
-    with pytest.raises(raw.RawDataError, match="blank line") as excinfo:
+    with pytest.raises(raw.RawDataError, match="lege regel") as excinfo:
         read_cbs(path)
     assert excinfo.value.rows == [3]
 
@@ -309,7 +309,7 @@ def test_region_export_rejects_bad_date_naming_column_and_row(tmp_path, bad_date
 
 def test_region_export_rejects_non_numeric_int(tmp_path):
     path = write(tmp_path / "wachttijden.csv", REGION_HEADER + "31-01-2019;GM0482;veel;\n")
-    with pytest.raises(raw.RawDataError, match="non-numeric") as excinfo:
+    with pytest.raises(raw.RawDataError, match="niet-numeriek") as excinfo:
         read_export(path)
     assert excinfo.value.column == "aantal_wachtenden"
     assert excinfo.value.rows == [2]
@@ -317,14 +317,14 @@ def test_region_export_rejects_non_numeric_int(tmp_path):
 
 def test_region_export_rejects_empty_int(tmp_path):
     path = write(tmp_path / "wachttijden.csv", REGION_HEADER + "31-01-2019;GM0482;;\n")
-    with pytest.raises(raw.RawDataError, match="empty values") as excinfo:
+    with pytest.raises(raw.RawDataError, match="lege waarden") as excinfo:
         read_export(path)
     assert excinfo.value.column == "aantal_wachtenden"
 
 
 def test_region_export_missing_column_raises(tmp_path):
     path = write(tmp_path / "wachttijden.csv", "peildatum;gemeentecode;einddatum\n31-01-2019;GM0482;\n")
-    with pytest.raises(raw.RawDataError, match="missing column") as excinfo:
+    with pytest.raises(raw.RawDataError, match="ontbrekende kolom") as excinfo:
         read_export(path)
     assert excinfo.value.column == "aantal_wachtenden"
 
@@ -332,7 +332,7 @@ def test_region_export_missing_column_raises(tmp_path):
 def test_region_export_checksum_is_verified(tmp_path):
     path = write(tmp_path / "wachttijden.csv", REGION_HEADER + "31-01-2019;GM0482;16;\n")
     path.write_text(REGION_HEADER + "31-01-2019;GM0482;61;\n", encoding="utf-8")
-    with pytest.raises(raw.RawDataError, match="checksum"):
+    with pytest.raises(raw.RawDataError, match="controlegetal"):
         read_export(path)
 
 
@@ -378,7 +378,7 @@ def test_excel_export_reads_like_the_csv_export(tmp_path):
 def test_excel_title_row_is_named(tmp_path):
     path = _xlsx(tmp_path / "w.xlsx", [["Wachttijden Flevoland"], REGION_HEADER.strip().split(";"),
                                        ["31-01-2019", "GM0482", 16, ""]])
-    with pytest.raises(raw.RawDataError, match="title row") as excinfo:
+    with pytest.raises(raw.RawDataError, match="titelregel") as excinfo:
         read_export(path)
     assert excinfo.value.rows == [1]
 
@@ -394,5 +394,5 @@ def test_excel_bad_number_names_the_spreadsheet_row(tmp_path):
 def test_csv_and_excel_export_side_by_side_is_an_error(tmp_path):
     (tmp_path / "budget.csv").write_text("x")
     (tmp_path / "budget.xlsx").write_text("x")
-    with pytest.raises(raw.RawDataError, match="keep one"):
+    with pytest.raises(raw.RawDataError, match="bewaar er één"):
         raw.export_file(tmp_path, "budget.csv")

@@ -15,7 +15,7 @@ def _notebook_with(output):
 
 def test_error_output_is_refused(tmp_path):
     notebook = _notebook_with(new_output("error", ename="ValueError", evalue="boom", traceback=[]))
-    with pytest.raises(render.RenderError, match="error output"):
+    with pytest.raises(render.RenderError, match="foutuitvoer"):
         render.check_outputs(notebook, tmp_path / "x.ipynb")
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from jeugdmonitor.errors import BuildDateError
+
 ENV_VAR = "SOURCE_DATE_EPOCH"
 
-
-class BuildDateError(ValueError):
-    """SOURCE_DATE_EPOCH is set but is not a whole, non-negative number of seconds."""
 
 
 def build_datetime(environ: dict[str, str] | None = None) -> dt.datetime:
@@ -29,7 +28,7 @@ def build_datetime(environ: dict[str, str] | None = None) -> dt.datetime:
         raise BuildDateError(f"{ENV_VAR}={raw!r} is geen geheel aantal seconden sinds 1970-01-01 UTC "
                              f"(haal hem weg, of zet bijvoorbeeld {ENV_VAR}=$(git log -1 --format=%ct))")
     try:
-        moment = dt.datetime.fromtimestamp(int(text), tz=dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(int(text), tz=dt.UTC)
     except (OverflowError, OSError, ValueError) as error:
         raise BuildDateError(f"{ENV_VAR}={raw!r} valt buiten het bereik van een datum: {error}") from error
     return moment.replace(tzinfo=None)

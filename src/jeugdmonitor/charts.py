@@ -30,7 +30,7 @@ from jeugdmonitor.vocabulary import MERGED_MARK, STATUS_MARKS, STATUSES
 
 AREA_COLOURS = ["#01689b", "#e17000", "#5a5a5a"]  # colour-blind safe; lines also differ in dash
 AREA_DASHES = [[1, 0], [6, 3], [2, 2]]
-STATUS_SHAPES = dict(zip(STATUSES, ["circle", "triangle-up", "square"]))
+STATUS_SHAPES = dict(zip(STATUSES, ["circle", "triangle-up", "square"], strict=True))
 HIGHLIGHT_COLOUR = "#01689b"
 OTHER_COLOUR = "#6b6b6b"  # contrast above 3:1 on white (WCAG 1.4.11), unlike a light grey
 FADED_OPACITY = 0.2
@@ -204,7 +204,7 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
     years = list(dict.fromkeys(frame["jaar_as"]))
     data = frame.dropna(subset=["waarde"]).assign(
         waarde=lambda f: f["waarde"].astype(float),
-        waarde_tekst=lambda f: [_value_text(v, decimals, m) for v, m in zip(f["waarde"], f["samengesteld"])],
+        waarde_tekst=lambda f: [_value_text(v, decimals, m) for v, m in zip(f["waarde"], f["samengesteld"], strict=True)],
         status_tekst=lambda f: f["status"].map(_status_text),
     )[["jaar_as", "jaar_label", "gebied", "waarde", "waarde_tekst", "status", "status_tekst"]]
     hover = _hover()
@@ -321,7 +321,8 @@ def small_multiples(frame: pd.DataFrame, title: str, highlight: str | None = Non
             size=alt.condition("datum.gekozen", alt.value(110), alt.value(50)),
             opacity=_faded(hover),
             tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("kpi_naam:N", title="Indicator"),
-                     alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})" if unit else "Waarde"), alt.Tooltip("status:N", title="Status")],
+                     alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})" if unit else "Waarde"),
+                     alt.Tooltip("status:N", title="Status")],
         ).properties(
             name=f"jm_paneel_{index + 1}", width=170, height=14 * len(areas),
             title=alt.TitleParams(str(kpi), fontSize=11))  # the unit is the x axis title

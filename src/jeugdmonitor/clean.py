@@ -12,19 +12,14 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor import config, iv3, kpis, paths, raw
+from jeugdmonitor.errors import ReportYearError
 from jeugdmonitor.vocabulary import (
-    CLEAN_TABLES,
     LEVEL_COUNTRY,
     LEVEL_MUNICIPALITY,
     LEVEL_REGION,
     NL_CODE,
-    STATUS_ORDER,
-    least_final,
     sum_parts,
 )
-
-class ReportYearError(ValueError):
-    """The requested report year cannot be built from the available data."""
 
 
 @dataclass
@@ -662,18 +657,18 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     # new tables are unvalidated: drop the stamp and manifest first, so an interrupted
     # write can never be taken for validated data
-    (out_dir / "validatie.json").unlink(missing_ok=True)
-    (out_dir / "manifest.json").unlink(missing_ok=True)
+    (out_dir / paths.VALIDATION_STAMP_NAME).unlink(missing_ok=True)
+    (out_dir / paths.MANIFEST_NAME).unlink(missing_ok=True)
     written = []
     for name, frame in tables.items():
-        target = out_dir / f"{name}.parquet"
+        target = out_dir / paths.table_filename(name)
         partial = target.with_suffix(".parquet.partial")
         frame.to_parquet(partial, index=False)
         partial.replace(target)
         written.append(target)
     manifest = {name: {"rijen": len(frame), "kolommen": list(frame.columns)} for name, frame in tables.items()}
     # written last: the Makefile target of the cleaning stage
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out_dir / paths.MANIFEST_NAME).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return written
 
 
@@ -681,7 +676,7 @@ def save_staged(tables: dict[str, pd.DataFrame], year: int) -> list[Path]:
     """Write the tables to data/staging/<year>/ for the data-quality gate, then the marker."""
     written = write_tables(tables, paths.staging_dir(year))
     marker = paths.staging_marker(year)
-    marker.write_text((paths.staging_dir(year) / "manifest.json").read_text(encoding="utf-8"), encoding="utf-8")
+    marker.write_text(paths.staging_manifest(year).read_text(encoding="utf-8"), encoding="utf-8")
     return [*written, marker]
 
 

@@ -1,7 +1,8 @@
 """Command line for the pipeline stages (the Makefile calls these).
 
-Exit codes: 0 success; 2 bad raw input or definitions; 3 data-quality gate failed;
-4 a notebook failed otherwise (or, for `pdf`, a page did not convert); 1 anything unexpected.
+Exit codes (jeugdmonitor.errors): 0 success; 2 bad raw input or definitions; 3 data-quality
+gate failed; 4 a notebook failed otherwise (or, for `pdf`, a page did not convert); 1 anything unexpected. Each workbook error
+carries its code; a failed notebook is mapped by the name of its exception.
 """
 
 from __future__ import annotations
@@ -10,40 +11,38 @@ import argparse
 import logging
 import sys
 
-from jeugdmonitor import config, paths, pipeline, raw
+from jeugdmonitor import errors, paths, pipeline
 
-EXIT_BAD_INPUT = 2
-EXIT_QUALITY = 3
-EXIT_NOTEBOOK = 4
+EXIT_BAD_INPUT = errors.EXIT_BAD_INPUT
+EXIT_QUALITY = errors.EXIT_QUALITY
+EXIT_NOTEBOOK = errors.EXIT_NOTEBOOK
 
 DEFAULT_YEAR = 2023
 
 
 def _exit_code(error: pipeline.StageError) -> int:
-    text = str(error)
-    if "DataQualityError" in text:
-        return EXIT_QUALITY
-    if any(name in text for name in ("RawDataError", "ConfigError", "UnknownMunicipalityError", "ReportYearError")):
-        return EXIT_BAD_INPUT
-    return EXIT_NOTEBOOK
+    """A notebook failed: the exit code of its exception (papermill's `ename` names it), or
+    EXIT_NOTEBOOK for an exception that is not one of the workbook's errors."""
+    return errors.exit_code_of(getattr(error.__cause__, "ename", None), default=EXIT_NOTEBOOK)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="jeugdmonitor", description="Jeugdhulp progress workbook pipeline")
+    parser = argparse.ArgumentParser(prog="jeugdmonitor", description="Pijplijn van het jeugdhulp-werkboek")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, help_text in (("clean", "raw data -> data/staging/<year>/ (notebook 01)"),
-                            ("validate", "GX checkpoint on data/staging/<year>/, publish to data/clean/<year>/ (notebook 02)"),
-                            ("reports", "one HTML report per municipality + index -> reports/<year>/ (03, 04)")):
+    for name, help_text in (("clean", "ruwe data -> data/staging/<jaar>/ (notebook 01)"),
+                            ("validate", "GX-checkpoint op data/staging/<jaar>/, publiceren naar data/clean/<jaar>/ "
+                                         "(notebook 02)"),
+                            ("reports", "één HTML-rapportage per gemeente + index -> reports/<jaar>/ (03, 04)")):
         command = sub.add_parser(name, help=help_text)
-        command.add_argument("--year", type=int, default=DEFAULT_YEAR)
+        command.add_argument("--year", type=int, default=DEFAULT_YEAR, help="rapportjaar")
         if name == "reports":
-            command.add_argument("--gemeente", action="append", help="only this municipality code (repeatable)")
-            command.add_argument("--workers", type=int, default=None)
-    command = sub.add_parser("pdf", help="one A4 PDF per municipality report (and region overview) -> reports/<year>/pdf/")
-    command.add_argument("--year", type=int, default=DEFAULT_YEAR)
-    command.add_argument("--gemeente", action="append", help="only this page: GM0503, or regio-JZ31 (repeatable)")
-    sub.add_parser("expectations", help="regenerate the GX suites and checkpoint in expectations/ from config/")
-    sub.add_parser("sample-data", help="regenerate the fictitious sample data in data/raw/")
+            command.add_argument("--gemeente", action="append", help="alleen deze gemeentecode (herhaalbaar)")
+            command.add_argument("--workers", type=int, default=None, help="rapportages tegelijk")
+    command = sub.add_parser("pdf", help="één A4-PDF per gemeenterapportage (en regio-overzicht) -> reports/<jaar>/pdf/")
+    command.add_argument("--year", type=int, default=DEFAULT_YEAR, help="rapportjaar")
+    command.add_argument("--gemeente", action="append", help="alleen deze pagina: GM0503, of regio-JZ31 (herhaalbaar)")
+    sub.add_parser("expectations", help="de GX-suites en het checkpoint in expectations/ opnieuw opbouwen uit config/")
+    sub.add_parser("sample-data", help="de fictieve voorbeelddata in data/raw/ opnieuw maken")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("papermill").setLevel(logging.WARNING)  # our own progress lines say enough
@@ -56,23 +55,14 @@ def main(argv: list[str] | None = None) -> int:
             pipeline.run_validate(args.year)
             print(f"validatie geslaagd, gepubliceerd in {paths.clean_dir(args.year)}")
         elif args.command == "reports":
-            from jeugdmonitor import quality  # GX: the reports publish the validation's Data Docs
-            try:
-                pipeline.run_reports(args.year, args.gemeente, args.workers)
-            except quality.DataQualityError as error:  # e.g. the stamp's Data Docs pages are gone
-                print(f"FOUT: {error}", file=sys.stderr)
-                return EXIT_QUALITY
+            # stops with DataQualityError (exit 3) when the stamp's Data Docs pages are gone
+            pipeline.run_reports(args.year, args.gemeente, args.workers)
         elif args.command == "pdf":
             from jeugdmonitor import pdf  # WeasyPrint: only this step needs it
             logging.getLogger("weasyprint").setLevel(logging.ERROR)  # unsupported screen CSS is not news
-            try:
-                target = pdf.run_pdf(args.year, args.gemeente)
-            except pdf.PdfError as error:
-                print(f"FOUT: {error}", file=sys.stderr)
-                return EXIT_NOTEBOOK
-            print(f"PDF's in {target}")
+            print(f"PDF's in {pdf.run_pdf(args.year, args.gemeente)}")
         elif args.command == "expectations":
-            from jeugdmonitor import quality
+            from jeugdmonitor import quality  # GX: only this command and the stages need it
             if quality.build_context():
                 print(f"GX-context opnieuw opgebouwd in {paths.GX_DIR}")
             else:
@@ -83,9 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     except pipeline.StageError as error:
         print(f"FOUT: {error}", file=sys.stderr)
         return _exit_code(error)
-    except (raw.RawDataError, config.ConfigError, config.UnknownMunicipalityError) as error:
+    except errors.WorkbookError as error:
         print(f"FOUT: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return error.exit_code
     except FileNotFoundError as error:
         print(f"FOUT: {error}", file=sys.stderr)
         return EXIT_NOTEBOOK

@@ -11,17 +11,7 @@ from typing import Any
 import yaml
 
 from jeugdmonitor import paths
-
-
-class ConfigError(ValueError):
-    """A definition in config/ is missing or inconsistent."""
-
-
-class UnknownMunicipalityError(KeyError):
-    """A municipality code that the register in config/gemeenten.yaml does not know."""
-
-    def __str__(self) -> str:  # KeyError quotes its argument; keep the message readable
-        return str(self.args[0])
+from jeugdmonitor.errors import ConfigError, UnknownMunicipalityError
 
 
 def _load_yaml(name: str) -> dict[str, Any]:
@@ -29,7 +19,7 @@ def _load_yaml(name: str) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
+        raise ConfigError(f"{path}: verwacht een mapping op het hoogste niveau")
     return data
 
 
@@ -72,14 +62,14 @@ class Register:
             return self.municipalities[code]
         except KeyError:
             raise UnknownMunicipalityError(
-                f"unknown municipality code {code!r}: not in config/gemeenten.yaml"
+                f"onbekende gemeentecode {code!r}: niet in config/gemeenten.yaml"
             ) from None
 
     def region(self, code: str) -> Region:
         try:
             return self.regions[code]
         except KeyError:
-            raise ConfigError(f"unknown jeugdregio code {code!r}: not in config/gemeenten.yaml") from None
+            raise ConfigError(f"onbekende jeugdregiocode {code!r}: niet in config/gemeenten.yaml") from None
 
     def existing(self, year: int) -> list[Municipality]:
         return [m for m in self.municipalities.values() if m.exists_in(year)]
@@ -162,9 +152,9 @@ def _register(gemeenten: dict[str, Any], herindelingen: dict[str, Any]) -> Regis
     for entry in gemeenten["gemeenten"]:
         code = str(entry["code"])
         if code in municipalities:
-            raise ConfigError(f"config/gemeenten.yaml: municipality {code} is listed twice")
+            raise ConfigError(f"config/gemeenten.yaml: gemeente {code} staat er twee keer in")
         if entry["regio"] is not None and entry["regio"] not in regions:
-            raise ConfigError(f"config/gemeenten.yaml: {code} names unknown region {entry['regio']!r}")
+            raise ConfigError(f"config/gemeenten.yaml: {code} noemt onbekende regio {entry['regio']!r}")
         municipalities[code] = Municipality(
             code=code,
             name=str(entry["naam"]),
@@ -177,12 +167,12 @@ def _register(gemeenten: dict[str, Any], herindelingen: dict[str, Any]) -> Regis
         merger = Merger(year=int(entry["jaar"]), new=str(entry["nieuw"]), old=tuple(str(c) for c in entry["oud"]))
         for code in (merger.new, *merger.old):
             if code not in municipalities:
-                raise ConfigError(f"config/herindelingen.yaml: {code} is not in config/gemeenten.yaml")
+                raise ConfigError(f"config/herindelingen.yaml: {code} staat niet in config/gemeenten.yaml")
         for code in merger.old:
             if municipalities[code].last_year != merger.year - 1:
                 raise ConfigError(
-                    f"config/herindelingen.yaml: {code} merges in {merger.year} but config/gemeenten.yaml "
-                    f"says it exists until {municipalities[code].last_year}"
+                    f"config/herindelingen.yaml: {code} gaat op in {merger.year}, maar volgens config/gemeenten.yaml "
+                    f"bestaat de gemeente tot {municipalities[code].last_year}"
                 )
         mergers.append(merger)
     return Register(regions=regions, municipalities=municipalities, mergers=tuple(mergers))
@@ -193,7 +183,7 @@ def _kpis(spec: dict[str, Any]) -> dict[str, Kpi]:
     default_jump = spec.get("max_jaarsprong_pct")
     for kpi_id, entry in spec["kpis"].items():
         if entry["richting"] not in {"lager_beter", "hoger_beter", "neutraal"}:
-            raise ConfigError(f"config/kpis.yaml: {kpi_id} has unknown richting {entry['richting']!r}")
+            raise ConfigError(f"config/kpis.yaml: {kpi_id} heeft onbekende richting {entry['richting']!r}")
         kpis[kpi_id] = Kpi(
             id=kpi_id,
             name=entry["naam"],
@@ -286,12 +276,12 @@ def table_parts(key: str, spec: dict[str, Any]) -> list[TablePart]:
         missing = [name for name in ("tabel", "bestand", "vanaf") if name not in entry]
         unknown = sorted(set(entry) - set(base) - {"vanaf"})
         if missing or unknown:
-            raise ConfigError(f"config/bronnen.yaml: {key}.opvolgers entry {entry.get('tabel', entry)!r} "
-                              f"lacks {missing} or sets {unknown}, which {key} does not have")
+            raise ConfigError(f"config/bronnen.yaml: {key}.opvolgers-item {entry.get('tabel', entry)!r} "
+                              f"mist {missing} of zet {unknown}, die {key} niet heeft")
         specs.append({**base, **{k: v for k, v in entry.items() if k != "vanaf"}})
         starts.append(int(entry["vanaf"]))
     if starts != sorted(set(starts)):
-        raise ConfigError(f"config/bronnen.yaml: {key}.opvolgers must start in later and later years (vanaf), not {starts}")
+        raise ConfigError(f"config/bronnen.yaml: {key}.opvolgers moeten in steeds latere jaren beginnen (vanaf), niet {starts}")
     bounds = [None, *starts]
     return [TablePart(kind=key if index == 0 else f"{key}_{part['tabel']}", spec=part, first=bounds[index],
                       last=(starts[index] - 1) if index < len(starts) else None)

@@ -182,7 +182,8 @@ def goal_lines(cfg: config.Config, values: Values, municipality: str, region: st
             for goal in cfg.goals.get(region, ())]
 
 
-def region_lines(cfg: config.Config, values: Values, region: str, year: int) -> list[tuple[config.Goal, config.Kpi, Assessment, float | None]]:
+def region_lines(cfg: config.Config, values: Values, region: str,
+                 year: int) -> list[tuple[config.Goal, config.Kpi, Assessment, float | None]]:
     return [(goal, cfg.kpis[goal.kpi], assess(goal, values, region, year),
              change_on_previous_year(values, goal.kpi, region, year))
             for goal in cfg.goals.get(region, ())]

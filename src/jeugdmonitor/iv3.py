@@ -55,8 +55,8 @@ def present_tables(spec: dict[str, Any], raw_dir: Path | None = None) -> list[Iv
     present = [t for t in tables if t.path.exists()]
     if not present:
         folder = tables[0].path.parent if tables else raw_dir or paths.RAW_DIR
-        raise raw.RawDataError(folder, f"none of the Iv3 tables of config/bronnen.yaml (cbs_iv3.tabellen: "
-                                       f"{', '.join(t.table for t in tables)}) is present; run `make fetch` or "
+        raise raw.RawDataError(folder, f"geen van de Iv3-tabellen uit config/bronnen.yaml (cbs_iv3.tabellen: "
+                                       f"{', '.join(t.table for t in tables)}) is aanwezig; draai `make fetch` of "
                                        "`make sample-data`")
     return present
 
@@ -91,29 +91,29 @@ def spending(item: Iv3Table, spec: dict[str, Any], status_labels: dict[str, dict
 
     bad_keys = ~municipalities["Key"].str.fullmatch(MUNICIPALITY_KEY)
     if bad_keys.any():
-        raise raw.RawDataError(dimension_path, f"keys that are no municipality code like GM0518: "
+        raise raw.RawDataError(dimension_path, f"sleutels die geen gemeentecode zijn zoals GM0518: "
                                                f"{municipalities.loc[bad_keys, 'Key'].head(3).tolist()}",
                                column="Key", rows=_rows(municipalities.index[bad_keys]))
     known = set(municipalities["Key"])
     outside = ~frame[region_dim].isin(known)
     if outside.any():
-        raise raw.RawDataError(path, f"municipalities not in {dimension_path.name}: "
+        raise raw.RawDataError(path, f"gemeenten die niet in {dimension_path.name} staan: "
                                      f"{frame.loc[outside, region_dim].unique()[:5].tolist()}",
                                column=region_dim, rows=_rows(frame.index[outside]))
 
     report_kind = str(spec["verslagsoort"]).format(jaar=year)
     selected = frame[frame[kind_dim].eq(report_kind)]
     if selected.empty:
-        raise raw.RawDataError(path, f"no rows with {kind_dim} {report_kind!r} (the jaarrekening {year}); "
-                                     f"the file has {sorted(frame[kind_dim].unique())[:6]}", column=kind_dim)
+        raise raw.RawDataError(path, f"geen regels met {kind_dim} {report_kind!r} (de jaarrekening {year}); "
+                                     f"het bestand heeft {sorted(frame[kind_dim].unique())[:6]}", column=kind_dim)
     selected = selected[selected[category_dim].str.match(str(spec["lasten_categorie"]))]
     taakvelden = [str(t) for t in spec["taakvelden"]]
     parts = selected[taakveld_dim].str.extract(f"^{taakveld_pattern(taakvelden)}$")
     selected = selected.assign(_taakveld=parts[0], _sub=parts[1].fillna("").ne(""))
     lacking = [t for t in taakvelden if not selected["_taakveld"].eq(t).any()]
     if lacking:  # e.g. renumbered taakvelden: every figure would silently be 0
-        raise raw.RawDataError(path, f"no lasten in the jaarrekening {year} on taakveld(en) {lacking} (cbs_iv3.taakvelden "
-                                     f"in config/bronnen.yaml); the file has {sorted(frame[taakveld_dim].unique())[:12]}",
+        raise raw.RawDataError(path, f"geen lasten in de jaarrekening {year} op taakveld(en) {lacking} (cbs_iv3.taakvelden "
+                                     f"in config/bronnen.yaml); het bestand heeft {sorted(frame[taakveld_dim].unique())[:12]}",
                                column=taakveld_dim)
     selected = selected[selected["_taakveld"].notna()]
 
@@ -139,8 +139,8 @@ def spending(item: Iv3Table, spec: dict[str, Any], status_labels: dict[str, dict
     mixed = kinds[kinds > 1]
     if len(mixed):
         bad = figures.index[pd.MultiIndex.from_frame(figures[[region_dim, "_taakveld"]]).isin(mixed.index)]
-        raise raw.RawDataError(path, f"taakveld and its sub-taakvelden both have lasten for {mixed.index[:3].tolist()}: "
-                                     "their sum would count them twice", column=taakveld_dim, rows=_rows(bad))
+        raise raw.RawDataError(path, f"taakveld en sub-taakvelden hebben allebei lasten voor {mixed.index[:3].tolist()}: "
+                                     "hun som zou ze dubbel tellen", column=taakveld_dim, rows=_rows(bad))
 
     codes = sorted(known)
     grid = pd.MultiIndex.from_product([codes, taakvelden], names=["gebied_code", "taakveld"])

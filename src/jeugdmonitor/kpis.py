@@ -54,7 +54,7 @@ def budget_line_filter(spec: dict[str, Any], lines: pd.Series) -> pd.Series:
                 pattern = re.compile(rule)
             except re.error as error:
                 raise config.ConfigError(f"config/kpis.yaml: budget {option} {rule!r} is no regular expression ({error})") from error
-            match = lines.map(lambda line: pattern.match(str(line)) is not None).astype(bool)
+            match = lines.astype(str).str.match(pattern).astype(bool)
         elif isinstance(rule, list) and rule:
             match = lines.isin([str(r) for r in rule])
         else:

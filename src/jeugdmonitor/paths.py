@@ -48,8 +48,67 @@ REGION_NOTEBOOK_NAME = "05_regio.ipynb"
 def notebook(name: str) -> Path:
     return NOTEBOOK_DIR / name
 
+
+# templates ship with the package (not the project tree): nbconvert's page template and the
+# Data Docs index
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+DATA_DOCS_TEMPLATE_DIR = TEMPLATE_DIR / "datadocs"
+
+# ---- file names the workbook writes (one place, so a name is changed once)
+TABLE_SUFFIX = ".parquet"
+SIDECAR_SUFFIX = ".meta.json"  # a raw file's provenance: `<file>.meta.json`
+DATA_DOCS_INDEX_TEMPLATE = "index.html.j2"  # in DATA_DOCS_TEMPLATE_DIR
+VALIDATION_STAMP_NAME = "validatie.json"
+RAW_SUMMARY_NAME = "ruwe_validatie.json"
+MANIFEST_NAME = "manifest.json"
+STAGING_MARKER_SUFFIX = ".klaar.json"
+INDEX_PAGE_NAME = "index.html"
+RUN_RECORD_NAME = "run.json"
+DATA_DOCS_DIR_NAME = "datadocs"  # inside reports/<year>/
+EXECUTED_NOTEBOOK_DIR_NAME = "uitgevoerde-notebooks"
+GX_UNCOMMITTED_NAME = "uncommitted"  # results and Data Docs inside expectations/gx/
+GX_BUILD_PLACEHOLDER_NAME = ".gx-opbouw"
+
+
+def table_filename(table: str) -> str:
+    """The file of a clean table (`kpi_waarden` -> `kpi_waarden.parquet`)."""
+    return f"{table}{TABLE_SUFFIX}"
+
+
+def report_page_name(municipality: str) -> str:
+    """A municipality's report page; the caller passes a validated code only."""
+    return f"{municipality}.html"
+
+
+def executed_report_notebook_name(municipality: str) -> str:
+    return f"{municipality}.ipynb"
+
+
+def figures_csv_name(municipality: str) -> str:
+    """A report's figures as CSV, beside its page."""
+    return f"{municipality}_cijfers.csv"
+
+
+def overview_csv_name(year: int) -> str:
+    """All areas' key figures of a year, beside the index page."""
+    return f"overzicht_{year}.csv"
+
+
+def gx_uncommitted_dir() -> Path:
+    return GX_DIR / GX_UNCOMMITTED_NAME
+
+
+def gx_data_docs_site(site: str) -> Path:
+    """The working Data Docs site of the GX context (every run: other years, failed runs)."""
+    return gx_uncommitted_dir() / "data_docs" / site
+
+
+def gx_build_placeholder() -> Path:
+    """Placed in data/staging/ while the GX context is built (GX wants a file in an asset's folder)."""
+    return STAGING_DIR / GX_BUILD_PLACEHOLDER_NAME
+
 # GX resolves the data source's relative base directory against the working directory;
-# quality.py runs checkpoints from PROJECT_ROOT so this relative path is stable. The gate
+# jeugdmonitor.quality runs checkpoints from PROJECT_ROOT so this relative path is stable. The gate
 # validates the staged tables; only tables that pass are moved to data/clean/.
 GX_STAGING_BASE_RELATIVE = "data/staging"
 
@@ -60,7 +119,7 @@ def clean_dir(year: int) -> Path:
 
 
 def clean_table(year: int, table: str) -> Path:
-    return clean_dir(year) / f"{table}.parquet"
+    return clean_dir(year) / table_filename(table)
 
 
 def staging_dir(year: int) -> Path:
@@ -69,22 +128,48 @@ def staging_dir(year: int) -> Path:
 
 
 def staging_table(year: int, table: str) -> Path:
-    return staging_dir(year) / f"{table}.parquet"
+    return staging_dir(year) / table_filename(table)
+
+
+def staging_manifest(year: int) -> Path:
+    """What the cleaning stage wrote (tables, checksums); copied into the staging marker."""
+    return staging_dir(year) / MANIFEST_NAME
+
+
+def raw_summary(year: int) -> Path:
+    """The result of the raw-source checks, written by the cleaning stage beside its tables
+    (and moved with them into data/clean/<year>/ by the gate)."""
+    return staging_dir(year) / RAW_SUMMARY_NAME
 
 
 def staging_marker(year: int) -> Path:
     """Written last by the cleaning stage, beside (not inside) the staging folder that the
     gate moves away: the Makefile target of the cleaning stage."""
-    return STAGING_DIR / f"{year}.klaar.json"
+    return STAGING_DIR / f"{year}{STAGING_MARKER_SUFFIX}"
 
 
 def validation_stamp(year: int) -> Path:
     """Written only when every critical expectation passed for the year."""
-    return clean_dir(year) / "validatie.json"
+    return clean_dir(year) / VALIDATION_STAMP_NAME
 
 
 def report_dir(year: int) -> Path:
     return REPORTS_DIR / str(year)
+
+
+def report_index(base: Path) -> Path:
+    """The index page of a report folder (reports/<year>/ or its staging folder)."""
+    return base / INDEX_PAGE_NAME
+
+
+def run_record(base: Path) -> Path:
+    """What a report run built: municipalities, duration, commit."""
+    return base / RUN_RECORD_NAME
+
+
+def data_docs_dir(base: Path) -> Path:
+    """The offline Data Docs of the validation behind a report folder's figures."""
+    return base / DATA_DOCS_DIR_NAME
 
 
 def report_staging_dir(year: int) -> Path:
@@ -94,7 +179,7 @@ def report_staging_dir(year: int) -> Path:
 
 def executed_notebook_dir(base: Path) -> Path:
     """Executed notebooks are kept beside the outputs they produced, for audit."""
-    return base / "uitgevoerde-notebooks"
+    return base / EXECUTED_NOTEBOOK_DIR_NAME
 
 
 def log_dir(year: int) -> Path:
@@ -102,7 +187,7 @@ def log_dir(year: int) -> Path:
 
 
 def raw_sidecar(path: Path) -> Path:
-    return path.with_name(path.name + ".meta.json")
+    return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
 def region_export_dir(region_code: str) -> Path:

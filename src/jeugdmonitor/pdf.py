@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from jeugdmonitor import paths
+from jeugdmonitor.errors import PdfError
 
 PDF_DIR = "pdf"  # inside reports/<year>/
 PAGE_NAME = re.compile(r"^(GM\d{4}|regio-[A-Z]{2}\d{2,4})\.html$")  # output names from validated codes only
@@ -32,9 +33,6 @@ PRINT_CSS = """
 """
 log = logging.getLogger("jeugdmonitor")
 
-
-class PdfError(RuntimeError):
-    """A page could not be converted; the message names it."""
 
 
 def pages(year: int, codes: Sequence[str] | None = None) -> list[Path]:

@@ -22,11 +22,11 @@ from typing import Any
 import papermill
 from traitlets.config import Config
 
-from jeugdmonitor import charts, config, paths, render, report
+from jeugdmonitor import charts, config, paths, publish, render, report
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
 KERNEL_NAME = "jeugdmonitor"
-DATA_DOCS_DIR = "datadocs"  # inside reports/<year>/
+DATA_DOCS_DIR = paths.DATA_DOCS_DIR_NAME  # inside reports/<year>/
 log = logging.getLogger("jeugdmonitor")
 
 
@@ -102,14 +102,7 @@ def _page_jobs(cfg: config.Config, year: int, municipalities: list[str],
 
 def _publish(staging: Path, target: Path) -> None:
     """Swap the finished staging folder into place; the old reports survive until then."""
-    previous = target.with_name(f".vorige-{target.name}")
-    if previous.exists():
-        shutil.rmtree(previous)
-    if target.exists():
-        target.rename(previous)
-    staging.rename(target)
-    if previous.exists():
-        shutil.rmtree(previous)
+    publish.swap_into_place(staging, target)
 
 
 def run_reports(year: int, municipalities: Sequence[str] | None = None, workers: int | None = None) -> Path:
@@ -154,8 +147,8 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
     charts.write_runtime(staging)  # the one chart runtime of the set, beside the pages that load it
     executed = paths.executed_notebook_dir(staging) / paths.INDEX_NOTEBOOK_NAME
     _execute(paths.notebook(paths.INDEX_NOTEBOOK_NAME), executed, {"jaar": year, "gemeenten": chosen, "uitvoer_map": str(staging)})
-    render.notebook_to_html(executed, staging / "index.html", f"Voortgangsrapportages jeugdhulp {year}", banner)
-    (staging / "run.json").write_text(json.dumps({
+    render.notebook_to_html(executed, paths.report_index(staging), f"Voortgangsrapportages jeugdhulp {year}", banner)
+    paths.run_record(staging).write_text(json.dumps({
         "jaar": year, "gemeenten": chosen, "regio's": regions, "seconden": round(time.perf_counter() - started, 1),
         "commit": report.git_commit(),
     }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

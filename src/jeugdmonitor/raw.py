@@ -19,27 +19,11 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor import paths
+from jeugdmonitor.errors import RawDataError
 
 CBS_DELIMITER = ";"
 CBS_CELL_WIDTH = 9  # CBS CSV downloads right-align numbers in 9 characters
 SIDECAR_FIELDS = ("bron", "tabel", "titel", "url", "opgehaald", "licentie", "sha256")
-
-
-class RawDataError(ValueError):
-    """Bad raw input. The message names the file, the column and example rows."""
-
-    def __init__(self, path: Path | str, message: str, column: str | None = None, rows: Sequence[int] = ()):
-        self.path = Path(path)
-        self.column = column
-        self.rows = list(rows)
-        where = _display_path(self.path)
-        if column is not None:
-            where += f", kolom {column!r}"
-        if self.rows:
-            shown = ", ".join(str(r) for r in self.rows[:5])
-            more = f" (en {len(self.rows) - 5} meer)" if len(self.rows) > 5 else ""
-            where += f", regels {shown}{more}"
-        super().__init__(f"{where}: {message}")
 
 
 def _display_path(path: Path) -> str:
@@ -93,7 +77,7 @@ def write_sidecar(path: Path, meta: dict[str, Any]) -> Path:
     record = {**meta, "bestand": path.name, "sha256": sha256(path)}
     missing = [key for key in SIDECAR_FIELDS if key not in record]
     if missing:
-        raise ValueError(f"sidecar for {path} lacks {missing}")
+        raise ValueError(f"sidecar van {path} mist {missing}")
     sidecar = paths.raw_sidecar(path)
     sidecar.write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return sidecar
@@ -102,24 +86,24 @@ def write_sidecar(path: Path, meta: dict[str, Any]) -> Path:
 def read_sidecar(path: Path) -> dict[str, Any]:
     sidecar = paths.raw_sidecar(path)
     if not sidecar.exists():
-        raise RawDataError(path, f"provenance sidecar {sidecar.name} is missing")
+        raise RawDataError(path, f"herkomst-sidecar {sidecar.name} ontbreekt")
     try:
         return json.loads(sidecar.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise RawDataError(sidecar, f"sidecar is not valid JSON ({error})") from error
+        raise RawDataError(sidecar, f"sidecar is geen geldige JSON ({error})") from error
 
 
 def verify(path: Path) -> dict[str, Any]:
     """Check that `path` exists and still matches its sidecar; return the sidecar."""
     if not path.exists():
-        raise RawDataError(path, "file is missing")
+        raise RawDataError(path, "bestand ontbreekt")
     meta = read_sidecar(path)
     actual = sha256(path)
     if meta.get("sha256") != actual:
         raise RawDataError(
             path,
-            f"checksum {actual[:12]}… does not match its sidecar ({str(meta.get('sha256'))[:12]}…); "
-            "raw data are immutable: regenerate or re-fetch the file and its sidecar together",
+            f"controlegetal {actual[:12]}… klopt niet met de sidecar ({str(meta.get('sha256'))[:12]}…); "
+            "ruwe data zijn onveranderlijk: maak of haal het bestand en zijn sidecar samen opnieuw",
         )
     return meta
 
@@ -128,12 +112,12 @@ def _read_text_csv(path: Path) -> pd.DataFrame:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise RawDataError(path, f"file is not UTF-8 encoded (byte {error.start})") from error
+        raise RawDataError(path, f"bestand is niet in UTF-8 gecodeerd (byte {error.start})") from error
     if not text.strip():
-        raise RawDataError(path, "file is empty")
+        raise RawDataError(path, "bestand is leeg")
     header = next(csv.reader(io.StringIO(text), delimiter=CBS_DELIMITER))
     if len(header) == 1:
-        raise RawDataError(path, f"expected ';'-separated columns, found one column {header[0]!r}")
+        raise RawDataError(path, f"verwacht kolommen gescheiden door ';', gevonden: één kolom {header[0]!r}")
     _check_field_counts(path, text, len(header))
     try:
         # index_col=False: a trailing ';' on every row must not shift the columns;
@@ -141,9 +125,9 @@ def _read_text_csv(path: Path) -> pd.DataFrame:
         frame = pd.read_csv(io.StringIO(text), sep=CBS_DELIMITER, dtype=str, keep_default_na=False,
                             index_col=False, skip_blank_lines=False)
     except pd.errors.ParserError as error:
-        raise RawDataError(path, f"not a valid ';'-separated CSV ({error})") from error
+        raise RawDataError(path, f"geen geldige CSV met ';' als scheidingsteken ({error})") from error
     if len(frame.columns) == 1:
-        raise RawDataError(path, f"expected ';'-separated columns, found one column {frame.columns[0]!r}")
+        raise RawDataError(path, f"verwacht kolommen gescheiden door ';', gevonden: één kolom {frame.columns[0]!r}")
     return frame
 
 
@@ -157,20 +141,20 @@ def _check_field_counts(path: Path, text: str, expected: int) -> None:
             bad.append(reader.line_num)
             counts.add(len(fields))
     if bad:
-        raise RawDataError(path, f"row(s) with {sorted(counts)} fields where the header has {expected} "
-                                 "(blank line, truncated row or stray delimiter)", rows=bad)
+        raise RawDataError(path, f"regel(s) met {sorted(counts)} velden waar de kop er {expected} heeft "
+                                 "(lege regel, afgebroken regel of los scheidingsteken)", rows=bad)
 
 
 def _require_columns(path: Path, frame: pd.DataFrame, expected: Sequence[str]) -> None:
     if len(frame) and list(frame.iloc[0].str.strip()) == list(expected) and list(frame.columns) != list(expected):
-        raise RawDataError(path, f"the first line looks like a title row above the header {list(expected)}; "
-                                 "remove it (spreadsheet export?)", rows=[1])
+        raise RawDataError(path, f"de eerste regel lijkt een titelregel boven de kop {list(expected)}; "
+                                 "verwijder die (export uit een spreadsheet?)", rows=[1])
     missing = [c for c in expected if c not in frame.columns]
     extra = [c for c in frame.columns if c not in expected]
     if missing:
-        raise RawDataError(path, f"missing column(s) {missing}; found {list(frame.columns)}", column=missing[0])
+        raise RawDataError(path, f"ontbrekende kolom(men) {missing}; gevonden {list(frame.columns)}", column=missing[0])
     if extra:
-        raise RawDataError(path, f"unexpected column(s) {extra}", column=extra[0])
+        raise RawDataError(path, f"onverwachte kolom(men) {extra}", column=extra[0])
 
 
 def _file_rows(index: Iterable[int]) -> list[int]:
@@ -186,11 +170,11 @@ def parse_counts(path: Path, frame: pd.DataFrame, column: str, missing_mark: str
     bad = numbers.isna() & ~is_missing
     if bad.any():
         examples = raw[bad].head(3).tolist()
-        raise RawDataError(path, f"non-numeric values {examples}", column=column, rows=_file_rows(raw.index[bad]))
+        raise RawDataError(path, f"niet-numerieke waarden {examples}", column=column, rows=_file_rows(raw.index[bad]))
     if not decimals:
         fractional = numbers.notna() & (numbers != numbers.round())
         if fractional.any():
-            raise RawDataError(path, "expected whole numbers", column=column, rows=_file_rows(raw.index[fractional]))
+            raise RawDataError(path, "verwacht gehele getallen", column=column, rows=_file_rows(raw.index[fractional]))
         return numbers.astype("Int64")
     return numbers.astype("Float64")
 
@@ -207,12 +191,12 @@ def read_cbs_table(path: Path, dimensions: Sequence[str], topics: dict[str, bool
         result[dim] = frame[dim].str.strip()
         empty = result[dim].eq("")
         if empty.any():
-            raise RawDataError(path, "empty dimension key", column=dim, rows=_file_rows(frame.index[empty]))
+            raise RawDataError(path, "lege dimensiesleutel", column=dim, rows=_file_rows(frame.index[empty]))
     for topic, has_decimals in topics.items():
         result[topic] = parse_counts(path, frame, topic, missing_mark, has_decimals)
     duplicated = result.duplicated(subset=list(dimensions), keep=False)
     if duplicated.any():
-        raise RawDataError(path, "duplicate rows for the same dimension keys", column=dimensions[0],
+        raise RawDataError(path, "dubbele regels voor dezelfde dimensiesleutels", column=dimensions[0],
                            rows=_file_rows(result.index[duplicated]))
     return result
 
@@ -231,9 +215,9 @@ def _read_excel(path: Path, columns: dict[str, str], date_format: str) -> pd.Dat
     try:
         sheet = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
     except (ValueError, OSError, KeyError) as error:
-        raise RawDataError(path, f"not a readable Excel workbook ({error})") from error
+        raise RawDataError(path, f"geen leesbare Excel-werkmap ({error})") from error
     if sheet.empty:
-        raise RawDataError(path, "file is empty")
+        raise RawDataError(path, "bestand is leeg")
 
     def as_text(value: object) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -248,8 +232,8 @@ def _read_excel(path: Path, columns: dict[str, str], date_format: str) -> pd.Dat
     header = [h.strip() for h in text.iloc[0]]
     expected = list(columns)
     if header != expected and len(text) > 1 and [h.strip() for h in text.iloc[1]][: len(expected)] == expected:
-        raise RawDataError(path, f"the first row looks like a title row above the header {expected}; "
-                                 "remove it", rows=[1])
+        raise RawDataError(path, f"de eerste rij lijkt een titelregel boven de kop {expected}; "
+                                 "verwijder die", rows=[1])
     frame = text.iloc[1:].reset_index(drop=True)
     frame.columns = header
     return frame
@@ -261,7 +245,7 @@ def export_file(folder: Path, configured: str) -> Path:
     xlsx_path = csv_path.with_suffix(".xlsx")
     present = [p for p in (csv_path, xlsx_path) if p.exists()]
     if len(present) == 2:
-        raise RawDataError(xlsx_path, f"both {csv_path.name} and {xlsx_path.name} are present: keep one")
+        raise RawDataError(xlsx_path, f"zowel {csv_path.name} als {xlsx_path.name} is aanwezig: bewaar er één")
     return present[0] if present else csv_path
 
 
@@ -280,13 +264,13 @@ def read_region_export(path: Path, columns: dict[str, str], date_format: str) ->
             numbers = pd.to_numeric(values.where(~empty), errors="coerce")
             bad = numbers.isna() & ~empty
             if bad.any():
-                raise RawDataError(path, f"non-numeric values {values[bad].head(3).tolist()}", column=column,
+                raise RawDataError(path, f"niet-numerieke waarden {values[bad].head(3).tolist()}", column=column,
                                    rows=_file_rows(values.index[bad]))
             if empty.any():
-                raise RawDataError(path, "empty values", column=column, rows=_file_rows(values.index[empty]))
+                raise RawDataError(path, "lege waarden", column=column, rows=_file_rows(values.index[empty]))
             fractional = numbers != numbers.round()
             if fractional.any():
-                raise RawDataError(path, f"expected whole numbers, found {values[fractional].head(3).tolist()}",
+                raise RawDataError(path, f"verwacht gehele getallen, gevonden {values[fractional].head(3).tolist()}",
                                    column=column, rows=_file_rows(values.index[fractional]))
             result[column] = numbers.astype("Int64")
         elif kind == "date":
@@ -294,9 +278,9 @@ def read_region_export(path: Path, columns: dict[str, str], date_format: str) ->
             dates = pd.to_datetime(values.where(~empty), format=date_format, errors="coerce")
             bad = dates.isna() & ~empty
             if bad.any():
-                raise RawDataError(path, f"dates not in format {date_format}: {values[bad].head(3).tolist()}",
+                raise RawDataError(path, f"datums niet in de vorm {date_format}: {values[bad].head(3).tolist()}",
                                    column=column, rows=_file_rows(values.index[bad]))
             result[column] = dates
         else:
-            raise ValueError(f"unknown column type {kind!r} for {column}")
+            raise ValueError(f"onbekend kolomtype {kind!r} voor {column}")
     return result

@@ -13,7 +13,9 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
+from jeugdmonitor import paths
+
+TEMPLATE_DIR = paths.TEMPLATE_DIR
 TEMPLATE_NAME = "jeugdmonitor"
 # notebook-only cells (parameters, section headings for researchers) never reach the HTML
 HIDDEN_TAGS = {"parameters", "injected-parameters", "alleen-notebook"}
@@ -42,9 +44,9 @@ def check_outputs(notebook: nbformat.NotebookNode, source: Path) -> None:
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                raise RenderError(f"{source}: cell {index} has an error output ({output.get('ename')})")
+                raise RenderError(f"{source}: cel {index} heeft een foutuitvoer ({output.get('ename')})")
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                raise RenderError(f"{source}: cell {index} wrote to stderr: {output.get('text', '')[:200]!r}")
+                raise RenderError(f"{source}: cel {index} schreef naar stderr: {output.get('text', '')[:200]!r}")
 
 
 def notebook_to_html(executed: Path, target: Path, title: str, banner: str | None) -> Path:

@@ -182,7 +182,7 @@ def _trend(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
     chart = charts.trend_chart(series[["jaar_label", "gebied", "waarde", "status", "samengesteld"]], kpi.name,
                                kpi.unit, kpi.decimals)
     rows, any_merged = [], False
-    for (year, label), group in series.groupby(["jaar", "jaar_label"], sort=True):
+    for (_, label), group in series.groupby(["jaar", "jaar_label"], sort=True):
         by_area = group.set_index("gebied_code")
         if not by_area["waarde"].notna().any():
             continue
@@ -213,7 +213,9 @@ def _comparison(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
         rows.append({"code": code, "name": name, "value": value, "status": status, "highlight": code == report.municipality})
     if not any(row["value"] is not None for row in rows):
         return None
-    rows.sort(key=lambda row: (row["value"] is None, -(row["value"] or 0.0) if kpi.direction != "hoger_beter" else (row["value"] or 0.0), row["name"]))
+    # highest first, as the chart; for a "higher is better" KPI the lowest first; no value last
+    sign = 1.0 if kpi.direction == "hoger_beter" else -1.0
+    rows.sort(key=lambda row: (row["value"] is None, sign * (row["value"] or 0.0), row["name"]))
     references = []
     for code, name in ((report.region, f"Regio {report.region_name}"), (NL_CODE, NL_NAME)):
         value, status = inputs.values.get(kpi.id, code, report.year)
@@ -413,7 +415,7 @@ def save_figures(report: Report, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     frame = report.inputs.kpi_values
     frame = frame[frame["gebied_code"].isin(report.area_codes) & frame["kpi"].isin(report.inputs.cfg.report_kpis)]
-    path = out_dir / f"{report.municipality}_cijfers.csv"
+    path = out_dir / paths.figures_csv_name(report.municipality)
     frame.to_csv(path, index=False, sep=";", decimal=",")
     return path
 
@@ -493,7 +495,7 @@ def index_page(inputs: Inputs, municipalities: list[str] | None = None, docs_dir
                         "cells": _overview_cells(inputs, region_code),
                         "goal_counts": _count_statuses([goals.assess(g, inputs.values, region_code, year) for g in region_goals])})
     data_docs = None
-    if docs_dir is not None and (docs_dir / "index.html").exists():
+    if docs_dir is not None and paths.report_index(docs_dir).exists():
         data_docs = {"index": f"{docs_dir.name}/index.html",
                      "pages": [{"href": f"{docs_dir.name}/{entry['pagina']}", "table": table}
                                for table, entry in inputs.validation["datadocs"].items()]}
@@ -507,7 +509,7 @@ def report_filename(municipality: str) -> str:
     never from a name, so no data value can steer a path outside reports/."""
     if not (len(municipality) == 6 and municipality.startswith("GM") and municipality[2:].isdigit()):
         raise config.UnknownMunicipalityError(f"geen gemeentecode: {municipality!r}")
-    return f"{municipality}.html"
+    return paths.report_page_name(municipality)
 
 
 def save_overview(inputs: Inputs, out_dir: Path) -> Path:
@@ -516,7 +518,7 @@ def save_overview(inputs: Inputs, out_dir: Path) -> Path:
     frame = inputs.kpi_values
     frame = frame[(frame["jaar"] == inputs.year) & frame["kpi"].isin(inputs.cfg.report_kpis)]
     frame = frame.merge(inputs.areas[["gebied_code", "naam"]], on="gebied_code")
-    path = out_dir / f"overzicht_{inputs.year}.csv"
+    path = out_dir / paths.overview_csv_name(inputs.year)
     frame.to_csv(path, index=False, sep=";", decimal=",")
     return path
 

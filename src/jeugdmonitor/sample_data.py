@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -510,7 +509,8 @@ class Generator:
                 for month in range(1, 13):
                     day = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
                     season = 1 + 0.1 * math.sin(2 * math.pi * month / 12)
-                    trend = 1 + 0.06 * (year - first) if region != "JZ24" else 1 + 0.08 * min(year - first, 2) - 0.07 * max(year - first - 2, 0)
+                    trend = (1 + 0.06 * (year - first) if region != "JZ24"
+                             else 1 + 0.08 * min(year - first, 2) - 0.07 * max(year - first - 2, 0))
                     waiting = max(0, round(young * 0.004 * level * season * trend * math.exp(self.rng.normal(0, 0.08))))
                     median_days = max(7, round(60 * level * trend * math.exp(self.rng.normal(0, 0.1))))
                     worrying = min(waiting, round(waiting * 0.25 * trend * math.exp(self.rng.normal(0, 0.1))))
@@ -604,8 +604,8 @@ def generate(out_dir: Path | None = None) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=paths.RAW_DIR, help="target folder (default: data/raw)")
+    parser = argparse.ArgumentParser(description="Maak de fictieve voorbeelddata in data/raw/, in de vorm van de echte bronnen.")
+    parser.add_argument("--out", type=Path, default=paths.RAW_DIR, help="doelmap (standaard: data/raw)")
     args = parser.parse_args(argv)
     written = generate(args.out)
     print(f"{len(written)} bestanden geschreven in {args.out} ({FICTITIOUS})")

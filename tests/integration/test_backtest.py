@@ -83,7 +83,8 @@ def test_hoeksche_waard_2018_is_the_sum_of_its_predecessors(built):
     count = sum(_count(built, "JH0000", code, 2018) for code in PREDECESSORS_HOEKSCHE_WAARD)
     young = sum(_young(built, code, 2018, 0, 22) for code in PREDECESSORS_HOEKSCHE_WAARD)
     page = (built / f"reports/{YEAR}/GM1963.html").read_text(encoding="utf-8")
-    assert _series_cell(page, "Jongeren met jeugdhulp (%) per jaar", "2018") == _dutch(100 * count / young, 1) + "¹"  # marked as built from predecessors
+    # marked as built from predecessors
+    assert _series_cell(page, "Jongeren met jeugdhulp (%) per jaar", "2018") == _dutch(100 * count / young, 1) + "¹"
     assert "Binnenmaas (GM0585): opgeteld bij Hoeksche Waard (GM1963)" in page
 
 

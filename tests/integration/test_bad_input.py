@@ -51,7 +51,7 @@ def test_edited_raw_file_without_new_sidecar_is_refused(published):
     path.write_text(path.read_text().replace('"      455"', '"      460"', 1))
     result = run(published, ".venv/bin/python", "-m", "jeugdmonitor.cli", "clean", "--year", str(YEAR), check=False)
     assert result.returncode == 2
-    assert "checksum" in result.stderr and YOUTH_CARE in result.stderr
+    assert "controlegetal" in result.stderr and YOUTH_CARE in result.stderr
     _assert_nothing_published(published)
 
 

@@ -1,0 +1,116 @@
+"""The errors a user can meet, each carrying the exit code of the command that stops on it.
+
+One registry (`ERRORS`, by class name) maps an error to its code, also when only its name is
+known: a notebook that fails reports the name of its exception (papermill's `ename`), and the
+command line maps that name here instead of searching the message text.
+
+Exit codes: 0 success; 1 anything unexpected, or a CBS table that could not be fetched;
+2 bad raw input or definitions; 3 a data-quality expectation failed (or the Data Docs behind
+the clean data are gone); 4 a notebook failed otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from jeugdmonitor import paths
+
+EXIT_UNEXPECTED = 1
+EXIT_FETCH = 1
+EXIT_BAD_INPUT = 2
+EXIT_QUALITY = 3
+EXIT_NOTEBOOK = 4
+
+ERRORS: dict[str, type[WorkbookError]] = {}
+
+
+class WorkbookError(Exception):
+    """Base of the workbook's own errors; `exit_code` is what the command line exits with."""
+
+    exit_code: ClassVar[int] = EXIT_UNEXPECTED
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__name__ in ERRORS:
+            raise TypeError(f"twee fouten van het werkboek heten {cls.__name__}")
+        ERRORS[cls.__name__] = cls
+
+
+class ConfigError(WorkbookError, ValueError):
+    """A definition in config/ is missing or inconsistent."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class UnknownMunicipalityError(WorkbookError, KeyError):
+    """A municipality code that the register in config/gemeenten.yaml does not know."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __str__(self) -> str:  # KeyError quotes its argument; keep the message readable
+        return str(self.args[0])
+
+
+class RawDataError(WorkbookError, ValueError):
+    """Bad raw input. The message names the file, the column and example rows."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, path: Path | str, message: str, column: str | None = None, rows: Sequence[int] = ()):
+        self.path = Path(path)
+        self.column = column
+        self.rows = list(rows)
+        where = _display_path(self.path)
+        if column is not None:
+            where += f", kolom {column!r}"
+        if self.rows:
+            shown = ", ".join(str(r) for r in self.rows[:5])
+            more = f" (en {len(self.rows) - 5} meer)" if len(self.rows) > 5 else ""
+            where += f", regels {shown}{more}"
+        super().__init__(f"{where}: {message}")
+
+
+class PdfError(WorkbookError, RuntimeError):
+    """A page could not be converted to PDF; the message names it."""
+
+    exit_code = EXIT_NOTEBOOK
+
+
+class BuildDateError(WorkbookError, ValueError):
+    """SOURCE_DATE_EPOCH is set but is not a whole, non-negative number of seconds."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class ReportYearError(WorkbookError, ValueError):
+    """The requested report year cannot be built from the available data."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class DataQualityError(WorkbookError, RuntimeError):
+    """A critical expectation failed; the message names table, column, expectation and examples."""
+
+    exit_code = EXIT_QUALITY
+
+
+class FetchError(WorkbookError, RuntimeError):
+    """A CBS table could not be fetched completely. The message names the table and the URL."""
+
+    exit_code = EXIT_FETCH
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(paths.PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def exit_code_of(name: str | None, default: int = EXIT_NOTEBOOK) -> int:
+    """The exit code of the workbook error called `name` (a notebook's `ename`); `default` for
+    any other exception (a notebook that failed otherwise)."""
+    error = ERRORS.get(name or "")
+    return error.exit_code if error is not None else default

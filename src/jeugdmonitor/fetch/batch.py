@@ -1,0 +1,73 @@
+"""Fetch every requested CBS table into a temporary folder and publish the files into data/raw/
+only when all of them arrived complete."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from jeugdmonitor import config, paths
+from jeugdmonitor.fetch.files import FetchedTable
+from jeugdmonitor.fetch.iv3_download import IV3, download_iv3, iv3_settings, iv3_years
+from jeugdmonitor.fetch.service import Service
+from jeugdmonitor.fetch.statline import download_table
+from jeugdmonitor.publish import move_files_into
+from jeugdmonitor.vocabulary import NL_CODE
+
+SOURCES = ("cbs_jeugdzorg", "cbs_jeugdzorg_leeftijd", "cbs_bevolking", "cbs_iv3")
+
+
+def default_regions(cfg: config.Config) -> list[str]:
+    """Every code the workbook knows: municipalities (also merged-away ones), jeugdregio's, NL01."""
+    register = cfg.register
+    return [*sorted(register.municipalities), *sorted(register.regions), NL_CODE]
+
+
+def fetchable(cfg: config.Config) -> tuple[str, ...]:
+    """The CBS sources `make fetch` fetches by default: those not marked `ophalen.beschikbaar: false`."""
+    return tuple(k for k in SOURCES if ((cfg.sources[k].get("ophalen") or {}).get("beschikbaar", True)))
+
+
+def fetch(keys: Sequence[str] | None = None, years: Sequence[int] | None = None, regions: Sequence[str] | None = None,
+          out_dir: Path | None = None, cfg: config.Config | None = None,
+          service: Service | None = None) -> list[FetchedTable]:
+    """Fetch the CBS sources `keys` and publish them into `out_dir` (default data/raw/) only when
+    every table was fetched completely. `years` None: every year (Iv3: every configured table).
+    `regions` None: `default_regions`; they do not restrict Iv3 (its national figure is the sum
+    of all municipalities). `service` None: JEUGDMONITOR_CBS_URL, else each source's configured host."""
+    cfg = cfg or config.load()
+    out_dir = Path(out_dir) if out_dir is not None else paths.RAW_DIR
+    available = fetchable(cfg)
+    keys = available if keys is None else list(keys)
+    unknown = [k for k in keys if k not in cfg.sources or ("tabellen" if k == IV3 else "tabel") not in cfg.sources[k]]
+    if unknown:
+        raise config.ConfigError(f"config/bronnen.yaml heeft geen CBS-bron {unknown}")
+    refused = [k for k in keys if k not in available]
+    if refused:
+        reason = cfg.sources[refused[0]]["ophalen"].get("reden", "")
+        raise config.ConfigError(f"config/bronnen.yaml: {refused[0]} kan niet worden opgehaald (ophalen.beschikbaar: false): {reason}")
+    if regions is not None and not regions:
+        raise ValueError("regions is leeg; geef None voor elke code in config/gemeenten.yaml")
+    regions = default_regions(cfg) if regions is None else list(dict.fromkeys(str(r).strip().upper() for r in regions))
+    years = sorted({int(y) for y in years}) if years else None
+    if IV3 in keys:
+        iv3_years(iv3_settings(cfg, IV3), years)  # a year without a configured table stops before any download
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-ophalen-", dir=out_dir.parent))
+    try:
+        fetched: list[FetchedTable] = []
+        for key in keys:
+            if key == IV3:
+                fetched += download_iv3(cfg, key, staging, service, years)
+            else:  # the source's table and its successors, each for the years it holds
+                for part in config.table_parts(key, cfg.sources[key]):
+                    part_years = [y for y in years if part.covers(y)] if years else None
+                    if years and not part_years:
+                        continue
+                    fetched.append(download_table(cfg, key, staging, service, part_years, regions, part))
+        move_files_into(staging, out_dir)  # data files first, then their sidecars
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return fetched

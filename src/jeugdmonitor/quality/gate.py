@@ -1,0 +1,123 @@
+"""The gate: raw files validated as read, the checkpoint over the staged tables, and publishing
+the tables that passed into data/clean/<year>/ with the validation stamp the reports depend on."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.exceptions import DataContextError
+
+from jeugdmonitor import clean, paths
+from jeugdmonitor.publish import swap_into_place
+from jeugdmonitor.quality.context import CHECKPOINT, RAW_PREFIX, open_context
+from jeugdmonitor.quality.datadocs import data_docs_pages
+from jeugdmonitor.quality.findings import (
+    DataQualityError,
+    Finding,
+    display_path,
+    findings,
+    jsonable,
+    stop_on_critical,
+)
+from jeugdmonitor.vocabulary import CLEAN_TABLES
+
+
+def validate_raw(files: list[clean.RawFile]) -> dict[str, Any]:
+    """Validate every raw file against its source's suite; raise DataQualityError on a
+    critical failure, naming the file, column, expectation, example values and file lines."""
+    context = open_context()
+    found: list[Finding] = []
+    checked = 0
+    for raw_file in files:
+        try:
+            definition = context.validation_definitions.get(RAW_PREFIX + raw_file.kind)
+        except DataContextError as error:  # e.g. a successor table added to config/ without `make expectations`
+            raise DataQualityError(f"{display_path(raw_file.path)}: geen suite voor ruwe data {RAW_PREFIX + raw_file.kind} in "
+                                   f"{display_path(paths.GX_DIR)}; draai `make expectations` na een wijziging van "
+                                   "config/bronnen.yaml") from error
+        result = definition.run(batch_parameters={"dataframe": raw_file.frame},
+                                result_format={"result_format": "COMPLETE", "partial_unexpected_count": 5})
+        checked += len(result.results)
+        found += findings(result, display_path(raw_file.path), file_lines=True)
+    stop_on_critical(found, "Controle van de ruwe bestanden mislukt")
+    return {"gecontroleerd": checked, "geslaagd": checked - len(found), "waarschuwingen": [asdict(f) for f in found]}
+
+
+def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run the checkpoint on the staged tables data/staging/<year>/; raise DataQualityError
+    on a critical failure. Returns the summary for publish()."""
+    missing = [t for t in CLEAN_TABLES if not paths.staging_table(year, t).exists()]
+    if missing:
+        raise DataQualityError(f"schone tabellen ontbreken in {display_path(paths.staging_dir(year))}: {missing}; "
+                               f"draai `make clean-data YEAR={year}`")
+    context = open_context()
+    with contextlib.chdir(paths.PROJECT_ROOT):
+        # the run name puts the year in the Data Docs paths: validations/<table>/rapportjaar_<year>/...
+        result = context.checkpoints.get(CHECKPOINT).run(batch_parameters={"year": year},
+                                                         run_id=RunIdentifier(run_name=f"rapportjaar_{year}"))
+    found: list[Finding] = []
+    checked = 0
+    for validation in result.run_results.values():
+        checked += len(validation.results)
+        found += findings(validation, display_path(paths.staging_table(year, validation.suite_name)), file_lines=False)
+    stop_on_critical(found, f"Validatie van de schone data voor {year} mislukt")
+    raw_summary = raw_summary or _read_json(paths.raw_summary(year))
+    return {
+        "jaar": year,
+        "gecontroleerd": checked + raw_summary.get("gecontroleerd", 0),
+        "geslaagd": checked - len(found) + raw_summary.get("geslaagd", 0),
+        "waarschuwingen": raw_summary.get("waarschuwingen", []) + [asdict(f) for f in found],
+        "tabellen": sorted(v.suite_name for v in result.run_results.values()),
+        "datadocs": data_docs_pages(context, result),
+    }
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def write_raw_summary(year: int, summary: dict[str, Any]) -> Path:
+    target = paths.raw_summary(year)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def changed_figures(previous: Path, new: Path) -> list[dict[str, Any]]:
+    """Published KPI values that differ from the previous validated run (value or status)."""
+    if not previous.exists():
+        return []
+    keys = ["gebied_code", "jaar", "kpi"]
+    old = pd.read_parquet(previous, columns=[*keys, "waarde", "status"])
+    now = pd.read_parquet(new, columns=[*keys, "waarde", "status"])
+    both = old.merge(now, on=keys, how="outer", suffixes=("_vorige", "_nieuw"))
+    differs = ~(both["waarde_vorige"].round(6).eq(both["waarde_nieuw"].round(6)).fillna(False)
+                | (both["waarde_vorige"].isna() & both["waarde_nieuw"].isna()))
+    differs |= both["status_vorige"].fillna("").ne(both["status_nieuw"].fillna(""))
+    changed = both[differs].sort_values(keys)
+    return [{k: jsonable(v) if not isinstance(v, float) or v == v else None for k, v in row.items()}
+            for row in changed.to_dict(orient="records")]
+
+
+def publish(year: int, summary: dict[str, Any]) -> Path:
+    """Move the validated staged tables into data/clean/<year>/ and write the stamp.
+
+    The previous clean data stay in place until the new ones are complete; the swap is two
+    renames, so an interrupted run leaves either the old or the new tables, never a mix."""
+    staged, target = paths.staging_dir(year), paths.clean_dir(year)
+    summary = {**summary, "gewijzigd": changed_figures(paths.clean_table(year, "kpi_waarden"), paths.staging_table(year, "kpi_waarden"))}
+    swap_into_place(staged, target)
+    return write_stamp(year, summary)
+
+
+def write_stamp(year: int, summary: dict[str, Any]) -> Path:
+    """The validation stamp data/clean/<year>/validatie.json that the report stage depends on."""
+    stamp = paths.validation_stamp(year)
+    stamp.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return stamp
