@@ -301,11 +301,12 @@ def test_a_norm_that_is_no_number_of_days_is_a_config_error(project, norm):
 
 def test_the_age_table_is_84135ned_continued_by_85100ned(cfg):
     from jeugdmonitor import fetch
+    from jeugdmonitor.fetch import odata
     parts = config.table_parts("cbs_jeugdzorg_leeftijd", cfg.sources["cbs_jeugdzorg_leeftijd"])
     assert [(p.spec["tabel"], p.first, p.last) for p in parts] == [("84135NED", None, 2020), ("85100NED", 2021, None)]
     assert set(cfg.sources["cbs_jeugdzorg_leeftijd"]["vormen"].values()) <= set(cfg.sources["cbs_jeugdzorg"]["vormen"].values())
     assert "cbs_jeugdzorg_leeftijd" in fetch.fetchable(cfg)
-    assert fetch._fixed_filters(cfg.sources["cbs_jeugdzorg_leeftijd"], "cbs_jeugdzorg_leeftijd") == {
+    assert odata.fixed_filters(cfg.sources["cbs_jeugdzorg_leeftijd"], "cbs_jeugdzorg_leeftijd") == {
         "Persoonskenmerken": ["T009002", "71090", "71091", "71092", "71093"], "VormenVanJeugdzorg": ["JH0000", "JH1200"]}
 
 
