@@ -268,13 +268,13 @@ def test_iv3_spending_uses_the_newest_plaatsing_and_sums_the_whole_country(raw_d
 
 def test_iv3_tables_mixing_sample_and_fetched_figures_are_refused(cfg, project):
     _rewrite_sidecar(_iv3_path(project, 2023), fictief=False)
-    with pytest.raises(raw.RawDataError, match=r"mix fictitious sample data \(45038NED.*with fetched figures \(45063NED\)"):
+    with pytest.raises(raw.RawDataError, match=r"mengen fictieve voorbeelddata \(45038NED.*met opgehaalde cijfers \(45063NED\)"):
         clean.load_raw(config.load())
 
 
 def test_iv3_status_that_disagrees_with_the_sidecar_is_refused(project):
     _rewrite_sidecar(_iv3_path(project, 2024), perioden_status={"2024": "Nader voorlopig"})
-    with pytest.raises(raw.RawDataError, match=r"45067NED_TypedDataSet\.csv.*'Voorlopig'.*sidecar recorded 'Nader voorlopig'"):
+    with pytest.raises(raw.RawDataError, match=r"45067NED_TypedDataSet\.csv.*'Voorlopig'.*sidecar legde 'Nader voorlopig' vast"):
         clean.load_raw(config.load())
 
 
@@ -283,7 +283,7 @@ def test_iv3_table_without_a_bundled_municipality_is_refused(project):
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(line for line in lines if not line.startswith('"GM0518')), encoding="utf-8")
     _rewrite_sidecar(path)
-    with pytest.raises(raw.RawDataError, match=r"45063NED_Gemeenten\.csv.*existed in 2023 are not in the table: \['GM0518'\]"):
+    with pytest.raises(raw.RawDataError, match=r"45063NED_Gemeenten\.csv.*in 2023 bestonden, ontbreken in de tabel: \['GM0518'\]"):
         clean.load_raw(config.load())
 
 
@@ -323,8 +323,8 @@ def test_a_successor_table_continues_the_series(project):
 
 def test_a_year_in_the_table_and_in_its_successor_is_refused(project):
     _split_youth_care(project, "90001NED", 2023, keep_in_table=True)
-    with pytest.raises(raw.RawDataError, match=r"84134NED_TypedDataSet\.csv.*Perioden.*years \[2023, 2024\] come from "
-                                               r"another table.*90001NED \(2023-…\)"):
+    with pytest.raises(raw.RawDataError, match=r"84134NED_TypedDataSet\.csv.*Perioden.*jaren \[2023, 2024\] horen bij "
+                                               r"een andere tabel.*90001NED \(2023-…\)"):
         clean.load_raw(config.load())
 
 
@@ -352,7 +352,7 @@ def test_a_trajectory_export_without_a_valid_period_is_refused(project, period):
 def test_trajectories_outside_the_export_period_are_refused(project):
     path = _trajectories(project)
     _rewrite_sidecar(path, periode={"van": "2020-01-01", "tot": "2024-12-31"})  # the file also holds 2019 endings
-    with pytest.raises(raw.RawDataError, match=r"JZ08/trajecten\.csv, kolom 'einddatum', regels \d+.*ended before 2020-01-01"):
+    with pytest.raises(raw.RawDataError, match=r"JZ08/trajecten\.csv, kolom 'einddatum', regels \d+.*voor 2020-01-01 eindigden"):
         clean.load_raw(config.load())
 
 

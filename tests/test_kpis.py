@@ -255,7 +255,7 @@ def test_budget_lines_can_be_chosen_by_pattern_or_list():
     assert kpis.budget_line_filter({"posten": "Transformatiefonds: "}, lines).tolist() == [True, False, False]  # from the start
     assert kpis.budget_line_filter({"behalve_posten": ["Specialistische jeugdhulp"]}, lines).tolist() == [True, False, True]
     assert kpis.budget_line_filter({}, lines).all()
-    with pytest.raises(kpis.config.ConfigError, match="posten.*regular expression"):
+    with pytest.raises(kpis.config.ConfigError, match="posten.*reguliere expressie"):
         kpis.budget_line_filter({"posten": "(["}, lines)
     with pytest.raises(kpis.config.ConfigError, match="behalve_posten"):
         kpis.budget_line_filter({"behalve_posten": []}, lines)
@@ -275,7 +275,7 @@ def test_an_unknown_care_form_in_a_kpi_is_a_config_error(cfg, tables):
     kpi = cfg.kpis["ambulant_aandeel"]
     misspelt = dataclasses.replace(kpi, numerator={**kpi.numerator, "zorgvormen": ["ambulannt"]})
     wrong = dataclasses.replace(cfg, kpis={kpi.id: misspelt})
-    with pytest.raises(kpis.config.ConfigError, match=r"ambulant_aandeel counts zorgvormen \['ambulannt'\]"):
+    with pytest.raises(kpis.config.ConfigError, match=r"ambulant_aandeel telt zorgvormen \['ambulannt'\]"):
         kpis.compute(wrong, tables, 2023)
 
 

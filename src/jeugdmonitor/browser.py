@@ -72,22 +72,22 @@ class Visit:
         for v in self.violations:
             targets = "; ".join(", ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
                                 for node in v["nodes"][:8])
-            more = f" (+{len(v['nodes']) - 8} more)" if len(v["nodes"]) > 8 else ""
-            lines.append(f"  {v['id']} [{v.get('impact')}] {v['help']} ({v['helpUrl']})\n    on: {targets}{more}")
-        return f"{self.path}: {len(self.violations)} axe violation(s)\n" + "\n".join(lines)
+            more = f" (+{len(v['nodes']) - 8} meer)" if len(v["nodes"]) > 8 else ""
+            lines.append(f"  {v['id']} [{v.get('impact')}] {v['help']} ({v['helpUrl']})\n    op: {targets}{more}")
+        return f"{self.path}: {len(self.violations)} axe-overtreding(en)\n" + "\n".join(lines)
 
 
 def chromium_path() -> Path:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
-        raise BrowserError("chromium is not installed: run `make browser-deps` (as root: installs Debian's chromium)")
+        raise BrowserError("chromium is niet geïnstalleerd: voer `make browser-deps` uit (als root: installeert Debians chromium)")
     return Path(found)
 
 
 def axe_script(root: Path | None = None) -> Path:
     script = (root or paths.PROJECT_ROOT) / AXE_SCRIPT
     if not script.exists():
-        raise BrowserError(f"{script} is missing: run `make browser-deps` (npm ci from package-lock.json)")
+        raise BrowserError(f"{script} ontbreekt: voer `make browser-deps` uit (npm ci uit package-lock.json)")
     return script
 
 
@@ -176,9 +176,9 @@ class OfflineBrowser:
     def page(self, path: Path, visit: Visit | None = None) -> Iterator[Any]:
         """A tab showing `path`, every event recorded in `visit`."""
         if self._browser is None:
-            raise BrowserError("OfflineBrowser used outside its `with` block")
+            raise BrowserError("OfflineBrowser gebruikt buiten zijn `with`-blok")
         if not path.is_file():
-            raise BrowserError(f"{path} does not exist")
+            raise BrowserError(f"{path} bestaat niet")
         record = visit if visit is not None else Visit(path)
         context = self._browser.new_context(viewport=VIEWPORT, locale="nl-NL", timezone_id="UTC",
                                             offline=True, service_workers="block")
@@ -197,7 +197,7 @@ class OfflineBrowser:
         # refuses from a file:// page) come after record.page_done and are not the page's
         page.on("console", lambda m: record.console_errors.append(f"{m.text} ({m.location.get('url', '')})")
                 if m.type == "error" and not record.page_done else None)
-        page.on("pageerror", lambda error: None if record.page_done else record.console_errors.append(f"uncaught: {error}"))
+        page.on("pageerror", lambda error: None if record.page_done else record.console_errors.append(f"niet afgevangen: {error}"))
         page.on("requestfailed", lambda r: None if record.page_done else record.failed_requests.append(f"{r.url}: {r.failure}"))
         page.on("request", lambda r: None if r.url.startswith(LOCAL_SCHEMES) or r.url in record.outside_requests
                 else record.outside_requests.append(r.url))
@@ -248,7 +248,7 @@ def screenshot_pages(report_dir: Path) -> dict[str, Path]:
         pages["regio-overzicht"] = regions[0]
     missing = [str(p) for p in pages.values() if not p.exists()]
     if missing:
-        raise BrowserError(f"not built: {', '.join(missing)} (run `make reports` first)")
+        raise BrowserError(f"niet gebouwd: {', '.join(missing)} (voer eerst `make reports` uit)")
     return pages
 
 
@@ -261,22 +261,23 @@ def write_screenshots(report_dir: Path, out_dir: Path, full_page: bool = False) 
             target = out_dir / f"{name}.png"
             visit = browser.visit(page, screenshot=target, full_page=full_page)
             if "Fictieve voorbeelddata" not in visit.visible_text and "fictieve voorbeelddata" not in visit.visible_text.lower():
-                raise BrowserError(f"{page}: the fictitious-data label is not visible; screenshot not kept")
+                raise BrowserError(f"{page}: het label fictieve voorbeelddata is niet zichtbaar; schermafdruk niet bewaard")
             written.append(target)
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m jeugdmonitor.browser", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m jeugdmonitor.browser",
+                                     description="gebouwde pagina's openen in Chromium zonder netwerk: schermafdrukken")
     sub = parser.add_subparsers(dest="command", required=True)
-    shots = sub.add_parser("screenshots", help="screenshots of the built pages of a year (README pictures)")
+    shots = sub.add_parser("screenshots", help="schermafdrukken van de gebouwde pagina's van een jaar (plaatjes in de README)")
     shots.add_argument("--year", type=int, required=True)
-    shots.add_argument("--out", type=Path, required=True, help="folder for the PNG files (inside the project)")
+    shots.add_argument("--out", type=Path, required=True, help="map voor de PNG-bestanden (binnen het project)")
     shots.add_argument("--full-page", action="store_true")
     args = parser.parse_args(argv)
     out = args.out.resolve()
     if not out.is_relative_to(paths.PROJECT_ROOT):
-        print(f"FOUT: {out} is outside the project {paths.PROJECT_ROOT}", file=sys.stderr)
+        print(f"FOUT: {out} ligt buiten het project {paths.PROJECT_ROOT}", file=sys.stderr)
         return 2
     try:
         for path in write_screenshots(paths.report_dir(args.year), out, args.full_page):

@@ -48,15 +48,15 @@ def _status_map(cfg: config.Config, periods: pd.DataFrame, path: Path) -> dict[s
     labels = cfg.sources["status_labels"]
     unknown = periods.loc[~periods["Status"].isin(labels), "Status"]
     if len(unknown):
-        raise raw.RawDataError(path, f"unknown period status {unknown.unique().tolist()}", column="Status",
+        raise raw.RawDataError(path, f"onbekende periodestatus {unknown.unique().tolist()}", column="Status",
                                rows=[int(i) + 2 for i in unknown.index])
     recorded = raw.read_sidecar(path).get("perioden_status", {})
     for index, key, status in zip(periods.index, periods["Key"], periods["Status"], strict=True):
         year = key[:4]
         if year in recorded and recorded[year] != status:
             # e.g. a provisional year presented as definitive after the fact
-            raise raw.RawDataError(path, f"status of {year} is {status!r} but the provenance sidecar recorded "
-                                         f"{recorded[year]!r} when the table was retrieved", column="Status",
+            raise raw.RawDataError(path, f"status van {year} is {status!r}, maar de herkomst-sidecar legde "
+                                         f"{recorded[year]!r} vast toen de tabel werd opgehaald", column="Status",
                                    rows=[int(index) + 2])
     return {key: labels[status]["status"] for key, status in zip(periods["Key"], periods["Status"], strict=True)}
 
@@ -64,7 +64,7 @@ def _status_map(cfg: config.Config, periods: pd.DataFrame, path: Path) -> dict[s
 def _years(path: Path, frame: pd.DataFrame, column: str) -> pd.Series:
     bad = ~frame[column].str.fullmatch(r"\d{4}JJ00")
     if bad.any():
-        raise raw.RawDataError(path, f"period keys not like 2023JJ00: {frame.loc[bad, column].head(3).tolist()}",
+        raise raw.RawDataError(path, f"periodesleutels niet in de vorm 2023JJ00: {frame.loc[bad, column].head(3).tolist()}",
                                column=column, rows=[int(i) + 2 for i in frame.index[bad]])
     return frame[column].str[:4].astype(int)
 
@@ -76,8 +76,8 @@ def _check_codes(path: Path, frame: pd.DataFrame, column: str, register: config.
     bad_other = ~municipal & ~codes.isin(allowed)
     problems = unknown | bad_other
     if problems.any():
-        raise raw.RawDataError(path, f"unknown region codes {codes[problems].unique()[:5].tolist()} "
-                                     "(not in config/gemeenten.yaml)", column=column,
+        raise raw.RawDataError(path, f"onbekende regiocodes {codes[problems].unique()[:5].tolist()} "
+                                     "(niet in config/gemeenten.yaml)", column=column,
                                rows=[int(i) + 2 for i in codes.index[problems]])
 
 
@@ -92,8 +92,8 @@ def _check_exists_in_year(path: Path, codes: pd.Series, years: pd.Series, regist
     gone[municipal] = [not register.municipality(c).exists_in(int(y)) for c, y in zip(codes[municipal], years[municipal], strict=True)]
     if gone.any():
         examples = sorted({f"{c} ({register.municipality(c).name}) in {int(y)}" for c, y in zip(codes[gone], years[gone], strict=True)})[:3]
-        raise raw.RawDataError(path, f"municipalities reported for a year in which they no longer (or not yet) exist: "
-                                     f"{examples}; see config/herindelingen.yaml", column=column,
+        raise raw.RawDataError(path, f"gemeenten gemeld voor een jaar waarin ze niet meer (of nog niet) bestaan: "
+                                     f"{examples}; zie config/herindelingen.yaml", column=column,
                                rows=[int(i) + 2 for i in codes.index[gone]])
 
 
@@ -103,7 +103,7 @@ def _check_complete(path: Path, present: pd.DataFrame, expected: pd.MultiIndex, 
     missing = expected.difference(have)
     if len(missing):
         examples = [" ".join(str(part) for part in item) for item in missing[:5]]
-        raise raw.RawDataError(path, f"{len(missing)} {what} missing, e.g. {examples}", column=column)
+        raise raw.RawDataError(path, f"ontbrekende {what}: {len(missing)}, bijvoorbeeld {examples}", column=column)
 
 
 def _cbs(cfg: config.Config, key: str) -> tuple[dict[str, Any], Path]:
@@ -143,8 +143,8 @@ def _ages_by_title(path: Path, spec: dict[str, Any], dimension: str) -> dict[str
             strange.append((line, key, title))
     if strange:
         raise raw.RawDataError(
-            dimension_path, "titles that are no single year of age (enkel_jaar_titel "
-            f"{spec['enkel_jaar_titel']}), no age group and not the total key {spec['totaal_leeftijd']!r}: "
+            dimension_path, "titels die geen enkel leeftijdsjaar zijn (enkel_jaar_titel "
+            f"{spec['enkel_jaar_titel']}), geen leeftijdsgroep en niet de totaalsleutel {spec['totaal_leeftijd']!r}: "
             + ", ".join(f"{key!r} {title!r}" for _, key, title in strange[:5]),
             column="Title", rows=[line for line, _, _ in strange])
     return age_of
@@ -170,10 +170,10 @@ def _check_ages_for_kpis(path: Path, cfg: config.Config, frame: pd.DataFrame, di
     if short:
         area, period, missing_ages = short[0]
         raise raw.RawDataError(
-            path, f"the KPIs in config/kpis.yaml sum the ages {min(needed)}-{max(needed)}, but single years "
-            f"{missing_ages[:10]} are missing for {area} {period}"
-            f"{f' (and {len(short) - 1} more area-years)' if len(short) > 1 else ''}; "
-            "fetch those ages (ophalen.titels of cbs_bevolking in config/bronnen.yaml)",
+            path, f"de KPI's in config/kpis.yaml tellen de leeftijden {min(needed)}-{max(needed)} op, maar de enkele "
+            f"leeftijdsjaren {missing_ages[:10]} ontbreken voor {area} {period}"
+            f"{f' (en nog {len(short) - 1} gebied-jaren)' if len(short) > 1 else ''}; "
+            "haal die leeftijden op (ophalen.titels van cbs_bevolking in config/bronnen.yaml)",
             column=dims["leeftijd"])
 
 
@@ -188,8 +188,8 @@ def _age_groups(cfg: config.Config, path: Path, spec: dict[str, Any], dimension:
     totals = [key for key, value in groups.items() if value == "totaal"]
     ages = {str(key): (int(value[0]), int(value[1])) for key, value in groups.items() if value != "totaal"}
     if len(totals) != 1 or any(low > high for low, high in ages.values()):
-        raise config.ConfigError(f"config/bronnen.yaml: {spec['tabel']} leeftijdsgroepen needs one key `totaal` and "
-                                 f"groups [from, to] with from <= to, not {groups}")
+        raise config.ConfigError(f"config/bronnen.yaml: leeftijdsgroepen van {spec['tabel']} vraagt één sleutel `totaal` en "
+                                 f"groepen [van, tot] met van <= tot, niet {groups}")
     dimension_path = _dimension_path(path, dimension)
     titles = raw.read_dimension(dimension_path)
     title_of = dict(zip(titles["Key"], titles["Title"].str.strip(), strict=True))
@@ -241,7 +241,7 @@ def _load_youth_care_by_age(cfg: config.Config, files: list[RawFile], provenance
             [(m.code, y) for y in sorted(years.unique()) for m in register.existing(int(y)) if m.region is not None],
             names=["code", "jaar"])
         _check_complete(path, pd.DataFrame({"code": frame[dims["regio"]], "jaar": years}), expected, dims["regio"],
-                        "municipality-years")
+                        "gemeente-jaren")
         # the age groups together never exceed the total (a young person counts in one age group)
         keys = [dims["vorm"], dims["regio"], dims["periode"]]
         is_total = frame[dims["kenmerk"]].eq(total_key)
@@ -305,8 +305,8 @@ def load_raw(cfg: config.Config) -> RawData:
         status = _status_map(cfg, periods, _dimension_path(path, dims["periode"]))
         unknown_forms = ~frame[dims["vorm"]].isin(spec["vormen"])
         if unknown_forms.any():
-            raise raw.RawDataError(path, f"unknown {dims['vorm']} keys {frame.loc[unknown_forms, dims['vorm']].unique()[:5].tolist()}"
-                                         " (not in config/bronnen.yaml)", column=dims["vorm"],
+            raise raw.RawDataError(path, f"onbekende {dims['vorm']}-sleutels {frame.loc[unknown_forms, dims['vorm']].unique()[:5].tolist()}"
+                                         " (niet in vormen van cbs_jeugdzorg in config/bronnen.yaml)", column=dims["vorm"],
                                    rows=[int(i) + 2 for i in frame.index[unknown_forms]])
         _check_codes(path, frame, dims["regio"], register, region_codes)
         years = _years(path, frame, dims["periode"])
@@ -314,16 +314,16 @@ def load_raw(cfg: config.Config) -> RawData:
         if elsewhere.any():
             # two tables with the same year would give two values for one figure
             others = ", ".join(f"{p.spec['tabel']} ({p.first or '…'}-{p.last or '…'})" for p in parts if p is not part)
-            raise raw.RawDataError(path, f"years {sorted(set(years[elsewhere]))} come from another table of the series "
-                                         f"(cbs_jeugdzorg.opvolgers in config/bronnen.yaml: {others}); fetch again with "
-                                         "`make fetch`, which splits the years, or remove those rows",
+            raise raw.RawDataError(path, f"jaren {sorted(set(years[elsewhere]))} horen bij een andere tabel van de reeks "
+                                         f"(cbs_jeugdzorg.opvolgers in config/bronnen.yaml: {others}); haal opnieuw op met "
+                                         "`make fetch`, dat de jaren over de tabellen verdeelt, of verwijder die rijen",
                                    column=dims["periode"], rows=[int(i) + 2 for i in frame.index[elsewhere]])
         _check_exists_in_year(path, frame[dims["regio"]], years, register, dims["regio"])
         expected = pd.MultiIndex.from_tuples(
             [(m.code, y) for y in sorted(years.unique()) for m in register.existing(int(y)) if m.region is not None],
             names=["code", "jaar"])
         _check_complete(path, pd.DataFrame({"code": frame[dims["regio"]], "jaar": years}), expected, dims["regio"],
-                        "municipality-years")
+                        "gemeente-jaren")
         files.append(RawFile(part.kind, path, frame))
         youth_parts.append(pd.DataFrame({
             "gebied_code": frame[dims["regio"]].astype("string"),
@@ -346,19 +346,20 @@ def load_raw(cfg: config.Config) -> RawData:
     frame = frame[totals]
     unknown_ages = ~frame[dims["leeftijd"]].isin(age_of)
     if unknown_ages.any():
-        raise raw.RawDataError(path, "unknown Leeftijd keys", column=dims["leeftijd"], rows=[int(i) + 2 for i in frame.index[unknown_ages]])
+        raise raw.RawDataError(path, "onbekende Leeftijd-sleutels", column=dims["leeftijd"],
+                               rows=[int(i) + 2 for i in frame.index[unknown_ages]])
     ages = frame[dims["leeftijd"]].map(age_of)
     groups = ages.eq(AGE_GROUP)
     if groups.any():
         keys = sorted(set(frame.loc[groups, dims["leeftijd"]]))
         raise raw.RawDataError(
-            path, f"Leeftijd keys {keys} are age groups, not single years of age or the total "
-            f"({spec['totaal_leeftijd']!r}); the workbook sums single years itself and would count a group twice. "
-            "Fetch with `make fetch` (it asks only for single years) or remove those rows",
+            path, f"Leeftijd-sleutels {keys} zijn leeftijdsgroepen, geen enkele leeftijdsjaren en niet het totaal "
+            f"({spec['totaal_leeftijd']!r}); het werkboek telt de enkele jaren zelf op en zou een groep dubbel tellen. "
+            "Haal op met `make fetch` (dat vraagt alleen enkele jaren) of verwijder die rijen",
             column=dims["leeftijd"], rows=[int(i) + 2 for i in frame.index[groups]])
     _check_ages_for_kpis(path, cfg, frame, dims, ages)
     if frame[topics["inwoners"]].isna().any():
-        raise raw.RawDataError(path, "population counts may not be empty", column=topics["inwoners"],
+        raise raw.RawDataError(path, "bevolkingsaantallen mogen niet leeg zijn", column=topics["inwoners"],
                                rows=[int(i) + 2 for i in frame.index[frame[topics["inwoners"]].isna()]])
     files.append(RawFile("cbs_bevolking", path, frame))
     population = pd.DataFrame({
@@ -380,14 +381,14 @@ def load_raw(cfg: config.Config) -> RawData:
         _check_exists_in_year(dimension_path, known, pd.Series(item.year, index=known.index), register, "Key")
         absent = sorted({m.code for m in register.existing(item.year) if m.region is not None} - set(codes))
         if absent:
-            raise raw.RawDataError(dimension_path, f"municipalities of config/gemeenten.yaml that existed in {item.year} "
-                                                   f"are not in the table: {absent[:5]}", column="Key")
+            raise raw.RawDataError(dimension_path, f"gemeenten uit config/gemeenten.yaml die in {item.year} bestonden, "
+                                                   f"ontbreken in de tabel: {absent[:5]}", column="Key")
         recorded = raw.read_sidecar(item.path).get("perioden_status", {}).get(str(item.year))
         found = iv3.table_status(frame, spec, item.year)
         if recorded is not None and recorded != found:
             # e.g. figures of a later plaatsing added after the table was retrieved
-            raise raw.RawDataError(item.path, f"the figures of {item.year} are {found!r} (newest plaatsing with a figure) "
-                                              f"but the provenance sidecar recorded {recorded!r} when the table was retrieved",
+            raise raw.RawDataError(item.path, f"de cijfers van {item.year} zijn {found!r} (nieuwste plaatsing met een cijfer), "
+                                              f"maar de herkomst-sidecar legde {recorded!r} vast toen de tabel werd opgehaald",
                                    column=spec["onderwerpen"][str(spec["plaatsingen"][0]["onderwerp"])])
         rows = iv3.spending(item, spec, cfg.sources["status_labels"], NL_CODE, frame, municipalities)
         # the other municipalities of the country only count in the national figure
@@ -398,9 +399,9 @@ def load_raw(cfg: config.Config) -> RawData:
     if len(set(fictitious.values())) > 1:
         sample = [t for t, f in fictitious.items() if f]
         fetched = [t for t, f in fictitious.items() if not f]
-        raise raw.RawDataError(item.path.parent, f"the Iv3 tables mix fictitious sample data ({', '.join(sample)}) with "
-                                                 f"fetched figures ({', '.join(fetched)}); fetch every year with `make fetch` "
-                                                 "or restore the sample with `make sample-data`")
+        raise raw.RawDataError(item.path.parent, f"de Iv3-tabellen mengen fictieve voorbeelddata ({', '.join(sample)}) met "
+                                                 f"opgehaalde cijfers ({', '.join(fetched)}); haal elk jaar op met `make fetch` "
+                                                 "of zet de voorbeelddata terug met `make sample-data`")
     spending = pd.concat(spending_parts, ignore_index=True)
 
     exports = cfg.sources["regio_exports"]
@@ -414,7 +415,7 @@ def load_raw(cfg: config.Config) -> RawData:
             _check_codes(path, frame.astype({"gemeentecode": str}), "gemeentecode", register, set())
             outside = frame["gemeentecode"].map(lambda c: register.municipality(c).region) != region
             if outside.any():
-                raise raw.RawDataError(path, f"municipalities outside region {region}: "
+                raise raw.RawDataError(path, f"gemeenten buiten regio {region}: "
                                              f"{frame.loc[outside, 'gemeentecode'].unique()[:5].tolist()}",
                                        column="gemeentecode", rows=[int(i) + 2 for i in frame.index[outside]])
             if kind != "trajecten":  # trajectories are delivered on the current layout, whenever they started
@@ -451,16 +452,16 @@ def _export_period(path: Path, frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Ti
     try:
         first, last = dt.date.fromisoformat(period["van"]), dt.date.fromisoformat(period["tot"])
     except (TypeError, KeyError, ValueError) as error:
-        raise raw.RawDataError(sidecar, 'a trajectory export\'s sidecar records the period it covers, '
-                                        '"periode": {"van": "YYYY-MM-DD", "tot": "YYYY-MM-DD"} (every trajectory '
-                                        f"running at any time in it is in the file); found {period!r}") from error
+        raise raw.RawDataError(sidecar, "de sidecar van een trajectenexport legt de periode vast die de export beslaat, "
+                                        '"periode": {"van": "JJJJ-MM-DD", "tot": "JJJJ-MM-DD"} (elk traject dat er op enig '
+                                        f"moment in liep, staat in het bestand); gevonden {period!r}") from error
     if first > last:
-        raise raw.RawDataError(sidecar, f"periode: van {first} is after tot {last}")
+        raise raw.RawDataError(sidecar, f"periode: van {first} ligt na tot {last}")
     first, last = pd.Timestamp(first), pd.Timestamp(last)
-    for column, outside, what in (("einddatum", frame["einddatum"] < first, f"ended before {first.date()}"),
-                                  ("startdatum", frame["startdatum"] > last, f"started after {last.date()}")):
+    for column, outside, what in (("einddatum", frame["einddatum"] < first, f"voor {first.date()} eindigden"),
+                                  ("startdatum", frame["startdatum"] > last, f"na {last.date()} begonnen")):
         if outside.any():
-            raise raw.RawDataError(path, f"trajectories that {what}, outside the export's period "
+            raise raw.RawDataError(path, f"trajecten die {what}, buiten de periode van de export "
                                          f"{first.date()} - {last.date()} (sidecar `periode`)", column=column,
                                    rows=[int(i) + 2 for i in frame.index[outside]])
     return first, last
@@ -476,13 +477,13 @@ def _check_export_complete(path: Path, frame: pd.DataFrame, kind: str, register:
         expected = pd.MultiIndex.from_tuples([(c, str(p)) for p in wanted for c in register.members(region, p.year)],
                                              names=["code", "periode"])
         present = pd.DataFrame({"code": frame["gemeentecode"].astype(str), "periode": periods.astype(str)})
-        _check_complete(path, present, expected, "peildatum", "municipality-months")
+        _check_complete(path, present, expected, "peildatum", "gemeente-maanden")
     else:
         years = range(int(frame["jaar"].min()), int(frame["jaar"].max()) + 1)
         expected = pd.MultiIndex.from_tuples([(c, y) for y in years for c in register.members(region, y)],
                                              names=["code", "jaar"])
         present = pd.DataFrame({"code": frame["gemeentecode"].astype(str), "jaar": frame["jaar"].astype(int)})
-        _check_complete(path, present, expected, "gemeentecode", "municipality-years")
+        _check_complete(path, present, expected, "gemeentecode", "gemeente-jaren")
 
 
 # ---------------------------------------------------------------------------- harmonisation
@@ -491,8 +492,8 @@ def check_report_year(cfg: config.Config, data: RawData, year: int) -> None:
     export_years = set(data.waiting["peildatum"].dt.year)
     if year not in available or year not in export_years:
         raise ReportYearError(
-            f"report year {year} is not in the data: CBS youth care covers {min(available)}-{max(available)}, "
-            f"the regional exports {min(export_years)}-{max(export_years)}"
+            f"rapportjaar {year} zit niet in de data: de CBS-cijfers over jeugdzorg beslaan {min(available)}-{max(available)}, "
+            f"de regio-exports {min(export_years)}-{max(export_years)}"
         )
 
 
@@ -683,5 +684,5 @@ def save_staged(tables: dict[str, pd.DataFrame], year: int) -> list[Path]:
 def read_table(year: int, name: str) -> pd.DataFrame:
     path = paths.clean_table(year, name)
     if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: run `make clean-data YEAR={year}` first")
+        raise FileNotFoundError(f"{path} bestaat niet: voer eerst `make clean-data YEAR={year}` uit")
     return pd.read_parquet(path)

@@ -53,13 +53,13 @@ def budget_line_filter(spec: dict[str, Any], lines: pd.Series) -> pd.Series:
             try:
                 pattern = re.compile(rule)
             except re.error as error:
-                raise config.ConfigError(f"config/kpis.yaml: budget {option} {rule!r} is no regular expression ({error})") from error
+                raise config.ConfigError(f"config/kpis.yaml: budget {option} {rule!r} is geen reguliere expressie ({error})") from error
             match = lines.astype(str).str.match(pattern).astype(bool)
         elif isinstance(rule, list) and rule:
             match = lines.isin([str(r) for r in rule])
         else:
-            raise config.ConfigError(f"config/kpis.yaml: budget {option} must be a regular expression or a list of "
-                                     f"begrotingsposten, not {rule!r}")
+            raise config.ConfigError(f"config/kpis.yaml: budget {option} moet een reguliere expressie of een lijst "
+                                     f"begrotingsposten zijn, niet {rule!r}")
         keep &= match if wanted else ~match
     return keep
 
@@ -73,8 +73,8 @@ def _age_groups(frame: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
                      for age in range(int(van), int(tot) + 1))
     if covered != list(range(low, high + 1)):
         available = ", ".join(f"{int(v)}-{int(t)}" for v, t in sorted(zip(groups["leeftijd_van"], groups["leeftijd_tot"], strict=True)))
-        raise config.ConfigError(f"config/kpis.yaml: leeftijd {low}-{high} of bron jeugdzorg_leeftijd is no union of the "
-                                 f"age groups the CBS table publishes ({available})")
+        raise config.ConfigError(f"config/kpis.yaml: leeftijd {low}-{high} van bron jeugdzorg_leeftijd is niet samen te stellen uit de "
+                                 f"leeftijdsgroepen die de CBS-tabel publiceert ({available})")
     return frame[frame["leeftijd_van"].ge(low) & frame["leeftijd_tot"].le(high)]
 
 
@@ -115,7 +115,7 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
         elif measure == "wachtenden_december":
             values = frame[frame["peildatum"].dt.month == 12].assign(value=frame["aantal_wachtenden"])
         else:
-            raise config.ConfigError(f"config/kpis.yaml: unknown wachttijden maat {measure!r}")
+            raise config.ConfigError(f"config/kpis.yaml: onbekende wachttijden-maat {measure!r}")
         municipal = values.groupby(["gebied_code", "jaar"])["value"].sum().reset_index()
         municipal = municipal.assign(status=STATUS_FINAL, samengesteld=False)
         return _with_regions(municipal, tables, "value")
@@ -125,7 +125,7 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
         forms = spec.get("zorgvormen")
         if forms is not None:
             if not isinstance(forms, list) or not forms:
-                raise config.ConfigError(f"config/kpis.yaml: trajecten zorgvormen must be a list, not {forms!r}")
+                raise config.ConfigError(f"config/kpis.yaml: zorgvormen van trajecten moet een lijst zijn, niet {forms!r}")
             frame = frame[frame["zorgvorm"].isin(forms)]
         started = frame.assign(jaar=frame["startdatum"].dt.year).groupby(["gebied_code", "jaar"]).size()
         ended = frame.dropna(subset=["einddatum"])
@@ -138,7 +138,7 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
         elif measure in counts:
             series = counts[measure]
         else:
-            raise config.ConfigError(f"config/kpis.yaml: unknown trajecten maat {measure!r}")
+            raise config.ConfigError(f"config/kpis.yaml: onbekende trajecten-maat {measure!r}")
         municipal = series.rename("value").reset_index().assign(status=STATUS_FINAL, samengesteld=False)
         return _with_regions(municipal, tables, "value")
     if source == "budget":
@@ -147,7 +147,7 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
         municipal = frame.groupby(["gebied_code", "jaar"])[f"{spec['maat']}_euro"].sum().rename("value").reset_index()
         municipal = municipal.assign(status=STATUS_FINAL, samengesteld=False)
         return _with_regions(municipal, tables, "value")
-    raise config.ConfigError(f"config/kpis.yaml: unknown bron {source!r}")
+    raise config.ConfigError(f"config/kpis.yaml: onbekende bron {source!r}")
 
 
 def compute(cfg: config.Config, tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
@@ -159,8 +159,8 @@ def compute(cfg: config.Config, tables: dict[str, pd.DataFrame], year: int) -> p
         for side in (kpi.numerator, kpi.denominator):
             unknown = sorted(set((side or {}).get("zorgvormen") or []) - allowed_forms)
             if unknown:
-                raise config.ConfigError(f"config/kpis.yaml: {kpi.id} counts zorgvormen {unknown}, which are not in "
-                                         f"regio_exports.trajecten.zorgvormen of config/bronnen.yaml {sorted(allowed_forms)}")
+                raise config.ConfigError(f"config/kpis.yaml: {kpi.id} telt zorgvormen {unknown}, die niet in "
+                                         f"regio_exports.trajecten.zorgvormen van config/bronnen.yaml staan {sorted(allowed_forms)}")
         numerator = _part(kpi.numerator, tables).rename(columns={"value": "teller"})
         if kpi.denominator is not None:
             denominator = _part(kpi.denominator, tables).rename(

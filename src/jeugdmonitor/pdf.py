@@ -40,18 +40,18 @@ def pages(year: int, codes: Sequence[str] | None = None) -> list[Path]:
     overview, or only those of `codes` (GM0503, regio-JZ31 or JZ31)."""
     report_dir = paths.report_dir(year)
     if not (report_dir / "index.html").exists():
-        raise PdfError(f"{report_dir}/index.html is missing: no published reports for {year} "
-                       f"(run `make reports YEAR={year}`)")
+        raise PdfError(f"{report_dir}/index.html ontbreekt: geen gepubliceerde rapporten voor {year} "
+                       f"(voer `make reports YEAR={year}` uit)")
     found = sorted(p for p in report_dir.glob("*.html") if PAGE_NAME.match(p.name))
     if codes:
         wanted = {c if c.startswith(("GM", "regio-")) else f"regio-{c}" for c in codes}
         chosen = [p for p in found if p.stem in wanted]
         missing = sorted(wanted - {p.stem for p in chosen})
         if missing:
-            raise PdfError(f"no page for {', '.join(missing)} in {report_dir}")
+            raise PdfError(f"geen pagina voor {', '.join(missing)} in {report_dir}")
         return chosen
     if not found:
-        raise PdfError(f"{report_dir} holds no municipality report (GM….html)")
+        raise PdfError(f"{report_dir} bevat geen gemeenterapport (GM….html)")
     return found
 
 
@@ -69,8 +69,8 @@ def _fetcher(page: Path, root: Path):  # noqa: ANN202 - a weasyprint.URLFetcher
                 target = Path(unquote(parts.path)).resolve()
                 if target.is_relative_to(root):
                     return super().fetch(url, headers)
-            raise FatalURLFetchingError(f"{page}: refers to {url}, outside {root} (a printed page may only use its "
-                                        "own year's files)")
+            raise FatalURLFetchingError(f"{page}: verwijst naar {url}, buiten {root} (een geprinte pagina mag alleen de bestanden "
+                                        "van haar eigen jaar gebruiken)")
 
     return LocalOnly()
 
@@ -81,16 +81,16 @@ def convert(page: Path, target: Path, root: Path) -> Path:
         import weasyprint
         from weasyprint.urls import FatalURLFetchingError
     except OSError as error:  # WeasyPrint loads Debian's Pango with cffi at import
-        raise PdfError(f"WeasyPrint cannot load Pango ({error}): apt-get install libpango-1.0-0 libpangoft2-1.0-0") from error
+        raise PdfError(f"WeasyPrint kan Pango niet laden ({error}): apt-get install libpango-1.0-0 libpangoft2-1.0-0") from error
     try:
         document = weasyprint.HTML(filename=str(page), url_fetcher=_fetcher(page, root), media_type="print")
         document.write_pdf(target, stylesheets=[weasyprint.CSS(string=PRINT_CSS)])
     except FatalURLFetchingError as error:
-        raise PdfError(f"{page} did not convert to PDF: {error}") from None
+        raise PdfError(f"{page} is niet naar PDF omgezet: {error}") from None
     except Exception as error:  # whatever stops WeasyPrint, re-raised naming the page
-        raise PdfError(f"{page} did not convert to PDF: {type(error).__name__}: {error}") from error
+        raise PdfError(f"{page} is niet naar PDF omgezet: {type(error).__name__}: {error}") from error
     if not target.exists() or target.stat().st_size == 0:
-        raise PdfError(f"{page} did not convert to PDF: {target} is empty")
+        raise PdfError(f"{page} is niet naar PDF omgezet: {target} is leeg")
     return target
 
 

@@ -51,8 +51,8 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
                 config=kernel_config(Path(socket_dir)),  # passed on to nbclient's kernel manager
             )
     except papermill.PapermillExecutionError as error:
-        raise StageError(f"{notebook.name} ({parameters}) failed: {error.ename}: {error.evalue}\n"
-                         f"executed notebook kept for inspection: {output}") from error
+        raise StageError(f"{notebook.name} ({parameters}) is mislukt: {error.ename}: {error.evalue}\n"
+                         f"uitgevoerd notebook bewaard om na te kijken: {output}") from error
 
 
 def run_clean(year: int) -> Path:
@@ -67,7 +67,7 @@ def run_clean(year: int) -> Path:
 def run_validate(year: int) -> Path:
     """Validation notebook: the gate; on success the tables are published to data/clean/<year>/."""
     if not paths.staging_dir(year).exists():
-        raise FileNotFoundError(f"{paths.staging_dir(year)} does not exist: run `make clean-data YEAR={year}` first")
+        raise FileNotFoundError(f"{paths.staging_dir(year)} bestaat niet: voer eerst `make clean-data YEAR={year}` uit")
     # executed outside the staging folder, which the notebook moves when the gate passes
     executed = paths.STAGING_DIR / f"{year}-{paths.VALIDATE_NOTEBOOK_NAME}"
     _execute(paths.notebook(paths.VALIDATE_NOTEBOOK_NAME), executed, {"jaar": year})
@@ -119,7 +119,7 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
     for code in chosen:
         cfg.register.municipality(code)
         if code not in available:
-            raise config.UnknownMunicipalityError(f"municipality {code} has no report in {year}")
+            raise config.UnknownMunicipalityError(f"gemeente {code} heeft geen rapport in {year}")
     staging = paths.report_staging_dir(year)
     if staging.exists():
         shutil.rmtree(staging)  # left by an interrupted run

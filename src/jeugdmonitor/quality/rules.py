@@ -41,7 +41,7 @@ def multiple_of_regex(step: int) -> str:
     """A regex for whole numbers that are multiples of `step` (GX checks values as text)."""
     endings = {1: "[0-9]", 2: "[02468]", 5: "[05]", 10: "0"}
     if step not in endings:
-        raise config.ConfigError(f"config/bronnen.yaml: geheimhouding.afronding {step} is not one of {sorted(endings)}")
+        raise config.ConfigError(f"config/bronnen.yaml: geheimhouding.afronding {step} is niet een van {sorted(endings)}")
     return rf"^-?\d*{endings[step]}$"
 
 
