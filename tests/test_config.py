@@ -295,7 +295,7 @@ def test_another_norm_changes_the_descriptions(project):
 def test_a_norm_that_is_no_number_of_days_is_a_config_error(project, norm):
     _rewrite(project / "config" / "bronnen.yaml", "wachtnorm_dagen: 63", f"wachtnorm_dagen: {norm}")
     config.load.cache_clear()
-    with pytest.raises(config.ConfigError, match="wachtnorm_dagen must be a whole number"):
+    with pytest.raises(config.ConfigError, match="wachtnorm_dagen moet een geheel aantal"):
         config.load()
 
 

@@ -292,8 +292,8 @@ def _with_norm(kpis: dict[str, Kpi], sources: dict[str, Any]) -> dict[str, Kpi]:
     """Put the waiting-time norm of config/bronnen.yaml into the KPI descriptions ("{wachtnorm_dagen}")."""
     norm = (sources.get("regio_exports") or {}).get("wachttijden", {}).get("wachtnorm_dagen")
     if not isinstance(norm, int) or isinstance(norm, bool) or norm <= 0:
-        raise ConfigError(f"config/bronnen.yaml: regio_exports.wachttijden.wachtnorm_dagen must be a whole number "
-                          f"of days above 0, not {norm!r}")
+        raise ConfigError(f"config/bronnen.yaml: regio_exports.wachttijden.wachtnorm_dagen moet een geheel aantal "
+                          f"dagen boven 0 zijn, niet {norm!r}")
     return {kpi_id: dataclasses.replace(kpi, description=kpi.description.replace("{wachtnorm_dagen}", str(norm)))
             for kpi_id, kpi in kpis.items()}
 
