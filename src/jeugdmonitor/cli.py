@@ -8,10 +8,11 @@ carries its code; a failed notebook is mapped by the name of its exception.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 
-from jeugdmonitor import errors, paths, pipeline
+from jeugdmonitor import errors, paths, pipeline, runlock
 
 EXIT_BAD_INPUT = errors.EXIT_BAD_INPUT
 EXIT_QUALITY = errors.EXIT_QUALITY
@@ -47,29 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("papermill").setLevel(logging.WARNING)  # our own progress lines say enough
     logging.getLogger("great_expectations").setLevel(logging.WARNING)  # its info lines are for its developers
+    # a stage of a report year holds that year's lock: two runs of one year never mix
+    lock = runlock.year_lock(args.year, args.command) if hasattr(args, "year") else contextlib.nullcontext()
     try:
-        if args.command == "clean":
-            pipeline.run_clean(args.year)
-            print(f"schone data klaargezet voor de kwaliteitspoort in {paths.staging_dir(args.year)}")
-        elif args.command == "validate":
-            pipeline.run_validate(args.year)
-            print(f"validatie geslaagd, gepubliceerd in {paths.clean_dir(args.year)}")
-        elif args.command == "reports":
-            # stops with DataQualityError (exit 3) when the stamp's Data Docs pages are gone
-            pipeline.run_reports(args.year, args.gemeente, args.workers)
-        elif args.command == "pdf":
-            from jeugdmonitor import pdf  # WeasyPrint: only this step needs it
-            logging.getLogger("weasyprint").setLevel(logging.ERROR)  # unsupported screen CSS is not news
-            print(f"PDF's in {pdf.run_pdf(args.year, args.gemeente)}")
-        elif args.command == "expectations":
-            from jeugdmonitor import quality  # GX: only this command and the stages need it
-            if quality.build_context():
-                print(f"GX-context opnieuw opgebouwd in {paths.GX_DIR}")
-            else:
-                print(f"GX-context in {paths.GX_DIR} ongewijzigd: config/ geeft dezelfde suites (alleen de id's zouden verschillen)")
-        elif args.command == "sample-data":
-            from jeugdmonitor import sample_data
-            sample_data.main([])
+        with lock:
+            return _run(args)
     except pipeline.StageError as error:
         print(f"FOUT: {error}", file=sys.stderr)
         return _exit_code(error)
@@ -79,6 +62,31 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as error:
         print(f"FOUT: {error}", file=sys.stderr)
         return EXIT_NOTEBOOK
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "clean":
+        pipeline.run_clean(args.year)
+        print(f"schone data klaargezet voor de kwaliteitspoort in {paths.staging_dir(args.year)}")
+    elif args.command == "validate":
+        pipeline.run_validate(args.year)
+        print(f"validatie geslaagd, gepubliceerd in {paths.clean_dir(args.year)}")
+    elif args.command == "reports":
+        # stops with DataQualityError (exit 3) when the stamp's Data Docs pages are gone
+        pipeline.run_reports(args.year, args.gemeente, args.workers)
+    elif args.command == "pdf":
+        from jeugdmonitor import pdf  # WeasyPrint: only this step needs it
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)  # unsupported screen CSS is not news
+        print(f"PDF's in {pdf.run_pdf(args.year, args.gemeente)}")
+    elif args.command == "expectations":
+        from jeugdmonitor import quality  # GX: only this command and the stages need it
+        if quality.build_context():
+            print(f"GX-context opnieuw opgebouwd in {paths.GX_DIR}")
+        else:
+            print(f"GX-context in {paths.GX_DIR} ongewijzigd: config/ geeft dezelfde suites (alleen de id's zouden verschillen)")
+    elif args.command == "sample-data":
+        from jeugdmonitor import sample_data
+        sample_data.main([])
     return 0
 
 

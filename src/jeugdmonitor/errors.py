@@ -6,7 +6,8 @@ command line maps that name here instead of searching the message text.
 
 Exit codes: 0 success; 1 anything unexpected, or a CBS table that could not be fetched;
 2 bad raw input or definitions; 3 a data-quality expectation failed (or the Data Docs behind
-the clean data are gone); 4 a notebook failed otherwise.
+the clean data are gone); 4 a notebook failed otherwise; 5 another run of the same report year
+is busy in this project.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ EXIT_FETCH = 1
 EXIT_BAD_INPUT = 2
 EXIT_QUALITY = 3
 EXIT_NOTEBOOK = 4
+EXIT_BUSY = 5
 
 ERRORS: dict[str, type[WorkbookError]] = {}
 
@@ -82,6 +84,12 @@ class BuildDateError(WorkbookError, ValueError):
     """SOURCE_DATE_EPOCH is set but is not a whole, non-negative number of seconds."""
 
     exit_code = EXIT_BAD_INPUT
+
+
+class RunBusyError(WorkbookError, RuntimeError):
+    """Another run of the same report year holds the project's lock for that year."""
+
+    exit_code = EXIT_BUSY
 
 
 class ReportYearError(WorkbookError, ValueError):

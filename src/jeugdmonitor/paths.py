@@ -182,6 +182,11 @@ def executed_notebook_dir(base: Path) -> Path:
     return base / EXECUTED_NOTEBOOK_DIR_NAME
 
 
+def run_lock(year: int) -> Path:
+    """Held by the one run of a report year at a time (clean, validate, reports, pdf)."""
+    return STAGING_DIR / f".run-{year}.lock"
+
+
 def log_dir(year: int) -> Path:
     return LOG_DIR / str(year)
 
