@@ -35,12 +35,12 @@ BROWSER_PACKAGES := chromium fonts-dejavu-core
 PDF_STAMP := reports/$(YEAR)/pdf/.klaar
 SCREENSHOT_DIR := docs/screenshots
 
-all: setup reports ## set up and build every report for YEAR (the main job)
+all: setup reports ## alles opzetten en elke rapportage van YEAR bouwen (de hoofdtaak)
 
-help: ## list the targets
+help: ## de doelen opsommen
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
-setup: $(SETUP_STAMP) ## virtual env from requirements.lock, project kernel, notebook output filter
+setup: $(SETUP_STAMP) ## virtuele omgeving uit requirements.lock, projectkernel, uitvoerfilter voor notebooks
 
 $(SETUP_STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,73 +53,73 @@ $(SETUP_STAMP): requirements.lock pyproject.toml
 
 JAREN ?= 2015-2024
 
-fetch: $(SETUP_STAMP) ## fetch the real CBS tables into data/raw (needs network; JAREN=2015-2024, JEUGDMONITOR_CBS_URL=mirror)
+fetch: $(SETUP_STAMP) ## de echte CBS-tabellen ophalen in data/raw (netwerk nodig; JAREN=2015-2024, JEUGDMONITOR_CBS_URL=spiegel)
 	$(PY) -m jeugdmonitor.fetch --jaren $(JAREN)
 
-clean-data: $(STAGED) ## cleaning stage: data/raw -> data/staging/YEAR/*.parquet (raw contract checked)
+clean-data: $(STAGED) ## opschonen: data/raw -> data/staging/YEAR/*.parquet (contract van de ruwe bestanden gecontroleerd)
 
 $(STAGED): $(SETUP_STAMP) $(RAW) $(CONFIG) $(GX_FILES) notebooks/01_opschonen.ipynb $(PKG_FILES)
 	$(PY) -m jeugdmonitor.cli clean --year $(YEAR)
 
-validate: $(VALIDATED) ## data-quality gate: GX checkpoint, then publish to data/clean/YEAR
+validate: $(VALIDATED) ## kwaliteitspoort: GX-checkpoint, dan publiceren naar data/clean/YEAR
 
 $(VALIDATED): $(STAGED) $(CONFIG) $(GX_FILES) notebooks/02_valideren.ipynb $(PKG_FILES)
 	@# the staged tables are moved away by a successful gate: re-stage if they are gone
 	@test -d data/staging/$(YEAR) || $(PY) -m jeugdmonitor.cli clean --year $(YEAR)
 	$(PY) -m jeugdmonitor.cli validate --year $(YEAR)
 
-reports: $(REPORT_INDEX) ## one HTML report per municipality + index in reports/YEAR
+reports: $(REPORT_INDEX) ## één HTML-rapportage per gemeente, een overzicht per regio en de index in reports/YEAR
 
 $(REPORT_INDEX): $(VALIDATED) $(CONFIG) notebooks/03_gemeenterapport.ipynb notebooks/04_overzicht.ipynb notebooks/05_regio.ipynb $(PKG_FILES)
 	$(PY) -m jeugdmonitor.cli reports --year $(YEAR)
 
-yearly: ## the unattended yearly run for YEAR, logged to logs/YEAR/
+yearly: ## de onbewaakte jaarlijkse run voor YEAR, gelogd in logs/YEAR/
 	@mkdir -p logs/$(YEAR)
 	@set -o pipefail; log=logs/$(YEAR)/run-$$(date +%Y%m%dT%H%M%S).log; \
 	  $(MAKE) --no-print-directory all YEAR=$(YEAR) 2>&1 | tee $$log; \
 	  status=$$?; echo "log: $$log (exit $$status)"; exit $$status
 
-test: $(SETUP_STAMP) $(BROWSER_STAMP) ## run all tests (unit, notebooks end to end, backtests, browser)
+test: $(SETUP_STAMP) $(BROWSER_STAMP) ## alle tests draaien (eenheden, notebooks van begin tot eind, backtests, browser)
 	$(PY) -m pytest
 
-lab: $(SETUP_STAMP) ## open JupyterLab on notebooks/ with the project kernel
+lab: $(SETUP_STAMP) ## JupyterLab openen op notebooks/ met de projectkernel
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks
 
-expectations: $(SETUP_STAMP) ## regenerate the GX suites and checkpoint from config/ (commit the result)
+expectations: $(SETUP_STAMP) ## de GX-suites en het checkpoint opnieuw maken uit config/ (commit het resultaat)
 	$(PY) -m jeugdmonitor.cli expectations
 
-sample-data: $(SETUP_STAMP) ## regenerate the fictitious sample data in data/raw (byte-identical)
+sample-data: $(SETUP_STAMP) ## de fictieve voorbeelddata in data/raw opnieuw maken (byte voor byte gelijk)
 	$(PY) -m jeugdmonitor.cli sample-data
 
-browser-deps: $(BROWSER_STAMP) ## what the browser tests need: Debian's chromium (as root) and axe-core (npm ci)
+browser-deps: $(BROWSER_STAMP) ## wat de browsertests nodig hebben: Debians chromium (als root) en axe-core (npm ci)
 
-chromium: ## Debian's chromium, installed with apt-get when `command -v chromium` finds none (needs root)
+chromium: ## Debians chromium, met apt-get geïnstalleerd als `command -v chromium` er geen vindt (root nodig)
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" != 0 ]; then \
-	    echo "chromium is not installed and installing it needs root: run 'sudo apt-get install -y --no-install-recommends $(BROWSER_PACKAGES)', then make again" >&2; \
+	    echo "chromium is niet geïnstalleerd en installeren vraagt root: voer 'sudo apt-get install -y --no-install-recommends $(BROWSER_PACKAGES)' uit en daarna opnieuw make" >&2; \
 	    exit 1; fi; \
-	  echo "chromium is not installed: installing Debian's $(BROWSER_PACKAGES)"; \
+	  echo "chromium is niet geïnstalleerd: Debians $(BROWSER_PACKAGES) wordt geïnstalleerd"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(BROWSER_PACKAGES); }
 
 $(BROWSER_STAMP): package.json package-lock.json | chromium
-	@command -v npm >/dev/null 2>&1 || { echo "npm is not installed: apt-get install -y npm (axe-core comes from package-lock.json)" >&2; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { echo "npm is niet geïnstalleerd: apt-get install -y npm (axe-core komt uit package-lock.json)" >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-pdf: $(PDF_STAMP) ## one A4 PDF per municipality report (and region overview) in reports/YEAR/pdf/ (WeasyPrint)
+pdf: $(PDF_STAMP) ## één A4-PDF per gemeenterapportage (en regio-overzicht) in reports/YEAR/pdf/ (WeasyPrint)
 
 $(PDF_STAMP): $(REPORT_INDEX) $(PKG)/pdf.py
 	$(PY) -m jeugdmonitor.cli pdf --year $(YEAR)
 	@touch $@
 
-screenshots: $(REPORT_INDEX) $(BROWSER_STAMP) ## README pictures in docs/screenshots/ from the sample data (headless chromium, offline)
+screenshots: $(REPORT_INDEX) $(BROWSER_STAMP) ## de schermafbeeldingen van de README in docs/screenshots/ uit de voorbeelddata (chromium zonder scherm, offline)
 	$(PY) -m jeugdmonitor.browser screenshots --year $(YEAR) --out $(SCREENSHOT_DIR)
 
-environment.yml: requirements.lock $(PKG)/environment.py ## conda environment mirroring the lock file
+environment.yml: requirements.lock $(PKG)/environment.py ## conda-omgeving die het lockbestand volgt
 	$(PY) -m jeugdmonitor.environment > $@
 
-bench: $(SETUP_STAMP) ## time the pipeline stages (prints figures)
+bench: $(SETUP_STAMP) ## de stappen van de pijplijn timen (drukt cijfers af)
 	$(PY) bench/bench_pipeline.py --year $(YEAR)
 
-clean: ## remove generated data, reports and logs (not data/raw)
+clean: ## gegenereerde data, rapportages en logs verwijderen (niet data/raw)
 	rm -rf data/clean/[0-9]* data/clean/.vorige-* data/staging/[0-9]* data/staging/.gx-opbouw reports/[0-9]* reports/.bouw-* reports/.vorige-* logs expectations/gx/uncommitted

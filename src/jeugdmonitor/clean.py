@@ -206,12 +206,35 @@ def _age_groups(cfg: config.Config, path: Path, spec: dict[str, Any], dimension:
     return str(totals[0]), ages
 
 
+def _check_series_part(path: Path, frame: pd.DataFrame, dims: dict[str, str], source: str, part: config.TablePart,
+                       parts: list[config.TablePart], register: config.Register) -> pd.Series:
+    """The contract every table of a CBS series meets (its own and its successors'): known region
+    codes, only the years this table supplies (two tables with the same year would give two values
+    for one figure), municipalities that exist in each year, and every municipality in every year.
+    Returns the year of each row."""
+    _check_codes(path, frame, dims["regio"], register, set(register.regions) | {NL_CODE})
+    years = _years(path, frame, dims["periode"])
+    elsewhere = ~years.map(part.covers)
+    if elsewhere.any():
+        others = ", ".join(f"{p.spec['tabel']} ({p.first or '…'}-{p.last or '…'})" for p in parts if p is not part)
+        raise raw.RawDataError(path, f"jaren {sorted(set(years[elsewhere]))} horen bij een andere tabel van de reeks "
+                                     f"({source}.opvolgers in config/bronnen.yaml: {others}); haal opnieuw op met "
+                                     "`make fetch`, dat de jaren over de tabellen verdeelt, of verwijder die rijen",
+                               column=dims["periode"], rows=[int(i) + 2 for i in frame.index[elsewhere]])
+    _check_exists_in_year(path, frame[dims["regio"]], years, register, dims["regio"])
+    expected = pd.MultiIndex.from_tuples(
+        [(m.code, y) for y in sorted(years.unique()) for m in register.existing(int(y)) if m.region is not None],
+        names=["code", "jaar"])
+    _check_complete(path, pd.DataFrame({"code": frame[dims["regio"]], "jaar": years}), expected, dims["regio"],
+                    "gemeente-jaren")
+    return years
+
+
 def _load_youth_care_by_age(cfg: config.Config, files: list[RawFile], provenance: list[dict[str, Any]]) -> pd.DataFrame:
     """CBS young people with youth care by age group (84135NED and its successors), per form and region.
     The age groups of a region-year-form may not add up to more than its total."""
     register = cfg.register
     missing = cfg.sources["ontbrekend_teken"]
-    region_codes = set(register.regions) | {NL_CODE}
     frames = []
     parts = config.table_parts("cbs_jeugdzorg_leeftijd", cfg.sources["cbs_jeugdzorg_leeftijd"])
     for part in parts:
@@ -228,20 +251,7 @@ def _load_youth_care_by_age(cfg: config.Config, files: list[RawFile], provenance
                 raise raw.RawDataError(path, f"onbekende {dim}-sleutels {frame.loc[unknown, dim].unique()[:5].tolist()} (niet in "
                                              f"{where} van cbs_jeugdzorg_leeftijd in config/bronnen.yaml)", column=dim,
                                        rows=[int(i) + 2 for i in frame.index[unknown]])
-        _check_codes(path, frame, dims["regio"], register, region_codes)
-        years = _years(path, frame, dims["periode"])
-        elsewhere = ~years.map(part.covers)
-        if elsewhere.any():
-            raise raw.RawDataError(path, f"jaren {sorted(set(years[elsewhere]))} horen bij een andere tabel van de reeks "
-                                         "(cbs_jeugdzorg_leeftijd.opvolgers in config/bronnen.yaml); haal opnieuw op met "
-                                         "`make fetch` of verwijder die rijen", column=dims["periode"],
-                                   rows=[int(i) + 2 for i in frame.index[elsewhere]])
-        _check_exists_in_year(path, frame[dims["regio"]], years, register, dims["regio"])
-        expected = pd.MultiIndex.from_tuples(
-            [(m.code, y) for y in sorted(years.unique()) for m in register.existing(int(y)) if m.region is not None],
-            names=["code", "jaar"])
-        _check_complete(path, pd.DataFrame({"code": frame[dims["regio"]], "jaar": years}), expected, dims["regio"],
-                        "gemeente-jaren")
+        years = _check_series_part(path, frame, dims, "cbs_jeugdzorg_leeftijd", part, parts, register)
         # the age groups together never exceed the total (a young person counts in one age group)
         keys = [dims["vorm"], dims["regio"], dims["periode"]]
         is_total = frame[dims["kenmerk"]].eq(total_key)
@@ -285,22 +295,17 @@ def _check_waiting_norm(cfg: config.Config, path: Path) -> None:
                                "met de ingestelde norm, of pas de norm in config/bronnen.yaml aan")
 
 
-def load_raw(cfg: config.Config) -> RawData:
-    """Read and check every raw source (checksums, columns, codes, numbers)."""
+def _load_youth_care(cfg: config.Config, files: list[RawFile], provenance: list[dict[str, Any]]) -> pd.DataFrame:
+    """CBS young people with youth care per form, region and year (84134NED and its successors)."""
     register = cfg.register
-    missing = cfg.sources["ontbrekend_teken"]
-    region_codes = set(register.regions) | {NL_CODE}
-    provenance = []
-
-    files: list[RawFile] = []
-    youth_parts = []
     parts = config.table_parts("cbs_jeugdzorg", cfg.sources["cbs_jeugdzorg"])
+    frames = []
     for part in parts:  # the table, and the successor tables that continue its series
         spec, path = part.spec, paths.RAW_DIR / part.spec["bestand"]
         dims, topics = spec["dimensies"], spec["onderwerpen"]
         frame = raw.read_cbs_table(path, [dims["vorm"], dims["regio"], dims["periode"]],
                                    {topics["jongeren"]: False, topics["jongeren_relatief"]: True, topics["trajecten"]: False},
-                                   missing)
+                                   cfg.sources["ontbrekend_teken"])
         periods = raw.read_dimension(_dimension_path(path, dims["periode"]), ("Key", "Title", "Status"))
         status = _status_map(cfg, periods, _dimension_path(path, dims["periode"]))
         unknown_forms = ~frame[dims["vorm"]].isin(spec["vormen"])
@@ -308,24 +313,9 @@ def load_raw(cfg: config.Config) -> RawData:
             raise raw.RawDataError(path, f"onbekende {dims['vorm']}-sleutels {frame.loc[unknown_forms, dims['vorm']].unique()[:5].tolist()}"
                                          " (niet in vormen van cbs_jeugdzorg in config/bronnen.yaml)", column=dims["vorm"],
                                    rows=[int(i) + 2 for i in frame.index[unknown_forms]])
-        _check_codes(path, frame, dims["regio"], register, region_codes)
-        years = _years(path, frame, dims["periode"])
-        elsewhere = ~years.map(part.covers)
-        if elsewhere.any():
-            # two tables with the same year would give two values for one figure
-            others = ", ".join(f"{p.spec['tabel']} ({p.first or '…'}-{p.last or '…'})" for p in parts if p is not part)
-            raise raw.RawDataError(path, f"jaren {sorted(set(years[elsewhere]))} horen bij een andere tabel van de reeks "
-                                         f"(cbs_jeugdzorg.opvolgers in config/bronnen.yaml: {others}); haal opnieuw op met "
-                                         "`make fetch`, dat de jaren over de tabellen verdeelt, of verwijder die rijen",
-                                   column=dims["periode"], rows=[int(i) + 2 for i in frame.index[elsewhere]])
-        _check_exists_in_year(path, frame[dims["regio"]], years, register, dims["regio"])
-        expected = pd.MultiIndex.from_tuples(
-            [(m.code, y) for y in sorted(years.unique()) for m in register.existing(int(y)) if m.region is not None],
-            names=["code", "jaar"])
-        _check_complete(path, pd.DataFrame({"code": frame[dims["regio"]], "jaar": years}), expected, dims["regio"],
-                        "gemeente-jaren")
+        years = _check_series_part(path, frame, dims, "cbs_jeugdzorg", part, parts, register)
         files.append(RawFile(part.kind, path, frame))
-        youth_parts.append(pd.DataFrame({
+        frames.append(pd.DataFrame({
             "gebied_code": frame[dims["regio"]].astype("string"),
             "jaar": years,
             "vorm": frame[dims["vorm"]].map(spec["vormen"]).astype("string"),
@@ -333,15 +323,17 @@ def load_raw(cfg: config.Config) -> RawData:
             "status": frame[dims["periode"]].map(status).astype("string"),
         }))
         provenance.append(_provenance(path))
-    youth_care = pd.concat(youth_parts, ignore_index=True)
-    youth_care_by_age = _load_youth_care_by_age(cfg, files, provenance)
+    return pd.concat(frames, ignore_index=True)
 
+
+def _load_population(cfg: config.Config, files: list[RawFile], provenance: list[dict[str, Any]]) -> pd.DataFrame:
+    """CBS population on 1 January per single year of age (and the total), region and year (03759ned)."""
     spec, path = _cbs(cfg, "cbs_bevolking")
     dims, topics = spec["dimensies"], spec["onderwerpen"]
     frame = raw.read_cbs_table(path, [dims["geslacht"], dims["leeftijd"], dims["burgerlijke_staat"], dims["regio"],
-                                      dims["periode"]], {topics["inwoners"]: False}, missing)
+                                      dims["periode"]], {topics["inwoners"]: False}, cfg.sources["ontbrekend_teken"])
     age_of = _ages_by_title(path, spec, dims["leeftijd"])
-    _check_codes(path, frame, dims["regio"], register, {NL_CODE})
+    _check_codes(path, frame, dims["regio"], cfg.register, {NL_CODE})
     totals = frame[dims["geslacht"]].eq(spec["totaal_geslacht"]) & frame[dims["burgerlijke_staat"]].eq(spec["totaal_burgerlijke_staat"])
     frame = frame[totals]
     unknown_ages = ~frame[dims["leeftijd"]].isin(age_of)
@@ -362,19 +354,23 @@ def load_raw(cfg: config.Config) -> RawData:
         raise raw.RawDataError(path, "bevolkingsaantallen mogen niet leeg zijn", column=topics["inwoners"],
                                rows=[int(i) + 2 for i in frame.index[frame[topics["inwoners"]].isna()]])
     files.append(RawFile("cbs_bevolking", path, frame))
-    population = pd.DataFrame({
+    provenance.append(_provenance(path))
+    return pd.DataFrame({
         "gebied_code": frame[dims["regio"]].astype("string"),
         "jaar": _years(path, frame, dims["periode"]),
         "leeftijd": ages.replace({TOTAL_AGE: pd.NA}).astype("Int64"),
         "inwoners": frame[topics["inwoners"]],
     })
-    provenance += [_provenance(path)]
 
+
+def _load_spending(cfg: config.Config, files: list[RawFile], provenance: list[dict[str, Any]]) -> pd.DataFrame:
+    """Municipal lasten per taakveld from the Iv3 tables, one per year (iv3.py cleans each table)."""
+    register = cfg.register
     spec = cfg.sources["cbs_iv3"]
     region_dim = spec["dimensies"]["regio"]
     spending_parts, fictitious = [], {}
     for item in iv3.present_tables(spec):
-        frame, municipalities = iv3.read_table(item, spec, missing)
+        frame, municipalities = iv3.read_table(item, spec, cfg.sources["ontbrekend_teken"])
         dimension_path = item.dimension_path(region_dim)
         codes = municipalities["Key"]
         known = codes[codes.isin(register.municipalities.keys())]
@@ -402,10 +398,17 @@ def load_raw(cfg: config.Config) -> RawData:
         raise raw.RawDataError(item.path.parent, f"de Iv3-tabellen mengen fictieve voorbeelddata ({', '.join(sample)}) met "
                                                  f"opgehaalde cijfers ({', '.join(fetched)}); haal elk jaar op met `make fetch` "
                                                  "of zet de voorbeelddata terug met `make sample-data`")
-    spending = pd.concat(spending_parts, ignore_index=True)
+    return pd.concat(spending_parts, ignore_index=True)
 
+
+REGION_EXPORTS = ("wachttijden", "trajecten", "budget")
+
+
+def _load_region_exports(cfg: config.Config, files: list[RawFile], provenance: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
+    """Each region's own exports (waiting times, trajectories, budget), under their contract."""
+    register = cfg.register
     exports = cfg.sources["regio_exports"]
-    parts: dict[str, list[pd.DataFrame]] = {"wachttijden": [], "trajecten": [], "budget": []}
+    parts: dict[str, list[pd.DataFrame]] = {kind: [] for kind in REGION_EXPORTS}
     for region in register.regions:
         for kind in parts:
             path = raw.export_file(paths.region_export_dir(region), exports[kind]["bestand"])
@@ -430,13 +433,27 @@ def load_raw(cfg: config.Config) -> RawData:
             frame.insert(0, "regio_code", region)
             parts[kind].append(frame)
             provenance.append(_provenance(path))
+    return {kind: pd.concat(frames, ignore_index=True) for kind, frames in parts.items()}
+
+
+def load_raw(cfg: config.Config) -> RawData:
+    """Read and check every raw source (checksums, columns, codes, numbers): one loader per source,
+    each checking its file's contract and recording the file (for the raw-data suites) and its
+    provenance."""
+    files: list[RawFile] = []
+    provenance: list[dict[str, Any]] = []
+    youth_care = _load_youth_care(cfg, files, provenance)
+    youth_care_by_age = _load_youth_care_by_age(cfg, files, provenance)
+    population = _load_population(cfg, files, provenance)
+    spending = _load_spending(cfg, files, provenance)
+    exports = _load_region_exports(cfg, files, provenance)
     return RawData(
         youth_care=youth_care,
         population=population,
         spending=spending,
-        waiting=pd.concat(parts["wachttijden"], ignore_index=True),
-        trajectories=pd.concat(parts["trajecten"], ignore_index=True),
-        budget=pd.concat(parts["budget"], ignore_index=True),
+        waiting=exports["wachttijden"],
+        trajectories=exports["trajecten"],
+        budget=exports["budget"],
         youth_care_by_age=youth_care_by_age,
         provenance=provenance,
         files=files,
