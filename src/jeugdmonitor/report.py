@@ -9,8 +9,11 @@ and changes words in the templates, without touching this module.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import subprocess
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -340,10 +343,31 @@ def save_local_table(report: Report, out_dir: Path) -> list[Path]:
         sheet.cell(row=note_row, column=1, value=STATUS_LEGEND)
         if report.inputs.fictitious:
             sheet.cell(row=note_row + 1, column=1, value=FICTITIOUS_LABEL)
-        built = builddate.build_datetime()
-        writer.book.properties.created = built  # reproducible: the build date, not the clock
-        writer.book.properties.modified = built
+        writer.book.properties.created = builddate.build_datetime()
+    _stamp_workbook(xlsx_path, builddate.build_datetime())
     return [csv_path, xlsx_path]
+
+
+ZIP_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip entry can carry
+
+
+def _stamp_workbook(path: Path, moment: dt.datetime) -> None:
+    """openpyxl stamps a workbook with the clock (each zip entry's time and docProps/core.xml's
+    `modified`); put the build moment in both, so two runs on the same inputs give the same bytes."""
+    moment = max(moment, ZIP_EPOCH)
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    partial = path.with_name(path.name + ".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
+            entry = zipfile.ZipInfo(info.filename, date_time=moment.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, data)
+    partial.replace(path)
 
 
 # ------------------------------------------------------------------------------ quality and accountability

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from jeugdmonitor.vocabulary import CLEAN_TABLES
+
 from .conftest import YEAR, run
 
 pytestmark = pytest.mark.integration
@@ -96,7 +98,7 @@ def test_validation_stamp_and_clean_tables_exist(built):
     stamp = json.loads((built / "data" / "clean" / str(YEAR) / "validatie.json").read_text())
     assert stamp["gecontroleerd"] - stamp["geslaagd"] == len(stamp["waarschuwingen"])
     assert {w["severity"] for w in stamp["waarschuwingen"]} <= {"waarschuwing"}
-    assert len(list((built / "data" / "clean" / str(YEAR)).glob("*.parquet"))) == 10
+    assert len(list((built / "data" / "clean" / str(YEAR)).glob("*.parquet"))) == len(CLEAN_TABLES)
 
 
 def test_data_docs_are_published_beside_the_reports_and_load_nothing_remote(built):
@@ -113,5 +115,5 @@ def test_data_docs_are_published_beside_the_reports_and_load_nothing_remote(buil
     stamp = json.loads((built / "data" / "clean" / str(YEAR) / "validatie.json").read_text(encoding="utf-8"))
     validations = sorted(p.relative_to(docs).as_posix() for p in (docs / "validations").rglob("*.html"))
     assert validations == sorted(entry["pagina"] for entry in stamp["datadocs"].values())
-    assert len(validations) == 10 and all(f"/rapportjaar_{YEAR}/" in v for v in validations)
+    assert len(validations) == len(CLEAN_TABLES) and all(f"/rapportjaar_{YEAR}/" in v for v in validations)
     assert all(f'href="datadocs/{v}"' in index for v in validations)
