@@ -68,7 +68,7 @@ class Assessment:
     """A goal's status for one area in the report year, with the figures behind it."""
 
     status: str  # one of vocabulary.GOAL_STATUSES
-    reason: str  # key explained by the templates (pages/doel_reden.html.j2)
+    reason: str  # key the templates explain in words (templates/pages/macros.html.j2, macro `reason`)
     value: float | None = None
     data_status: str | None = None  # definitief / nader voorlopig / voorlopig of the value
     previous: float | None = None  # the year before (daling) or the base year (path)

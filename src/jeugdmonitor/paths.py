@@ -84,6 +84,11 @@ def executed_report_notebook_name(municipality: str) -> str:
     return f"{municipality}.ipynb"
 
 
+def region_page_name(region: str) -> str:
+    """A jeugdregio's overview page; the caller passes a validated code only."""
+    return f"regio-{region}.html"
+
+
 def figures_csv_name(municipality: str) -> str:
     """A report's figures as CSV, beside its page."""
     return f"{municipality}_cijfers.csv"

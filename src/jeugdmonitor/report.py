@@ -462,7 +462,7 @@ def region_filename(region: str) -> str:
     """The region overview's file: from its validated register code only (JZ + 2 digits)."""
     if not (len(region) == 4 and region.startswith("JZ") and region[2:].isdigit()):
         raise config.ConfigError(f"geen jeugdregiocode: {region!r}")
-    return f"regio-{region}.html"
+    return paths.region_page_name(region)
 
 
 def region_page(inputs: Inputs, region_code: str) -> str:
@@ -520,11 +520,11 @@ def index_page(inputs: Inputs, municipalities: list[str] | None = None, docs_dir
                         "goal_counts": _count_statuses([goals.assess(g, inputs.values, region_code, year) for g in region_goals])})
     data_docs = None
     if docs_dir is not None and paths.report_index(docs_dir).exists():
-        data_docs = {"index": f"{docs_dir.name}/index.html",
+        data_docs = {"index": f"{docs_dir.name}/{paths.report_index(docs_dir).name}",
                      "pages": [{"href": f"{docs_dir.name}/{entry['pagina']}", "table": table}
                                for table, entry in inputs.validation["datadocs"].items()]}
     return pages.render("index.html.j2", **_common(inputs), year=year, regions=regions,
-                        kpis=[cfg.kpis[k] for k in cfg.overview_kpis], overview_csv=f"overzicht_{year}.csv",
+                        kpis=[cfg.kpis[k] for k in cfg.overview_kpis], overview_csv=paths.overview_csv_name(year),
                         quality_log=pages.Markup(quality_log(inputs)), data_docs=data_docs)
 
 
