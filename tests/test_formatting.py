@@ -146,13 +146,6 @@ def test_value_with_mark_missing_value_gets_no_mark(status):
     assert formatting.value_with_mark(pd.NA, 1, status) == EN_DASH
 
 
-def test_status_legend_explains_every_mark():
-    legend = formatting.STATUS_LEGEND
-    assert "* voorlopig" in legend
-    assert "** nader voorlopig" in legend
-    assert EN_DASH in legend
-
-
 # ---------------------------------------------------------------------------- escape()
 def test_escape_html_special_characters():
     assert formatting.escape('<script>alert("x")</script>') == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"

@@ -13,7 +13,6 @@ from jeugdmonitor.vocabulary import STATUS_MARKS
 
 LOCALE = "nl_NL"
 MISSING = "–"
-STATUS_LEGEND = "* voorlopig cijfer; ** nader voorlopig cijfer; – niet beschikbaar of onderdrukt (kleine aantallen)"
 
 
 def is_missing(value: object) -> bool:

@@ -53,6 +53,12 @@ def render(template: str, **context: Any) -> str:
     return "\n".join(line for line in text.splitlines() if line.strip())
 
 
+def word(name: str, *args: Any) -> str:
+    """A short phrase from woorden.txt.j2 (a label, a title, the name of the country)."""
+    macro = getattr(ENVIRONMENT.get_template("woorden.txt.j2").module, name)
+    return " ".join(str(macro(*args)).split())
+
+
 def render_text(template: str, **context: Any) -> str:
     """A plain-text template rendered as one line (chart text alternatives)."""
     if not template.endswith(".txt.j2"):
@@ -60,4 +66,4 @@ def render_text(template: str, **context: Any) -> str:
     return " ".join(ENVIRONMENT.get_template(template).render(**context).split())
 
 
-__all__ = ["Markup", "render", "render_text"]
+__all__ = ["Markup", "render", "render_text", "word"]

@@ -22,7 +22,7 @@ from typing import Any
 import papermill
 from traitlets.config import Config
 
-from jeugdmonitor import charts, config, paths, publish, render, report
+from jeugdmonitor import charts, config, pages, paths, publish, render, report
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
 KERNEL_NAME = "jeugdmonitor"
@@ -94,9 +94,9 @@ def _page_jobs(cfg: config.Config, year: int, municipalities: list[str],
     """(code, notebook, parameters, output page, title) of every page of a report run."""
     register = cfg.register
     jobs = [(code, paths.REPORT_NOTEBOOK_NAME, {"gemeente": code}, report.report_filename(code),
-             f"Jeugdhulp {register.municipality(code).name} {year}") for code in municipalities]
+             pages.word("titel_gemeente", register.municipality(code).name, year)) for code in municipalities]
     jobs += [(code, paths.REGION_NOTEBOOK_NAME, {"regio": code}, report.region_filename(code),
-              f"Jeugdhulp jeugdregio {register.region(code).name} {year}") for code in regions]
+              pages.word("titel_regio", register.region(code).name, year)) for code in regions]
     return jobs
 
 
@@ -147,7 +147,7 @@ def run_reports(year: int, municipalities: Sequence[str] | None = None, workers:
     charts.write_runtime(staging)  # the one chart runtime of the set, beside the pages that load it
     executed = paths.executed_notebook_dir(staging) / paths.INDEX_NOTEBOOK_NAME
     _execute(paths.notebook(paths.INDEX_NOTEBOOK_NAME), executed, {"jaar": year, "gemeenten": chosen, "uitvoer_map": str(staging)})
-    render.notebook_to_html(executed, paths.report_index(staging), f"Voortgangsrapportages jeugdhulp {year}", banner)
+    render.notebook_to_html(executed, paths.report_index(staging), pages.word("titel_index", year), banner)
     paths.run_record(staging).write_text(json.dumps({
         "jaar": year, "gemeenten": chosen, "regio's": regions, "seconden": round(time.perf_counter() - started, 1),
         "commit": report.git_commit(),

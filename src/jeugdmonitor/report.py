@@ -23,11 +23,12 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor import __version__, builddate, charts, clean, config, goals, kpis, pages, paths
-from jeugdmonitor.formatting import STATUS_LEGEND, is_missing, number, value_with_mark, year_label
+from jeugdmonitor.formatting import is_missing, number, value_with_mark, year_label
 from jeugdmonitor.vocabulary import GOAL_STATUSES, LEVEL_MUNICIPALITY, MERGED_MARK, NL_CODE, least_final
 
-FICTITIOUS_LABEL = "Fictieve voorbeelddata — deze cijfers zijn verzonnen en geen CBS- of regiocijfers"
-NL_NAME = "Nederland"
+FICTITIOUS_LABEL = pages.word("label_fictief")
+STATUS_LEGEND = pages.word("legenda")
+NL_NAME = pages.word("land")
 
 
 @dataclass
@@ -98,7 +99,7 @@ class Report:
 
     @property
     def area_names(self) -> dict[str, str]:
-        return {self.municipality: self.name, self.region: f"Regio {self.region_name}", NL_CODE: NL_NAME}
+        return {self.municipality: self.name, self.region: pages.word("regio", self.region_name), NL_CODE: NL_NAME}
 
     def values(self, kpi: str) -> pd.DataFrame:
         frame = self.inputs.kpi_values
@@ -220,7 +221,7 @@ def _comparison(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
     sign = 1.0 if kpi.direction == "hoger_beter" else -1.0
     rows.sort(key=lambda row: (row["value"] is None, sign * (row["value"] or 0.0), row["name"]))
     references = []
-    for code, name in ((report.region, f"Regio {report.region_name}"), (NL_CODE, NL_NAME)):
+    for code, name in ((report.region, pages.word("regio", report.region_name)), (NL_CODE, NL_NAME)):
         value, status = inputs.values.get(kpi.id, code, report.year)
         references.append({"name": name, "value": value, "status": status})
     statuses = [row["status"] for row in rows + references if row["status"] is not None]
@@ -304,7 +305,7 @@ def local_table(report: Report) -> pd.DataFrame:
     inputs = report.inputs
     columns = {f"{report.name} {report.year - 1}": (report.municipality, report.year - 1),
                f"{report.name} {report.year}": (report.municipality, report.year),
-               f"Regio {report.region_name} {report.year}": (report.region, report.year),
+               f"{pages.word('regio', report.region_name)} {report.year}": (report.region, report.year),
                f"{NL_NAME} {report.year}": (NL_CODE, report.year)}
     rows = []
     for kpi_id in inputs.cfg.local_kpis:
@@ -335,8 +336,8 @@ def save_local_table(report: Report, out_dir: Path) -> list[Path]:
     table.to_csv(csv_path, index=False, sep=";", encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
     xlsx_path = out_dir / paths.local_table_name(report.municipality, "xlsx")
     with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
-        table.to_excel(writer, index=False, sheet_name="Lokale paragraaf")
-        sheet = writer.sheets["Lokale paragraaf"]
+        table.to_excel(writer, index=False, sheet_name=pages.word("blad_lokale_paragraaf"))
+        sheet = writer.sheets[pages.word("blad_lokale_paragraaf")]
         for letter, width in zip("ABCDEF", (44, 20, 18, 18, 26, 18), strict=False):
             sheet.column_dimensions[letter].width = width
         note_row = len(table) + 3
@@ -478,7 +479,7 @@ def region_page(inputs: Inputs, region_code: str) -> str:
                       "municipality_counts": _count_statuses(per_municipality)})
     rows = [{"name": name, "page": report_filename(code), "cells": _overview_cells(inputs, code)}
             for code, name in zip(members["gebied_code"], members["naam"], strict=True)]
-    references = [{"name": f"Regio {region.name}", "cells": _overview_cells(inputs, region_code)},
+    references = [{"name": pages.word("regio", region.name), "cells": _overview_cells(inputs, region_code)},
                   {"name": NL_NAME, "cells": _overview_cells(inputs, NL_CODE)}]
     frame = inputs.kpi_values
     frame = frame[(frame["jaar"] == year) & frame["kpi"].isin(cfg.overview_kpis) & frame["gebied_code"].isin(members["gebied_code"])]
@@ -488,7 +489,7 @@ def region_page(inputs: Inputs, region_code: str) -> str:
                          eenheid=frame["kpi"].map(lambda k: cfg.kpis[k].unit),
                          decimalen=frame["kpi"].map(lambda k: cfg.kpis[k].decimals))
     chart = charts.small_multiples(frame[["kpi_naam", "gebied", "waarde", "status", "eenheid", "decimalen"]],
-                                   f"Gemeenten van {region.name}, {year}")
+                                   pages.word("grafiek_regio", region.name, year))
     text = pages.render_text("grafiek_regio.txt.j2", region=region, year=year, count=len(members),
                         kpis=[cfg.kpis[k] for k in cfg.overview_kpis])
     return pages.render("regio/overzicht.html.j2", **_common(inputs), region=region, year=year, members=members, lines=lines,
