@@ -46,10 +46,10 @@ def main() -> int:
         codes = ["GM0503", "GM0518", "GM0523", "GM1963", "GM0034", "GM0184", "GM0748", "GM0505", "GM0995", "GM1783"]
         chosen = codes[: args.reports]
         flags = [f"--gemeente={code}" for code in chosen]
-        total = timed(f"reports ({len(chosen)} + index)", [python, "-m", "jeugdmonitor.cli", "reports", "--year",
-                                                         str(args.year), *flags], env, copy)
+        total = timed(f"reports ({len(chosen)} + their regions + index)",
+                      [python, "-m", "jeugdmonitor.cli", "reports", "--year", str(args.year), *flags], env, copy)
         sizes = [p.stat().st_size / 1024 for p in (copy / "reports" / str(args.year)).glob("GM*.html")]
-        print(f"{'per report (wall, incl. index)':<34} {total / len(chosen):7.1f} s")
+        print(f"{'per report (wall, incl. regions, index)':<34} {total / len(chosen):7.1f} s")
         print(f"{'report size (median)':<34} {statistics.median(sizes):7.0f} KiB")
     return 0
 
