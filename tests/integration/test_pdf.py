@@ -53,7 +53,8 @@ def test_pdf_is_a4_with_page_numbers_and_the_label_on_every_page(printed):
 
 def test_pdf_writes_nothing_but_its_own_file(printed):
     root, before, result = printed
-    assert files_under(root) - before == {f"reports/{YEAR}/pdf/{MUNICIPALITY}.pdf"}
+    lock = f"data/staging/.run-{YEAR}.lock"  # every stage of a year holds the year's lock (runlock)
+    assert files_under(root) - before == {f"reports/{YEAR}/pdf/{MUNICIPALITY}.pdf", lock}
     assert f"{MUNICIPALITY}.pdf" in result.stdout
 
 
