@@ -25,12 +25,12 @@ year, and after its last year keeps the status of its last year.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from jeugdmonitor import config
+from jeugdmonitor.formatting import is_missing
 from jeugdmonitor.vocabulary import (
     GOAL_MET,
     GOAL_NONE,
@@ -44,16 +44,12 @@ from jeugdmonitor.vocabulary import (
 POPULATION_KPI = "inwoners"  # the KPI that shares a regional target naar rato inwonertal
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 class Values:
     """Fast lookup of KPI values: (kpi, area, year) -> (value, status)."""
 
     def __init__(self, kpi_values: pd.DataFrame):
         self._index = {
-            (kpi, area, int(year)): (None if _missing(value) else float(value), status)
+            (kpi, area, int(year)): (None if is_missing(value) else float(value), status)
             for kpi, area, year, value, status in zip(kpi_values["kpi"], kpi_values["gebied_code"], kpi_values["jaar"],
                                                       kpi_values["waarde"], kpi_values["status"], strict=True)
         }

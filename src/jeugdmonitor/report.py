@@ -335,17 +335,19 @@ def save_local_table(report: Report, out_dir: Path) -> list[Path]:
     csv_path = out_dir / paths.local_table_name(report.municipality, "csv")
     table.to_csv(csv_path, index=False, sep=";", encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
     xlsx_path = out_dir / paths.local_table_name(report.municipality, "xlsx")
+    sheet_name = pages.word("blad_lokale_paragraaf")
+    built = builddate.build_datetime()
     with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
-        table.to_excel(writer, index=False, sheet_name=pages.word("blad_lokale_paragraaf"))
-        sheet = writer.sheets[pages.word("blad_lokale_paragraaf")]
+        table.to_excel(writer, index=False, sheet_name=sheet_name)
+        sheet = writer.sheets[sheet_name]
         for letter, width in zip("ABCDEF", (44, 20, 18, 18, 26, 18), strict=False):
             sheet.column_dimensions[letter].width = width
         note_row = len(table) + 3
         sheet.cell(row=note_row, column=1, value=STATUS_LEGEND)
         if report.inputs.fictitious:
             sheet.cell(row=note_row + 1, column=1, value=FICTITIOUS_LABEL)
-        writer.book.properties.created = builddate.build_datetime()
-    _stamp_workbook(xlsx_path, builddate.build_datetime())
+        writer.book.properties.created = built
+    _stamp_workbook(xlsx_path, built)
     return [csv_path, xlsx_path]
 
 
