@@ -104,6 +104,12 @@ class DataQualityError(WorkbookError, RuntimeError):
     exit_code = EXIT_QUALITY
 
 
+class ProjectCopyError(WorkbookError, RuntimeError):
+    """A command started in a copy of the project would run on, and write into, the original."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
 class FetchError(WorkbookError, RuntimeError):
     """A CBS table could not be fetched completely. The message names the table and the URL."""
 

@@ -1,7 +1,8 @@
 """Every path the workbook reads or writes. Nothing else builds paths.
 
 The project root is found from the package location (an editable install), or from
-JEUGDMONITOR_ROOT, which tests use to run the pipeline on a copy of the project.
+JEUGDMONITOR_ROOT, which tests use to run the pipeline on a copy of the project. A copied
+project (`cp -r`) whose .venv still runs the original's code is refused by `check_project_tree`.
 """
 
 from __future__ import annotations
@@ -36,7 +37,29 @@ def use_root(root: Path | str) -> None:
     LOG_DIR = PROJECT_ROOT / "logs"
 
 
-use_root(os.environ.get("JEUGDMONITOR_ROOT", Path(__file__).resolve().parents[2]))
+ROOT_ENV = "JEUGDMONITOR_ROOT"
+CODE_ROOT = Path(__file__).resolve().parents[2]  # the project tree holding the running code
+use_root(os.environ.get(ROOT_ENV, CODE_ROOT))
+
+
+def project_tree_of(folder: Path) -> Path | None:
+    """The jeugdmonitor project tree `folder` lies in (its pyproject.toml names the package), or None."""
+    for candidate in (folder, *folder.parents):
+        marker = candidate / "pyproject.toml"
+        if marker.is_file() and (candidate / "config").is_dir() and 'name = "jeugdmonitor"' in marker.read_text(encoding="utf-8"):
+            return candidate.resolve()
+    return None
+
+
+def foreign_project_tree(cwd: Path | None = None, environ: os._Environ[str] | dict[str, str] | None = None) -> Path | None:
+    """The project tree the command was started in when it is not the one the paths point at:
+    a copy of the project whose .venv (an editable install) still runs the original's code. None
+    when JEUGDMONITOR_ROOT says where to work, or the trees agree."""
+    environ = os.environ if environ is None else environ
+    if environ.get(ROOT_ENV):
+        return None
+    here = project_tree_of(Path.cwd() if cwd is None else cwd)
+    return here if here is not None and here != PROJECT_ROOT else None
 
 CLEAN_NOTEBOOK_NAME = "01_opschonen.ipynb"
 VALIDATE_NOTEBOOK_NAME = "02_valideren.ipynb"
