@@ -26,7 +26,7 @@ STAGED := data/staging/$(YEAR).klaar.json
 VALIDATED := data/clean/$(YEAR)/validatie.json
 REPORT_INDEX := reports/$(YEAR)/index.html
 
-.PHONY: all help setup fetch clean-data validate reports yearly test lab expectations sample-data bench clean
+.PHONY: all help setup fetch regio import clean-data validate reports yearly test lab expectations sample-data bench clean
 .PHONY: browser-deps chromium pdf screenshots
 
 # browser tests: Debian's chromium (apt-get, as root) and axe-core pinned in package-lock.json (npm ci)
@@ -42,19 +42,44 @@ help: ## de doelen opsommen
 
 setup: $(SETUP_STAMP) ## virtuele omgeving uit requirements.lock, projectkernel, uitvoerfilter voor notebooks
 
+# The setup stamp holds the project folder the venv was made for. In a copy (cp -r) the copied
+# .venv still runs the original's code (its editable install points at the original src/), so
+# make sets the copy up anew: the old .venv (a copied folder or a link) is removed, never followed.
+# JEUGDMONITOR_ROOT (the tests' copies, with a linked .venv) says where to work and skips this.
+SETUP_FOR := $(if $(wildcard $(SETUP_STAMP)),$(strip $(file < $(SETUP_STAMP))))
+# (A stamp without a folder predates this check and counts as made here.)
+ifndef JEUGDMONITOR_ROOT
+ifneq ($(SETUP_FOR),)
+ifneq ($(SETUP_FOR),$(CURDIR))
+.PHONY: $(SETUP_STAMP)
+$(info .venv is gemaakt voor $(SETUP_FOR), niet voor $(CURDIR): make zet deze kopie opnieuw op (.venv wordt vervangen; het origineel blijft onaangeroerd))
+endif
+endif
+endif
+
 $(SETUP_STAMP): requirements.lock pyproject.toml
+	@if [ -L $(VENV) ] || { [ -s $(SETUP_STAMP) ] && [ "$$(cat $(SETUP_STAMP))" != "$(CURDIR)" ]; }; then \
+	  echo "oude $(VENV) (gemaakt voor $$(cat $(SETUP_STAMP) 2>/dev/null || echo 'een andere map')) wordt vervangen"; rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(PY) -m ipykernel install --sys-prefix --name jeugdmonitor --display-name "Jeugdmonitor (.venv)"
 	@# strip notebook outputs on commit (git filter); only inside a git checkout
 	@if git rev-parse --git-dir >/dev/null 2>&1; then $(VENV)/bin/nbstripout --install; fi
-	@touch $@
+	@echo "$(CURDIR)" > $@
 
 JAREN ?= 2015-2024
 
-fetch: $(SETUP_STAMP) ## de echte CBS-tabellen ophalen in data/raw (netwerk nodig; JAREN=2015-2024, JEUGDMONITOR_CBS_URL=spiegel)
+fetch: $(SETUP_STAMP) ## de echte CBS-tabellen en de gebiedentabellen ophalen in data/raw (netwerk nodig; JAREN=2015-2024, JEUGDMONITOR_CBS_URL=spiegel)
 	$(PY) -m jeugdmonitor.fetch --jaren $(JAREN)
+
+regio: $(SETUP_STAMP) ## een jeugdregio en haar gemeenten uit de CBS-gebiedentabel in config/gemeenten.yaml zetten (JZ=JZ24, JAAR=)
+	@test -n "$(JZ)" || { echo "geef de jeugdregio: make regio JZ=JZ24 (en eventueel JAAR=2024)" >&2; exit 2; }
+	$(PY) -m jeugdmonitor.cli regio --jeugdregio $(JZ) $(if $(JAAR),--jaar $(JAAR))
+
+import: $(SETUP_STAMP) ## een export van een regio controleren en in data/raw/regio/ zetten (REGIO=JZ31 SOORT=trajecten BESTAND=pad.xlsx [PERIODE=2019-2024])
+	@test -n "$(REGIO)" -a -n "$(SOORT)" -a -n "$(BESTAND)" || { echo "geef REGIO, SOORT en BESTAND: make import REGIO=JZ31 SOORT=trajecten BESTAND=pad.xlsx" >&2; exit 2; }
+	$(PY) -m jeugdmonitor.cli import --regio $(REGIO) --soort $(SOORT) --bestand "$(BESTAND)" $(if $(PERIODE),--periode $(PERIODE))
 
 clean-data: $(STAGED) ## opschonen: data/raw -> data/staging/YEAR/*.parquet (contract van de ruwe bestanden gecontroleerd)
 

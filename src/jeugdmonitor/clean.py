@@ -412,19 +412,7 @@ def _load_region_exports(cfg: config.Config, files: list[RawFile], provenance: l
     for region in register.regions:
         for kind in parts:
             path = raw.export_file(paths.region_export_dir(region), exports[kind]["bestand"])
-            frame = raw.read_region_export(path, exports[kind]["kolommen"], exports["datumformaat"])
-            if kind == "wachttijden":
-                _check_waiting_norm(cfg, path)
-            _check_codes(path, frame.astype({"gemeentecode": str}), "gemeentecode", register, set())
-            outside = frame["gemeentecode"].map(lambda c: register.municipality(c).region) != region
-            if outside.any():
-                raise raw.RawDataError(path, f"gemeenten buiten regio {region}: "
-                                             f"{frame.loc[outside, 'gemeentecode'].unique()[:5].tolist()}",
-                                       column="gemeentecode", rows=[int(i) + 2 for i in frame.index[outside]])
-            if kind != "trajecten":  # trajectories are delivered on the current layout, whenever they started
-                period_years = frame["jaar"] if kind == "budget" else frame["peildatum"].dt.year
-                _check_exists_in_year(path, frame["gemeentecode"].astype(str), period_years, register, "gemeentecode")
-                _check_export_complete(path, frame, kind, register, region)
+            frame = check_region_export(cfg, region, kind, path)
             files.append(RawFile(kind, path, frame.copy()))
             if kind == "trajecten":
                 first, last = _export_period(path, frame)
@@ -434,6 +422,30 @@ def _load_region_exports(cfg: config.Config, files: list[RawFile], provenance: l
             parts[kind].append(frame)
             provenance.append(_provenance(path))
     return {kind: pd.concat(frames, ignore_index=True) for kind, frames in parts.items()}
+
+
+def check_region_export(cfg: config.Config, region: str, kind: str, path: Path) -> pd.DataFrame:
+    """Read one of a region's exports under its contract (checksum, columns, types, codes of the
+    region, every municipality and period; for trajectories the sidecar's period). Also used by
+    `make import` on a file before it is placed in data/raw/."""
+    register = cfg.register
+    exports = cfg.sources["regio_exports"]
+    frame = raw.read_region_export(path, exports[kind]["kolommen"], exports["datumformaat"])
+    if kind == "wachttijden":
+        _check_waiting_norm(cfg, path)
+    _check_codes(path, frame.astype({"gemeentecode": str}), "gemeentecode", register, set())
+    outside = frame["gemeentecode"].map(lambda c: register.municipality(c).region) != region
+    if outside.any():
+        raise raw.RawDataError(path, f"gemeenten buiten regio {region}: "
+                                     f"{frame.loc[outside, 'gemeentecode'].unique()[:5].tolist()}",
+                               column="gemeentecode", rows=[int(i) + 2 for i in frame.index[outside]])
+    if kind != "trajecten":  # trajectories are delivered on the current layout, whenever they started
+        period_years = frame["jaar"] if kind == "budget" else frame["peildatum"].dt.year
+        _check_exists_in_year(path, frame["gemeentecode"].astype(str), period_years, register, "gemeentecode")
+        _check_export_complete(path, frame, kind, register, region)
+    else:
+        _export_period(path, frame)
+    return frame
 
 
 def load_raw(cfg: config.Config) -> RawData:

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import sys
 
-from jeugdmonitor import errors, paths, pipeline, runlock
+from jeugdmonitor import errors, paths, pipeline, projecttree, runlock
 
 EXIT_BAD_INPUT = errors.EXIT_BAD_INPUT
 EXIT_QUALITY = errors.EXIT_QUALITY
@@ -44,13 +44,24 @@ def main(argv: list[str] | None = None) -> int:
     command.add_argument("--gemeente", action="append", help="alleen deze pagina: GM0503, of regio-JZ31 (herhaalbaar)")
     sub.add_parser("expectations", help="de GX-suites en het checkpoint in expectations/ opnieuw opbouwen uit config/")
     sub.add_parser("sample-data", help="de fictieve voorbeelddata in data/raw/ opnieuw maken")
+    command = sub.add_parser("regio", help="een jeugdregio en haar gemeenten uit de CBS-gebiedentabel in "
+                                           "config/gemeenten.yaml zetten")
+    command.add_argument("--jeugdregio", required=True, help="jeugdregiocode, bijvoorbeeld JZ24")
+    command.add_argument("--jaar", type=int, default=None, help="jaar van de gebiedentabel (standaard: de nieuwste in data/raw/)")
+    command = sub.add_parser("import", help="een export van een regio controleren en met sidecar in data/raw/regio/<code>/ zetten")
+    command.add_argument("--regio", required=True, help="jeugdregiocode, bijvoorbeeld JZ31")
+    command.add_argument("--soort", required=True, choices=("wachttijden", "trajecten", "budget"), help="soort export")
+    command.add_argument("--bestand", required=True, help="de export: .csv (';') of .xlsx")
+    command.add_argument("--periode", default=None, help="periode van een trajectenexport: 2019-2024 of "
+                                                         "2019-01-01:2024-12-31 (standaard: afgeleid uit de data)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("papermill").setLevel(logging.WARNING)  # our own progress lines say enough
     logging.getLogger("great_expectations").setLevel(logging.WARNING)  # its info lines are for its developers
     # a stage of a report year holds that year's lock: two runs of one year never mix
-    lock = runlock.year_lock(args.year, args.command) if hasattr(args, "year") else contextlib.nullcontext()
     try:
+        projecttree.check_project_tree()  # a copied project never runs on the original
+        lock = runlock.year_lock(args.year, args.command) if hasattr(args, "year") else contextlib.nullcontext()
         with lock:
             return _run(args)
     except pipeline.StageError as error:
@@ -87,7 +98,41 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "sample-data":
         from jeugdmonitor import sample_data
         sample_data.main([])
+    elif args.command == "regio":
+        _write_region(args.jeugdregio, args.jaar)
+    elif args.command == "import":
+        _import_export(args.regio, args.soort, args.bestand, args.periode)
     return 0
+
+
+def _write_region(region: str, year: int | None) -> None:
+    from jeugdmonitor import areas, config
+    plan = areas.write_region(config.load(), region, year)
+    if plan.region_present and not plan.added and not plan.filled:
+        print(f"{plan.code} {plan.name} en haar gemeenten staan al in config/gemeenten.yaml; niets gewijzigd")
+    else:
+        what = "al aanwezig" if plan.region_present else "toegevoegd"
+        print(f"config/gemeenten.yaml: jeugdregio {plan.code} {plan.name} {what} (CBS-tabel {plan.table}, {plan.year}); "
+              f"{len(plan.added)} gemeenten toegevoegd, {len(plan.present)} stonden er al"
+              + (f", {len(plan.filled)} kregen deze regio" if plan.filled else ""))
+        for entry in plan.added:
+            until = f" tot {entry['tot']}" if "tot" in entry else ""
+            print(f"  {entry['code']} {entry['naam']} (van {entry['van']}{until})")
+    for note in plan.notes:
+        print(f"  let op: {note}")
+    print(f"Volgende stap: make fetch (de CBS-cijfers van de nieuwe gemeenten), dan per export "
+          f"make import REGIO={plan.code} SOORT=wachttijden|trajecten|budget BESTAND=..., dan make expectations")
+
+
+def _import_export(region: str, kind: str, source: str, period: str | None) -> None:
+    from pathlib import Path
+
+    from jeugdmonitor import config, importer
+    result = importer.import_export(config.load(), region, kind, Path(source),
+                                    importer.parse_period(period) if period else None)
+    print(f"{source} gecontroleerd ({result.rows} regels) en opgeslagen als {result.stored} met {result.sidecar.name}")
+    for note in result.notes:
+        print(f"  let op: {note}")
 
 
 if __name__ == "__main__":

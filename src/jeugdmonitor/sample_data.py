@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from jeugdmonitor import config, paths, raw
+from jeugdmonitor import config, paths, raw, sample_areas
 from jeugdmonitor.vocabulary import NL_CODE
 
 FICTITIOUS = "fictieve voorbeelddata"
@@ -596,6 +596,7 @@ class Generator:
         self.write_population()
         self.write_spending()
         self.write_region_exports()
+        sample_areas.write_area_table(self.cfg, self.out)  # CBS's area table, for `make regio`
         return sorted(p for p in self.out.rglob("*") if p.is_file() and p.name != "README.md")
 
 

@@ -8,7 +8,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from jeugdmonitor import config, paths
+from jeugdmonitor import areas, config, paths
+from jeugdmonitor.fetch.areas_download import download_areas
 from jeugdmonitor.fetch.files import FetchedTable
 from jeugdmonitor.fetch.iv3_download import IV3, download_iv3, iv3_settings, iv3_years
 from jeugdmonitor.fetch.service import Service
@@ -17,6 +18,7 @@ from jeugdmonitor.publish import move_files_into
 from jeugdmonitor.vocabulary import NL_CODE
 
 SOURCES = ("cbs_jeugdzorg", "cbs_jeugdzorg_leeftijd", "cbs_bevolking", "cbs_iv3")
+AREAS = areas.AREAS  # the area tables (make regio); the command line fetches them beside SOURCES
 
 
 def default_regions(cfg: config.Config) -> list[str]:
@@ -41,10 +43,10 @@ def fetch(keys: Sequence[str] | None = None, years: Sequence[int] | None = None,
     out_dir = Path(out_dir) if out_dir is not None else paths.RAW_DIR
     available = fetchable(cfg)
     keys = available if keys is None else list(keys)
-    unknown = [k for k in keys if k not in cfg.sources or ("tabellen" if k == IV3 else "tabel") not in cfg.sources[k]]
+    unknown = [k for k in keys if k not in cfg.sources or ("tabellen" if k in (IV3, AREAS) else "tabel") not in cfg.sources[k]]
     if unknown:
         raise config.ConfigError(f"config/bronnen.yaml heeft geen CBS-bron {unknown}")
-    refused = [k for k in keys if k not in available]
+    refused = [k for k in keys if k not in available and k != AREAS]
     if refused:
         reason = cfg.sources[refused[0]]["ophalen"].get("reden", "")
         raise config.ConfigError(f"config/bronnen.yaml: {refused[0]} kan niet worden opgehaald (ophalen.beschikbaar: false): {reason}")
@@ -61,6 +63,8 @@ def fetch(keys: Sequence[str] | None = None, years: Sequence[int] | None = None,
         for key in keys:
             if key == IV3:
                 fetched += download_iv3(cfg, key, staging, service, years)
+            elif key == AREAS:
+                fetched += download_areas(cfg, staging, service, years)
             else:  # the source's table and its successors, each for the years it holds
                 for part in config.table_parts(key, cfg.sources[key]):
                     part_years = [y for y in years if part.covers(y)] if years else None

@@ -8,9 +8,9 @@ import re
 import sys
 from pathlib import Path
 
-from jeugdmonitor import paths
+from jeugdmonitor import config, paths, projecttree
 from jeugdmonitor.errors import WorkbookError
-from jeugdmonitor.fetch.batch import SOURCES, fetch
+from jeugdmonitor.fetch.batch import AREAS, SOURCES, fetch, fetchable
 from jeugdmonitor.fetch.files import LICENCE, span
 from jeugdmonitor.fetch.iv3_download import IV3
 from jeugdmonitor.fetch.service import DEFAULT_URL, ENV_URL
@@ -49,15 +49,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regio", nargs="+", action="extend", type=_region_arg, metavar="CODE",
                         help="gebiedscodes (standaard: elke code in config/gemeenten.yaml, de jeugdregio's en NL01); "
                              "niet voor Iv3, dat altijd voor elke gemeente wordt opgehaald")
-    parser.add_argument("--tabel", action="append", choices=SOURCES,
+    parser.add_argument("--tabel", action="append", choices=(*SOURCES, AREAS),
                         help="bron in config/bronnen.yaml (herhaalbaar; standaard: elke bron zonder "
-                             "ophalen.beschikbaar: false; cbs_iv3 is één tabel per jaar, uit cbs_iv3.tabellen)")
+                             "ophalen.beschikbaar: false, en cbs_gebieden; cbs_iv3 en cbs_gebieden zijn één tabel per jaar)")
     parser.add_argument("--out", type=Path, default=paths.RAW_DIR, help="doelmap (standaard: data/raw)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log elke URL die cbsodata ophaalt")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
-    keys = tuple(dict.fromkeys(args.tabel)) if args.tabel else None
     try:
+        projecttree.check_project_tree()  # a copied project never fetches into the original
+        # by default also the area tables, from which `make regio` writes a region into the register
+        keys = tuple(dict.fromkeys(args.tabel)) if args.tabel else (*fetchable(config.load()), AREAS)
         fetched = fetch(keys, args.jaren, args.regio, args.out)
     except WorkbookError as error:  # FetchError: exit 1; ConfigError: exit 2
         print(f"FOUT: {error}\n{args.out} is ongewijzigd.", file=sys.stderr)
