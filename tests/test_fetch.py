@@ -676,7 +676,8 @@ def test_command_line_writes_and_reports(cbs_server, tmp_path, capsys):
     assert "Gemeenten 2023 onbewerkte Iv3-data" in printed
     assert str(out / "cbs" / "84134NED_TypedDataSet.csv") in printed
     assert f"{out / IV3_DATA}  12 rijen, jaren 2023, 3 gebieden" in printed
-    assert "20 bestanden" in printed  # 4 + 5 + 6 + 5 (Iv3: data and four dimensions)
+    assert "Gebieden in Nederland 2023" in printed  # the area table, fetched by default too
+    assert "22 bestanden" in printed  # 4 + 5 + 6 + 5 (Iv3: data and four dimensions) + 2 (area table and RegioS)
     assert "--regio" not in printed
     assert fetch.main(["--jaren", "2023", "--regio", "GM0518", "--tabel", "cbs_jeugdzorg", "--out", str(out)]) == 0
     assert {r["RegioS"] for r in csv_rows(out / "cbs" / "84134NED_TypedDataSet.csv")} == {"GM0518  "}
@@ -747,3 +748,39 @@ def test_the_table_by_age_keeps_the_configured_age_groups_and_whole_years(cbs_se
     assert titles["71091"] == "Leeftijd: 4 tot 12 jaar"
     meta = raw.verify(out / "cbs" / "85100NED_TypedDataSet.csv")
     assert meta["perioden_status"] == {"2022": "Definitief", "2023": "Nader voorlopig", "2024": "Voorlopig"}
+
+
+# ---------------------------------------------------------------------------- the area table
+def test_area_table_topics_are_found_by_title_and_read_back(cbs_server, tmp_path, cfg):
+    from jeugdmonitor import areas
+
+    out = tmp_path / "raw"
+    fetched = fetch.fetch(["cbs_gebieden"], years=[2023], out_dir=out, cfg=cfg)
+
+    assert [(f.key, f.table) for f in fetched] == [("cbs_gebieden", "85385NED")]
+    data = out / "cbs" / "gebieden" / "85385NED_TypedDataSet.csv"
+    meta = raw.verify(data)
+    assert meta["onderwerpen"] == {"gemeentecode": "Code_1", "gemeentenaam": "Naam_2", "jeugdregio_code": "Code_18",
+                                   "jeugdregio_naam": "Naam_19", "provincie_code": "Code_28", "provincie_naam": "Naam_29"}
+    assert meta["jaar"] == 2023 and meta["fictief"] is False and meta["licentie"] == "CC BY 4.0"
+    assert csv_rows(data)[2]["Naam_2"].startswith("'s-Gravenhage  ")  # as CBS gives it, padding and all
+    rows = areas.read_area_table(data)
+    assert [(r.code, r.name, r.region, r.region_name, r.province_name) for r in rows][:3] == [
+        ("GM0363", "Amsterdam", "JZ13", "Amsterdam-Amstelland", "Noord-Holland"),
+        ("GM0503", "Delft", "JZ24", "Haaglanden", "Zuid-Holland"),
+        ("GM0518", "'s-Gravenhage", "JZ24", "Haaglanden", "Zuid-Holland")]
+    assert {r["Key"].strip() for r in csv_rows(dimension_path(data, "RegioS"))} == {r.code for r in rows}
+
+
+def test_area_table_without_a_configured_topic_title_lists_the_groups(cbs_server, tmp_path, cfg):
+    topics = {**cfg.sources["cbs_gebieden"]["onderwerpen"], "jeugdregio_code": ["Jeugdzorgregio's", "Code"]}
+    changed = with_source(cfg, "cbs_gebieden", onderwerpen=topics)
+
+    with pytest.raises(fetch.FetchError, match="Jeugdzorgregio's.*Jeugdregio's"):
+        fetch.fetch(["cbs_gebieden"], years=[2023], out_dir=tmp_path / "raw", cfg=changed)
+    assert not (tmp_path / "raw").exists()
+
+
+def test_area_table_of_an_unconfigured_year_is_a_configuration_error(cbs_server, tmp_path, cfg):
+    with pytest.raises(config.ConfigError, match="cbs_gebieden.tabellen heeft geen tabel voor 2040"):
+        fetch.fetch(["cbs_gebieden"], years=[2040], out_dir=tmp_path / "raw", cfg=cfg)

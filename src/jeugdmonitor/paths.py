@@ -59,7 +59,8 @@ def foreign_project_tree(cwd: Path | None = None, environ: os._Environ[str] | di
     if environ.get(ROOT_ENV):
         return None
     here = project_tree_of(Path.cwd() if cwd is None else cwd)
-    return here if here is not None and here != PROJECT_ROOT else None
+    # a tree that holds the running code, or that the paths were pointed at, is not foreign
+    return here if here is not None and here not in (CODE_ROOT, PROJECT_ROOT) else None
 
 CLEAN_NOTEBOOK_NAME = "01_opschonen.ipynb"
 VALIDATE_NOTEBOOK_NAME = "02_valideren.ipynb"

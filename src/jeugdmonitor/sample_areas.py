@@ -14,7 +14,7 @@ from jeugdmonitor import areas, config, raw
 SAMPLE_TOPICS = {"gemeentecode": "Code_1", "gemeentenaam": "Naam_2", "jeugdregio_code": "Code_18",
                  "jeugdregio_naam": "Naam_19", "provincie_code": "Code_28", "provincie_naam": "Naam_29"}
 REGION_KEY_WIDTH = 10  # StatLine pads RegioS keys and text topics with spaces
-NOTE = "vorm van de echte tabel; echte codes en namen van de gebundelde gemeenten, fictieve voorbeeldregio"
+NOTE = "vorm van de echte tabel; echte codes en namen van de gebundelde gemeenten, een fictieve regio; fictieve voorbeelddata"
 
 
 def write_area_table(cfg: config.Config, out: Path) -> list[Path]:
