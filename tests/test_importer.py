@@ -24,7 +24,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 def as_spreadsheet_csv(text: str, encoding: str, bom: bool) -> bytes:
     """What Excel's "CSV (puntkomma-gescheiden)" gives: CRLF, dates without leading zeros,
-    whole amounts with thousands dots and ",00"."""
+    whole amounts with thousands dots and ",00", an empty last column."""
     def dutch(match: re.Match[str]) -> str:
         return f"{int(match.group(0)):,}".replace(",", ".") + ",00"
 
@@ -34,7 +34,7 @@ def as_spreadsheet_csv(text: str, encoding: str, bom: bool) -> bytes:
             line = re.sub(r"\b0(\d)-0?(\d{1,2})-(\d{4})\b", lambda m: f"{m.group(1)}-{int(m.group(2))}-{m.group(3)}", line)
             line = re.sub(r"(?<=;)\d{4,}(?=;|$)", dutch, line)
         lines.append(line)
-    data = ("\r\n".join(lines) + "\r\n").encode(encoding)
+    data = (";\r\n".join(lines) + ";\r\n").encode(encoding)  # and an empty column at the end of every line
     return (b"\xef\xbb\xbf" + data) if bom else data
 
 

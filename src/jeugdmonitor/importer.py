@@ -96,6 +96,11 @@ def _stored_csv(path: Path, columns: dict[str, str]) -> tuple[str, list[str]]:
     if not records:
         raise RawDataError(path, "bestand is leeg")
     header = [h.strip() for h in records[0]]
+    # a spreadsheet may end every line with empty cells (`;;`): columns without a name or a value
+    while header and not header[-1] and all(len(r) < len(header) or not r[len(header) - 1].strip() for r in records[1:]):
+        header.pop()
+        records = [records[0][: len(header)], *(r[: len(header)] if len(r) > len(header) else r for r in records[1:])]
+        notes = [*notes, "lege kolom zonder naam aan het eind van elke regel weggelaten"]
     kinds = [columns.get(h) for h in header]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=raw.CBS_DELIMITER, lineterminator="\n")
