@@ -111,3 +111,21 @@ def test_no_area_table_says_how_to_fetch_one(project):
     with pytest.raises(config.ConfigError, match="make fetch"):
         areas.plan_region(cfg, "JZ24")
     assert paths.PROJECT_ROOT == project.resolve()
+
+
+def test_a_municipality_without_region_gets_it_and_one_in_another_region_is_left_alone(project):
+    cfg = config.load()
+    write_area_table(cfg, 2024, [("GM1961", "Vijfheerenlanden", "JZ96", "Proefregio"),
+                                 ("GM0503", "Delft", "JZ96", "Proefregio"), ("GM9961", "Nieuwstad", "JZ96", "Proefregio")])
+    before = register_text(project)
+
+    plan = areas.write_region(cfg, "JZ96", 2024)
+
+    after = register_text(project)
+    assert plan.filled == ["GM1961"] and [e["code"] for e in plan.added] == ["GM9961"]
+    assert "  - {code: GM1961, naam: Vijfheerenlanden, regio: JZ96, van: 2019}\n" in after
+    assert after.count("code: GM1961") == 1 and after.count("code: GM0503") == 1
+    assert "  - {code: GM0503, naam: Delft, regio: JZ24, van: 2015}\n" in after
+    assert any("GM0503 Delft staat in config/gemeenten.yaml bij JZ24" in note for note in plan.notes)
+    changed = [line for line in before.splitlines() if line not in after.splitlines()]
+    assert changed == ["  - {code: GM1961, naam: Vijfheerenlanden, regio: null, van: 2019}"]

@@ -199,6 +199,10 @@ def plan_region(cfg: config.Config, region: str, year: int | None = None) -> Reg
             plan.present.append(code)
             if existing.region is None and code in {m.code for m in members}:
                 plan.filled.append(code)
+            elif existing.region not in (None, region) and code in {m.code for m in members}:
+                plan.notes.append(f"{code} {existing.name} staat in config/gemeenten.yaml bij {existing.region}; de "
+                                  f"gebiedentabel van {year} zet de gemeente in {region}: niet gewijzigd (een overstap "
+                                  "naar een andere regio vraagt een eigen regel met van/tot)")
             continue
         # the first year of its unbroken presence (in any region) up to its last year in this region
         last = max(years_of[code])
