@@ -46,8 +46,11 @@ setup: $(SETUP_STAMP) ## virtuele omgeving uit requirements.lock, projectkernel,
 # .venv still runs the original's code (its editable install points at the original src/), so
 # make sets the copy up anew: the old .venv (a copied folder or a link) is removed, never followed.
 # JEUGDMONITOR_ROOT (the tests' copies, with a linked .venv) says where to work and skips this.
+# A stamp without a folder predates this record: then the venv's own activate script says where it was made.
 SETUP_FOR := $(if $(wildcard $(SETUP_STAMP)),$(strip $(file < $(SETUP_STAMP))))
-# (A stamp without a folder predates this check and counts as made here.)
+ifeq ($(SETUP_FOR),)
+SETUP_FOR := $(if $(wildcard $(SETUP_STAMP)),$(patsubst %/$(VENV),%,$(shell sed -n 's/^VIRTUAL_ENV="\(.*\)"$$/\1/p' $(VENV)/bin/activate 2>/dev/null)))
+endif
 ifndef JEUGDMONITOR_ROOT
 ifneq ($(SETUP_FOR),)
 ifneq ($(SETUP_FOR),$(CURDIR))
@@ -58,8 +61,8 @@ endif
 endif
 
 $(SETUP_STAMP): requirements.lock pyproject.toml
-	@if [ -L $(VENV) ] || { [ -s $(SETUP_STAMP) ] && [ "$$(cat $(SETUP_STAMP))" != "$(CURDIR)" ]; }; then \
-	  echo "oude $(VENV) (gemaakt voor $$(cat $(SETUP_STAMP) 2>/dev/null || echo 'een andere map')) wordt vervangen"; rm -rf $(VENV); fi
+	@if [ -L $(VENV) ] || { [ -n "$(SETUP_FOR)" ] && [ "$(SETUP_FOR)" != "$(CURDIR)" ]; }; then \
+	  echo "oude $(VENV) (gemaakt voor $(or $(SETUP_FOR),een andere map)) wordt vervangen"; rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .

@@ -96,3 +96,15 @@ def test_make_in_the_copy_sets_it_up_anew_instead_of_using_the_original(tmp_path
     told = subprocess.run(["make", "-n", "setup"], cwd=copy, env={**environment_without_root(), paths.ROOT_ENV: str(copy)},
                           capture_output=True, text=True, timeout=120)
     assert "gemaakt voor" not in told.stdout  # JEUGDMONITOR_ROOT (the tests' copies) skips the check
+
+
+def test_a_stamp_from_before_the_record_is_told_apart_by_the_venvs_activate_script(tmp_path):
+    copy = copied_project(tmp_path / "kopie")
+    (copy / ".venv" / ".setup-klaar").write_text("", encoding="utf-8")  # `touch`ed by an older Makefile
+    (copy / ".venv" / "bin" / "activate").write_text(f'VIRTUAL_ENV="{REPO_ROOT}/.venv"\nexport VIRTUAL_ENV\n',
+                                                     encoding="utf-8")
+
+    dry_run = subprocess.run(["make", "-n", "setup"], cwd=copy, env=environment_without_root(), capture_output=True,
+                             text=True, timeout=120)
+
+    assert f".venv is gemaakt voor {REPO_ROOT}, niet voor {copy}" in dry_run.stdout and "rm -rf .venv" in dry_run.stdout
