@@ -31,22 +31,23 @@ def register_text(root: Path) -> str:
 def test_a_region_is_written_from_the_area_table_keeping_every_line_of_the_register(project, capsys):
     before = register_text(project)
 
-    assert cli.main(["regio", "--jeugdregio", "jz98"]) == 0
+    assert cli.main(["regio", "--jeugdregio", "jz99"]) == 0
 
     after = register_text(project)
     kept = [line for line in after.splitlines() if line in before.splitlines()]
     assert kept == before.splitlines()  # every line (comments too) still there, in its order
-    assert "  JZ98:\n    naam: Voorbeeldregio\n    regiovisie: Regiovisie jeugdhulp Voorbeeldregio\ngemeenten:\n" in after
-    assert after.endswith("  # Voorbeeldregio (JZ98), uit CBS Gebieden in Nederland 2023 (tabel 85385NED)\n"
-                          "  - {code: GM9982, naam: \"'t Voorbeelddorp\", regio: JZ98, van: 2023}\n"
-                          "  - {code: GM9981, naam: Voorbeeldstad, regio: JZ98, van: 2023}\n")
+    assert "  JZ99:\n    naam: Proefregio\n    regiovisie: Regiovisie jeugdhulp Proefregio\ngemeenten:\n" in after
+    # van: the first of the sample's tables (2015, 2023) that lists the municipality
+    assert after.endswith("  # Proefregio (JZ99), uit CBS Gebieden in Nederland 2023 (tabel 85385NED)\n"
+                          "  - {code: GM9901, naam: Proefstad, regio: JZ99, van: 2015}\n"
+                          "  - {code: GM9902, naam: \"'t Proefdorp\", regio: JZ99, van: 2015}\n")
     config.load.cache_clear()
     register = config.load().register
-    assert register.region("JZ98").name == "Voorbeeldregio"
-    assert register.members("JZ98", 2023) == ["GM9982", "GM9981"]
-    assert register.municipality("GM9982").name == "'t Voorbeelddorp"  # exactly as CBS gives it
+    assert register.region("JZ99").name == "Proefregio"
+    assert register.members("JZ99", 2015) == register.members("JZ99", 2023) == ["GM9901", "GM9902"]
+    assert register.municipality("GM9902").name == "'t Proefdorp"  # exactly as CBS gives it
     printed = capsys.readouterr().out
-    assert "2 gemeenten toegevoegd" in printed and "let op: GM9982" in printed and "make import REGIO=JZ98" in printed
+    assert "2 gemeenten toegevoegd" in printed and "let op" not in printed and "make import REGIO=JZ99" in printed
 
 
 def test_a_region_already_in_the_register_is_not_duplicated(project, capsys):
@@ -65,7 +66,7 @@ def test_an_unknown_region_stops_listing_the_known_ones(project, capsys):
 
     err = capsys.readouterr().err
     assert "jeugdregio 'JZ77' staat niet in de gebiedentabel 85385NED" in err
-    assert "JZ08 Flevoland, JZ24 Haaglanden, JZ31 Zuid-Holland Zuid, JZ36 West-Brabant West, JZ98 Voorbeeldregio" in err
+    assert "JZ08 Flevoland, JZ24 Haaglanden, JZ31 Zuid-Holland Zuid, JZ36 West-Brabant West, JZ99 Proefregio" in err
     assert register_text(project) == before
 
 
@@ -87,6 +88,8 @@ def test_van_and_tot_come_from_the_earlier_tables_and_registered_mergers_stay(pr
                           {"code": "GM9971", "naam": "Oostdorp", "regio": "JZ97", "van": 2018, "tot": 2018},
                           {"code": "GM9972", "naam": "Westdorp", "regio": "JZ97", "van": 2018, "tot": 2018}]
     assert any("GM9971 Oostdorp bestaat tot 2018: leg de herindeling vast in config/herindelingen.yaml" in n for n in plan.notes)
+    assert any(n.startswith("GM9971 Oostdorp: van 2018 is het eerste jaar") for n in plan.notes)  # no 2017 table
+    assert not any(n.startswith("GM9973") for n in plan.notes)  # 2018's table is there: 2019 is its first year
     assert register_text(project).startswith(before.split("gemeenten:\n")[0])
 
     jz31 = areas.plan_region(cfg, "JZ31", 2020)  # Binnenmaas is present (with tot 2018): not added again
@@ -106,7 +109,8 @@ def test_an_area_file_that_does_not_match_its_sidecar_is_refused(project):
 
 def test_no_area_table_says_how_to_fetch_one(project):
     cfg = config.load()
-    areas.area_file(areas.settings(cfg), 2023).unlink()
+    for year in areas.available_years(areas.settings(cfg)):
+        areas.area_file(areas.settings(cfg), year).unlink()
 
     with pytest.raises(config.ConfigError, match="make fetch"):
         areas.plan_region(cfg, "JZ24")

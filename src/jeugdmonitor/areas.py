@@ -157,9 +157,10 @@ def _regions_listing(rows: Sequence[AreaRow]) -> str:
 def plan_region(cfg: config.Config, region: str, year: int | None = None) -> RegionPlan:
     """The register entry of `region` from the area table of `year` (None: the newest in data/raw/).
 
-    `van` is the first year of the municipality's unbroken presence in the area tables up to
-    `year` (earlier tables in data/raw/ are read for it); municipalities that were in the region
-    in an earlier table and are gone by `year` are added with `tot`, the last year they exist."""
+    `van` is the first year whose area table in data/raw/ lists the municipality (CBS never reuses
+    a code); municipalities that were in the region in an earlier table and are gone by `year` are
+    added with `tot`, the last year whose table lists them. Where a table between is missing, the
+    plan's notes say so."""
     area = settings(cfg)
     region = region.strip().upper()
     present_years = available_years(area)
@@ -191,8 +192,8 @@ def plan_region(cfg: config.Config, region: str, year: int | None = None) -> Reg
                 years_of.setdefault(row.code, []).append(table_year)
                 last_row[row.code] = row
     all_codes = {y: {r.code for r in rows} for y, rows in tables.items()}
-    first_table = min(tables)
-    for code in sorted(years_of, key=lambda c: (c not in {m.code for m in members}, last_row[c].name.lower())):
+    first_configured = min(area.tables)  # the register's years start with the first configured table
+    for code in sorted(years_of, key=lambda c: (c not in {m.code for m in members}, c)):  # members first, by code
         row = last_row[code]
         existing = register.municipalities.get(code)
         if existing is not None:
@@ -204,23 +205,21 @@ def plan_region(cfg: config.Config, region: str, year: int | None = None) -> Reg
                                   f"gebiedentabel van {year} zet de gemeente in {region}: niet gewijzigd (een overstap "
                                   "naar een andere regio vraagt een eigen regel met van/tot)")
             continue
-        # the first year of its unbroken presence (in any region) up to its last year in this region
-        last = max(years_of[code])
-        first = last
-        while first - 1 in tables and code in all_codes[first - 1]:
-            first -= 1
+        # CBS never gives a code to a second municipality: its first and last table are its years
+        present_in = [y for y in sorted(tables) if code in all_codes[y]]
+        first, last = present_in[0], present_in[-1]
+        if last == year and code not in {m.code for m in members}:
+            continue  # in another region by `year`: not this region's
         entry: dict[str, Any] = {"code": code, "naam": row.name, "regio": region, "van": first}
         if last < year:
-            gone = last
-            while gone + 1 in tables and code in all_codes[gone + 1]:
-                gone += 1
-            if gone < year:
-                entry["tot"] = gone
-            else:
-                continue  # moved to another region: not this region's
-        if first == first_table:
+            entry["tot"] = last
+            if last + 1 not in tables:
+                plan.notes.append(f"{code} {row.name}: tot {last} is het laatste jaar met een gebiedentabel waarin de gemeente "
+                                  f"staat, maar de tabel van {last + 1} is er niet; haal de jaren ertussen op voor het juiste "
+                                  "laatste jaar")
+        if first > first_configured and first - 1 not in tables:
             plan.notes.append(f"{code} {row.name}: van {first} is het eerste jaar met een gebiedentabel in data/raw/; "
-                              "bestond de gemeente al eerder, haal dan eerdere jaren op (make fetch JAREN=2015-...) "
+                              f"bestond de gemeente al eerder, haal dan eerdere jaren op (make fetch JAREN={first_configured}-...) "
                               "of zet het beginjaar zelf")
         plan.added.append(entry)
     merged_away = {c for m in register.mergers for c in m.old}

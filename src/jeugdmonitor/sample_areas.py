@@ -17,10 +17,14 @@ REGION_KEY_WIDTH = 10  # StatLine pads RegioS keys and text topics with spaces
 NOTE = "vorm van de echte tabel; echte codes en namen van de gebundelde gemeenten, een fictieve regio; fictieve voorbeelddata"
 
 
-def write_area_table(cfg: config.Config, out: Path) -> list[Path]:
+def write_area_tables(cfg: config.Config, out: Path) -> list[Path]:
+    """One sample area table per year of `gebieden.jaren` in config/voorbeelddata.yaml."""
+    return [path for year in cfg.sample["gebieden"]["jaren"] for path in write_area_table(cfg, out, int(year))]
+
+
+def write_area_table(cfg: config.Config, out: Path, year: int) -> list[Path]:
     spec = cfg.sample["gebieden"]
     area = areas.settings(cfg)
-    year = int(spec["jaar"])
     table = area.tables[year]
     register = cfg.register
     provinces = {region: tuple(pair) for region, pair in spec["provincies"].items()}

@@ -596,7 +596,7 @@ class Generator:
         self.write_population()
         self.write_spending()
         self.write_region_exports()
-        sample_areas.write_area_table(self.cfg, self.out)  # CBS's area table, for `make regio`
+        sample_areas.write_area_tables(self.cfg, self.out)  # CBS's area tables, for `make regio`
         return sorted(p for p in self.out.rglob("*") if p.is_file() and p.name != "README.md")
 
 

@@ -1,7 +1,9 @@
-"""Adding a region is configuration plus its files: no code change.
+"""Adding a region is configuration plus its files: no code change, and no file edited by hand.
 
-A fictitious fifth region is added to config/ in a copy of the project, its files are
-generated, the GX suites are regenerated from config, and the pipeline reports on it."""
+In a copy of the project a fictitious fifth region is written into config/gemeenten.yaml from
+the bundled sample of CBS's area table (`make regio`), its files are generated, one of them is
+imported as a spreadsheet CSV (`make import`), the GX suites are regenerated from config, and the
+pipeline reports on it."""
 
 from __future__ import annotations
 
@@ -11,27 +13,25 @@ from .conftest import YEAR, make_copy, run
 
 pytestmark = pytest.mark.integration
 
-NEW_REGION = """  JZ99:
-    naam: Proefregio
-    regiovisie: "Regiovisie Proefregio (test)"
-"""
-NEW_MUNICIPALITIES = """  - {code: GM9901, naam: Proefstad, regio: JZ99, van: 2015}
-  - {code: GM9902, naam: Proefdorp, regio: JZ99, van: 2015}
-"""
-
 
 def test_a_fifth_region_needs_only_config_and_files(tmp_path):
     root = make_copy(tmp_path / "project")
-    municipalities = root / "config" / "gemeenten.yaml"
-    text = municipalities.read_text(encoding="utf-8")
-    text = text.replace("gemeenten:\n", NEW_REGION + "gemeenten:\n" + NEW_MUNICIPALITIES, 1)
-    municipalities.write_text(text, encoding="utf-8")
+    python = ".venv/bin/python"
+    written = run(root, python, "-m", "jeugdmonitor.cli", "regio", "--jeugdregio", "JZ99")  # Proefregio, from the area table
+    assert "2 gemeenten toegevoegd" in written.stdout
+    assert "  - {code: GM9901, naam: Proefstad, regio: JZ99, van: 2015}\n" in (root / "config" / "gemeenten.yaml").read_text(
+        encoding="utf-8")
     sample = root / "config" / "voorbeelddata.yaml"
     # inwoners_2023 is the last mapping in the file: the new sizes go at its end
     sample.write_text(sample.read_text(encoding="utf-8") + "  GM9901: 60000\n  GM9902: 15000\n", encoding="utf-8")
-    python = ".venv/bin/python"
     run(root, python, "-m", "jeugdmonitor.cli", "sample-data")  # the region's files (fictitious)
-    assert (root / "data" / "raw" / "regio" / "JZ99" / "budget.csv").exists()
+    budget = root / "data" / "raw" / "regio" / "JZ99" / "budget.csv"
+    generated = budget.read_bytes()
+    export = tmp_path / "Begroting Proefregio.csv"  # as a spreadsheet saves it: Windows-1252, CRLF
+    export.write_bytes(generated.decode("utf-8").replace("\n", "\r\n").encode("cp1252"))
+    run(root, python, "-m", "jeugdmonitor.cli", "import", "--regio", "JZ99", "--soort", "budget", "--bestand", str(export))
+    assert budget.read_bytes() == generated  # stored in the contract's form, with its own sidecar
+    assert '"bestand": "Begroting Proefregio.csv"' in (budget.parent / "budget.csv.meta.json").read_text(encoding="utf-8")
     run(root, python, "-m", "jeugdmonitor.cli", "expectations")  # suites follow config/
     run(root, python, "-m", "jeugdmonitor.cli", "clean", "--year", str(YEAR))
     run(root, python, "-m", "jeugdmonitor.cli", "validate", "--year", str(YEAR))
