@@ -27,7 +27,8 @@ def write_area_table(cfg: config.Config, out: Path, year: int) -> list[Path]:
     area = areas.settings(cfg)
     table = area.tables[year]
     register = cfg.register
-    provinces = {region: tuple(pair) for region, pair in spec["provincies"].items()}
+    extra = spec["fictieve_regio"]
+    provinces = {**{region: tuple(pair) for region, pair in spec["provincies"].items()}, extra["code"]: tuple(extra["provincie"])}
     rows: list[tuple[str, str, str, str, str, str]] = []
     for municipality in register.existing(year):
         if municipality.region is None:
@@ -35,8 +36,7 @@ def write_area_table(cfg: config.Config, out: Path, year: int) -> list[Path]:
         province = provinces.get(municipality.region, ("", ""))
         rows.append((municipality.code, municipality.name, municipality.region,
                      register.region(municipality.region).name, *province))
-    extra = spec["fictieve_regio"]
-    known = {row[0] for row in rows}
+    known = {row[0] for row in rows}  # once registered (make regio), the fictitious region comes from the register
     rows += [(str(code), str(name), str(extra["code"]), str(extra["naam"]), *(str(p) for p in extra["provincie"]))
              for code, name in extra["gemeenten"].items() if code not in known]
     rows.sort(key=lambda row: row[0])
