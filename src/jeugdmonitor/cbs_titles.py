@@ -20,18 +20,19 @@ class TitleMatchError(ConfigError):
     """A configured CBS title matches no key, or more than one, in a table's own list."""
 
 
-def _normal(text: str) -> str:
+def normal(text: str) -> str:
+    """A title as compared: surrounding and repeated spaces ignored."""
     return " ".join(str(text).split())
 
 
 def _matches(wanted: str, title: str) -> bool:
     if wanted.startswith("^"):
-        return re.fullmatch(wanted, _normal(title)) is not None
-    return _normal(wanted) == _normal(title)
+        return re.fullmatch(wanted, normal(title)) is not None
+    return normal(wanted) == normal(title)
 
 
 def _listing(entries: Sequence[Mapping[str, Any]], limit: int = 15) -> str:
-    shown = ", ".join(f"{str(e.get('Key', '')).strip()!r} {_normal(e.get('Title', ''))!r}" for e in entries[:limit])
+    shown = ", ".join(f"{str(e.get('Key', '')).strip()!r} {normal(e.get('Title', ''))!r}" for e in entries[:limit])
     return shown + (f" … ({len(entries)} in totaal)" if len(entries) > limit else "")
 
 

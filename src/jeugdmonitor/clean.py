@@ -32,6 +32,7 @@ class RawFile:
     kind: str
     path: Path
     frame: pd.DataFrame
+    columns: dict[str, str] = field(default_factory=dict)  # column of `frame` -> its name in the file, where they differ
 
 
 @dataclass
@@ -205,11 +206,20 @@ def _titles_of_keys(path: Path, spec: dict[str, Any], dimension: str, entry: str
     resolution the fetch recorded in the sidecar (`sleutels.<dimension>`), else from the titles
     in the dimension file. Never from keys in the configuration: CBS renumbers them."""
     recorded = _recorded_keys(path).get(dimension)
+    dimension_path = _dimension_path(path, dimension)
+    listed = raw.read_dimension(dimension_path)
     if isinstance(recorded, dict) and recorded:
+        # the dimension file (the keys the data use) must say the same, or one of the two was changed after the fetch
+        title_in_file = dict(zip(listed["Key"].str.strip(), listed["Title"].map(cbs_titles.normal), strict=True))
+        differ = [f"{k!r}: {title_in_file[k.strip()]!r} in plaats van {t!r}" for k, t in recorded.items()
+                  if k.strip() in title_in_file and title_in_file[k.strip()] != cbs_titles.normal(t)]
+        if differ:
+            raise raw.RawDataError(dimension_path, "de titels wijken af van wat de sidecar van het databestand bij het "
+                                                   f"ophalen vastlegde (sleutels.{dimension}): " + ", ".join(differ[:5]),
+                                   column="Title")
         where, entries = paths.raw_sidecar(path), [{"Key": k, "Title": t} for k, t in recorded.items()]
     else:
-        where = _dimension_path(path, dimension)
-        entries = raw.read_dimension(where).to_dict("records")
+        where, entries = dimension_path, listed.to_dict("records")
     try:
         resolved = cbs_titles.resolve(entries, list(spec[entry]), f"{spec['tabel']}/{dimension}")
     except cbs_titles.TitleMatchError as error:
@@ -328,7 +338,7 @@ def _load_youth_care_by_age(cfg: config.Config, files: list[RawFile], provenance
                                    column=count, rows=lines)
         forms = form_keys.map(form_titles).map(spec["vormen"])
         files.append(RawFile(part.kind, path, frame.assign(**{dims["vorm"]: forms, dims["kenmerk"]: group_keys.map(group_titles)})
-                             .rename(columns={count: "jongeren"})))
+                             .rename(columns={count: "jongeren"}), columns={"jongeren": count}))
         groups = frame[~is_total]
         age = group_keys[~is_total].map(ages)
         frames.append(pd.DataFrame({
@@ -377,7 +387,7 @@ def _load_youth_care(cfg: config.Config, files: list[RawFile], provenance: list[
         forms = frame[dims["vorm"]].str.strip().map(form_titles).map(spec["vormen"])
         years = _check_series_part(path, frame, dims, "cbs_jeugdzorg", part, supplied, register)
         files.append(RawFile(part.kind, path, frame.assign(**{dims["vorm"]: forms})
-                             .rename(columns={column: name for name, column in topics.items()})))
+                             .rename(columns={column: name for name, column in topics.items()}), columns=dict(topics)))
         frames.append(pd.DataFrame({
             "gebied_code": frame[dims["regio"]].astype("string"),
             "jaar": years,
