@@ -783,6 +783,8 @@ def test_a_year_in_no_table_of_the_series_is_said_so(cbs_server, tmp_path, cfg):
     fetched = fetch.fetch(["cbs_jeugdzorg"], years=[2014, 2023], out_dir=tmp_path / "raw", cfg=cfg)
     assert [(f.table, f.years) for f in fetched] == [(YOUTH_TABLE, [2023])]
     assert fetched[-1].notes == [f"jaren [2014] staan in geen tabel van de reeks (84134NED, {YOUTH_TABLE}); ze zijn niet opgehaald"]
+    with pytest.raises(fetch.FetchError, match=rf"geen van de jaren 2010-2011 staat in een tabel van de reeks \(84134NED, {YOUTH_TABLE}"):
+        fetch.fetch(["cbs_jeugdzorg"], years=[2010, 2011], out_dir=tmp_path / "raw", cfg=cfg)
 
 
 def test_the_table_by_age_keeps_the_configured_age_groups_and_whole_years(cbs_server, tmp_path, cfg):

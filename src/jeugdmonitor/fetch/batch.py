@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jeugdmonitor import config, paths
-from jeugdmonitor.fetch.files import FetchedTable
+from jeugdmonitor.fetch.files import FetchedTable, span
 from jeugdmonitor.fetch.iv3_download import IV3, download_iv3, iv3_settings, iv3_years
-from jeugdmonitor.fetch.service import Service
+from jeugdmonitor.fetch.service import FetchError, Service
 from jeugdmonitor.fetch.statline import download_table, series_years
 from jeugdmonitor.publish import move_files_into
 from jeugdmonitor.vocabulary import NL_CODE
@@ -38,15 +38,18 @@ def _download_series(cfg: config.Config, key: str, folder: Path, service: Servic
     parts = config.table_parts(key, cfg.sources[key])
     if len(parts) == 1:
         return [download_table(cfg, key, folder, service, years, regions, parts[0])]
-    chosen = series_years(cfg, parts, service, years)
+    chosen = series_years(parts, service, years)
     fetched = []
     for part in parts:
         part_years = chosen[str(part.spec["tabel"])]
         if part_years:  # a table whose years all come from a newer one is not fetched
             fetched.append(download_table(cfg, key, folder, service, part_years, regions, part, series=chosen))
+    if not fetched:
+        raise FetchError(f"CBS-bron {key}: geen van de jaren {span(years or [])} staat in een tabel van de reeks "
+                         f"({', '.join(chosen)}; hun Perioden)")
     if years:
         absent = sorted(set(years) - {y for found in chosen.values() for y in found})
-        if absent and fetched:
+        if absent:
             fetched[-1].notes.append(f"jaren {absent} staan in geen tabel van de reeks "
                                      f"({', '.join(chosen)}); ze zijn niet opgehaald")
     return fetched

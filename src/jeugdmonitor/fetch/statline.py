@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 YEAR_PERIOD = re.compile(r"(\d{4})JJ00")
 
 
-def table_years(cfg: config.Config, part: config.TablePart, service: Service | None = None) -> list[int]:
+def table_years(part: config.TablePart, service: Service | None = None) -> list[int]:
     """The whole years (`<year>JJ00`) in a table's own Perioden list."""
     spec = part.spec
     table, period_dim = str(spec["tabel"]), str(spec["dimensies"]["periode"])
@@ -59,11 +59,11 @@ def table_years(cfg: config.Config, part: config.TablePart, service: Service | N
                    if YEAR_PERIOD.fullmatch(str(e.get("Key", "")).strip())})
 
 
-def series_years(cfg: config.Config, parts: Sequence[config.TablePart], service: Service | None = None,
+def series_years(parts: Sequence[config.TablePart], service: Service | None = None,
                  years: Sequence[int] | None = None) -> dict[str, list[int]]:
     """Table id -> the years it supplies: every year from the newest table of the series that has
     it (a successor often repeats its predecessor's last year, revised), restricted to `years`."""
-    held = {str(part.spec["tabel"]): table_years(cfg, part, service) for part in parts}
+    held = {str(part.spec["tabel"]): table_years(part, service) for part in parts}
     chosen: dict[str, list[int]] = {table: [] for table in held}
     taken: set[int] = set()
     for part in reversed(parts):  # newest first
