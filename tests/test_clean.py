@@ -288,43 +288,84 @@ def test_iv3_table_without_a_bundled_municipality_is_refused(project):
 
 
 # ---------------------------------------------------------------------------- successor tables
-def _split_youth_care(root, successor: str, first_year: int, keep_in_table: bool = False) -> None:
-    """Move the youth-care rows from `first_year` on into a successor table `successor` (same shape)."""
+def test_the_sample_series_is_84134ned_continued_by_85099ned(raw_data):
+    youth = raw_data.youth_care
+    assert sorted(youth["jaar"].unique()) == list(range(2015, 2025))
+    assert {p["tabel"] for p in raw_data.provenance} >= {"84134NED", "85099NED"}
+    assert {f.kind for f in raw_data.files} >= {"cbs_jeugdzorg", "cbs_jeugdzorg_85099NED"}
+    # each table's own keys, mapped through the titles onto the same workbook names
+    forms = {int(year): set(group) for year, group in youth.groupby("jaar")["vorm"]}
+    assert forms[2020] == forms[2021] == set(config.load().sources["cbs_jeugdzorg"]["vormen"].values())
+    assert set(youth.loc[youth["jaar"] == 2023, "status"].astype(str)) == {"nader voorlopig"}
+
+
+def _move_year_into_successor(root, year: int, keep_series: bool) -> None:
+    """Copy `year` of 84134NED into 85099NED as well (its keys turned into 85099NED's by title)."""
     cbs = root / "data" / "raw" / "cbs"
-    path = cbs / "84134NED_TypedDataSet.csv"
-    header, *rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    later = [r for r in rows if int(r.split(";")[3].strip('"')[:4]) >= first_year]
-    path.write_text(header + "".join(r for r in rows if keep_in_table or r not in later), encoding="utf-8")
-    _rewrite_sidecar(path)
-    target = cbs / f"{successor}_TypedDataSet.csv"
-    target.write_text(header + "".join(later), encoding="utf-8")
-    _rewrite_sidecar(target, tabel=successor, sidecar_of=path)
-    for name in ("Perioden", "RegioS", "VormenVanJeugdzorg"):
-        part = cbs / f"{successor}_{name}.csv"
-        part.write_text((cbs / f"84134NED_{name}.csv").read_text(encoding="utf-8"), encoding="utf-8")
-        _rewrite_sidecar(part, tabel=successor, sidecar_of=cbs / f"84134NED_{name}.csv")
-    bronnen = root / "config" / "bronnen.yaml"
-    bronnen.write_text(bronnen.read_text(encoding="utf-8").replace(
-        "  opvolgers: []", f"  opvolgers:\n    - {{tabel: {successor}, bestand: cbs/{successor}_TypedDataSet.csv, "
-                           f"vanaf: {first_year}}}"), encoding="utf-8")
-    config.load.cache_clear()
-
-
-def test_a_successor_table_continues_the_series(project):
-    before = clean.load_raw(config.load()).youth_care
-    _split_youth_care(project, "90001NED", 2023)
-    after = clean.load_raw(config.load())
-    keys = ["gebied_code", "jaar", "vorm"]
-    pd.testing.assert_frame_equal(after.youth_care.sort_values(keys).reset_index(drop=True),
-                                  before.sort_values(keys).reset_index(drop=True))
-    assert {p["tabel"] for p in after.provenance} >= {"84134NED", "90001NED"}
-    assert {f.kind for f in after.files} >= {"cbs_jeugdzorg", "cbs_jeugdzorg_90001NED"}
+    older, newer = cbs / "84134NED_TypedDataSet.csv", cbs / "85099NED_TypedDataSet.csv"
+    key_of = {t: k for k, t in raw.read_sidecar(newer)["sleutels"]["VormenVanJeugdzorg"].items()}
+    newer_key = {k: key_of[t] for k, t in raw.read_sidecar(older)["sleutels"]["VormenVanJeugdzorg"].items()}
+    rows = [line.split(";") for line in older.read_text(encoding="utf-8").splitlines()[1:]
+            if f'"{year}JJ00"' in line]
+    moved = "".join(";".join([fields[0], f'"{newer_key[fields[1].strip(chr(34))]}"', *fields[2:]]) + "\n" for fields in rows)
+    newer.write_text(newer.read_text(encoding="utf-8") + moved, encoding="utf-8")
+    dropped = {"bestand", "sha256"} | (set() if keep_series else {"reeks"})
+    raw.write_sidecar(newer, {k: v for k, v in raw.read_sidecar(newer).items() if k not in dropped})
+    periods = cbs / "85099NED_Perioden.csv"
+    header, *lines = periods.read_text(encoding="utf-8").splitlines(keepends=True)
+    periods.write_text(header + f'"{year}JJ00";"{year}";"Definitief"\n' + "".join(lines), encoding="utf-8")
+    _rewrite_sidecar(periods)
 
 
 def test_a_year_in_the_table_and_in_its_successor_is_refused(project):
-    _split_youth_care(project, "90001NED", 2023, keep_in_table=True)
-    with pytest.raises(raw.RawDataError, match=r"84134NED_TypedDataSet\.csv.*Perioden.*jaren \[2023, 2024\] horen bij "
-                                               r"een andere tabel.*90001NED \(2023-…\)"):
+    _move_year_into_successor(project, 2020, keep_series=False)  # a hand-made successor file, no recorded choice
+    with pytest.raises(raw.RawDataError, match=r"85099NED_TypedDataSet\.csv, kolom 'Perioden', regels \d+.*jaren \[2020\] "
+                                               r"staan ook in 84134NED"):
+        clean.load_raw(config.load())
+
+
+def test_a_year_the_recorded_choice_gives_to_another_table_is_refused(project):
+    _move_year_into_successor(project, 2020, keep_series=True)
+    with pytest.raises(raw.RawDataError, match=r"85099NED_TypedDataSet\.csv, kolom 'Perioden'.*jaren \[2020\] horen volgens "
+                                               r"de sidecar \(reeks: 84134NED 2015-2020, 85099NED 2021-2024\)"):
+        clean.load_raw(config.load())
+
+
+def test_keys_come_from_the_titles_when_the_sidecar_records_none(project):
+    before = clean.load_raw(config.load()).youth_care
+    path = project / "data" / "raw" / "cbs" / "85099NED_TypedDataSet.csv"
+    meta = raw.read_sidecar(path)
+    raw.write_sidecar(path, {**{k: v for k, v in meta.items() if k not in ("bestand", "sha256")},
+                             "sleutels": {"onderwerpen": meta["sleutels"]["onderwerpen"]}})
+    after = clean.load_raw(config.load()).youth_care
+    keys = ["gebied_code", "jaar", "vorm"]
+    pd.testing.assert_frame_equal(after.sort_values(keys).reset_index(drop=True), before.sort_values(keys).reset_index(drop=True))
+
+
+@pytest.mark.parametrize(("title", "message"), [
+    ("JZ Jeugdzorg totaal", r"titel 'JZ Totaal jeugdzorg' komt niet voor.*'A045561' 'JZ Jeugdzorg totaal'"),
+    ("JH 1 Totaal jeugdhulp", r"titel 'JH 1 Totaal jeugdhulp' past bij 2 sleutels: 'A045561' 'JH 1 Totaal jeugdhulp', "
+                              r"'A045560' 'JH 1 Totaal jeugdhulp'"),
+])
+def test_a_dimension_file_whose_titles_do_not_resolve_is_refused(project, title, message):
+    """Without a recorded resolution, the titles of the dimension file decide: none or two keys stop the run."""
+    cbs = project / "data" / "raw" / "cbs"
+    path = cbs / "85099NED_TypedDataSet.csv"
+    meta = raw.read_sidecar(path)
+    raw.write_sidecar(path, {**{k: v for k, v in meta.items() if k not in ("bestand", "sha256")},
+                             "sleutels": {"onderwerpen": meta["sleutels"]["onderwerpen"]}})
+    forms = cbs / "85099NED_VormenVanJeugdzorg.csv"
+    forms.write_text(forms.read_text(encoding="utf-8").replace('"A045561";"JZ Totaal jeugdzorg"', f'"A045561";"{title}"'),
+                     encoding="utf-8")
+    _rewrite_sidecar(forms)
+    with pytest.raises(raw.RawDataError, match=r"85099NED_VormenVanJeugdzorg\.csv, kolom 'Title': .*" + message):
+        clean.load_raw(config.load())
+
+
+def test_a_table_without_recorded_topic_columns_is_refused(project):
+    path = project / "data" / "raw" / "cbs" / "84134NED_TypedDataSet.csv"
+    raw.write_sidecar(path, {k: v for k, v in raw.read_sidecar(path).items() if k not in ("bestand", "sha256", "sleutels")})
+    with pytest.raises(raw.RawDataError, match=r"84134NED_TypedDataSet\.csv\.meta\.json: de sidecar legt niet vast welke kolom"):
         clean.load_raw(config.load())
 
 
@@ -394,14 +435,14 @@ def _age_file(root, table: str = "84135NED", name: str = "TypedDataSet"):
 def test_age_groups_above_their_total_are_refused(project):
     path = _age_file(project)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    line = next(n for n, text in enumerate(lines) if '"71092";"JH0000";"GM0503  ";"2016JJ00"' in text)
+    line = next(n for n, text in enumerate(lines) if '"71092";"A042502";"GM0503  ";"2016JJ00"' in text)
     fields = lines[line].rstrip("\n").split(";")
     fields[-1] = '"   999995"'
     lines[line] = ";".join(fields) + "\n"
     path.write_text("".join(lines), encoding="utf-8")
     _rewrite_sidecar(path)
     with pytest.raises(raw.RawDataError, match=r"84135NED_TypedDataSet\.csv, kolom 'TotaalJongerenMetJeugdzorg_1', "
-                                               r"regels .*meer dan het totaal \(T009002\).*JH0000 GM0503 2016JJ00"):
+                                               r"regels .*meer dan het totaal \(T009002\).*A042502 GM0503 2016JJ00"):
         clean.load_raw(config.load())
 
 
@@ -410,7 +451,8 @@ def test_an_age_key_whose_title_is_another_group_is_refused(project):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("Leeftijd: 4 tot 12 jaar", "Leeftijd: 4 tot 18 jaar"), encoding="utf-8")
     _rewrite_sidecar(path)
-    with pytest.raises(raw.RawDataError, match=r"85100NED_Persoonskenmerken\.csv, kolom 'Title'.*'71091'.*4 tot 12 jaar"):
+    with pytest.raises(raw.RawDataError, match=r"85100NED_Persoonskenmerken\.csv, kolom 'Title'.*'71091'.*4 tot 18 jaar.*"
+                                               r"in plaats van 'Leeftijd: 4 tot 12 jaar'"):
         clean.load_raw(config.load())
 
 

@@ -216,27 +216,29 @@ def test_municipality_listed_twice_raises_config_error(project):
 
 
 # ---------------------------------------------------------------------------- successor tables
-def test_a_source_without_successors_is_one_table_for_every_year(cfg):
-    (part,) = config.table_parts("cbs_jeugdzorg", cfg.sources["cbs_jeugdzorg"])
-    assert part.kind == "cbs_jeugdzorg" and part.spec["tabel"] == "84134NED"
-    assert part.covers(1990) and part.covers(2050)
+def test_youth_care_is_84134ned_continued_by_85099ned(cfg):
+    own, successor = config.table_parts("cbs_jeugdzorg", cfg.sources["cbs_jeugdzorg"])
+    assert (own.kind, own.spec["tabel"], own.position) == ("cbs_jeugdzorg", "84134NED", 0)
+    assert (successor.kind, successor.spec["tabel"], successor.position) == ("cbs_jeugdzorg_85099NED", "85099NED", 1)
+    assert successor.spec["vormen"] == own.spec["vormen"]  # the same titles, whatever keys each table has
 
 
-def test_successors_split_the_years_and_override_the_settings(cfg):
+def test_successors_override_the_settings(cfg):
     spec = {**cfg.sources["cbs_jeugdzorg"], "opvolgers": [
-        {"tabel": "90001NED", "bestand": "cbs/90001NED_TypedDataSet.csv", "vanaf": 2022, "vormen": {"A1": "jeugdhulp"}},
-        {"tabel": "90002NED", "bestand": "cbs/90002NED_TypedDataSet.csv", "vanaf": 2025}]}
+        {"tabel": "90001NED", "bestand": "cbs/90001NED_TypedDataSet.csv", "vormen": {"JH Jeugdhulp": "jeugdhulp"}},
+        {"tabel": "90002NED", "bestand": "cbs/90002NED_TypedDataSet.csv"}]}
     own, first, second = config.table_parts("cbs_jeugdzorg", spec)
     assert [p.kind for p in (own, first, second)] == ["cbs_jeugdzorg", "cbs_jeugdzorg_90001NED", "cbs_jeugdzorg_90002NED"]
-    assert (own.first, own.last, first.first, first.last, second.first, second.last) == (None, 2021, 2022, 2024, 2025, None)
+    assert [p.position for p in (own, first, second)] == [0, 1, 2]
     assert own.spec["vormen"] == cfg.sources["cbs_jeugdzorg"]["vormen"] and "opvolgers" not in own.spec
-    assert first.spec["vormen"] == {"A1": "jeugdhulp"} and first.spec["onderwerpen"] == own.spec["onderwerpen"]
-    assert second.spec["vormen"] == own.spec["vormen"]  # a successor without its own keys keeps the table's
+    assert first.spec["vormen"] == {"JH Jeugdhulp": "jeugdhulp"} and first.spec["onderwerpen"] == own.spec["onderwerpen"]
+    assert second.spec["vormen"] == own.spec["vormen"]  # a successor without its own titles keeps the table's
 
 
 @pytest.mark.parametrize("entry, message", [
-    ({"tabel": "90001NED", "vanaf": 2022}, r"mist \['bestand'\]"),
-    ({"tabel": "90001NED", "bestand": "x.csv", "vanaf": 2022, "vormn": {}}, r"zet \['vormn'\]"),
+    ({"tabel": "90001NED"}, r"mist \['bestand'\]"),
+    ({"tabel": "90001NED", "bestand": "x.csv", "vormn": {}}, r"zet \['vormn'\]"),
+    ({"tabel": "90001NED", "bestand": "x.csv", "vanaf": 2022}, r"vanaf bestaat niet meer.*Perioden"),
 ])
 def test_a_malformed_successor_is_a_config_error(cfg, entry, message):
     spec = {**cfg.sources["cbs_jeugdzorg"], "opvolgers": [entry]}
@@ -244,10 +246,9 @@ def test_a_malformed_successor_is_a_config_error(cfg, entry, message):
         config.table_parts("cbs_jeugdzorg", spec)
 
 
-def test_successors_must_start_in_later_years(cfg):
-    spec = {**cfg.sources["cbs_jeugdzorg"], "opvolgers": [
-        {"tabel": "A", "bestand": "a.csv", "vanaf": 2022}, {"tabel": "B", "bestand": "b.csv", "vanaf": 2020}]}
-    with pytest.raises(config.ConfigError, match=r"steeds latere jaren.*\[2022, 2020\]"):
+def test_a_table_twice_in_a_series_is_a_config_error(cfg):
+    spec = {**cfg.sources["cbs_jeugdzorg"], "opvolgers": [{"tabel": "84134NED", "bestand": "b.csv"}]}
+    with pytest.raises(config.ConfigError, match=r"twee keer in de reeks \['84134NED', '84134NED'\]"):
         config.table_parts("cbs_jeugdzorg", spec)
 
 
@@ -303,11 +304,11 @@ def test_the_age_table_is_84135ned_continued_by_85100ned(cfg):
     from jeugdmonitor import fetch
     from jeugdmonitor.fetch import odata
     parts = config.table_parts("cbs_jeugdzorg_leeftijd", cfg.sources["cbs_jeugdzorg_leeftijd"])
-    assert [(p.spec["tabel"], p.first, p.last) for p in parts] == [("84135NED", None, 2020), ("85100NED", 2021, None)]
+    assert [p.spec["tabel"] for p in parts] == ["84135NED", "85100NED"]
     assert set(cfg.sources["cbs_jeugdzorg_leeftijd"]["vormen"].values()) <= set(cfg.sources["cbs_jeugdzorg"]["vormen"].values())
     assert "cbs_jeugdzorg_leeftijd" in fetch.fetchable(cfg)
-    assert odata.fixed_filters(cfg.sources["cbs_jeugdzorg_leeftijd"], "cbs_jeugdzorg_leeftijd") == {
-        "Persoonskenmerken": ["T009002", "71090", "71091", "71092", "71093"], "VormenVanJeugdzorg": ["JH0000", "JH1200"]}
+    assert odata.titled_entries(cfg.sources["cbs_jeugdzorg_leeftijd"], "cbs_jeugdzorg_leeftijd") == {
+        "Persoonskenmerken": "leeftijdsgroepen", "VormenVanJeugdzorg": "vormen"}
 
 
 def test_the_new_goal_kpis_are_defined(cfg):

@@ -1,5 +1,6 @@
 """Tests for jeugdmonitor.fetch: cbsodata against a local server that serves tests/fixtures/odata
-(StatLine tables 84134NED and 03759ned, and the Iv3 table 45063NED of dataderden.cbs.nl).
+(StatLine tables 84134NED with its successor 85099NED, 85100NED, 03759ned, and the Iv3 table
+45063NED of dataderden.cbs.nl).
 
 Never contacts the real network: the server listens on 127.0.0.1, the fetch is pointed at it
 with JEUGDMONITOR_CBS_URL, and in these tests resolving any other host name fails."""
@@ -24,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import cbsodata
 import pytest
 
-from jeugdmonitor import config, fetch, raw
+from jeugdmonitor import cbs_titles, clean, config, fetch, raw
 from jeugdmonitor.fetch import odata
 
 FIXTURES = Path(__file__).parent / "fixtures" / "odata"
@@ -35,6 +36,8 @@ YEARS = [2022, 2023, 2024]
 MISSING = ".".rjust(raw.CBS_CELL_WIDTH)
 FEED = "/ODataFeed/odata/"
 STATLINE = ["cbs_jeugdzorg", "cbs_bevolking"]
+YOUTH_TABLE = "85099NED"  # the successor of 84134NED: it holds 2021-2024, so YEARS come from it alone
+YOUTH_DATA = f"cbs/{YOUTH_TABLE}_TypedDataSet.csv"
 IV3_TABLE = "45063NED"  # Gemeenten 2023 onbewerkte Iv3-data
 IV3_DATA = Path("cbs") / "iv3" / f"{IV3_TABLE}_TypedDataSet.csv"
 IV3_HEADER = '"ID";"TaakveldBalanspost";"Categorie";"Gemeenten";"Verslagsoort";"k_1ePlaatsing_1";"k_2ePlaatsing_2"'
@@ -153,14 +156,18 @@ def dimension_path(data_path: Path, name: str) -> Path:
     return data_path.with_name(data_path.name.replace("TypedDataSet", name))
 
 
-def read_like_clean(cfg: config.Config, key: str, out: Path):
-    """Read a fetched source with the arguments clean.load_raw uses."""
-    spec = cfg.sources[key]
-    dims, topics = spec["dimensies"], spec["onderwerpen"]
+def read_like_clean(cfg: config.Config, key: str, out: Path, table: str | None = None):
+    """Read a fetched table of a source (default: its newest) with the arguments clean.load_raw
+    uses: the topic columns the sidecar recorded for the configured titles."""
+    parts = config.table_parts(key, cfg.sources[key])
+    spec = parts[-1].spec if table is None else next(p.spec for p in parts if p.spec["tabel"] == table)
+    dims = spec["dimensies"]
+    path = out / spec["bestand"]
+    topics = (raw.read_sidecar(path).get("sleutels") or {}).get("onderwerpen") or spec["onderwerpen"]
     decimals = {"cbs_jeugdzorg": {topics.get("jongeren_relatief")}}.get(key, set())
-    frame = raw.read_cbs_table(out / spec["bestand"], list(dims.values()),
+    frame = raw.read_cbs_table(path, list(dims.values()),
                                {t: t in decimals for t in topics.values()}, cfg.sources["ontbrekend_teken"])
-    dimensions = {name: raw.read_dimension(dimension_path(out / spec["bestand"], name),
+    dimensions = {name: raw.read_dimension(dimension_path(path, name),
                                            ("Key", "Title", "Status") if role == "periode" else ("Key", "Title"))
                   for role, name in dims.items()}
     return frame, dimensions
@@ -188,18 +195,19 @@ def test_paging_is_followed(cbs_server, tmp_path, cfg):
     out = tmp_path / "raw"
     fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=out, cfg=cfg)
 
-    page1 = {str(r["ID"]) for r in fixture_rows("84134NED")}
-    page2 = {str(r["ID"]) for r in fixture_rows("84134NED", "TypedDataSet.skiptoken-139")}
+    page1 = {str(r["ID"]) for r in fixture_rows(YOUTH_TABLE)}
+    page2 = {str(r["ID"]) for r in fixture_rows(YOUTH_TABLE, "TypedDataSet.skiptoken-139")}
     assert page1 and page2 and not page1 & page2
-    written = {row["ID"] for row in csv_rows(out / cfg.sources["cbs_jeugdzorg"]["bestand"])}
+    written = {row["ID"] for row in csv_rows(out / YOUTH_DATA)}
     assert written == page1 | page2
-    assert any("$skiptoken" in query for query in cbs_server.data_requests("84134NED"))
+    assert any("$skiptoken" in query for query in cbs_server.data_requests(YOUTH_TABLE))
+    assert cbs_server.data_requests("84134NED") == []  # it holds none of YEARS (read: its Perioden only)
 
 
 def test_region_keys_keep_their_spaces_in_the_file_and_lose_them_when_read(cbs_server, tmp_path, cfg):
     out = tmp_path / "raw"
     fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=out, cfg=cfg)
-    path = out / cfg.sources["cbs_jeugdzorg"]["bestand"]
+    path = out / YOUTH_DATA
 
     keys = {row["RegioS"] for row in csv_rows(path)}
     assert keys == {"GM0503  ", "GM0518  ", "JZ24    ", "NL01    "}
@@ -214,13 +222,12 @@ def test_region_keys_keep_their_spaces_in_the_file_and_lose_them_when_read(cbs_s
 def test_null_becomes_the_missing_mark(cbs_server, tmp_path, cfg):
     out = tmp_path / "raw"
     fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=out, cfg=cfg)
-    topics = list(cfg.sources["cbs_jeugdzorg"]["onderwerpen"].values())
-    rows = {(r["VormenVanJeugdzorg"], r["RegioS"].strip(), r["Perioden"]): r
-            for r in csv_rows(out / cfg.sources["cbs_jeugdzorg"]["bestand"])}
+    topics = ["JongerenMetJeugdzorg_1", "JongerenMetJeugdzorgRelatief_2", "Jeugdzorgtrajecten_3"]
+    rows = {(r["VormenVanJeugdzorg"], r["RegioS"].strip(), r["Perioden"]): r for r in csv_rows(out / YOUTH_DATA)}
 
-    suppressed = rows[("JB0000", "GM0503", "2024JJ00")]
+    suppressed = rows[("A027919", "GM0503", "2024JJ00")]  # JB 1 Totaal jeugdbescherming
     assert [suppressed[t] for t in topics] == [MISSING, MISSING, MISSING]
-    partly = rows[("JH1200", "GM0503", "2024JJ00")]
+    partly = rows[("A027918", "GM0503", "2024JJ00")]  # JH 122 Totaal jeugdhulp met verblijf
     assert partly["Jeugdzorgtrajecten_3"] == MISSING
     assert partly["JongerenMetJeugdzorg_1"] == "265".rjust(9)
     assert partly["JongerenMetJeugdzorgRelatief_2"] == "0.9".rjust(9)
@@ -228,7 +235,7 @@ def test_null_becomes_the_missing_mark(cbs_server, tmp_path, cfg):
 
     frame, _ = read_like_clean(cfg, "cbs_jeugdzorg", out)
     cell = frame[(frame["RegioS"] == "GM0503") & (frame["Perioden"] == "2024JJ00")
-                 & (frame["VormenVanJeugdzorg"] == "JB0000")]
+                 & (frame["VormenVanJeugdzorg"] == "A027919")]
     assert cell[topics].isna().all(axis=None)
     assert frame[topics].notna().sum().sum() == len(frame) * len(topics) - 4
 
@@ -240,7 +247,7 @@ def test_sidecars_hold_the_provenance_and_a_matching_checksum(cbs_server, tmp_pa
 
     assert [f.key for f in fetched] == STATLINE
     for item in fetched:
-        spec = cfg.sources[item.key]
+        spec = config.table_parts(item.key, cfg.sources[item.key])[-1].spec
         info = table_info(spec["tabel"])
         for relative in item.files:
             path = out / relative
@@ -259,10 +266,11 @@ def test_sidecars_hold_the_provenance_and_a_matching_checksum(cbs_server, tmp_pa
             assert dt.datetime.fromisoformat(meta["opgehaald"]).tzinfo is not None
             assert meta["bron"].startswith(f"CBS StatLine, tabel {spec['tabel']}")
 
-    youth = json.loads(raw.paths.raw_sidecar(out / cfg.sources["cbs_jeugdzorg"]["bestand"]).read_text(encoding="utf-8"))
+    youth = json.loads(raw.paths.raw_sidecar(out / YOUTH_DATA).read_text(encoding="utf-8"))
     assert youth["perioden_status"] == {"2022": "Definitief", "2023": "Nader voorlopig", "2024": "Voorlopig"}
-    assert youth["url"] == f"{cbs_server.base_url}{FEED}84134NED/TypedDataSet"
+    assert youth["url"] == f"{cbs_server.base_url}{FEED}{YOUTH_TABLE}/TypedDataSet"
     assert youth["rijen"] == 48
+    assert youth["reeks"] == {"84134NED": [], YOUTH_TABLE: YEARS}
 
 
 # ---------------------------------------------------------------------------- shapes the workbook reads
@@ -271,7 +279,7 @@ def test_fetched_folder_has_the_sample_files_and_reads_without_error(cbs_server,
     fetched = fetch.fetch(STATLINE, years=YEARS, out_dir=out, cfg=cfg)  # Iv3: see test_iv3_writes_...
 
     for item in fetched:
-        bestand = Path(cfg.sources[item.key]["bestand"])
+        bestand = item.files[0]
         prefix = bestand.name.replace("TypedDataSet.csv", "")
         sample = sorted(p.name for p in (SAMPLE_RAW / bestand.parent).glob(f"{prefix}*.csv"))
         assert sorted(p.name for p in item.files) == sample
@@ -303,15 +311,16 @@ def test_empty_cube_rows_of_merged_municipalities_are_left_out(cbs_server, tmp_p
 def test_years_and_regions_are_requested_and_kept_exactly(cbs_server, tmp_path, cfg):
     out = tmp_path / "raw"
     [item] = fetch.fetch(["cbs_jeugdzorg"], years=[2023], regions=["GM0518"], out_dir=out, cfg=cfg)
-    path = out / cfg.sources["cbs_jeugdzorg"]["bestand"]
+    path = out / YOUTH_DATA
 
     assert item.rows == 4 and item.years == [2023] and item.regions == ["GM0518"]
     assert {(r["RegioS"], r["Perioden"]) for r in csv_rows(path)} == {("GM0518  ", "2023JJ00")}
     assert [r["Key"] for r in csv_rows(dimension_path(path, "Perioden"))] == ["2023JJ00"]
     assert raw.read_sidecar(path)["perioden_status"] == {"2023": "Nader voorlopig"}
-    first_page = [q for q in cbs_server.data_requests("84134NED") if "$skiptoken" not in q]
+    first_page = [q for q in cbs_server.data_requests(YOUTH_TABLE) if "$skiptoken" not in q]
     assert len(first_page) == 1
-    forms = " or ".join(f"VormenVanJeugdzorg eq '{key}'" for key in cfg.sources["cbs_jeugdzorg"]["vormen"])
+    titles = {r["Title"]: r["Key"] for r in fixture_rows(YOUTH_TABLE, "VormenVanJeugdzorg")}
+    forms = " or ".join(f"VormenVanJeugdzorg eq '{titles[title]}'" for title in cfg.sources["cbs_jeugdzorg"]["vormen"])
     assert first_page[0]["$filter"] == [f"Perioden eq '2023JJ00' and ({forms}) and startswith(RegioS,'GM0518')"]
     assert first_page[0]["$select"] == ["ID,VormenVanJeugdzorg,RegioS,Perioden,JongerenMetJeugdzorg_1,"
                                         "JongerenMetJeugdzorgRelatief_2,Jeugdzorgtrajecten_3"]
@@ -319,9 +328,10 @@ def test_years_and_regions_are_requested_and_kept_exactly(cbs_server, tmp_path, 
 
 def test_ophalen_filters_from_config(cbs_server, tmp_path, cfg):
     out = tmp_path / "raw"
-    youth = with_source(cfg, "cbs_jeugdzorg", ophalen={"filters": {"VormenVanJeugdzorg": ["JH0000", "JB0000"]}})
+    youth = with_source(cfg, "cbs_jeugdzorg", vormen={"JH 1 Totaal jeugdhulp": "jeugdhulp",
+                                                      "JB 1 Totaal jeugdbescherming": "jeugdbescherming"})
     fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=out, cfg=youth)
-    assert {r["VormenVanJeugdzorg"] for r in csv_rows(out / cfg.sources["cbs_jeugdzorg"]["bestand"])} == {"JH0000", "JB0000"}
+    assert {r["VormenVanJeugdzorg"] for r in csv_rows(out / YOUTH_DATA)} == {"A045560", "A027919"}
 
     population = with_source(cfg, "cbs_bevolking", ophalen={"filters": {"Geslacht": "totaal_geslacht",
                                                                         "BurgerlijkeStaat": "totaal_burgerlijke_staat"}})
@@ -342,15 +352,16 @@ def test_single_years_of_age_are_chosen_by_title_not_key(cbs_server, tmp_path, c
 
 def test_a_configured_key_the_table_lacks_stops_the_fetch_with_what_the_table_has(cbs_server, tmp_path, cfg):
     out = tmp_path / "raw"
-    wrong = with_source(cfg, "cbs_jeugdzorg", ophalen={"filters": {"VormenVanJeugdzorg": ["JH0000", "A045561"]}})
+    spec = cfg.sources["cbs_jeugdzorg"]
+    wrong = with_source(cfg, "cbs_jeugdzorg", ophalen={**spec["ophalen"], "filters": {"VormenVanJeugdzorg": ["A045560", "JH0000"]}})
 
     with pytest.raises(fetch.FetchError) as error:
         fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=out, cfg=wrong)
 
     message = str(error.value)
-    assert f"{cbs_server.base_url}{FEED}84134NED/VormenVanJeugdzorg" in message
-    assert "['A045561']" in message and "'JH1200' 'Jeugdhulp met verblijf'" in message
-    assert cbs_server.data_requests("84134NED") == []  # nothing downloaded on a wrong configuration
+    assert f"{cbs_server.base_url}{FEED}{YOUTH_TABLE}/VormenVanJeugdzorg" in message
+    assert "['JH0000']" in message and "'A027918' 'JH 122 Totaal jeugdhulp met verblijf'" in message
+    assert cbs_server.data_requests(YOUTH_TABLE) == []  # nothing downloaded on a wrong configuration
     assert not out.exists()
 
 
@@ -568,7 +579,7 @@ def test_default_fetch_publishes_all_four_sources_together(cbs_server, tmp_path,
     fetched = fetch.fetch(years=[2023], out_dir=out, cfg=cfg)
 
     # the table by age: 2023 is in its successor 85100NED (84135NED holds 2015-2020)
-    assert [(f.key, f.table) for f in fetched] == [("cbs_jeugdzorg", "84134NED"), ("cbs_jeugdzorg_leeftijd", "85100NED"),
+    assert [(f.key, f.table) for f in fetched] == [("cbs_jeugdzorg", YOUTH_TABLE), ("cbs_jeugdzorg_leeftijd", "85100NED"),
                                                    ("cbs_bevolking", "03759ned"), ("cbs_iv3", IV3_TABLE)]
     assert all((out / path).is_file() and raw.verify(out / path) for f in fetched for path in f.files)
 
@@ -580,7 +591,7 @@ def test_a_failing_iv3_table_publishes_nothing(cbs_server, tmp_path, cfg):
         fetch.fetch(years=[2023, 2024], out_dir=out, cfg=cfg)  # 2024's table 45067NED is not served
 
     assert f"{cbs_server.base_url}{FEED}45067NED/" in str(error.value) and "HTTP 404" in str(error.value)
-    assert cbs_server.data_requests("84134NED") and cbs_server.data_requests(IV3_TABLE)  # fetched, not published
+    assert cbs_server.data_requests(YOUTH_TABLE) and cbs_server.data_requests(IV3_TABLE)  # fetched, not published
     assert not out.exists() or not any(out.rglob("*"))
     assert [p.name for p in tmp_path.iterdir() if p.name != "raw"] == []
 
@@ -613,7 +624,7 @@ def test_a_failing_table_publishes_nothing(cbs_server, tmp_path, cfg):
 
     assert f"{cbs_server.base_url}{FEED}00000AAA/" in str(error.value)
     assert "HTTP 404" in str(error.value)
-    assert any(path.endswith("/84134NED/TypedDataSet") for path, _ in cbs_server.requests)  # fetched, not published
+    assert any(path.endswith(f"/{YOUTH_TABLE}/TypedDataSet") for path, _ in cbs_server.requests)  # fetched, not published
     assert not out.exists() or not any(out.rglob("*"))
     assert [p.name for p in tmp_path.iterdir() if p.name != "raw"] == []
 
@@ -634,8 +645,9 @@ def test_a_source_marked_not_fetchable_is_refused_with_its_reason(cbs_server, tm
 
 
 def test_a_topic_missing_from_the_table_names_the_table_and_url(cbs_server, tmp_path, cfg):
-    topics = {**cfg.sources["cbs_jeugdzorg"]["onderwerpen"], "bestaat_niet": "BestaatNiet_9"}
-    with pytest.raises(fetch.FetchError, match=r"84134NED .*/ODataFeed/odata/84134NED/DataProperties.*BestaatNiet_9"):
+    topics = {**cfg.sources["cbs_jeugdzorg"]["onderwerpen"], "bestaat_niet": "Bestaat niet"}
+    with pytest.raises(cbs_titles.TitleMatchError,
+                       match=rf"{YOUTH_TABLE} .*/ODataFeed/odata/{YOUTH_TABLE}/DataProperties.*'Bestaat niet' komt niet voor"):
         fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=tmp_path / "raw",
                     cfg=with_source(cfg, "cbs_jeugdzorg", onderwerpen=topics))
     assert not (tmp_path / "raw").exists()
@@ -671,16 +683,16 @@ def test_command_line_writes_and_reports(cbs_server, tmp_path, capsys):
     out = tmp_path / "raw"
     assert fetch.main(["--jaren", "2023", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    for table in ("84134NED", "85100NED", "03759ned", IV3_TABLE):
+    for table in (YOUTH_TABLE, "85100NED", "03759ned", IV3_TABLE):
         assert table in printed
     assert "Gemeenten 2023 onbewerkte Iv3-data" in printed
-    assert str(out / "cbs" / "84134NED_TypedDataSet.csv") in printed
+    assert str(out / YOUTH_DATA) in printed
     assert f"{out / IV3_DATA}  12 rijen, jaren 2023, 3 gebieden" in printed
     assert "Gebieden in Nederland 2023" in printed  # the area table, fetched by default too
     assert "22 bestanden" in printed  # 4 + 5 + 6 + 5 (Iv3: data and four dimensions) + 2 (area table and RegioS)
     assert "--regio" not in printed
     assert fetch.main(["--jaren", "2023", "--regio", "GM0518", "--tabel", "cbs_jeugdzorg", "--out", str(out)]) == 0
-    assert {r["RegioS"] for r in csv_rows(out / "cbs" / "84134NED_TypedDataSet.csv")} == {"GM0518  "}
+    assert {r["RegioS"] for r in csv_rows(out / YOUTH_DATA)} == {"GM0518  "}
 
 
 def test_command_line_without_network_exits_non_zero(tmp_path, monkeypatch, capsys):
@@ -696,39 +708,84 @@ def test_command_line_without_network_exits_non_zero(tmp_path, monkeypatch, caps
     assert exit_info.value.code == 2
 
 
-# ---------------------------------------------------------------------------- successor tables
-def test_a_successor_table_is_fetched_for_its_years_and_the_table_for_the_others(cbs_server, tmp_path, cfg):
-    root = tmp_path / "odata"
-    shutil.copytree(FIXTURES, root)
-    successor = root / "90001NED"  # a successor in the same shape (test id; CBS's real successors differ)
-    shutil.copytree(root / "84134NED", successor)
-    for path in successor.glob("*.json"):
-        path.write_text(path.read_text(encoding="utf-8").replace("84134NED", "90001NED"), encoding="utf-8")
-    cbs_server.root = root
-    cfg = with_source(cfg, "cbs_jeugdzorg", opvolgers=[
-        {"tabel": "90001NED", "titel": "Jeugdzorg (opvolger)", "url": "https://opendata.cbs.nl/ODataApi/odata/90001NED",
-         "bestand": "cbs/90001NED_TypedDataSet.csv", "vanaf": 2024}])
+# ---------------------------------------------------------------------------- successor tables, keys by title
+def test_two_successive_tables_give_each_year_from_the_newest_with_keys_resolved_by_title(cbs_server, tmp_path, cfg):
     out = tmp_path / "raw"
-    fetched = fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=out, cfg=cfg)
+    fetched = fetch.fetch(["cbs_jeugdzorg"], years=[2020, 2021, 2022, 2023, 2024], out_dir=out, cfg=cfg)
 
-    assert [(f.table, f.years) for f in fetched] == [("84134NED", [2022, 2023]), ("90001NED", [2024])]
-    own = {row["Perioden"] for row in csv_rows(out / "cbs/84134NED_TypedDataSet.csv")}
-    later = {row["Perioden"] for row in csv_rows(out / "cbs/90001NED_TypedDataSet.csv")}
-    assert own == {"2022JJ00", "2023JJ00"} and later == {"2024JJ00"}
-    assert raw.read_sidecar(out / "cbs/90001NED_TypedDataSet.csv")["tabel"] == "90001NED"
-    asked = {table: " ".join(q.get("$filter", [""])[0] for q in cbs_server.data_requests(table))
-             for table in ("84134NED", "90001NED")}
-    assert "2024JJ00" not in asked["84134NED"] and "2023JJ00" in asked["84134NED"]
-    assert "2024JJ00" in asked["90001NED"] and "2023JJ00" not in asked["90001NED"]
+    # 84134NED holds 2015-2021, 85099NED 2021-2024: 2021 comes from the newer table (which has no rows for it here)
+    assert [(f.table, f.years) for f in fetched] == [("84134NED", [2020]), (YOUTH_TABLE, [2022, 2023, 2024])]
+    choice = {"84134NED": [2020], YOUTH_TABLE: [2021, 2022, 2023, 2024]}
+    older, newer = (raw.read_sidecar(out / f"cbs/{t}_TypedDataSet.csv") for t in ("84134NED", YOUTH_TABLE))
+    assert older["reeks"] == newer["reeks"] == choice
+    asked = {t: " ".join(q.get("$filter", [""])[0] for q in cbs_server.data_requests(t)) for t in choice}
+    assert "Perioden eq '2020JJ00'" in asked["84134NED"] and "2021JJ00" not in asked["84134NED"]
+    assert "2020JJ00" not in asked[YOUTH_TABLE] and "Perioden eq '2021JJ00'" in asked[YOUTH_TABLE]
+    # the same title, another key in each table; both recorded
+    assert older["sleutels"]["VormenVanJeugdzorg"]["T001203"] == newer["sleutels"]["VormenVanJeugdzorg"]["A045561"] \
+        == "JZ Totaal jeugdzorg"
+    assert older["sleutels"]["onderwerpen"] == newer["sleutels"]["onderwerpen"] == {
+        "jongeren": "JongerenMetJeugdzorg_1", "jongeren_relatief": "JongerenMetJeugdzorgRelatief_2",
+        "trajecten": "Jeugdzorgtrajecten_3"}
+    assert {r["VormenVanJeugdzorg"] for r in csv_rows(out / "cbs/84134NED_TypedDataSet.csv")} == {
+        "T001203", "A042502", "A027918", "A027919"}
+
+    # the cleaning stage maps each table's keys to the same workbook names, from the recorded resolution
+    forms = {}
+    for part in config.table_parts("cbs_jeugdzorg", cfg.sources["cbs_jeugdzorg"]):
+        path = out / part.spec["bestand"]
+        assert clean._topic_columns(path, part.spec)["jongeren_relatief"] == "JongerenMetJeugdzorgRelatief_2"
+        title_of = clean._titles_of_keys(path, part.spec, "VormenVanJeugdzorg", "vormen")
+        frame, _ = read_like_clean(cfg, "cbs_jeugdzorg", out, part.spec["tabel"])
+        forms[part.spec["tabel"]] = set(frame["VormenVanJeugdzorg"].map(title_of).map(part.spec["vormen"]))
+    assert forms["84134NED"] == forms[YOUTH_TABLE] == {"jeugdzorg_totaal", "jeugdhulp", "jeugdhulp_met_verblijf",
+                                                       "jeugdbescherming"}
 
 
-def test_years_of_only_the_successor_fetch_only_the_successor(cbs_server, tmp_path, cfg):
-    cfg = with_source(cfg, "cbs_jeugdzorg", opvolgers=[
-        {"tabel": "84134NED", "bestand": "cbs/opvolger_TypedDataSet.csv", "vanaf": 2023}])
-    fetched = fetch.fetch(["cbs_jeugdzorg"], years=[2023, 2024], out_dir=tmp_path / "raw", cfg=cfg)
-    assert [(f.table, f.years) for f in fetched] == [("84134NED", [2023, 2024])]
-    assert (tmp_path / "raw/cbs/opvolger_TypedDataSet.csv").exists()
+def test_cleaning_refuses_a_year_that_two_tables_of_the_series_supply(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    fetch.fetch(["cbs_jeugdzorg"], years=[2020, 2021, 2022, 2023, 2024], out_dir=out, cfg=cfg)
+    register = cfg.register
+    parts = config.table_parts("cbs_jeugdzorg", cfg.sources["cbs_jeugdzorg"])
+    frame, _ = read_like_clean(cfg, "cbs_jeugdzorg", out, YOUTH_TABLE)
+    dims = parts[1].spec["dimensies"]
+    with pytest.raises(raw.RawDataError, match=r"jaren \[2022\] staan ook in 84134NED"):
+        clean._check_series_part(out / YOUTH_DATA, frame, dims, "cbs_jeugdzorg", parts[1], {"84134NED": {2020, 2022}},
+                                 register)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda values: values[0].update(Title="JZ Jeugdzorg totaal"),
+     r"titel 'JZ Totaal jeugdzorg' komt niet voor.*Wel in de lijst: 'A045561' 'JZ Jeugdzorg totaal', 'A045560' 'JH 1 Totaal"),
+    (lambda values: values.append({**values[0], "Key": "A099999"}),
+     r"titel 'JZ Totaal jeugdzorg' past bij 2 sleutels: 'A045561' 'JZ Totaal jeugdzorg', 'A099999' 'JZ Totaal jeugdzorg'"),
+])
+def test_a_title_with_no_key_or_several_stops_the_fetch_listing_the_candidates(cbs_server, tmp_path, cfg, capsys,
+                                                                               change, message):
+    patch_fixture(cbs_server, tmp_path, YOUTH_TABLE, "VormenVanJeugdzorg", change)
+    out = tmp_path / "raw"
+
+    with pytest.raises(cbs_titles.TitleMatchError, match=rf"CBS-tabel {YOUTH_TABLE} .*/VormenVanJeugdzorg\): {message}") as error:
+        fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=out, cfg=cfg)
+    assert error.value.exit_code == 2
+    assert cbs_server.data_requests(YOUTH_TABLE) == [] and not out.exists()
+    assert fetch.main(["--jaren", "2023", "--tabel", "cbs_jeugdzorg", "--out", str(out)]) == 2
+    assert "FOUT" in capsys.readouterr().err and not out.exists()
+
+
+def test_a_successor_holding_every_year_leaves_the_older_table_unfetched(cbs_server, tmp_path, cfg):
+    fetched = fetch.fetch(["cbs_jeugdzorg"], years=[2022, 2023], out_dir=tmp_path / "raw", cfg=cfg)
+    assert [(f.table, f.years) for f in fetched] == [(YOUTH_TABLE, [2022, 2023])]
     assert not (tmp_path / "raw/cbs/84134NED_TypedDataSet.csv").exists()
+    assert [path for path, _ in cbs_server.requests if "84134NED" in path] == [f"{FEED}84134NED/Perioden"]
+
+
+def test_a_year_in_no_table_of_the_series_is_said_so(cbs_server, tmp_path, cfg):
+    fetched = fetch.fetch(["cbs_jeugdzorg"], years=[2014, 2023], out_dir=tmp_path / "raw", cfg=cfg)
+    assert [(f.table, f.years) for f in fetched] == [(YOUTH_TABLE, [2023])]
+    assert fetched[-1].notes == [f"jaren [2014] staan in geen tabel van de reeks (84134NED, {YOUTH_TABLE}); ze zijn niet opgehaald"]
+    with pytest.raises(fetch.FetchError, match=rf"geen van de jaren 2010-2011 staat in een tabel van de reeks \(84134NED, {YOUTH_TABLE}"):
+        fetch.fetch(["cbs_jeugdzorg"], years=[2010, 2011], out_dir=tmp_path / "raw", cfg=cfg)
 
 
 def test_the_table_by_age_keeps_the_configured_age_groups_and_whole_years(cbs_server, tmp_path, cfg):
@@ -739,9 +796,9 @@ def test_the_table_by_age_keeps_the_configured_age_groups_and_whole_years(cbs_se
     rows = csv_rows(out / "cbs" / "85100NED_TypedDataSet.csv")
     assert {r["Persoonskenmerken"] for r in rows} == {"T009002", "71090", "71091", "71092", "71093"}  # no sex, no origin
     assert {r["Perioden"] for r in rows} == {"2022JJ00", "2023JJ00", "2024JJ00"}  # no half year
-    assert {r["VormenVanJeugdzorg"] for r in rows} == {"JH0000", "JH1200"}
+    assert {r["VormenVanJeugdzorg"] for r in rows} == {"A045560", "A027918"}  # JH 1, JH 122 (by title)
     suppressed = [r for r in rows if r["RegioS"] == "GM0503  " and r["Perioden"] == "2024JJ00"
-                  and r["VormenVanJeugdzorg"] == "JH1200" and r["Persoonskenmerken"] == "71090"]
+                  and r["VormenVanJeugdzorg"] == "A027918" and r["Persoonskenmerken"] == "71090"]
     assert [r["TotaalJongerenMetJeugdzorg_1"] for r in suppressed] == [MISSING]
     titles = {r["Key"]: r["Title"] for r in csv_rows(dimension_path(out / "cbs" / "85100NED_TypedDataSet.csv",
                                                                     "Persoonskenmerken"))}

@@ -141,14 +141,20 @@ def test_missing_clean_table_is_reported(project):
 
 
 def test_each_table_of_a_series_gets_its_own_raw_suite_on_its_own_columns(cfg):
-    sources = {**cfg.sources, "cbs_jeugdzorg": {**cfg.sources["cbs_jeugdzorg"], "opvolgers": [
-        {"tabel": "90001NED", "bestand": "cbs/90001NED_TypedDataSet.csv", "vanaf": 2023,
-         "onderwerpen": {"jongeren": "Jongeren_1", "jongeren_relatief": "Relatief_2", "trajecten": "Trajecten_3"}}]}}
+    youth = cfg.sources["cbs_jeugdzorg"]
+    assert {"cbs_jeugdzorg", "cbs_jeugdzorg_85099NED"} <= set(quality.raw_suite_definitions(cfg))
+    sources = {**cfg.sources, "cbs_jeugdzorg": {**youth, "opvolgers": [
+        {"tabel": "90001NED", "bestand": "cbs/90001NED_TypedDataSet.csv", "dimensies": {**youth["dimensies"], "vorm": "Zorgvormen"},
+         "vormen": {"JH Jeugdhulp": "jeugdhulp"}}]}}
     definitions = quality.raw_suite_definitions(dataclasses.replace(cfg, sources=sources))
     assert {"cbs_jeugdzorg", "cbs_jeugdzorg_90001NED"} <= set(definitions)
     columns = {kind: {e.column for e in definitions[kind] if hasattr(e, "column")} for kind in ("cbs_jeugdzorg", "cbs_jeugdzorg_90001NED")}
-    assert "JongerenMetJeugdzorg_1" in columns["cbs_jeugdzorg"] and "Jongeren_1" not in columns["cbs_jeugdzorg"]
-    assert {"Jongeren_1", "Relatief_2", "Trajecten_3"} <= columns["cbs_jeugdzorg_90001NED"]
+    assert "VormenVanJeugdzorg" in columns["cbs_jeugdzorg"] and "Zorgvormen" not in columns["cbs_jeugdzorg"]
+    assert "Zorgvormen" in columns["cbs_jeugdzorg_90001NED"]
+    # topics by the workbook's names: CBS's topic keys differ per table (clean.RawFile renames them)
+    assert {"jongeren", "jongeren_relatief", "trajecten"} <= columns["cbs_jeugdzorg"] & columns["cbs_jeugdzorg_90001NED"]
+    forms = [e for e in definitions["cbs_jeugdzorg_90001NED"] if getattr(e, "column", None) == "Zorgvormen"]
+    assert [e.value_set for e in forms] == [["jeugdhulp"]]
 
 
 def test_a_raw_file_without_its_suite_asks_for_make_expectations(project):
@@ -244,7 +250,9 @@ def test_the_age_table_has_a_raw_suite_per_table_and_a_clean_suite(cfg):
     raw_suites = quality.raw_suite_definitions(cfg)
     assert {"cbs_jeugdzorg_leeftijd", "cbs_jeugdzorg_leeftijd_85100NED"} <= set(raw_suites)
     columns = {e.column for e in raw_suites["cbs_jeugdzorg_leeftijd"] if hasattr(e, "column")}
-    assert {"Persoonskenmerken", "VormenVanJeugdzorg", "TotaalJongerenMetJeugdzorg_1"} <= columns
+    assert {"Persoonskenmerken", "VormenVanJeugdzorg", "jongeren"} <= columns  # topics by the workbook's name
+    titles = [e.value_set for e in raw_suites["cbs_jeugdzorg_leeftijd"] if getattr(e, "column", None) == "Persoonskenmerken"]
+    assert titles == [sorted(cfg.sources["cbs_jeugdzorg_leeftijd"]["leeftijdsgroepen"])]
     clean_suite = quality.suite_definitions(cfg)["jeugdzorg_leeftijd"]
     regexes = [e for e in clean_suite if e.expectation_type == "expect_column_values_to_match_regex"
                and e.column == "jongeren"]

@@ -12,8 +12,8 @@ from jeugdmonitor import config, raw, sample_data
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMMITTED_RAW = REPO_ROOT / "data" / "raw"
-YOUTH_CARE = Path("cbs") / "84134NED_TypedDataSet.csv"
-YOUTH_CARE_PERIODS = Path("cbs") / "84134NED_Perioden.csv"
+YOUTH_CARE_TABLES = {"84134NED": range(2015, 2021), "85099NED": range(2021, 2025)}  # the series and its successor
+YOUTH_CARE = Path("cbs") / "85099NED_TypedDataSet.csv"
 COUNT_COLUMNS = ("JongerenMetJeugdzorg_1", "Jeugdzorgtrajecten_3")
 
 
@@ -30,10 +30,18 @@ def generated(tmp_path_factory) -> tuple[Path, list[Path]]:
 
 @pytest.fixture(scope="module")
 def youth_care(generated) -> pd.DataFrame:
+    """Both tables of the series, with the workbook's form name (`vorm`, via the titles)."""
     out, _ = generated
-    return raw.read_cbs_table(out / YOUTH_CARE, ["VormenVanJeugdzorg", "RegioS", "Perioden"],
-                              {"JongerenMetJeugdzorg_1": False, "JongerenMetJeugdzorgRelatief_2": True,
-                               "Jeugdzorgtrajecten_3": False}, ".")
+    forms = config.load().sources["cbs_jeugdzorg"]["vormen"]
+    frames = []
+    for table in YOUTH_CARE_TABLES:
+        frame = raw.read_cbs_table(out / "cbs" / f"{table}_TypedDataSet.csv", ["VormenVanJeugdzorg", "RegioS", "Perioden"],
+                                   {"JongerenMetJeugdzorg_1": False, "JongerenMetJeugdzorgRelatief_2": True,
+                                    "Jeugdzorgtrajecten_3": False}, ".")
+        titles = raw.read_dimension(out / "cbs" / f"{table}_VormenVanJeugdzorg.csv")
+        frames.append(frame.assign(vorm=frame["VormenVanJeugdzorg"].map(dict(zip(titles["Key"], titles["Title"].map(forms),
+                                                                                 strict=True)))))
+    return pd.concat(frames, ignore_index=True)
 
 
 # ---------------------------------------------------------------------------- reproducibility
@@ -58,7 +66,8 @@ def test_expected_sources_are_generated(generated):
     out, _ = generated
     names = set(_files(out))
     for name in ("cbs/84134NED_TypedDataSet.csv", "cbs/03759ned_TypedDataSet.csv",
-                 "cbs/iv3/45063NED_TypedDataSet.csv", "cbs/iv3/45063NED_Gemeenten.csv", "cbs/84134NED_Perioden.csv"):
+                 "cbs/iv3/45063NED_TypedDataSet.csv", "cbs/iv3/45063NED_Gemeenten.csv", "cbs/84134NED_Perioden.csv",
+                 "cbs/85099NED_TypedDataSet.csv", "cbs/85099NED_Perioden.csv"):
         assert name in names
         assert name + ".meta.json" in names
     for region in ("JZ08", "JZ24", "JZ31", "JZ36"):
@@ -95,7 +104,8 @@ def test_years_2015_to_2024_are_present(youth_care):
 
 def test_period_status(generated):
     out, _ = generated
-    periods = raw.read_dimension(out / YOUTH_CARE_PERIODS, ("Key", "Title", "Status"))
+    periods = pd.concat([raw.read_dimension(out / "cbs" / f"{table}_Perioden.csv", ("Key", "Title", "Status"))
+                         for table in YOUTH_CARE_TABLES], ignore_index=True)
     status = dict(zip(periods["Key"], periods["Status"], strict=True))
     title = dict(zip(periods["Key"], periods["Title"], strict=True))
     assert sorted(status) == [f"{y}JJ00" for y in range(2015, 2025)]
@@ -130,16 +140,17 @@ def test_every_file_has_a_fictitious_sidecar_with_provenance(generated):
 def test_youth_care_sidecar_records_period_status(generated):
     out, _ = generated
     meta = raw.verify(out / YOUTH_CARE)
-    assert meta["tabel"] == "84134NED"
+    assert meta["tabel"] == "85099NED"
     assert meta["perioden_status"]["2023"] == "Nader voorlopig"
     assert meta["perioden_status"]["2024"] == "Voorlopig"
-    assert meta["perioden_status"]["2018"] == "Definitief"
+    assert meta["perioden_status"]["2021"] == "Definitief"
+    assert sorted(raw.verify(out / "cbs" / "84134NED_TypedDataSet.csv")["perioden_status"]) == [str(y) for y in range(2015, 2021)]
 
 
 # ---------------------------------------------------------------------------- calibration
 @pytest.mark.parametrize(("year", "expected"), [(2018, 9250), (2020, 9800)])
 def test_west_brabant_west_jeugdhulp_matches_regiovisie(youth_care, year, expected):
-    row = youth_care[(youth_care["RegioS"] == "JZ36") & (youth_care["VormenVanJeugdzorg"] == "JH0000")
+    row = youth_care[(youth_care["RegioS"] == "JZ36") & (youth_care["vorm"] == "jeugdhulp")
                      & (youth_care["Perioden"] == f"{year}JJ00")]
     assert len(row) == 1
     value = int(row["JongerenMetJeugdzorg_1"].iloc[0])
@@ -186,6 +197,28 @@ def youth_care_by_age(generated) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def test_youth_care_tables_use_the_cbs_key_scheme_and_record_the_series(generated):
+    out, _ = generated
+    for table, years in YOUTH_CARE_TABLES.items():
+        path = out / "cbs" / f"{table}_TypedDataSet.csv"
+        frame = raw.read_cbs_table(path, ["VormenVanJeugdzorg", "RegioS", "Perioden"],
+                                   {"JongerenMetJeugdzorg_1": False, "JongerenMetJeugdzorgRelatief_2": True,
+                                    "Jeugdzorgtrajecten_3": False}, ".")
+        assert sorted(frame["Perioden"].str[:4].astype(int).unique()) == list(years)
+        meta = raw.read_sidecar(path)
+        assert meta["reeks"] == {t: list(y) for t, y in YOUTH_CARE_TABLES.items()}
+        assert meta["sleutels"]["onderwerpen"]["jongeren"] == "JongerenMetJeugdzorg_1"
+        titles = raw.read_dimension(path.with_name(f"{table}_VormenVanJeugdzorg.csv"))
+        title_of = dict(zip(titles["Key"], titles["Title"], strict=True))
+        assert meta["sleutels"]["VormenVanJeugdzorg"] == title_of
+        assert set(frame["VormenVanJeugdzorg"]) == set(title_of)
+    # the totals change key between the tables (public scripts), the titles stay
+    older = raw.read_dimension(out / "cbs" / "84134NED_VormenVanJeugdzorg.csv").set_index("Title")["Key"]
+    current = raw.read_dimension(out / "cbs" / "85099NED_VormenVanJeugdzorg.csv").set_index("Title")["Key"]
+    assert (older["JZ Totaal jeugdzorg"], current["JZ Totaal jeugdzorg"]) == ("T001203", "A045561")
+    assert (older["JH 1 Totaal jeugdhulp"], current["JH 1 Totaal jeugdhulp"]) == ("A042502", "A045560")
+
+
 def test_the_age_table_is_split_over_84135ned_and_its_successor(generated):
     out, _ = generated
     for table, years in (("84135NED", range(2015, 2021)), ("85100NED", range(2021, 2025))):
@@ -226,7 +259,7 @@ def test_age_table_totals_are_the_youth_care_counts(youth_care, youth_care_by_ag
 
 
 def test_haaglanden_children_under_12_in_residential_care_fall_every_year_since_2019(youth_care_by_age):
-    rows = youth_care_by_age[(youth_care_by_age["RegioS"] == "JZ24") & (youth_care_by_age["VormenVanJeugdzorg"] == "JH1200")
+    rows = youth_care_by_age[(youth_care_by_age["RegioS"] == "JZ24") & (youth_care_by_age["VormenVanJeugdzorg"] == "A027918")
                              & youth_care_by_age["Persoonskenmerken"].isin(["71090", "71091"])]
     per_year = rows.groupby(rows["Perioden"].str[:4].astype(int))["TotaalJongerenMetJeugdzorg_1"].sum()
     assert per_year.loc[2018:].is_monotonic_decreasing and per_year[2024] < 0.7 * per_year[2018]

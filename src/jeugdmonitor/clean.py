@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import config, iv3, kpis, paths, raw
+from jeugdmonitor import cbs_titles, config, iv3, kpis, paths, raw
 from jeugdmonitor.errors import ReportYearError
 from jeugdmonitor.vocabulary import (
     LEVEL_COUNTRY,
@@ -24,11 +24,15 @@ from jeugdmonitor.vocabulary import (
 
 @dataclass
 class RawFile:
-    """One raw file as read (source column names, file row order) for the raw-data suites."""
+    """One raw file as read (file row order) for the raw-data suites. CBS youth-care tables name
+    their topics and keys differently from table to table; their frame carries the workbook's
+    topic names as columns, the workbook's form names and the configured age-group titles, so
+    one contract fits every table of the series."""
 
     kind: str
     path: Path
     frame: pd.DataFrame
+    columns: dict[str, str] = field(default_factory=dict)  # column of `frame` -> its name in the file, where they differ
 
 
 @dataclass
@@ -180,47 +184,97 @@ def _check_ages_for_kpis(path: Path, cfg: config.Config, frame: pd.DataFrame, di
 AGE_GROUP_COLUMNS = ["leeftijd_van", "leeftijd_tot"]
 
 
-def _age_groups(cfg: config.Config, path: Path, spec: dict[str, Any], dimension: str) -> tuple[str, dict[str, tuple[int, int]]]:
-    """The total key and Persoonskenmerken key -> (from, to) of `leeftijdsgroepen`, checked against
-    the dimension's titles ("Leeftijd: 0 tot 4 jaar" is 0-3), so a key that means something else
-    in a new table is never summed as an age group."""
-    groups = spec["leeftijdsgroepen"]
-    totals = [key for key, value in groups.items() if value == "totaal"]
-    ages = {str(key): (int(value[0]), int(value[1])) for key, value in groups.items() if value != "totaal"}
-    if len(totals) != 1 or any(low > high for low, high in ages.values()):
-        raise config.ConfigError(f"config/bronnen.yaml: leeftijdsgroepen van {spec['tabel']} vraagt één sleutel `totaal` en "
-                                 f"groepen [van, tot] met van <= tot, niet {groups}")
+def _recorded_keys(path: Path) -> dict[str, Any]:
+    recorded = raw.read_sidecar(path).get("sleutels") or {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
+def _topic_columns(path: Path, spec: dict[str, Any]) -> dict[str, str]:
+    """Workbook topic name -> the column of the file, as the fetch resolved it from the topic
+    titles in config/bronnen.yaml (sidecar `sleutels.onderwerpen`)."""
+    recorded = _recorded_keys(path).get("onderwerpen")
+    if not isinstance(recorded, dict) or not set(spec["onderwerpen"]) <= set(recorded):
+        raise raw.RawDataError(paths.raw_sidecar(path), f"de sidecar legt niet vast welke kolom elk onderwerp "
+                                                        f"{sorted(spec['onderwerpen'])} is (sleutels.onderwerpen: {recorded!r}); "
+                                                        "haal de tabel opnieuw op met `make fetch`, dat de kolommen bij de "
+                                                        "CBS-titels in config/bronnen.yaml zoekt")
+    return {name: str(recorded[name]) for name in spec["onderwerpen"]}
+
+
+def _titles_of_keys(path: Path, spec: dict[str, Any], dimension: str, entry: str) -> dict[str, str]:
+    """Key (stripped) -> the title in `spec[entry]` (config/bronnen.yaml) it stands for: from the
+    resolution the fetch recorded in the sidecar (`sleutels.<dimension>`), else from the titles
+    in the dimension file. Never from keys in the configuration: CBS renumbers them."""
+    recorded = _recorded_keys(path).get(dimension)
     dimension_path = _dimension_path(path, dimension)
-    titles = raw.read_dimension(dimension_path)
-    title_of = dict(zip(titles["Key"], titles["Title"].str.strip(), strict=True))
-    wrong = []
-    for key, (low, high) in ages.items():
-        expected = f"{low} tot {high + 1} jaar"
-        if expected not in title_of.get(key, ""):
-            wrong.append(f"{key!r} {title_of.get(key, '(ontbreekt)')!r} (verwacht '... {expected}')")
-    if not title_of.get(str(totals[0]), "").lower().startswith("totaal"):
-        wrong.append(f"{totals[0]!r} {title_of.get(str(totals[0]), '(ontbreekt)')!r} (verwacht 'Totaal')")
+    listed = raw.read_dimension(dimension_path)
+    if isinstance(recorded, dict) and recorded:
+        # the dimension file (the keys the data use) must say the same, or one of the two was changed after the fetch
+        title_in_file = dict(zip(listed["Key"].str.strip(), listed["Title"].map(cbs_titles.normal), strict=True))
+        differ = [f"{k!r}: {title_in_file[k.strip()]!r} in plaats van {t!r}" for k, t in recorded.items()
+                  if k.strip() in title_in_file and title_in_file[k.strip()] != cbs_titles.normal(t)]
+        if differ:
+            raise raw.RawDataError(dimension_path, "de titels wijken af van wat de sidecar van het databestand bij het "
+                                                   f"ophalen vastlegde (sleutels.{dimension}): " + ", ".join(differ[:5]),
+                                   column="Title")
+        where, entries = paths.raw_sidecar(path), [{"Key": k, "Title": t} for k, t in recorded.items()]
+    else:
+        where, entries = dimension_path, listed.to_dict("records")
+    try:
+        resolved = cbs_titles.resolve(entries, list(spec[entry]), f"{spec['tabel']}/{dimension}")
+    except cbs_titles.TitleMatchError as error:
+        raise raw.RawDataError(where, f"{error} ({entry} in config/bronnen.yaml)", column="Title") from error
+    return {key.strip(): title for title, key in resolved.items()}
+
+
+def _age_groups(spec: dict[str, Any], title_of: dict[str, str]) -> tuple[str, dict[str, tuple[int, int]]]:
+    """The total key and Persoonskenmerken key -> (from, to) of `leeftijdsgroepen` (title -> ages),
+    each title checked against its ages ("Leeftijd: 0 tot 4 jaar" is 0-3), so a group is never
+    summed as ages it does not hold."""
+    groups = spec["leeftijdsgroepen"]
+    totals = [title for title, value in groups.items() if value == "totaal"]
+    ages = {str(title): (int(value[0]), int(value[1])) for title, value in groups.items() if value != "totaal"}
+    if len(totals) != 1 or any(low > high for low, high in ages.values()):
+        raise config.ConfigError(f"config/bronnen.yaml: leeftijdsgroepen van {spec['tabel']} vraagt één titel met `totaal` en "
+                                 f"groepen [van, tot] met van <= tot, niet {groups}")
+    wrong = [f"{title!r} (verwacht '... {low} tot {high + 1} jaar')" for title, (low, high) in ages.items()
+             if f"{low} tot {high + 1} jaar" not in title]
     if wrong:
-        raise raw.RawDataError(dimension_path, "titels van Persoonskenmerken passen niet bij leeftijdsgroepen in "
-                                               "config/bronnen.yaml: " + ", ".join(wrong[:5]), column="Title")
-    return str(totals[0]), ages
+        raise config.ConfigError("config/bronnen.yaml: titels van leeftijdsgroepen passen niet bij hun leeftijden: "
+                                 + ", ".join(wrong[:5]))
+    key_of = {title: key for key, title in title_of.items()}
+    return key_of[totals[0]], {key_of[title]: value for title, value in ages.items()}
 
 
 def _check_series_part(path: Path, frame: pd.DataFrame, dims: dict[str, str], source: str, part: config.TablePart,
-                       parts: list[config.TablePart], register: config.Register) -> pd.Series:
+                       supplied: dict[str, set[int]], register: config.Register) -> pd.Series:
     """The contract every table of a CBS series meets (its own and its successors'): known region
-    codes, only the years this table supplies (two tables with the same year would give two values
-    for one figure), municipalities that exist in each year, and every municipality in every year.
-    Returns the year of each row."""
+    codes, only the years the fetch took from this table (sidecar `reeks`: the newest table that
+    has a year supplies it; two tables with the same year would give two values for one figure),
+    municipalities that exist in each year, and every municipality in every year. Records this
+    table's years in `supplied` and returns the year of each row."""
     _check_codes(path, frame, dims["regio"], register, set(register.regions) | {NL_CODE})
     years = _years(path, frame, dims["periode"])
-    elsewhere = ~years.map(part.covers)
-    if elsewhere.any():
-        others = ", ".join(f"{p.spec['tabel']} ({p.first or '…'}-{p.last or '…'})" for p in parts if p is not part)
-        raise raw.RawDataError(path, f"jaren {sorted(set(years[elsewhere]))} horen bij een andere tabel van de reeks "
-                                     f"({source}.opvolgers in config/bronnen.yaml: {others}); haal opnieuw op met "
-                                     "`make fetch`, dat de jaren over de tabellen verdeelt, of verwijder die rijen",
-                               column=dims["periode"], rows=[int(i) + 2 for i in frame.index[elsewhere]])
+    table = str(part.spec["tabel"])
+    recorded = raw.read_sidecar(path).get("reeks")
+    if isinstance(recorded, dict) and table in recorded:
+        own = {int(y) for y in recorded[table]}
+        elsewhere = ~years.isin(own)
+        if elsewhere.any():
+            chosen = ", ".join(f"{t} {_span(y)}" for t, y in recorded.items())
+            raise raw.RawDataError(path, f"jaren {sorted(set(years[elsewhere]))} horen volgens de sidecar (reeks: {chosen}) bij "
+                                         f"een andere tabel van de reeks; haal opnieuw op met `make fetch`",
+                                   column=dims["periode"], rows=[int(i) + 2 for i in frame.index[elsewhere]])
+    else:
+        own = set(int(y) for y in years.unique())
+    for other, other_years in supplied.items():
+        twice = years.isin(other_years)
+        if twice.any():
+            raise raw.RawDataError(path, f"jaren {sorted(set(years[twice]))} staan ook in {other} ({source}.opvolgers in "
+                                         "config/bronnen.yaml): elk jaar hoort bij één tabel van de reeks, de nieuwste die het "
+                                         "heeft; haal opnieuw op met `make fetch`, dat de jaren over de tabellen verdeelt",
+                                   column=dims["periode"], rows=[int(i) + 2 for i in frame.index[twice]])
+    supplied[table] = own
     _check_exists_in_year(path, frame[dims["regio"]], years, register, dims["regio"])
     expected = pd.MultiIndex.from_tuples(
         [(m.code, y) for y in sorted(years.unique()) for m in register.existing(int(y)) if m.region is not None],
@@ -230,31 +284,47 @@ def _check_series_part(path: Path, frame: pd.DataFrame, dims: dict[str, str], so
     return years
 
 
+def _span(years: list[int]) -> str:
+    years = sorted(int(y) for y in years)
+    if not years:
+        return "(geen jaren)"
+    return f"{years[0]}-{years[-1]}" if years == list(range(years[0], years[-1] + 1)) else ", ".join(map(str, years))
+
+
+def _unknown_keys(path: Path, frame: pd.DataFrame, dim: str, known: dict[str, str], where: str) -> None:
+    unknown = ~frame[dim].str.strip().isin(known)
+    if unknown.any():
+        raise raw.RawDataError(path, f"onbekende {dim}-sleutels {frame.loc[unknown, dim].unique()[:5].tolist()} (geen van de "
+                                     f"titels in {where} in config/bronnen.yaml; bekend: {dict(list(known.items())[:12])})",
+                               column=dim, rows=[int(i) + 2 for i in frame.index[unknown]])
+
+
 def _load_youth_care_by_age(cfg: config.Config, files: list[RawFile], provenance: list[dict[str, Any]]) -> pd.DataFrame:
     """CBS young people with youth care by age group (84135NED and its successors), per form and region.
     The age groups of a region-year-form may not add up to more than its total."""
     register = cfg.register
     missing = cfg.sources["ontbrekend_teken"]
     frames = []
+    supplied: dict[str, set[int]] = {}
     parts = config.table_parts("cbs_jeugdzorg_leeftijd", cfg.sources["cbs_jeugdzorg_leeftijd"])
     for part in parts:
         spec, path = part.spec, paths.RAW_DIR / part.spec["bestand"]
-        dims, count = spec["dimensies"], spec["onderwerpen"]["jongeren"]
+        dims = spec["dimensies"]
+        count = _topic_columns(path, spec)["jongeren"]
         frame = raw.read_cbs_table(path, [dims["kenmerk"], dims["vorm"], dims["regio"], dims["periode"]], {count: False},
                                    missing)
-        total_key, ages = _age_groups(cfg, path, spec, dims["kenmerk"])
+        group_titles = _titles_of_keys(path, spec, dims["kenmerk"], "leeftijdsgroepen")
+        form_titles = _titles_of_keys(path, spec, dims["vorm"], "vormen")
+        total_key, ages = _age_groups(spec, group_titles)
         periods = raw.read_dimension(_dimension_path(path, dims["periode"]), ("Key", "Title", "Status"))
         status = _status_map(cfg, periods, _dimension_path(path, dims["periode"]))
-        for dim, known, where in ((dims["vorm"], spec["vormen"], "vormen"), (dims["kenmerk"], {total_key, *ages}, "leeftijdsgroepen")):
-            unknown = ~frame[dim].isin(known)
-            if unknown.any():
-                raise raw.RawDataError(path, f"onbekende {dim}-sleutels {frame.loc[unknown, dim].unique()[:5].tolist()} (niet in "
-                                             f"{where} van cbs_jeugdzorg_leeftijd in config/bronnen.yaml)", column=dim,
-                                       rows=[int(i) + 2 for i in frame.index[unknown]])
-        years = _check_series_part(path, frame, dims, "cbs_jeugdzorg_leeftijd", part, parts, register)
+        _unknown_keys(path, frame, dims["vorm"], form_titles, "vormen van cbs_jeugdzorg_leeftijd")
+        _unknown_keys(path, frame, dims["kenmerk"], group_titles, "leeftijdsgroepen van cbs_jeugdzorg_leeftijd")
+        form_keys, group_keys = frame[dims["vorm"]].str.strip(), frame[dims["kenmerk"]].str.strip()
+        years = _check_series_part(path, frame, dims, "cbs_jeugdzorg_leeftijd", part, supplied, register)
         # the age groups together never exceed the total (a young person counts in one age group)
         keys = [dims["vorm"], dims["regio"], dims["periode"]]
-        is_total = frame[dims["kenmerk"]].eq(total_key)
+        is_total = group_keys.eq(total_key)
         summed = frame[~is_total].groupby(keys)[count].sum(min_count=1)
         totals = frame[is_total].set_index(keys)[count]
         over = summed.reindex(totals.index).gt(totals).fillna(False)
@@ -266,13 +336,15 @@ def _load_youth_care_by_age(cfg: config.Config, files: list[RawFile], provenance
             raise raw.RawDataError(path, f"de leeftijdsgroepen tellen op tot meer dan het totaal ({total_key}) bij "
                                          f"{len(bad)} vorm-regio-jaren, bijvoorbeeld {' '.join(example)}",
                                    column=count, rows=lines)
-        files.append(RawFile(part.kind, path, frame))
+        forms = form_keys.map(form_titles).map(spec["vormen"])
+        files.append(RawFile(part.kind, path, frame.assign(**{dims["vorm"]: forms, dims["kenmerk"]: group_keys.map(group_titles)})
+                             .rename(columns={count: "jongeren"}), columns={"jongeren": count}))
         groups = frame[~is_total]
-        age = groups[dims["kenmerk"]].map(ages)
+        age = group_keys[~is_total].map(ages)
         frames.append(pd.DataFrame({
             "gebied_code": groups[dims["regio"]].astype("string"),
             "jaar": years[~is_total],
-            "vorm": groups[dims["vorm"]].map(spec["vormen"]).astype("string"),
+            "vorm": forms[~is_total].astype("string"),
             "leeftijd_van": age.map(lambda a: a[0]).astype("int64"),
             "leeftijd_tot": age.map(lambda a: a[1]).astype("int64"),
             "jongeren": groups[count],
@@ -300,25 +372,26 @@ def _load_youth_care(cfg: config.Config, files: list[RawFile], provenance: list[
     register = cfg.register
     parts = config.table_parts("cbs_jeugdzorg", cfg.sources["cbs_jeugdzorg"])
     frames = []
+    supplied: dict[str, set[int]] = {}
     for part in parts:  # the table, and the successor tables that continue its series
         spec, path = part.spec, paths.RAW_DIR / part.spec["bestand"]
-        dims, topics = spec["dimensies"], spec["onderwerpen"]
+        dims = spec["dimensies"]
+        topics = _topic_columns(path, spec)
         frame = raw.read_cbs_table(path, [dims["vorm"], dims["regio"], dims["periode"]],
                                    {topics["jongeren"]: False, topics["jongeren_relatief"]: True, topics["trajecten"]: False},
                                    cfg.sources["ontbrekend_teken"])
         periods = raw.read_dimension(_dimension_path(path, dims["periode"]), ("Key", "Title", "Status"))
         status = _status_map(cfg, periods, _dimension_path(path, dims["periode"]))
-        unknown_forms = ~frame[dims["vorm"]].isin(spec["vormen"])
-        if unknown_forms.any():
-            raise raw.RawDataError(path, f"onbekende {dims['vorm']}-sleutels {frame.loc[unknown_forms, dims['vorm']].unique()[:5].tolist()}"
-                                         " (niet in vormen van cbs_jeugdzorg in config/bronnen.yaml)", column=dims["vorm"],
-                                   rows=[int(i) + 2 for i in frame.index[unknown_forms]])
-        years = _check_series_part(path, frame, dims, "cbs_jeugdzorg", part, parts, register)
-        files.append(RawFile(part.kind, path, frame))
+        form_titles = _titles_of_keys(path, spec, dims["vorm"], "vormen")
+        _unknown_keys(path, frame, dims["vorm"], form_titles, "vormen van cbs_jeugdzorg")
+        forms = frame[dims["vorm"]].str.strip().map(form_titles).map(spec["vormen"])
+        years = _check_series_part(path, frame, dims, "cbs_jeugdzorg", part, supplied, register)
+        files.append(RawFile(part.kind, path, frame.assign(**{dims["vorm"]: forms})
+                             .rename(columns={column: name for name, column in topics.items()}), columns=dict(topics)))
         frames.append(pd.DataFrame({
             "gebied_code": frame[dims["regio"]].astype("string"),
             "jaar": years,
-            "vorm": frame[dims["vorm"]].map(spec["vormen"]).astype("string"),
+            "vorm": forms.astype("string"),
             "jongeren": frame[topics["jongeren"]],
             "status": frame[dims["periode"]].map(status).astype("string"),
         }))

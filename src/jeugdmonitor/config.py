@@ -254,37 +254,34 @@ def _goals(spec: dict[str, Any], kpis: dict[str, Kpi], regions: dict[str, Region
 @dataclass(frozen=True)
 class TablePart:
     """One CBS table of a source: its own table, or a successor (`opvolgers` in
-    config/bronnen.yaml) that continues the series from year `first`. `spec` is the source's
-    entry with the successor's settings (tabel, bestand, vormen, ...) put over it."""
+    config/bronnen.yaml) that continues the series. `spec` is the source's entry with the
+    successor's settings (tabel, bestand, vormen, ...) put over it. Which years each table
+    supplies is not configured: the fetch reads every table's Perioden and takes each year from
+    the newest table that has it, and records the choice in the sidecars."""
 
     kind: str  # the source key for its own table, `<source>_<table id>` for a successor
     spec: dict[str, Any]
-    first: int | None  # None: from the first year the table has
-    last: int | None  # None: to the last year the table has
-
-    def covers(self, year: int) -> bool:
-        return (self.first is None or year >= self.first) and (self.last is None or year <= self.last)
+    position: int  # 0 for the source's own table; a successor is newer than every table before it
 
 
 def table_parts(key: str, spec: dict[str, Any]) -> list[TablePart]:
-    """The tables of a CBS source in order of their years: its own `tabel` up to the first
-    successor's `vanaf`, then each successor up to the next one's."""
+    """The tables of a CBS source, oldest first: its own `tabel`, then each successor."""
     base = {k: v for k, v in spec.items() if k != "opvolgers"}
     successors = spec.get("opvolgers") or []
-    specs, starts = [base], []
+    specs = [base]
     for entry in successors:
-        missing = [name for name in ("tabel", "bestand", "vanaf") if name not in entry]
-        unknown = sorted(set(entry) - set(base) - {"vanaf"})
+        missing = [name for name in ("tabel", "bestand") if name not in entry]
+        unknown = sorted(set(entry) - set(base))
         if missing or unknown:
+            hint = (" (vanaf bestaat niet meer: `make fetch` leest de jaren uit de Perioden van elke tabel)"
+                    if "vanaf" in unknown else "")
             raise ConfigError(f"config/bronnen.yaml: {key}.opvolgers-item {entry.get('tabel', entry)!r} "
-                              f"mist {missing} of zet {unknown}, die {key} niet heeft")
-        specs.append({**base, **{k: v for k, v in entry.items() if k != "vanaf"}})
-        starts.append(int(entry["vanaf"]))
-    if starts != sorted(set(starts)):
-        raise ConfigError(f"config/bronnen.yaml: {key}.opvolgers moeten in steeds latere jaren beginnen (vanaf), niet {starts}")
-    bounds = [None, *starts]
-    return [TablePart(kind=key if index == 0 else f"{key}_{part['tabel']}", spec=part, first=bounds[index],
-                      last=(starts[index] - 1) if index < len(starts) else None)
+                              f"mist {missing} of zet {unknown}, die {key} niet heeft{hint}")
+        specs.append({**base, **entry})
+    tables = [str(part["tabel"]) for part in specs]
+    if len(set(tables)) != len(tables):
+        raise ConfigError(f"config/bronnen.yaml: {key} noemt een tabel twee keer in de reeks {tables}")
+    return [TablePart(kind=key if index == 0 else f"{key}_{part['tabel']}", spec=part, position=index)
             for index, part in enumerate(specs)]
 
 

@@ -23,9 +23,18 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter=";"))
 
 
+def _key(data: Path, dimension: str, title: str) -> str:
+    """The key the table uses for a CBS title (keys change between tables, titles stay)."""
+    (key,) = [r["Key"] for r in _rows(data.with_name(data.name.replace("TypedDataSet", dimension))) if r["Title"] == title]
+    return key
+
+
 def _count(root: Path, form: str, area: str, year: int) -> int:
-    for row in _rows(root / "data/raw/cbs/84134NED_TypedDataSet.csv"):
-        if row["VormenVanJeugdzorg"] == form and row["RegioS"].strip() == area and row["Perioden"] == f"{year}JJ00":
+    """The published count of form of care `form` (a CBS title) from the table of the series that holds `year`."""
+    data = root / ("data/raw/cbs/84134NED_TypedDataSet.csv" if year <= 2020 else "data/raw/cbs/85099NED_TypedDataSet.csv")
+    key = _key(data, "VormenVanJeugdzorg", form)
+    for row in _rows(data):
+        if row["VormenVanJeugdzorg"] == key and row["RegioS"].strip() == area and row["Perioden"] == f"{year}JJ00":
             return int(row["JongerenMetJeugdzorg_1"].strip())
     raise LookupError((form, area, year))
 
@@ -57,20 +66,22 @@ def _series_cell(page: str, caption_start: str, year_label: str) -> str:
 
 
 def test_share_with_jeugdhulp_in_hardinxveld_giessendam(built):
-    expected = 100 * _count(built, "JH0000", "GM0523", YEAR) / _young(built, "GM0523", YEAR, 0, 22)
+    expected = 100 * _count(built, "JH 1 Totaal jeugdhulp", "GM0523", YEAR) / _young(built, "GM0523", YEAR, 0, 22)
     page = (built / f"reports/{YEAR}/GM0523.html").read_text(encoding="utf-8")
     assert _summary_cell(page, "Jongeren met jeugdhulp") == _dutch(expected, 1) + "**"
 
 
 def test_jeugdbescherming_per_1000_in_almere(built):
-    expected = 1000 * _count(built, "JB0000", "GM0034", YEAR) / _young(built, "GM0034", YEAR, 0, 17)
+    expected = 1000 * _count(built, "JB 1 Totaal jeugdbescherming", "GM0034", YEAR) / _young(built, "GM0034", YEAR, 0, 17)
     page = (built / f"reports/{YEAR}/GM0034.html").read_text(encoding="utf-8")
     assert _summary_cell(page, "Jeugdbescherming") == _dutch(expected, 1) + "**"
 
 
 def test_suppressed_cell_stays_suppressed(built):
-    suppressed = [r for r in _rows(built / "data/raw/cbs/84134NED_TypedDataSet.csv")
-                  if r["VormenVanJeugdzorg"] == "JR0000" and r["Perioden"] == f"{YEAR}JJ00"
+    data = built / "data/raw/cbs/85099NED_TypedDataSet.csv"  # the table of the series that holds YEAR
+    youth_justice = _key(data, "VormenVanJeugdzorg", "JR 1 Totaal jeugdreclassering")
+    suppressed = [r for r in _rows(data)
+                  if r["VormenVanJeugdzorg"] == youth_justice and r["Perioden"] == f"{YEAR}JJ00"
                   and r["RegioS"].startswith("GM") and r["JongerenMetJeugdzorg_1"].strip() == "."]
     assert suppressed, "the sample data should hold a suppressed jeugdreclassering cell"
     code = suppressed[0]["RegioS"].strip()
@@ -80,7 +91,7 @@ def test_suppressed_cell_stays_suppressed(built):
 
 
 def test_hoeksche_waard_2018_is_the_sum_of_its_predecessors(built):
-    count = sum(_count(built, "JH0000", code, 2018) for code in PREDECESSORS_HOEKSCHE_WAARD)
+    count = sum(_count(built, "JH 1 Totaal jeugdhulp", code, 2018) for code in PREDECESSORS_HOEKSCHE_WAARD)
     young = sum(_young(built, code, 2018, 0, 22) for code in PREDECESSORS_HOEKSCHE_WAARD)
     page = (built / f"reports/{YEAR}/GM1963.html").read_text(encoding="utf-8")
     # marked as built from predecessors
@@ -176,9 +187,12 @@ def _age_table(root: Path, year: int) -> Path:
 
 def _under_12_residential(root: Path, area: str, year: int) -> int | None:
     """Jeugdhulp met verblijf, ages 0-3 plus 4-11 (CBS groups); None when a group is suppressed."""
-    cells = [r["TotaalJongerenMetJeugdzorg_1"].strip() for r in _rows(_age_table(root, year))
-             if r["RegioS"].strip() == area and r["Perioden"] == f"{year}JJ00" and r["VormenVanJeugdzorg"] == "JH1200"
-             and r["Persoonskenmerken"] in ("71090", "71091")]
+    data = _age_table(root, year)
+    residential = _key(data, "VormenVanJeugdzorg", "JH 122 Totaal jeugdhulp met verblijf")
+    groups = {_key(data, "Persoonskenmerken", title) for title in ("Leeftijd: 0 tot 4 jaar", "Leeftijd: 4 tot 12 jaar")}
+    cells = [r["TotaalJongerenMetJeugdzorg_1"].strip() for r in _rows(data)
+             if r["RegioS"].strip() == area and r["Perioden"] == f"{year}JJ00" and r["VormenVanJeugdzorg"] == residential
+             and r["Persoonskenmerken"] in groups]
     assert len(cells) == 2, (area, year)
     return None if "." in cells else sum(int(c) for c in cells)
 

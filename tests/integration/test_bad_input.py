@@ -42,7 +42,7 @@ def test_text_in_a_numeric_column_names_file_column_and_row(published):
     _rewrite(published, YOUTH_CARE, '"      455"', '"        x"')
     result = run(published, "make", "reports", f"YEAR={YEAR}", check=False)
     assert result.returncode != 0
-    assert YOUTH_CARE in result.stderr and "JongerenMetJeugdzorg_1" in result.stderr and "regels 2" in result.stderr
+    assert YOUTH_CARE in result.stderr and "JongerenMetJeugdzorg_1" in result.stderr and "regels 4" in result.stderr
     _assert_nothing_published(published)
 
 

@@ -23,8 +23,11 @@ the cleaning stage reads them unchanged:
 
 StatLine sources (`tabel`): filtered to the requested years (`<year>JJ00`) and region codes
 (--regio, default every code of config/gemeenten.yaml), and to `ophalen` (below). A source with
-successor tables (`opvolgers`, see `config.table_parts`) is fetched table by table, each for
-the requested years it supplies, with its own keys, into its own `bestand`.
+successor tables (`opvolgers`, oldest first, see `config.table_parts`) is fetched table by table:
+the fetch reads every table's Perioden first and takes each year from the newest table that has
+it (`statline.series_years`), asks each table only for its own years, with its own keys, into its
+own `bestand`, and records the choice in every data sidecar (`reeks`: table id -> years). A
+requested year in no table of the series is left out with a note.
 
 Iv3 (`cbs_iv3`, download_iv3): one table per year, "Gemeenten <jaar> onbewerkte Iv3-data",
 its id in `cbs_iv3.tabellen`. A requested year before the first configured table is skipped
@@ -82,6 +85,14 @@ ophalen: {filters: {<Dimension>: [key, ...] | <name of another entry of the same
     CBS table that `dimensies` does not name must be fixed to one key this way. Each key is looked up
     in the table's own dimension list first: a key the table lacks stops the fetch with a listing of
     the keys and titles it has, and the request uses the key as CBS spells it (with its padding).
+ophalen: {op_titel: {<Dimension>: <name of an entry of the source>}}
+    The keys of the dimension are the table's keys for the titles in that entry (e.g.
+    `{VormenVanJeugdzorg: vormen}`, whose keys are CBS titles such as "JZ Totaal jeugdzorg"); a
+    source with `op_titel` names its `onderwerpen` by title too (DataProperties Title). Each title
+    must match exactly one key of the table's own list (`cbs_titles.resolve`: exact, spaces
+    ignored, or a regular expression when it starts with ^); otherwise TitleMatchError (exit 2)
+    lists the candidates. The data sidecar records the result (`sleutels`: `onderwerpen` name ->
+    column, and per dimension key -> title), which the cleaning stage reads.
 ophalen: {titels: {<Dimension>: <regular expression>}}
     Adds the keys whose Title matches, e.g. the single years of age of 03759ned's Leeftijd
     ('^([0-9]|1[0-9]|2[0-2]) jaar$'), whatever their keys: titles are what CBS keeps stable

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from jeugdmonitor import areas, config, paths
 from jeugdmonitor.fetch.areas_download import download_areas
-from jeugdmonitor.fetch.files import FetchedTable
+from jeugdmonitor.fetch.files import FetchedTable, span
 from jeugdmonitor.fetch.iv3_download import IV3, download_iv3, iv3_settings, iv3_years
-from jeugdmonitor.fetch.service import Service
-from jeugdmonitor.fetch.statline import download_table
+from jeugdmonitor.fetch.service import FetchError, Service
+from jeugdmonitor.fetch.statline import download_table, series_years
 from jeugdmonitor.publish import move_files_into
 from jeugdmonitor.vocabulary import NL_CODE
 
@@ -30,6 +30,31 @@ def default_regions(cfg: config.Config) -> list[str]:
 def fetchable(cfg: config.Config) -> tuple[str, ...]:
     """The CBS sources `make fetch` fetches by default: those not marked `ophalen.beschikbaar: false`."""
     return tuple(k for k in SOURCES if ((cfg.sources[k].get("ophalen") or {}).get("beschikbaar", True)))
+
+
+def _download_series(cfg: config.Config, key: str, folder: Path, service: Service | None, years: list[int] | None,
+                     regions: list[str]) -> list[FetchedTable]:
+    """A source's table and its successors. With successors, every table's Perioden is read
+    first and each year comes from the newest table that has it (`series_years`); each table is
+    then asked for its own years only, and every sidecar records the whole choice (`reeks`)."""
+    parts = config.table_parts(key, cfg.sources[key])
+    if len(parts) == 1:
+        return [download_table(cfg, key, folder, service, years, regions, parts[0])]
+    chosen = series_years(parts, service, years)
+    fetched = []
+    for part in parts:
+        part_years = chosen[str(part.spec["tabel"])]
+        if part_years:  # a table whose years all come from a newer one is not fetched
+            fetched.append(download_table(cfg, key, folder, service, part_years, regions, part, series=chosen))
+    if not fetched:
+        raise FetchError(f"CBS-bron {key}: geen van de jaren {span(years or [])} staat in een tabel van de reeks "
+                         f"({', '.join(chosen)}; hun Perioden)")
+    if years:
+        absent = sorted(set(years) - {y for found in chosen.values() for y in found})
+        if absent:
+            fetched[-1].notes.append(f"jaren {absent} staan in geen tabel van de reeks "
+                                     f"({', '.join(chosen)}); ze zijn niet opgehaald")
+    return fetched
 
 
 def fetch(keys: Sequence[str] | None = None, years: Sequence[int] | None = None, regions: Sequence[str] | None = None,
@@ -65,12 +90,8 @@ def fetch(keys: Sequence[str] | None = None, years: Sequence[int] | None = None,
                 fetched += download_iv3(cfg, key, staging, service, years)
             elif key == AREAS:
                 fetched += download_areas(cfg, staging, service, years)
-            else:  # the source's table and its successors, each for the years it holds
-                for part in config.table_parts(key, cfg.sources[key]):
-                    part_years = [y for y in years if part.covers(y)] if years else None
-                    if years and not part_years:
-                        continue
-                    fetched.append(download_table(cfg, key, staging, service, part_years, regions, part))
+            else:
+                fetched += _download_series(cfg, key, staging, service, years, regions)
         move_files_into(staging, out_dir)  # data files first, then their sidecars
     finally:
         shutil.rmtree(staging, ignore_errors=True)

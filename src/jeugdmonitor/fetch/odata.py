@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from jeugdmonitor import config
+from jeugdmonitor import cbs_titles, config
 from jeugdmonitor.fetch.answers import listing
 from jeugdmonitor.fetch.service import FetchError, Service, dimension_entries
 
@@ -57,6 +57,29 @@ def title_filters(spec: Mapping[str, Any], key: str) -> dict[str, re.Pattern[str
             raise config.ConfigError(f"config/bronnen.yaml: {key}.ophalen.titels.{dimension} is geen reguliere "
                                      f"expressie ({error})") from error
     return result
+
+
+def titled_entries(spec: Mapping[str, Any], key: str) -> dict[str, str]:
+    """`ophalen.op_titel` of a source: dimension -> the entry of the source whose keys are CBS
+    titles (e.g. `{VormenVanJeugdzorg: vormen}`)."""
+    wanted = (spec.get("ophalen") or {}).get("op_titel") or {}
+    result: dict[str, str] = {}
+    for dimension, entry in wanted.items():
+        if not isinstance(spec.get(entry), Mapping) or not spec[entry]:
+            raise config.ConfigError(f"config/bronnen.yaml: {key}.ophalen.op_titel.{dimension} verwijst naar {entry!r}, "
+                                     f"dat geen niet-lege lijst titels van {key} is")
+        result[str(dimension)] = str(entry)
+    return result
+
+
+def resolve_titles(service: Service, table: str, url: str, spec: Mapping[str, Any],
+                   titled: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Per dimension of `ophalen.op_titel`: configured title -> the table's own key (padded as
+    CBS serves it), from the table's dimension list. A title with no key or several stops the
+    fetch (TitleMatchError, exit 2) listing the candidates."""
+    return {dimension: cbs_titles.resolve(dimension_entries(service, table, dimension), list(spec[entry]),
+                                          f"CBS-tabel {table} ({url}/{dimension})")
+            for dimension, entry in titled.items()}
 
 
 def resolve_filters(service: Service, table: str, url: str, fixed: Mapping[str, list[str]],

@@ -12,7 +12,7 @@ from typing import Any
 
 import cbsodata
 
-from jeugdmonitor import config, raw
+from jeugdmonitor import cbs_titles, config, raw
 from jeugdmonitor.fetch.answers import (
     check_properties,
     check_unnamed_dimensions_fixed,
@@ -37,9 +37,11 @@ from jeugdmonitor.fetch.odata import (
     quote,
     region_chunks,
     resolve_filters,
+    resolve_titles,
     title_filters,
+    titled_entries,
 )
-from jeugdmonitor.fetch.service import FetchError, Service, call, service_for
+from jeugdmonitor.fetch.service import FetchError, Service, call, dimension_entries, service_for
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +49,48 @@ log = logging.getLogger(__name__)
 YEAR_PERIOD = re.compile(r"(\d{4})JJ00")
 
 
+def table_years(part: config.TablePart, service: Service | None = None) -> list[int]:
+    """The whole years (`<year>JJ00`) in a table's own Perioden list."""
+    spec = part.spec
+    table, period_dim = str(spec["tabel"]), str(spec["dimensies"]["periode"])
+    service = service or service_for(spec)
+    entries = dimension_entries(service, table, period_dim)
+    return sorted({int(str(e.get("Key", "")).strip()[:4]) for e in entries
+                   if YEAR_PERIOD.fullmatch(str(e.get("Key", "")).strip())})
+
+
+def series_years(parts: Sequence[config.TablePart], service: Service | None = None,
+                 years: Sequence[int] | None = None) -> dict[str, list[int]]:
+    """Table id -> the years it supplies: every year from the newest table of the series that has
+    it (a successor often repeats its predecessor's last year, revised), restricted to `years`."""
+    held = {str(part.spec["tabel"]): table_years(part, service) for part in parts}
+    chosen: dict[str, list[int]] = {table: [] for table in held}
+    taken: set[int] = set()
+    for part in reversed(parts):  # newest first
+        table = str(part.spec["tabel"])
+        for year in held[table]:
+            if year not in taken and (not years or year in years):
+                chosen[table].append(year)
+                taken.add(year)
+    return chosen
+
+
+def topic_keys(table: str, url: str, spec: dict[str, Any], properties: list[dict[str, Any]]) -> dict[str, str]:
+    """Workbook topic name -> the table's topic key, from the topic titles in config/bronnen.yaml."""
+    titles = {str(name): str(title) for name, title in spec["onderwerpen"].items()}
+    resolved = cbs_titles.resolve(cbs_titles.topic_entries(properties), list(titles.values()),
+                                  f"CBS-tabel {table} ({url}/DataProperties, onderwerpen)")
+    return {name: resolved[title].strip() for name, title in titles.items()}
+
+
 def download_table(cfg: config.Config, key: str, folder: Path, service: Service | None = None,
                    years: Sequence[int] | None = None, regions: Sequence[str] | None = None,
-                   part: config.TablePart | None = None) -> FetchedTable:
+                   part: config.TablePart | None = None, series: dict[str, list[int]] | None = None) -> FetchedTable:
     """Fetch one CBS table of a source of config/bronnen.yaml and write its files into `folder`.
 
     `part`: one table of the source's series (its own or a successor, `config.table_parts`);
-    None: the source's own table. Only the years `part` covers are kept.
+    None: the source's own table. `series`: table id -> the years each table of the series
+    supplies (`series_years`), recorded in the sidecar (`reeks`); `years` are then this table's.
     `years` None: every year (`<year>JJ00` periods); `regions` None: no region filter.
     Writes straight into `folder`: use `fetch` to publish into data/raw/ all-or-nothing."""
     part = part or config.table_parts(key, cfg.sources[key])[0]
@@ -62,19 +99,26 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
     service = service or service_for(spec)
     url = service.table_url(table)
     dimensions: dict[str, str] = {str(role): str(name) for role, name in spec["dimensies"].items()}
-    topics = [str(name) for name in spec["onderwerpen"].values()]
     period_dim, region_dim = dimensions["periode"], dimensions["regio"]
     missing_mark = str(cfg.sources["ontbrekend_teken"])
     configured_filters = fixed_filters(spec, key)
     titled = title_filters(spec, key)
+    by_title = titled_entries(spec, key)
     wanted_periods = {f"{int(y)}JJ00" for y in years} if years else None
     retrieved = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     log.info("CBS-tabel %s (%s) van %s", table, key, url)
 
     properties = call(service, table, "reading DataProperties", cbsodata.get_meta, table, "DataProperties")
+    titled_topics = bool(by_title)  # a source that names dimension keys by title names its topics by title too
+    topic_of = (topic_keys(table, url, spec, properties) if titled_topics
+                else {str(name): str(t) for name, t in spec["onderwerpen"].items()})
+    topics = list(topic_of.values())
     decimals = check_properties(table, url, properties, list(dimensions.values()), topics,
-                                 [*configured_filters, *titled])
+                                 [*configured_filters, *titled, *by_title])
     fixed = resolve_filters(service, table, url, configured_filters, titled)
+    title_keys = resolve_titles(service, table, url, spec, by_title)
+    for dimension, keys_by_title in title_keys.items():
+        fixed[dimension] = list(dict.fromkeys([*fixed.get(dimension, []), *keys_by_title.values()]))
     check_unnamed_dimensions_fixed(table, url, dimensions_of(properties), list(dimensions.values()), fixed)
 
     clauses = [any_of([f"{period_dim} eq {quote(p)}" for p in sorted(wanted_periods)]) if wanted_periods
@@ -104,8 +148,6 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
                 continue
             if wanted_periods is not None and period not in wanted_periods:
                 continue
-            if not part.covers(int(period[:4])):
-                continue  # another table of the series holds this year
             if wanted_regions is not None and str(region).strip() not in wanted_regions:
                 continue  # startswith() may match longer codes; keep exactly the requested ones
             if any(row[dim].strip() not in keys for dim, keys in fixed_keys.items()):
@@ -157,6 +199,11 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
         for row in rows], quote_all=True)
     data_meta = {**base_meta, "bron": f"CBS StatLine, tabel {table} (TypedDataSet)", "url": f"{url}/TypedDataSet",
                  "filter": filters_used, "rijen": len(rows)}
+    if titled_topics or title_keys:  # the keys this table uses for the titles of config/bronnen.yaml
+        data_meta["sleutels"] = {"onderwerpen": topic_of,
+                                 **{dim: {k.strip(): t for t, k in found.items()} for dim, found in title_keys.items()}}
+    if series is not None:  # which table of the series supplies which years (the newest that has it)
+        data_meta["reeks"] = {t: list(y) for t, y in series.items()}
     if dropped:
         data_meta["weggelaten_lege_rijen"] = (f"{dropped} lege rijen van gemeenten in jaren waarin ze volgens "
                                               "config/gemeenten.yaml niet bestonden")

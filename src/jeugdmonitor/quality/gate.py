@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,8 @@ def validate_raw(files: list[clean.RawFile]) -> dict[str, Any]:
         result = definition.run(batch_parameters={"dataframe": raw_file.frame},
                                 result_format={"result_format": "COMPLETE", "partial_unexpected_count": 5})
         checked += len(result.results)
-        found += findings(result, display_path(raw_file.path), file_lines=True)
+        found += [replace(f, column=raw_file.columns.get(f.column, f.column)) if f.column else f  # the file's own name
+                  for f in findings(result, display_path(raw_file.path), file_lines=True)]
     stop_on_critical(found, "Controle van de ruwe bestanden mislukt")
     return {"gecontroleerd": checked, "geslaagd": checked - len(found), "waarschuwingen": [asdict(f) for f in found]}
 
