@@ -58,9 +58,36 @@ def locale() -> dict:
     return {"number": vl_convert.get_format_locale(D3_LOCALE), "time": vl_convert.get_time_format_locale(D3_LOCALE)}
 
 
-def vega_spec(chart: alt.TopLevelMixin) -> dict:
-    """The compiled Vega spec both renderings use, with the locale and without a remote $schema."""
-    spec = chart.to_dict()
+def _shape(value: object) -> object:
+    """A spec's structure without its values: what differs between two reports' charts of one kind
+    is data, titles and names, not which properties are set."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items() if key != "datasets"}
+    if isinstance(value, list):
+        return [_shape(item) for item in value]
+    return type(value).__name__
+
+
+# Vega-Lite shapes (see _shape) this process has validated against the schema
+_validated_shapes: set[str] = set()
+
+
+def vegalite_dict(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec. Altair's schema validation costs more than building the chart,
+    and a chart function gives the same structure for every report: a structure is validated the
+    first time this process meets it (an invalid chart still fails), not once per report."""
+    spec = chart.to_dict(validate=False)
+    shape = hashlib.sha256(json.dumps(_shape(spec), sort_keys=True).encode()).hexdigest()
+    if shape not in _validated_shapes:
+        chart.to_dict(validate=True)  # raises the schema error
+        _validated_shapes.add(shape)
+    return spec
+
+
+def vega_spec(chart: alt.TopLevelMixin | dict) -> dict:
+    """The compiled Vega spec both renderings use, with the locale and without a remote $schema
+    (`chart`: an Altair chart or its Vega-Lite dict from vegalite_dict)."""
+    spec = dict(chart) if isinstance(chart, dict) else vegalite_dict(chart)
     spec.pop("$schema", None)
     spec["config"] = {**spec.get("config", {}), "locale": locale(),
                       # the figure is one image with a text alternative: no ARIA noise per mark
@@ -111,10 +138,11 @@ def figure_html(chart: alt.TopLevelMixin, alt_text: str, caption: str | None = N
     an empty place for the interactive view (filled by the runtime; hidden in print and without
     scripts), the Vega spec as a JSON data block, and a caption (`caption`, default `alt_text`)
     with the chart's notes (those the chart functions put in `usermeta`, then `notes`)."""
-    spec = vega_spec(chart)
+    vegalite = vegalite_dict(chart)
+    spec = vega_spec(vegalite)
     key = _spec_key(spec)
     label = escape(alt_text)
-    all_notes = list((chart.to_dict().get("usermeta") or {}).get("jeugdmonitor", {}).get("noten", [])) + list(notes or [])
+    all_notes = list((vegalite.get("usermeta") or {}).get("jeugdmonitor", {}).get("noten", [])) + list(notes or [])
     note_html = "".join(f'<span class="jm-grafiek-noot">{escape(n)}</span>' for n in dict.fromkeys(all_notes))
     parts = [f'<figure class="jm-grafiek" id="{key}">',
              f'<div class="jm-grafiek-statisch" role="img" aria-label="{label}">{_svg(spec, key)}</div>']
