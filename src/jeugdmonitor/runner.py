@@ -379,7 +379,10 @@ def choose_municipalities(available: list[str], published: dict[str, Any], only:
 
 
 def plan_run(year: int, pages_of_set: list[Page], selected: set[str], inputs: dict[str, dict[str, str]],
-             published: dict[str, Any], resumed: dict[str, Any], staging: Path, force: bool) -> Plan:
+             published: dict[str, Any], resumed: dict[str, Any], staging: Path, force: bool, everything: bool) -> Plan:
+    """Keep, take over or build each page. `force` builds the selected municipalities (and, when
+    `everything` is selected, every page) even when unchanged; region pages and the index follow
+    their inputs."""
     plan = Plan()
     target = paths.report_dir(year)
     for page in pages_of_set:
@@ -387,7 +390,7 @@ def plan_run(year: int, pages_of_set: list[Page], selected: set[str], inputs: di
         chosen = page.kind != LEVEL_MUNICIPALITY or page.key in selected
         if _is_current(resumed["pagina's"].get(page.key), page, own_inputs, staging, year):
             plan.keep.append(page)
-        elif chosen and force:
+        elif force and (page.key in selected or everything):
             plan.build.append(page)
         elif _is_current(published["pagina's"].get(page.key), page, own_inputs, target, year):
             plan.take_over.append(page)
@@ -473,7 +476,8 @@ def run_reports(year: int, only: Sequence[str] | None = None, workers: int | Non
     regions = list(dict.fromkeys(areas.loc[areas["gebied_code"].isin(municipalities), "regio_code"]))
     pages_of_set = _pages(cfg, year, municipalities, regions)
     checksums = input_checksums(year)
-    plan = plan_run(year, pages_of_set, selected, checksums, published, resumed, staging, force)
+    plan = plan_run(year, pages_of_set, selected, checksums, published, resumed, staging, force,
+                    everything=not only and limit is None)
     _prepare_staging(staging, plan.keep, year)
 
     manifest: dict[str, Any] = {"versie": MANIFEST_VERSION, "jaar": year, "invoer": checksums, "pagina's": {}}
