@@ -251,6 +251,8 @@ def build_page(year: int, page: Page, staging: str, banner: str | None, timeout:
             error, ename = f"de kernel is gestopt: {failure}", "DeadKernelError"
         except render.RenderError as failure:
             error, ename = str(failure), "RenderError"
+        except RuntimeError as failure:  # nbclient: the kernel did not start or died before replying
+            error, ename = f"de kernel werkte niet: {failure}", "RuntimeError"
         _worker_state().restart()  # whatever the failed page left in the kernel goes with it
     return PageResult(page.key, False, time.perf_counter() - started, retries + 1, error, ename)
 
