@@ -503,6 +503,8 @@ def run_reports(year: int, only: Sequence[str] | None = None, workers: int | Non
         raise StageError(f"{len(failures)} van de {len(plan.build)} pagina's zijn mislukt (na {retries + 1} pogingen); "
                          f"er is niets gepubliceerd:\n{lines}", ename=failures[0][1].ename)
     built = [page.key for page in plan.build]
+    manifest["pagina's"] = {page.key: manifest["pagina's"][page.key] for page in pages_of_set}  # in register order
+    write_manifest(staging, manifest)
     paths.run_record(staging).write_text(json.dumps({
         "jaar": year, "gemeenten": municipalities, "regio's": regions, "gebouwd": built,
         "seconden": round(time.perf_counter() - started, 1), "commit": report.git_commit(),

@@ -40,6 +40,7 @@ def project(built, tmp_path_factory) -> Path:
     root = make_copy(tmp_path_factory.mktemp("runner") / "project")
     for part in (f"data/clean/{YEAR}", "expectations/gx/uncommitted", f"reports/{YEAR}"):
         shutil.copytree(built / part, root / part, dirs_exist_ok=True)
+    _reports(root)  # builds nothing, unless the package changed since a kept `built` (JEUGDMONITOR_TEST_BUILT)
     return root
 
 
@@ -72,15 +73,17 @@ def test_a_changed_input_rebuilds_only_the_pages_that_use_it(project):
     assert sorted(_built(project / "reports" / str(YEAR))) == ["JZ08", "JZ24", "JZ31", "JZ36"]
 
 
-def test_a_report_built_alone_equals_the_one_built_late_in_a_warm_kernel(project, built):
-    """Isolation: GM0050 came late in a warm worker in the main job; now it is the first and only
+def test_a_report_built_alone_equals_the_one_built_late_in_a_warm_kernel(project):
+    """Isolation: GM0050 came late in a warm worker in the full run; now it is the first and only
     page of a fresh kernel. Its page and figures are byte-identical, and the selection keeps
     every other published report in the set and in the index."""
+    out = project / "reports" / str(YEAR)
+    files = (f"{LATE}.html", f"{LATE}_cijfers.csv", f"{LATE}_lokale_paragraaf.csv")
+    warm = {name: (out / name).read_bytes() for name in files}
     result = _reports(project, "--only", LATE, "--opnieuw", "--workers", "1")
-    out, main = project / "reports" / str(YEAR), built / "reports" / str(YEAR)
     assert _built(out) == [LATE], result.stderr
-    for name in (f"{LATE}.html", f"{LATE}_cijfers.csv", f"{LATE}_lokale_paragraaf.csv"):
-        assert (out / name).read_bytes() == (main / name).read_bytes(), name
+    for name in files:
+        assert (out / name).read_bytes() == warm[name], name
     assert len(list(out.glob("GM*.html"))) == MUNICIPALITIES
     index = (out / "index.html").read_text(encoding="utf-8")
     assert len(set(re.findall(r'href="(GM\d{4}\.html)"', index))) == MUNICIPALITIES
@@ -96,10 +99,11 @@ def test_limit_and_gemeente_alias_select_without_dropping_published_reports(proj
 
 def test_an_interrupted_run_resumes_with_the_pages_it_finished(project):
     out, staging = project / "reports" / str(YEAR), project / "reports" / f".bouw-{YEAR}"
-    shutil.copytree(out, staging)  # as if a run finished every page and was stopped before publishing
-    (staging / "index.html").unlink()  # a page it had not finished
+    out.rename(staging)  # as if a run had finished every page but the index and was stopped before publishing
+    (staging / "index.html").unlink()
     result = _reports(project)
     assert _built(out) == ["index"] and "39 hervat" in result.stderr and not staging.exists()
+    assert {e["status"] for k, e in _manifest(out)["pagina's"].items() if k != "index"} == {"hervat"}
 
 
 def test_a_failing_or_hanging_report_is_retried_in_a_fresh_kernel_and_nothing_is_published(project):
