@@ -184,26 +184,32 @@ class _Worker:
     pages_per_kernel: int = KERNEL_PAGES
 
     def restart(self) -> None:
-        """A fresh kernel for the next page (nbclient starts it when the page begins)."""
+        """A fresh kernel for the next page (nbclient starts it when the page begins). A kernel
+        manager that shut its kernel down has closed its sockets' context: a new one takes over."""
         if self.km.has_kernel:
             run_sync(self.km.shutdown_kernel)(now=True)
+        self.km = _kernel_manager(self.socket_dir)
         self.pages = 0
 
 
 _worker: _Worker | None = None
 
 
+def _kernel_manager(socket_dir: Path) -> AsyncKernelManager:
+    return AsyncKernelManager(kernel_name=KERNEL_NAME, config=kernel_config(socket_dir))
+
+
 def _start_worker(pages_per_kernel: int) -> None:
     """Process pool initializer: one kernel manager per worker, its kernel shut down when the worker ends."""
     global _worker
     socket_dir = Path(tempfile.mkdtemp(prefix="jeugdmonitor-kernel-"))  # mode 0700
-    km = AsyncKernelManager(kernel_name=KERNEL_NAME, config=kernel_config(socket_dir))
-    _worker = _Worker(km=km, socket_dir=socket_dir, pages_per_kernel=pages_per_kernel)
+    _worker = _Worker(km=_kernel_manager(socket_dir), socket_dir=socket_dir, pages_per_kernel=pages_per_kernel)
     multiprocessing.util.Finalize(_worker, _stop_worker, args=(_worker,), exitpriority=10)
 
 
 def _stop_worker(worker: _Worker) -> None:
-    worker.restart()
+    if worker.km.has_kernel:
+        run_sync(worker.km.shutdown_kernel)(now=True)
     shutil.rmtree(worker.socket_dir, ignore_errors=True)
 
 
