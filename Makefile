@@ -8,6 +8,8 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 
 YEAR ?= 2023
+# options of the report runner, e.g. REPORT_OPTIONS="--only GM0503 --timeout 600" (see README, The runner)
+REPORT_OPTIONS ?=
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -99,7 +101,7 @@ $(VALIDATED): $(STAGED) $(CONFIG) $(GX_FILES) notebooks/02_valideren.ipynb $(PKG
 reports: $(REPORT_INDEX) ## één HTML-rapportage per gemeente, een overzicht per regio en de index in reports/YEAR
 
 $(REPORT_INDEX): $(VALIDATED) $(CONFIG) notebooks/03_gemeenterapport.ipynb notebooks/04_overzicht.ipynb notebooks/05_regio.ipynb $(PKG_FILES)
-	$(PY) -m jeugdmonitor.cli reports --year $(YEAR)
+	$(PY) -m jeugdmonitor.cli reports --year $(YEAR) $(REPORT_OPTIONS)
 
 yearly: ## de onbewaakte jaarlijkse run voor YEAR, gelogd in logs/YEAR/
 	@mkdir -p logs/$(YEAR)

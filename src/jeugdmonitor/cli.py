@@ -12,7 +12,7 @@ import contextlib
 import logging
 import sys
 
-from jeugdmonitor import errors, paths, pipeline, projecttree, runlock
+from jeugdmonitor import errors, paths, pipeline, projecttree, runlock, runner
 
 EXIT_BAD_INPUT = errors.EXIT_BAD_INPUT
 EXIT_QUALITY = errors.EXIT_QUALITY
@@ -24,7 +24,8 @@ DEFAULT_YEAR = 2023
 def _exit_code(error: pipeline.StageError) -> int:
     """A notebook failed: the exit code of its exception (papermill's `ename` names it), or
     EXIT_NOTEBOOK for an exception that is not one of the workbook's errors."""
-    return errors.exit_code_of(getattr(error.__cause__, "ename", None), default=EXIT_NOTEBOOK)
+    ename = getattr(error, "ename", None) or getattr(error.__cause__, "ename", None)
+    return errors.exit_code_of(ename, default=EXIT_NOTEBOOK)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,8 +38,16 @@ def main(argv: list[str] | None = None) -> int:
         command = sub.add_parser(name, help=help_text)
         command.add_argument("--year", type=int, default=DEFAULT_YEAR, help="rapportjaar")
         if name == "reports":
-            command.add_argument("--gemeente", action="append", help="alleen deze gemeentecode (herhaalbaar)")
-            command.add_argument("--workers", type=int, default=None, help="rapportages tegelijk")
+            command.add_argument("--only", "--gemeente", dest="only", action="append", metavar="GEMEENTE",
+                                 help="alleen deze gemeente opnieuw bouwen, bv. GM0503 (herhaalbaar); de andere "
+                                      "gepubliceerde rapporten van het jaar blijven staan")
+            command.add_argument("--limit", type=int, default=None, metavar="N",
+                                 help="alleen de eerste N gemeenten (volgorde van het register)")
+            command.add_argument("--workers", type=int, default=None, help="pagina's tegelijk (standaard: aantal cores)")
+            command.add_argument("--timeout", type=float, default=runner.DEFAULT_TIMEOUT, metavar="SECONDEN",
+                                 help=f"tijdslimiet per pagina; daarna nog één poging (standaard {runner.DEFAULT_TIMEOUT})")
+            command.add_argument("--opnieuw", action="store_true",
+                                 help="de gekozen pagina's ook bouwen als hun invoer niet veranderd is")
     command = sub.add_parser("pdf", help="één A4-PDF per gemeenterapportage (en regio-overzicht) -> reports/<jaar>/pdf/")
     command.add_argument("--year", type=int, default=DEFAULT_YEAR, help="rapportjaar")
     command.add_argument("--gemeente", action="append", help="alleen deze pagina: GM0503, of regio-JZ31 (herhaalbaar)")
@@ -84,7 +93,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"validatie geslaagd, gepubliceerd in {paths.clean_dir(args.year)}")
     elif args.command == "reports":
         # stops with DataQualityError (exit 3) when the stamp's Data Docs pages are gone
-        pipeline.run_reports(args.year, args.gemeente, args.workers)
+        pipeline.run_reports(args.year, args.only, args.workers, limit=args.limit, timeout=args.timeout or None,
+                             force=args.opnieuw)
     elif args.command == "pdf":
         from jeugdmonitor import pdf  # WeasyPrint: only this step needs it
         logging.getLogger("weasyprint").setLevel(logging.ERROR)  # unsupported screen CSS is not news

@@ -88,6 +88,7 @@ MANIFEST_NAME = "manifest.json"
 STAGING_MARKER_SUFFIX = ".klaar.json"
 INDEX_PAGE_NAME = "index.html"
 RUN_RECORD_NAME = "run.json"
+BUILD_MANIFEST_NAME = "bouwmanifest.json"  # per page: status, seconds, parameters, input checksums
 DATA_DOCS_DIR_NAME = "datadocs"  # inside reports/<year>/
 EXECUTED_NOTEBOOK_DIR_NAME = "uitgevoerde-notebooks"
 GX_UNCOMMITTED_NAME = "uncommitted"  # results and Data Docs inside expectations/gx/
@@ -194,6 +195,11 @@ def report_index(base: Path) -> Path:
 def run_record(base: Path) -> Path:
     """What a report run built: municipalities, duration, commit."""
     return base / RUN_RECORD_NAME
+
+
+def build_manifest(base: Path) -> Path:
+    """What a report run built per page, with the checksums of its inputs (drives rebuilding only what is stale)."""
+    return base / BUILD_MANIFEST_NAME
 
 
 def data_docs_dir(base: Path) -> Path:

@@ -7,6 +7,7 @@ charts.write_runtime); each chart's spec is a `<script type="application/json">`
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -25,7 +26,9 @@ class RenderError(RuntimeError):
     """The executed notebook holds output that must not reach a reader."""
 
 
+@cache
 def _exporter() -> HTMLExporter:
+    """One exporter per process: its templates and preprocessors are set up once (a warm worker renders many pages)."""
     c = Config()
     c.HTMLExporter.template_name = TEMPLATE_NAME
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATE_DIR)]
@@ -50,8 +53,12 @@ def check_outputs(notebook: nbformat.NotebookNode, source: Path) -> None:
 
 
 def notebook_to_html(executed: Path, target: Path, title: str, banner: str | None) -> Path:
-    notebook = nbformat.read(executed, as_version=4)
-    check_outputs(notebook, executed)
+    return node_to_html(nbformat.read(executed, as_version=4), executed, target, title, banner)
+
+
+def node_to_html(notebook: nbformat.NotebookNode, source: Path, target: Path, title: str, banner: str | None) -> Path:
+    """Render an executed notebook held in memory (`source`: where it is saved, for messages)."""
+    check_outputs(notebook, source)
     notebook.metadata["title"] = title
     body, _ = _exporter().from_notebook_node(notebook, resources={"jeugdmonitor": {"banner": banner}})
     target.parent.mkdir(parents=True, exist_ok=True)

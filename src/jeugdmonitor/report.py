@@ -16,7 +16,7 @@ import subprocess
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -64,13 +64,30 @@ class Inputs:
         return areas[(areas["niveau"] == LEVEL_MUNICIPALITY) & (areas["regio_code"] == region)].sort_values("naam")
 
 
+def _inputs_key(year: int) -> tuple:
+    """What the validated inputs of `year` are made of: the stamp, the clean tables and config/
+    (path, size, modification time). A new validation or an edited definition gives a new key."""
+    files = [paths.validation_stamp(year), *sorted(paths.clean_dir(year).glob(f"*{paths.TABLE_SUFFIX}")),
+             *sorted(paths.CONFIG_DIR.glob("*.yaml"))]
+    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+
+
+# year -> (key, inputs): a warm kernel builds many pages of one year and reads the tables once
+_loaded: dict[int, tuple[tuple, Inputs]] = {}
+
+
 def load_inputs(year: int) -> Inputs:
-    """Read the validated clean tables of `year`; refuse to report on unvalidated data."""
+    """Read the validated clean tables of `year`; refuse to report on unvalidated data. Read once
+    per process while the files stay the same (the pages only read the returned tables)."""
     stamp = paths.validation_stamp(year)
     if not stamp.exists():
         raise FileNotFoundError(f"{stamp} ontbreekt: de schone data van {year} zijn niet door de validatie gekomen "
                                 f"(draai `make validate YEAR={year}`)")
-    return Inputs(
+    key = _inputs_key(year)
+    cached = _loaded.get(year)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    inputs = Inputs(
         year=year,
         cfg=config.load(),
         areas=clean.read_table(year, "gebieden"),
@@ -79,6 +96,9 @@ def load_inputs(year: int) -> Inputs:
         harmonisation=clean.read_table(year, "harmonisatie"),
         validation=json.loads(stamp.read_text(encoding="utf-8")),
     )
+    _loaded.clear()  # one year at a time: memory does not grow with the years a kernel has seen
+    _loaded[year] = (key, inputs)
+    return inputs
 
 
 @dataclass
@@ -412,7 +432,9 @@ def quality_log(inputs: Inputs) -> str:
                         changed=rows, changed_count=len(changed), more=max(0, len(changed) - CHANGES_SHOWN))
 
 
+@cache
 def git_commit() -> str:
+    """The checkout's commit (asked once per process: a run does not change it)."""
     try:
         result = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.PROJECT_ROOT,
                                 capture_output=True, text=True, check=True, timeout=10)

@@ -33,9 +33,13 @@ def test_main_job_leaves_a_report_per_municipality_and_an_index(built):
 
 
 def test_progress_is_shown_per_report(built):
+    # not a terminal: one plain line per finished page (the index is a page too), no tqdm bar
     output = (built / "make-output.txt").read_text()
-    assert re.search(rf"\[ ?\d+/{MUNICIPALITIES + len(REGIONS)}\] GM\d{{4}}", output)
-    assert re.search(rf"\[ ?\d+/{MUNICIPALITIES + len(REGIONS)}\] JZ\d{{2}}", output)
+    total = MUNICIPALITIES + len(REGIONS) + 1
+    assert re.search(rf"\[ ?\d+/{total}\] GM\d{{4}} \S.* +\d+\.\d s", output)
+    assert re.search(rf"\[ ?\d+/{total}\] JZ\d{{2}}", output)
+    assert len(re.findall(rf"^\[ ?\d+/{total}\] ", output, re.M)) == total
+    assert "pagina/s" not in output and "%|" not in output
 
 
 def test_run_log_carries_no_kernel_transport_warnings(built):

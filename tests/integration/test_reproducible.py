@@ -18,6 +18,7 @@ EPOCH = "1700000000"  # 2023-11-14 22:13:20 UTC
 EPOCH_DATE = "2023-11-14"
 MUNICIPALITIES = ("GM0503", "GM1963")
 NOT_PAGES = ("uitgevoerde-notebooks/",)  # executed notebooks keep their execution times (audit)
+RUN_RECORDS = ("run.json", "bouwmanifest.json")  # they record how long the run and each page took
 PYTHON = str(REPO_ROOT / ".venv" / "bin" / "python")
 
 
@@ -42,7 +43,7 @@ def two_runs(built, tmp_path_factory) -> tuple[Path, Path]:
 
 def published(folder: Path) -> dict[str, Path]:
     return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.relative_to(folder).as_posix().startswith(NOT_PAGES) and p.name != "run.json"}
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith(NOT_PAGES) and p.name not in RUN_RECORDS}
 
 
 def test_two_runs_give_byte_identical_pages(two_runs):

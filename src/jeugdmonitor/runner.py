@@ -1,0 +1,552 @@
+"""The report runner: every page of a report year, built by warm workers, resumable, rebuilding only what is stale.
+
+Each worker process keeps one Jupyter kernel running (nbclient `NotebookClient(km=...)` through a
+papermill engine registered as ENGINE_NAME), so the imports, the validated tables (cached in
+`report.load_inputs`) and the nbconvert exporter are loaded once per worker instead of once per
+page. Every page is still one papermill execution of its notebook with its own parameters, and
+its executed notebook is kept for audit. Before each page the kernel's user namespace, working
+folder and execution counter are reset; a page that fails or times out gets a fresh kernel and
+one retry.
+
+The build manifest (paths.BUILD_MANIFEST_NAME) records per page its status, duration, parameters
+and the checksums of its inputs. A page whose inputs and parameters equal those of the published
+manifest is taken over from the published set instead of rebuilt; a page finished in the staging
+folder of an interrupted run is kept. The staging folder is published only when every page of
+the set succeeded (publish.swap_into_place).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing.util
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import papermill
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.utils import merge_kwargs, remove_args
+from traitlets.config import Config
+
+from jeugdmonitor import builddate, charts, config, pages, paths, publish, render, report
+from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
+
+KERNEL_NAME = "jeugdmonitor"
+ENGINE_NAME = "jeugdmonitor-warm"
+DEFAULT_TIMEOUT = 300  # seconds per page; a report takes about one
+RETRIES = 1
+KERNEL_PAGES = 100  # a worker's kernel is restarted after this many pages: its memory stays bounded
+MANIFEST_VERSION = 1
+OK_STATUSES = ("gebouwd", "overgenomen", "hervat")
+log = logging.getLogger("jeugdmonitor")
+
+
+class StageError(RuntimeError):
+    """A notebook failed; the message carries the notebook's own error (file, column, rows).
+    `ename` names the notebook's exception (the exit code follows from it)."""
+
+    def __init__(self, message: str, ename: str | None = None):
+        super().__init__(message)
+        self.ename = ename
+
+
+def kernel_config(socket_dir: Path) -> Config:
+    """Kernel manager settings for a batch kernel: IPC sockets in a private folder instead of
+    TCP ports on localhost. No other user of the machine can reach the kernel, and ipykernel
+    does not warn about unencrypted TCP in every run log."""
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(socket_dir / "kernel")}})
+
+
+# ------------------------------------------------------------------------------ the warm engine
+def reset_code(cwd: Path) -> str:
+    """Run in the kernel before each page: what one page leaves behind must not reach the next.
+    The user namespace and output history go, the working folder and the execution counter are
+    those of a fresh kernel, and warnings shown once are shown again. Imported modules stay: they
+    are what makes the kernel warm."""
+    return "\n".join([
+        "get_ipython().run_line_magic('reset', '-f')",
+        "import os as _jm_os, warnings as _jm_warnings",
+        f"_jm_os.chdir({str(cwd)!r})",
+        "_jm_warnings.onceregistry.clear()",
+        "getattr(_jm_warnings, '_filters_mutated', lambda: None)()",
+        "del _jm_os, _jm_warnings",
+        "get_ipython().execution_count = 1",
+    ])
+
+
+class WarmNotebookClient(PapermillNotebookClient):
+    """papermill's client on a kernel that outlives the notebook: the kernel manager is the
+    worker's, so nbclient starts the kernel only when it is not running and never shuts it down.
+    The client's own channels are closed after each notebook."""
+
+    def __init__(self, nb_man, km, cwd: Path, deadline: float | None, **kw):
+        timeout_func = None
+        if deadline is not None:
+            # one time limit for the whole page: each cell gets what is left of it
+            def timeout_func(cell) -> int:
+                return max(1, int(deadline - time.monotonic()))
+        super().__init__(nb_man, km=km, timeout_func=timeout_func, **kw)
+        self._reset = reset_code(cwd)
+
+    def execute(self, **kwargs):
+        self.reset_execution_trackers()
+        with self.setup_kernel(cleanup_kc=False, **kwargs):
+            try:
+                reply = self.wait_for_reply(self.kc.execute(self._reset, silent=True, store_history=False))
+                if reply is None or reply["content"]["status"] != "ok":  # a kernel that cannot be reset is not reused
+                    raise DeadKernelError(f"de kernel kon niet worden leeggemaakt: {reply and reply['content']}")
+                self.papermill_execute_cells()
+                info_msg = self.wait_for_reply(self.kc.kernel_info())
+                self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
+                self.set_widgets_metadata()
+            finally:
+                self.kc.stop_channels()
+                self.kc = None
+        return self.nb
+
+
+class WarmEngine(NBClientEngine):
+    """papermill engine that runs the notebook in the worker's running kernel (`km`)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=60, execution_timeout=None, km=None, kernel_cwd=None, deadline=None, **kwargs):
+        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+        final_kwargs = merge_kwargs(kwargs, startup_timeout=start_timeout, kernel_name=kernel_name,
+                                    log=logging.getLogger("papermill"), log_output=log_output,
+                                    stdout_file=stdout_file, stderr_file=stderr_file)
+        return WarmNotebookClient(nb_man, km, Path(kernel_cwd), deadline, **final_kwargs).execute()
+
+
+papermill_engines.register(ENGINE_NAME, WarmEngine)
+
+
+# ------------------------------------------------------------------------------ pages and their files
+@dataclass(frozen=True)
+class Page:
+    key: str  # GM0503, JZ24, or INDEX_KEY
+    kind: str  # "gemeente", "regio" or "index"
+    notebook: str
+    parameters: dict[str, Any]
+    page: str  # the HTML file
+    title: str
+    name: str  # for the progress lines
+
+    def files(self, year: int) -> list[str]:
+        """Every file the page writes, relative to the report folder (the executed notebook last)."""
+        if self.kind == LEVEL_MUNICIPALITY:
+            produced = [self.page, paths.figures_csv_name(self.key), paths.local_table_name(self.key, "csv"),
+                        paths.local_table_name(self.key, "xlsx")]
+        elif self.kind == "index":
+            produced = [self.page, paths.overview_csv_name(year)]
+        else:
+            produced = [self.page]
+        return [*produced, f"{paths.EXECUTED_NOTEBOOK_DIR_NAME}/{self.executed_name}"]
+
+    @property
+    def executed_name(self) -> str:
+        return paths.INDEX_NOTEBOOK_NAME if self.kind == "index" else f"{self.key}.ipynb"
+
+
+INDEX_KEY = "index"
+
+
+@dataclass
+class PageResult:
+    key: str
+    ok: bool
+    seconds: float
+    attempts: int
+    error: str | None = None
+    ename: str | None = None
+
+
+# ------------------------------------------------------------------------------ the worker
+@dataclass
+class _Worker:
+    """What a worker process keeps between pages: its kernel and the number of pages it ran."""
+    km: AsyncKernelManager
+    socket_dir: Path
+    pages: int = 0
+    pages_per_kernel: int = KERNEL_PAGES
+
+    def restart(self) -> None:
+        """A fresh kernel for the next page (nbclient starts it when the page begins). A kernel
+        manager that shut its kernel down has closed its sockets' context: a new one takes over."""
+        if self.km.has_kernel:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        self.km = _kernel_manager(self.socket_dir)
+        self.pages = 0
+
+
+_worker: _Worker | None = None
+
+
+def _kernel_manager(socket_dir: Path) -> AsyncKernelManager:
+    return AsyncKernelManager(kernel_name=KERNEL_NAME, config=kernel_config(socket_dir))
+
+
+def _start_worker(pages_per_kernel: int) -> None:
+    """Process pool initializer: one kernel manager per worker, its kernel shut down when the worker ends."""
+    global _worker
+    socket_dir = Path(tempfile.mkdtemp(prefix="jeugdmonitor-kernel-"))  # mode 0700
+    _worker = _Worker(km=_kernel_manager(socket_dir), socket_dir=socket_dir, pages_per_kernel=pages_per_kernel)
+    multiprocessing.util.Finalize(_worker, _stop_worker, args=(_worker,), exitpriority=10)
+
+
+def _stop_worker(worker: _Worker) -> None:
+    if worker.km.has_kernel:
+        run_sync(worker.km.shutdown_kernel)(now=True)
+    shutil.rmtree(worker.socket_dir, ignore_errors=True)
+
+
+def _worker_state() -> _Worker:
+    if _worker is None:  # called outside a pool (tests, one page): this process is the worker
+        _start_worker(KERNEL_PAGES)
+    assert _worker is not None
+    return _worker
+
+
+def _run_page(year: int, page: Page, staging_dir: Path, banner: str | None, timeout: float | None) -> None:
+    """One papermill execution of the page's notebook in the warm kernel, then its HTML."""
+    worker = _worker_state()
+    if worker.pages >= worker.pages_per_kernel:
+        worker.restart()
+    worker.pages += 1
+    executed = paths.executed_notebook_dir(staging_dir) / page.executed_name
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    parameters = {**page.parameters, "jaar": year, "uitvoer_map": str(staging_dir)}
+    deadline = time.monotonic() + timeout if timeout else None
+    notebook = papermill.execute_notebook(
+        str(paths.notebook(page.notebook)), str(executed), parameters=parameters, engine_name=ENGINE_NAME,
+        kernel_name=KERNEL_NAME, progress_bar=False, report_mode=False, cwd=str(paths.NOTEBOOK_DIR),
+        request_save_on_cell_execute=False,  # written once at the end (and on error), not after every cell
+        km=worker.km, kernel_cwd=paths.NOTEBOOK_DIR, deadline=deadline,
+    )
+    render.node_to_html(notebook, executed, staging_dir / page.page, page.title, banner)
+
+
+def build_page(year: int, page: Page, staging: str, banner: str | None, timeout: float | None,
+               retries: int = RETRIES) -> PageResult:
+    """Build one page, with a fresh kernel and another attempt after a failure or a timeout."""
+    started = time.perf_counter()
+    staging_dir = Path(staging)
+    error, ename = None, None
+    for attempt in range(1, retries + 2):
+        try:
+            _run_page(year, page, staging_dir, banner, timeout)
+            return PageResult(page.key, True, time.perf_counter() - started, attempt)
+        except papermill.PapermillExecutionError as failure:
+            error, ename = f"{failure.ename}: {failure.evalue}", failure.ename
+        except CellTimeoutError:
+            error, ename = f"tijdslimiet van {timeout:g} s overschreden", "TimeoutError"
+        except DeadKernelError as failure:
+            error, ename = f"de kernel is gestopt: {failure}", "DeadKernelError"
+        except render.RenderError as failure:
+            error, ename = str(failure), "RenderError"
+        except RuntimeError as failure:  # nbclient: the kernel did not start or died before replying
+            error, ename = f"de kernel werkte niet: {failure}", "RuntimeError"
+        _worker_state().restart()  # whatever the failed page left in the kernel goes with it
+    return PageResult(page.key, False, time.perf_counter() - started, retries + 1, error, ename)
+
+
+# ------------------------------------------------------------------------------ checksums and manifest
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _files_under(folder: Path, pattern: str, skip: Sequence[str] = ()) -> Iterator[Path]:
+    for path in sorted(folder.rglob(pattern)):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and "__pycache__" not in path.parts and not any(relative.startswith(s) for s in skip):
+            yield path
+
+
+def input_checksums(year: int) -> dict[str, dict[str, str]]:
+    """sha256 per input file of a report run, by group: the validated tables and their stamp, the
+    definitions in config/, the notebooks, the templates and the package code."""
+    package = Path(report.__file__).resolve().parent
+    groups = {
+        "tabellen": (paths.clean_dir(year), "*", (paths.EXECUTED_NOTEBOOK_DIR_NAME,)),
+        "config": (paths.CONFIG_DIR, "*", ()),
+        "sjablonen": (paths.TEMPLATE_DIR, "*", ()),
+        "code": (package, "*.py", ()),
+    }
+    result = {group: {p.relative_to(folder).as_posix(): _sha256(p) for p in _files_under(folder, pattern, skip)}
+              for group, (folder, pattern, skip) in groups.items()}
+    result["notebooks"] = {name: _sha256(paths.notebook(name))
+                           for name in (paths.REPORT_NOTEBOOK_NAME, paths.REGION_NOTEBOOK_NAME, paths.INDEX_NOTEBOOK_NAME)}
+    return result
+
+
+def _group_digest(files: dict[str, str]) -> str:
+    return hashlib.sha256("".join(f"{name}\0{sha}\n" for name, sha in sorted(files.items())).encode()).hexdigest()
+
+
+def page_inputs(page: Page, checksums: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The checksums a page depends on: one digest per group, its own notebook, and the fixed
+    build date when SOURCE_DATE_EPOCH sets it (it is printed on the page)."""
+    inputs = {group: _group_digest(files) for group, files in checksums.items() if group != "notebooks"}
+    inputs["notebook"] = checksums["notebooks"][page.notebook]
+    epoch = os.environ.get(builddate.ENV_VAR)
+    if epoch is not None:
+        inputs[builddate.ENV_VAR] = epoch
+    return inputs
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """A report folder's build manifest, or an empty one when there is none (or not of this version)."""
+    path = paths.build_manifest(folder)
+    if not path.exists():
+        return {"pagina's": {}}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        log.warning("bouwmanifest %s is onleesbaar: alle pagina's worden opnieuw gebouwd", path)
+        return {"pagina's": {}}
+    if manifest.get("versie") != MANIFEST_VERSION:
+        return {"pagina's": {}}
+    return manifest
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    """Written next to the pages after every finished page (replaced in one rename), so a killed run
+    leaves a manifest that matches the pages it finished."""
+    path = paths.build_manifest(folder)
+    scratch = path.with_name(path.name + ".tmp")
+    scratch.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(scratch, path)
+
+
+def _is_current(entry: dict[str, Any] | None, page: Page, inputs: dict[str, str], folder: Path, year: int) -> bool:
+    return (entry is not None and entry.get("status") in OK_STATUSES and entry.get("invoer") == inputs
+            and entry.get("parameters") == page.parameters and all((folder / f).is_file() for f in page.files(year)))
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)  # the published file is never written again: sharing it is safe
+    except OSError:
+        shutil.copy2(source, target)
+
+
+# ------------------------------------------------------------------------------ the run
+@dataclass
+class Plan:
+    """What a run does with each page of the set."""
+    keep: list[Page] = field(default_factory=list)  # finished in the staging folder of an interrupted run
+    take_over: list[Page] = field(default_factory=list)  # unchanged (or not selected): from the published set
+    build: list[Page] = field(default_factory=list)
+
+
+def _pages(cfg: config.Config, year: int, municipalities: list[str], regions: list[str]) -> list[Page]:
+    register = cfg.register
+    result = [Page(code, LEVEL_MUNICIPALITY, paths.REPORT_NOTEBOOK_NAME, {"gemeente": code}, report.report_filename(code),
+                   pages.word("titel_gemeente", register.municipality(code).name, year), register.municipality(code).name)
+              for code in municipalities]
+    result += [Page(code, "regio", paths.REGION_NOTEBOOK_NAME, {"regio": code}, report.region_filename(code),
+                    pages.word("titel_regio", register.region(code).name, year), register.region(code).name)
+               for code in regions]
+    result.append(Page(INDEX_KEY, "index", paths.INDEX_NOTEBOOK_NAME, {"gemeenten": municipalities},
+                       paths.INDEX_PAGE_NAME, pages.word("titel_index", year), pages.word("titel_index", year)))
+    return result
+
+
+def choose_municipalities(available: list[str], published: dict[str, Any], only: Sequence[str] | None,
+                          limit: int | None) -> tuple[list[str], set[str]]:
+    """(the municipalities of the report set, those selected for this run). Without a selection
+    the set is every municipality of the year; with one (--only, --limit) it is the selection
+    plus every municipality already published, whose pages are kept."""
+    if not only and limit is None:
+        return list(available), set(available)
+    selected = set(only or ())
+    if limit is not None:
+        selected |= set(available[:limit])
+    published_codes = {entry["parameters"]["gemeente"] for entry in published["pagina's"].values()
+                       if entry.get("soort") == LEVEL_MUNICIPALITY and entry.get("status") in OK_STATUSES}
+    return [code for code in available if code in selected or code in published_codes], selected
+
+
+def plan_run(year: int, pages_of_set: list[Page], selected: set[str], inputs: dict[str, dict[str, str]],
+             published: dict[str, Any], resumed: dict[str, Any], staging: Path, force: bool, everything: bool) -> Plan:
+    """Keep, take over or build each page. `force` builds the selected municipalities (and, when
+    `everything` is selected, every page) even when unchanged; region pages and the index follow
+    their inputs."""
+    plan = Plan()
+    target = paths.report_dir(year)
+    for page in pages_of_set:
+        own_inputs = page_inputs(page, inputs)
+        chosen = page.kind != LEVEL_MUNICIPALITY or page.key in selected
+        if _is_current(resumed["pagina's"].get(page.key), page, own_inputs, staging, year):
+            plan.keep.append(page)
+        elif force and (page.key in selected or everything):
+            plan.build.append(page)
+        elif _is_current(published["pagina's"].get(page.key), page, own_inputs, target, year):
+            plan.take_over.append(page)
+        elif not chosen and _is_current(published["pagina's"].get(page.key), page,
+                                        published["pagina's"][page.key]["invoer"], target, year):
+            plan.take_over.append(page)  # not selected: the published page stays, even when its inputs changed
+        else:
+            plan.build.append(page)
+    return plan
+
+
+def _prepare_staging(staging: Path, keep: list[Page], year: int) -> None:
+    """Keep the pages an interrupted run finished; remove every other file it left."""
+    kept = {f for page in keep for f in page.files(year)}
+    if not staging.exists():
+        staging.mkdir(parents=True)
+        return
+    for path in sorted(staging.rglob("*"), reverse=True):
+        relative = path.relative_to(staging).as_posix()
+        if path.is_file() or path.is_symlink():
+            if relative not in kept and path.name != paths.BUILD_MANIFEST_NAME:
+                path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+class _Progress:
+    """A tqdm bar on a terminal; otherwise one plain line per finished page (for logs)."""
+
+    def __init__(self, total: int):
+        self.total, self.done = total, 0
+        self.bar = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="pagina", file=sys.stderr, dynamic_ncols=True)
+
+    def finished(self, page: Page, result: PageResult) -> None:
+        self.done += 1
+        status = "" if result.ok else "  MISLUKT"
+        retried = f"  ({result.attempts} pogingen)" if result.attempts > 1 else ""
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{page.key} {page.name}"[:40], refresh=False)
+            self.bar.update(1)
+            if not result.ok:
+                self.bar.write(f"{page.key} {page.name}: {result.error}", file=sys.stderr)
+        else:
+            width = len(str(self.total))
+            print(f"[{self.done:>{width}}/{self.total}] {page.key} {page.name:<24} {result.seconds:5.1f} s{retried}{status}",
+                  flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _entry(page: Page, inputs: dict[str, str], status: str, seconds: float, year: int, **extra: Any) -> dict[str, Any]:
+    return {"soort": page.kind, "notebook": page.notebook, "parameters": page.parameters, "status": status,
+            "seconden": round(seconds, 2), "invoer": inputs, "bestanden": page.files(year), **extra}
+
+
+def run_reports(year: int, only: Sequence[str] | None = None, workers: int | None = None, *, limit: int | None = None,
+                timeout: float | None = DEFAULT_TIMEOUT, retries: int = RETRIES, force: bool = False,
+                pages_per_kernel: int = KERNEL_PAGES) -> Path:
+    """Build the report set of `year`: every municipality's report (or a selection, keeping the
+    other published reports), the region overviews and the index; publish only if all succeed."""
+    from jeugdmonitor import quality  # imports GX; only this step needs it
+
+    started = time.perf_counter()
+    inputs = report.load_inputs(year)  # fails early when the data did not pass validation
+    quality.recorded_data_docs(inputs.validation)  # and when its Data Docs are gone, before any report is built
+    cfg, areas = inputs.cfg, inputs.areas
+    banner = report.FICTITIOUS_LABEL if inputs.fictitious else None  # on every page of the run
+    available = areas.loc[areas["niveau"] == LEVEL_MUNICIPALITY, "gebied_code"].tolist()
+    for code in only or ():
+        cfg.register.municipality(code)
+        if code not in available:
+            raise config.UnknownMunicipalityError(f"gemeente {code} heeft geen rapport in {year}")
+    if limit is not None and limit < 1:
+        raise config.ConfigError(f"--limit {limit}: geef een aantal gemeenten van 1 of meer")
+    target, staging = paths.report_dir(year), paths.report_staging_dir(year)
+    published, resumed = read_manifest(target), read_manifest(staging)
+    municipalities, selected = choose_municipalities(available, published, only, limit)
+    regions = list(dict.fromkeys(areas.loc[areas["gebied_code"].isin(municipalities), "regio_code"]))
+    pages_of_set = _pages(cfg, year, municipalities, regions)
+    checksums = input_checksums(year)
+    plan = plan_run(year, pages_of_set, selected, checksums, published, resumed, staging, force,
+                    everything=not only and limit is None)
+    _prepare_staging(staging, plan.keep, year)
+
+    manifest: dict[str, Any] = {"versie": MANIFEST_VERSION, "jaar": year, "invoer": checksums, "pagina's": {}}
+    for page in plan.keep:
+        manifest["pagina's"][page.key] = {**resumed["pagina's"][page.key], "status": "hervat"}
+    for page in plan.take_over:
+        for name in page.files(year):
+            _link_or_copy(target / name, staging / name)
+        manifest["pagina's"][page.key] = {**published["pagina's"][page.key], "status": "overgenomen"}
+    write_manifest(staging, manifest)
+    log.info("rapporten %s: %d gemeenten en %d regio-overzichten; %d pagina's te bouwen, %d ongewijzigd overgenomen, "
+             "%d hervat", year, len(municipalities), len(regions), len(plan.build), len(plan.take_over), len(plan.keep))
+
+    # the validation that passed these data travels with the reports it vouches for; the index links to it
+    quality.offline_data_docs(staging / paths.DATA_DOCS_DIR_NAME, inputs.validation, banner)
+    charts.write_runtime(staging)  # the one chart runtime of the set, beside the pages that load it
+    failures = _build(year, plan.build, staging, banner, checksums, manifest, workers, timeout, retries, pages_per_kernel)
+    if failures:
+        lines = "\n".join(f"  {page.key} {page.name}: {result.error}\n    uitgevoerd notebook: "
+                          f"{paths.executed_notebook_dir(staging) / page.executed_name}" for page, result in failures)
+        raise StageError(f"{len(failures)} van de {len(plan.build)} pagina's zijn mislukt (na {retries + 1} pogingen); "
+                         f"er is niets gepubliceerd:\n{lines}", ename=failures[0][1].ename)
+    built = [page.key for page in plan.build]
+    manifest["pagina's"] = {page.key: manifest["pagina's"][page.key] for page in pages_of_set}  # in register order
+    write_manifest(staging, manifest)
+    paths.run_record(staging).write_text(json.dumps({
+        "jaar": year, "gemeenten": municipalities, "regio's": regions, "gebouwd": built,
+        "seconden": round(time.perf_counter() - started, 1), "commit": report.git_commit(),
+    }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    publish.swap_into_place(staging, target)
+    print(f"{len(municipalities)} rapporten, {len(regions)} regio-overzichten en index gepubliceerd in {target} "
+          f"({len(built)} gebouwd, {len(plan.take_over)} overgenomen, {len(plan.keep)} hervat)", file=sys.stderr)
+    return target
+
+
+def _build(year: int, todo: list[Page], staging: Path, banner: str | None, checksums: dict[str, dict[str, str]],
+           manifest: dict[str, Any], workers: int | None, timeout: float | None, retries: int,
+           pages_per_kernel: int) -> list[tuple[Page, PageResult]]:
+    """Build the pages in a pool of warm workers; the manifest is updated as each page finishes."""
+    if not todo:
+        return []
+    workers = workers or max(1, min(len(todo), os.cpu_count() or 1))
+    progress = _Progress(len(todo))
+    failures = []
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(pages_per_kernel,)) as pool:
+        futures = {pool.submit(build_page, year, page, str(staging), banner, timeout, retries): page for page in todo}
+        try:
+            for future in as_completed(futures):
+                page, result = futures[future], future.result()
+                progress.finished(page, result)
+                if result.ok:
+                    entry = _entry(page, page_inputs(page, checksums), "gebouwd", result.seconds, year)
+                else:
+                    failures.append((page, result))
+                    entry = _entry(page, page_inputs(page, checksums), "mislukt", result.seconds, year, fout=result.error)
+                manifest["pagina's"][page.key] = {**entry, "pogingen": result.attempts}
+                write_manifest(staging, manifest)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # interrupted: the finished pages stay for a resume
+            raise
+        finally:
+            progress.close()
+    return failures
+

@@ -1,0 +1,136 @@
+"""The report runner on a copy of the main job's published set: manifest, rebuilding only what is
+stale, selections that keep the other reports, resume, isolation of warm kernels, failures."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ..conftest import REPO_ROOT
+from .conftest import YEAR, make_copy, run
+
+pytestmark = pytest.mark.integration
+
+PYTHON = str(REPO_ROOT / ".venv" / "bin" / "python")
+MUNICIPALITIES = 35
+PAGES = MUNICIPALITIES + 4 + 1  # reports, region overviews, index
+LATE = "GM0050"  # last in register order: in the main job it is built after many others in a warm kernel
+
+
+def _reports(root: Path, *args: str, check: bool = True):
+    return run(root, PYTHON, "-m", "jeugdmonitor.cli", "reports", "--year", str(YEAR), *args, check=check)
+
+
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / "bouwmanifest.json").read_text(encoding="utf-8"))
+
+
+def _built(folder: Path) -> list[str]:
+    return json.loads((folder / "run.json").read_text(encoding="utf-8"))["gebouwd"]
+
+
+@pytest.fixture(scope="module")
+def project(built, tmp_path_factory) -> Path:
+    """A copy of the project holding the main job's validated data and published reports."""
+    root = make_copy(tmp_path_factory.mktemp("runner") / "project")
+    for part in (f"data/clean/{YEAR}", "expectations/gx/uncommitted", f"reports/{YEAR}"):
+        shutil.copytree(built / part, root / part, dirs_exist_ok=True)
+    _reports(root)  # builds nothing, unless the package changed since a kept `built` (JEUGDMONITOR_TEST_BUILT)
+    return root
+
+
+def test_main_job_writes_a_manifest_entry_per_page(built):
+    manifest = _manifest(built / "reports" / str(YEAR))
+    entries = manifest["pagina's"]
+    assert len(entries) == PAGES and {e["status"] for e in entries.values()} == {"gebouwd"}
+    entry = entries["GM0503"]
+    assert entry["parameters"] == {"gemeente": "GM0503"} and entry["seconden"] > 0
+    assert set(entry["invoer"]) >= {"tabellen", "config", "sjablonen", "code", "notebook"}
+    assert all(re.fullmatch(r"[0-9a-f]{64}", sha) for sha in entry["invoer"].values())
+    assert "kpi_waarden.parquet" in manifest["invoer"]["tabellen"] and "kpis.yaml" in manifest["invoer"]["config"]
+    assert entries["index"]["parameters"]["gemeenten"][0] == "GM0503"
+
+
+def test_unchanged_rerun_rebuilds_nothing(project):
+    result = _reports(project)
+    out = project / "reports" / str(YEAR)
+    assert _built(out) == [] and "0 gebouwd, 40 overgenomen" in result.stderr
+    assert {e["status"] for e in _manifest(out)["pagina's"].values()} == {"overgenomen"}
+    assert len(list(out.glob("GM*.html"))) == MUNICIPALITIES
+
+
+def test_a_changed_input_rebuilds_only_the_pages_that_use_it(project):
+    notebook = project / "notebooks" / "05_regio.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.metadata["proef"] = "andere checksum, zelfde pagina"
+    nbformat.write(nb, notebook)
+    _reports(project)
+    assert sorted(_built(project / "reports" / str(YEAR))) == ["JZ08", "JZ24", "JZ31", "JZ36"]
+
+
+def test_a_report_built_alone_equals_the_one_built_late_in_a_warm_kernel(project):
+    """Isolation: GM0050 came late in a warm worker in the full run; now it is the first and only
+    page of a fresh kernel. Its page and figures are byte-identical, and the selection keeps
+    every other published report in the set and in the index."""
+    out = project / "reports" / str(YEAR)
+    files = (f"{LATE}.html", f"{LATE}_cijfers.csv", f"{LATE}_lokale_paragraaf.csv")
+    warm = {name: (out / name).read_bytes() for name in files}
+    result = _reports(project, "--only", LATE, "--opnieuw", "--workers", "1")
+    assert _built(out) == [LATE], result.stderr
+    for name in files:
+        assert (out / name).read_bytes() == warm[name], name
+    assert len(list(out.glob("GM*.html"))) == MUNICIPALITIES
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert len(set(re.findall(r'href="(GM\d{4}\.html)"', index))) == MUNICIPALITIES
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["gemeenten"][0] == "GM0503"
+
+
+def test_limit_and_gemeente_alias_select_without_dropping_published_reports(project):
+    result = _reports(project, "--gemeente", "GM0503", "--limit", "2", "--opnieuw")
+    out = project / "reports" / str(YEAR)
+    assert sorted(_built(out)) == ["GM0503", "GM0518"], result.stderr
+    assert len(list(out.glob("GM*.html"))) == MUNICIPALITIES
+
+
+def test_an_interrupted_run_resumes_with_the_pages_it_finished(project):
+    out, staging = project / "reports" / str(YEAR), project / "reports" / f".bouw-{YEAR}"
+    out.rename(staging)  # as if a run had finished every page but the index and was stopped before publishing
+    (staging / "index.html").unlink()
+    result = _reports(project)
+    assert _built(out) == ["index"] and "39 hervat" in result.stderr and not staging.exists()
+    assert {e["status"] for k, e in _manifest(out)["pagina's"].items() if k != "index"} == {"hervat"}
+
+
+def test_a_failing_or_hanging_report_is_retried_in_a_fresh_kernel_and_nothing_is_published(project):
+    out = project / "reports" / str(YEAR)
+    before = {p.name: p.read_bytes() for p in out.glob("*.html")}
+    pids = project / "kernels.txt"
+    notebook = project / "notebooks" / "03_gemeenterapport.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    at = next(i for i, cell in enumerate(nb.cells) if "parameters" in cell.metadata.get("tags", [])) + 1
+    nb.cells.insert(at, nbformat.v4.new_code_cell(
+        "import os, time\n"
+        f"open({str(pids)!r}, 'a').write(f'{{gemeente}} {{os.getpid()}}\\n')\n"
+        "if gemeente == 'GM0503':\n    raise ValueError('proeffout in GM0503')\n"
+        "if gemeente == 'GM0518':\n    time.sleep(600)\n"))
+    nbformat.write(nb, notebook)
+    try:
+        result = _reports(project, "--only", "GM0503", "--only", "GM0518", "--timeout", "40", check=False)
+    finally:
+        shutil.copy2(REPO_ROOT / "notebooks" / "03_gemeenterapport.ipynb", notebook)
+    assert result.returncode == 4, result.stderr
+    assert "2 van de 2 pagina's zijn mislukt" in result.stderr
+    assert "GM0503 Delft: ValueError: proeffout in GM0503" in result.stderr
+    assert "GM0518 's-Gravenhage: tijdslimiet van 40 s overschreden" in result.stderr
+    lines = pids.read_text().split()
+    kernels = {code: {pid for c, pid in zip(lines[::2], lines[1::2], strict=True) if c == code}
+               for code in ("GM0503", "GM0518")}
+    assert all(len(found) == 2 for found in kernels.values()), kernels  # two attempts, each in its own kernel
+    assert {p.name: p.read_bytes() for p in out.glob("*.html")} == before, "nothing published"
+    staged = _manifest(project / "reports" / f".bouw-{YEAR}")["pagina's"]
+    assert staged["GM0503"]["status"] == "mislukt" and staged["GM0503"]["pogingen"] == 2

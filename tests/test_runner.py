@@ -1,0 +1,66 @@
+"""The report runner's choices without running notebooks: which municipalities a selection
+builds and keeps, which pages are stale, and the plain progress lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jeugdmonitor import runner
+
+AVAILABLE = ["GM0503", "GM0518", "GM1916", "GM0034"]
+
+
+def _published(*codes: str) -> dict:
+    return {"pagina's": {code: {"soort": "gemeente", "status": "gebouwd", "parameters": {"gemeente": code}} for code in codes}}
+
+
+def test_without_a_selection_every_municipality_is_in_the_set_and_selected():
+    assert runner.choose_municipalities(AVAILABLE, _published(), None, None) == (AVAILABLE, set(AVAILABLE))
+
+
+def test_a_selection_keeps_the_published_municipalities_in_register_order():
+    chosen, selected = runner.choose_municipalities(AVAILABLE, _published("GM0034", "GM0518"), ["GM1916"], None)
+    assert chosen == ["GM0518", "GM1916", "GM0034"] and selected == {"GM1916"}
+
+
+def test_limit_takes_the_first_municipalities_of_the_register():
+    chosen, selected = runner.choose_municipalities(AVAILABLE, _published(), None, 2)
+    assert chosen == ["GM0503", "GM0518"] and selected == {"GM0503", "GM0518"}
+
+
+def _page(code: str = "GM0503") -> runner.Page:
+    return runner.Page(code, "gemeente", "03_gemeenterapport.ipynb", {"gemeente": code}, f"{code}.html", "t", "Delft")
+
+
+def _entry(page: runner.Page, folder: Path, inputs: dict) -> dict:
+    for name in page.files(2023):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("x")
+    return {"status": "gebouwd", "invoer": inputs, "parameters": page.parameters}
+
+
+def test_a_page_is_current_only_with_equal_inputs_parameters_and_all_its_files(tmp_path):
+    page, inputs = _page(), {"tabellen": "a", "notebook": "b"}
+    entry = _entry(page, tmp_path, inputs)
+    assert runner._is_current(entry, page, inputs, tmp_path, 2023)
+    assert not runner._is_current(entry, page, {**inputs, "tabellen": "c"}, tmp_path, 2023)
+    assert not runner._is_current({**entry, "parameters": {"gemeente": "GM0518"}}, page, inputs, tmp_path, 2023)
+    assert not runner._is_current({**entry, "status": "mislukt"}, page, inputs, tmp_path, 2023)
+    (tmp_path / "GM0503_cijfers.csv").unlink()
+    assert not runner._is_current(entry, page, inputs, tmp_path, 2023)
+
+
+def test_progress_without_a_terminal_is_one_plain_line_per_page(capsys):
+    progress = runner._Progress(12)
+    progress.finished(_page(), runner.PageResult("GM0503", True, 5.08, 1))
+    progress.finished(_page("GM0518"), runner.PageResult("GM0518", False, 61.0, 2, "ValueError: x"))
+    progress.close()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "[ 1/12] GM0503 Delft                      5.1 s"
+    assert lines[1].startswith("[ 2/12] GM0518 ") and lines[1].endswith("61.0 s  (2 pogingen)  MISLUKT")
+
+
+def test_the_reset_between_pages_clears_the_namespace_folder_and_counter():
+    code = runner.reset_code(Path("/proj/notebooks"))
+    assert "'reset', '-f'" in code and "chdir('/proj/notebooks')" in code and "execution_count = 1" in code
+    compile(code, "reset", "exec")
