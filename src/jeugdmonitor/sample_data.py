@@ -696,11 +696,11 @@ def _write_yaml(path: Path, header: str, data: dict[str, Any]) -> None:
     path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=140), encoding="utf-8")
 
 
-def generate_national(target: Path) -> list[Path]:
+def generate_national(target: Path, suites: bool = True) -> list[Path]:
     """Every municipality of the country in the project tree at `target`: its config/ (register
-    and sample sizes; goals stay those of the bundled regions), data/raw/ and GX suites. A
-    `target` other than this project becomes a new copy of it; this project's own tree is
-    only written when `target` is its root."""
+    and sample sizes; goals stay those of the bundled regions), data/raw/ and (`suites`) GX
+    suites. A `target` other than this project becomes a new copy of it; this project's own
+    tree is only written when `target` is its root."""
     import os
     import subprocess
     import sys
@@ -720,6 +720,8 @@ def generate_national(target: Path) -> list[Path]:
     finally:
         paths.use_root(source)
         config.load.cache_clear()
+    if not suites:
+        return written
     # the GX suites list the register's municipalities; GX runs in its own process (the target's root)
     subprocess.run([sys.executable, "-m", "jeugdmonitor.cli", "expectations"], check=True, stdout=subprocess.DEVNULL,
                    env={**os.environ, "JEUGDMONITOR_ROOT": str(target), "GX_ANALYTICS_ENABLED": "False"})
