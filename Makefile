@@ -118,8 +118,12 @@ lab: $(SETUP_STAMP) ## JupyterLab openen op notebooks/ met de projectkernel
 expectations: $(SETUP_STAMP) ## de GX-suites en het checkpoint opnieuw maken uit config/ (commit het resultaat)
 	$(PY) -m jeugdmonitor.cli expectations
 
-sample-data: $(SETUP_STAMP) ## de fictieve voorbeelddata in data/raw opnieuw maken (byte voor byte gelijk)
-	$(PY) -m jeugdmonitor.cli sample-data
+# SCHAAL=landelijk: every municipality of the country (fictitious), in a copy of the project at DOEL
+SCHAAL ?= voorbeeld
+DOEL ?=
+
+sample-data: $(SETUP_STAMP) ## de fictieve voorbeelddata in data/raw opnieuw maken (byte voor byte gelijk); SCHAAL=landelijk DOEL=map: elke gemeente van Nederland in een kopie van het project
+	$(PY) -m jeugdmonitor.cli sample-data --schaal $(SCHAAL) $(if $(DOEL),--doel $(DOEL))
 
 browser-deps: $(BROWSER_STAMP) ## wat de browsertests nodig hebben: Debians chromium (als root) en axe-core (npm ci)
 
@@ -148,8 +152,10 @@ screenshots: $(REPORT_INDEX) $(BROWSER_STAMP) ## de schermafbeeldingen van de RE
 environment.yml: requirements.lock $(PKG)/environment.py ## conda-omgeving die het lockbestand volgt
 	$(PY) -m jeugdmonitor.environment > $@
 
-bench: $(SETUP_STAMP) ## de stappen van de pijplijn timen (drukt cijfers af)
-	$(PY) bench/bench_pipeline.py --year $(YEAR)
+N ?= 20
+
+bench: $(SETUP_STAMP) ## de pijplijn op landelijke omvang timen in een tijdelijke kopie: papermill-CLI, de eigen runner en de ondergrens op N gemeenten (N=20), dan heel het land
+	$(PY) bench/bench_pipeline.py --year $(YEAR) -n $(N)
 
 clean: ## gegenereerde data, rapportages en logs verwijderen (niet data/raw)
 	rm -rf data/clean/[0-9]* data/clean/.vorige-* data/staging/[0-9]* data/staging/.gx-opbouw reports/[0-9]* reports/.bouw-* reports/.vorige-* logs expectations/gx/uncommitted

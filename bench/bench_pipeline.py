@@ -1,56 +1,190 @@
-"""Benchmark: time each pipeline stage on the bundled data and print the figures.
+"""Benchmark at national size: print how long the pipeline takes for every municipality of the country.
 
-Runs on a copy of the project so the real data/clean and reports are untouched.
-Usage: python bench/bench_pipeline.py [--year 2023] [--reports N]
+Builds the national-size fictitious data (`sample_data --schaal landelijk`) in a temporary copy
+of the project (the project tree is never touched), runs clean and validate once, then measures
+in one run, on the same N municipalities:
+  (a) the usual way: the papermill command line, then `jupyter nbconvert --to html --no-input`,
+      one municipality after another;
+  (b) this project's runner: `python -m jeugdmonitor.cli reports --gemeente ...` (it also builds
+      the region overviews of those municipalities and the index: its seconds per report are its
+      total divided by N);
+  (c) the floor: starting one kernel and importing the report's libraries once.
+Then it builds every report of the country (all municipalities, region overviews and index).
+Usage: python bench/bench_pipeline.py [--year 2023] [-n 20] [--zonder-volledige-run]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import statistics
+import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+import psutil
+
 ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = ROOT / ".venv" / "bin"
+PYTHON = str(VENV_BIN / "python")
+KERNEL_NAME = "jeugdmonitor"
+REPORT_NOTEBOOK = Path("notebooks") / "03_gemeenterapport.ipynb"
+MUNICIPALITY_LEVEL = "gemeente"  # vocabulary.LEVEL_MUNICIPALITY, the level of a municipality's row in gebieden
+# the floor: one kernel, and the libraries a report imports (the report module pulls in pandas,
+# altair via charts, jinja2 via pages)
+FLOOR_CODE = """
+from jupyter_client.manager import start_new_kernel
+manager, client = start_new_kernel(kernel_name={kernel!r})
+try:
+    reply = client.execute_interactive(
+        "import pandas, altair, pyarrow\\nfrom IPython.display import HTML, display\\n"
+        "from jeugdmonitor import charts, pages, paths, report", timeout=600)
+    if reply["content"]["status"] != "ok":
+        raise SystemExit(f"imports in the kernel failed: {{reply['content']}}")
+finally:
+    client.stop_channels()
+    manager.shutdown_kernel(now=True)
+"""
 
 
-def timed(label: str, args: list[str], env: dict[str, str], cwd: Path) -> float:
+@dataclass
+class Measured:
+    seconds: float
+    peak_mib: float  # largest sum of the resident memory of the process tree, sampled
+
+
+class TreeMemory:
+    """Samples the resident memory of a process and all its descendants (kernels, workers)."""
+
+    def __init__(self, pid: int, interval: float = 0.2):
+        self.root = psutil.Process(pid)
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            try:
+                processes = [self.root, *self.root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                return
+            for process in processes:
+                try:
+                    total += process.memory_info().rss
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    continue  # ended between listing and reading: it no longer holds memory
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run(args: list[str], env: dict[str, str], cwd: Path) -> Measured:
+    """Run one command to its end; its wall time and the peak memory of its process tree."""
     started = time.perf_counter()
-    subprocess.run(args, cwd=cwd, env=env, check=True, capture_output=True)
+    process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    with TreeMemory(process.pid) as memory:
+        output, _ = process.communicate()
     seconds = time.perf_counter() - started
-    print(f"{label:<34} {seconds:7.1f} s", flush=True)
-    return seconds
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(args[:6])} ... exited {process.returncode}:\n{output[-4000:]}")
+    return Measured(seconds, memory.peak / 2**20)
+
+
+def run_all(commands: list[list[str]], env: dict[str, str], cwd: Path) -> Measured:
+    """Several commands one after another, as one measurement."""
+    results = [run(command, env, cwd) for command in commands]
+    return Measured(sum(r.seconds for r in results), max(r.peak_mib for r in results))
+
+
+def line(label: str, measured: Measured, extra: str = "") -> None:
+    print(f"{label:<44} {measured.seconds:8.1f} s   peak memory {measured.peak_mib:7.0f} MiB{extra}", flush=True)
+
+
+def spread(codes: list[str], count: int) -> list[str]:
+    """`count` codes spread evenly over the sorted list (large and small, every part of the register)."""
+    if count >= len(codes):
+        return codes
+    step = len(codes) / count
+    return [codes[int(i * step)] for i in range(count)]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--year", type=int, default=2023)
-    parser.add_argument("--reports", type=int, default=6, help="number of municipality reports to build")
+    parser.add_argument("--year", type=int, default=2023, help="rapportjaar")
+    parser.add_argument("-n", "--gemeenten", type=int, default=20, help="aantal gemeenten voor de vergelijking (standaard 20)")
+    parser.add_argument("--zonder-volledige-run", action="store_true", help="niet alle rapportages van het land bouwen")
     args = parser.parse_args()
-    python = str(ROOT / ".venv" / "bin" / "python")
+    year = str(args.year)
     with tempfile.TemporaryDirectory(prefix="jeugdmonitor-bench-") as tmp:
-        copy = Path(tmp)
-        for name in ("config", "notebooks", "expectations"):
-            shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("uncommitted"))
-        shutil.copytree(ROOT / "data" / "raw", copy / "data" / "raw")
-        env = {**os.environ, "JEUGDMONITOR_ROOT": str(copy), "GX_ANALYTICS_ENABLED": "False"}
-        print(f"jeugdmonitor benchmark, year {args.year}, {os.cpu_count()} cores")
-        timed("sample data generation", [python, "-m", "jeugdmonitor.sample_data", "--out", str(copy / "gen")], env, copy)
-        timed("clean (notebook 01)", [python, "-m", "jeugdmonitor.cli", "clean", "--year", str(args.year)], env, copy)
-        timed("validate (notebook 02, GX)", [python, "-m", "jeugdmonitor.cli", "validate", "--year", str(args.year)], env, copy)
-        codes = ["GM0503", "GM0518", "GM0523", "GM1963", "GM0034", "GM0184", "GM0748", "GM0505", "GM0995", "GM1783"]
-        chosen = codes[: args.reports]
+        project = Path(tmp) / "project"
+        base_env = {k: v for k, v in os.environ.items() if k not in ("JEUGDMONITOR_ROOT", "MAKEFLAGS")}
+        base_env["GX_ANALYTICS_ENABLED"] = "False"
+        env = {**base_env, "JEUGDMONITOR_ROOT": str(project)}
+        print(f"jeugdmonitor benchmark at national size, year {year}, {os.cpu_count()} cores, "
+              f"{psutil.virtual_memory().total / 2**30:.0f} GiB, load average {os.getloadavg()[0]:.1f}", flush=True)
+        line("national sample data (copy of the project)",
+             run([PYTHON, "-m", "jeugdmonitor.sample_data", "--schaal", "landelijk", "--doel", str(project)], base_env, ROOT))
+        clean = run([PYTHON, "-m", "jeugdmonitor.cli", "clean", "--year", year], env, project)
+        line("clean (notebook 01)", clean)
+        validate = run([PYTHON, "-m", "jeugdmonitor.cli", "validate", "--year", year], env, project)
+        line("validate (notebook 02, GX)", validate)
+        print(f"{'clean + validate':<44} {clean.seconds + validate.seconds:8.1f} s", flush=True)
+
+        areas = pd.read_parquet(project / "data" / "clean" / year / "gebieden.parquet")
+        municipalities = areas[areas["niveau"] == MUNICIPALITY_LEVEL]
+        chosen = spread(sorted(municipalities["gebied_code"]), args.gemeenten)
+        n = len(chosen)
+        region_count = municipalities.loc[municipalities["gebied_code"].isin(chosen), "regio_code"].nunique()
+        print(f"comparison on {n} of {len(municipalities)} municipalities ({region_count} regions): {' '.join(chosen)}", flush=True)
+
+        usual_dir = Path(tmp) / "gebruikelijk"
+        usual_dir.mkdir()
+        commands = []
+        for code in chosen:
+            executed = usual_dir / f"{code}.ipynb"
+            commands.append([str(VENV_BIN / "papermill"), str(REPORT_NOTEBOOK), str(executed), "-p", "gemeente", code,
+                             "-p", "jaar", year, "-p", "uitvoer_map", str(usual_dir), "-k", KERNEL_NAME])
+            commands.append([str(VENV_BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed),
+                             "--output-dir", str(usual_dir)])
+        usual = run_all(commands, env, project)
+        line(f"(a) usual: papermill + nbconvert, {n} reports", usual)
         flags = [f"--gemeente={code}" for code in chosen]
-        total = timed(f"reports ({len(chosen)} + their regions + index)",
-                      [python, "-m", "jeugdmonitor.cli", "reports", "--year", str(args.year), *flags], env, copy)
-        sizes = [p.stat().st_size / 1024 for p in (copy / "reports" / str(args.year)).glob("GM*.html")]
-        print(f"{'per report (wall, incl. regions, index)':<34} {total / len(chosen):7.1f} s")
-        print(f"{'report size (median)':<34} {statistics.median(sizes):7.0f} KiB")
+        runner = run([PYTHON, "-m", "jeugdmonitor.cli", "reports", "--year", year, *flags], env, project)
+        line(f"(b) runner: cli reports, {n} reports", runner, f"  (+ {region_count} region overviews and the index)")
+        floor = run([PYTHON, "-c", FLOOR_CODE.format(kernel=KERNEL_NAME)], env, project)
+        line("(c) floor: one kernel + the report's imports", floor)
+
+        per_usual, per_runner, per_floor = usual.seconds / n, runner.seconds / n, floor.seconds
+        print(f"seconds per report usual: {per_usual:.2f}")
+        print(f"seconds per report runner: {per_runner:.2f} (its total / {n}, region overviews and index included)")
+        print(f"seconds per report floor: {per_floor:.2f}")
+        print(f"ratio usual/runner: {per_usual / per_runner:.1f}")
+        print(f"ratio runner/floor: {per_runner / per_floor:.1f}")
+        print(f"ratio usual/floor: {per_usual / per_floor:.1f}", flush=True)
+
+        if not args.zonder_volledige_run:
+            everything = run([PYTHON, "-m", "jeugdmonitor.cli", "reports", "--year", year], env, project)
+            regions = areas.loc[areas["niveau"] == MUNICIPALITY_LEVEL, "regio_code"].nunique()
+            line(f"all reports: {len(municipalities)} municipalities", everything, f"  (+ {regions} region overviews and the index)")
+            print(f"seconds per report national: {everything.seconds / len(municipalities):.2f} (total / {len(municipalities)})")
+            total = clean.seconds + validate.seconds + everything.seconds
+            print(f"national total (clean + validate + all reports): {total:.1f} s", flush=True)
+        largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+        print(f"largest single process (ru_maxrss): {largest:.0f} MiB")
     return 0
 
 

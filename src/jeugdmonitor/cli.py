@@ -52,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     command.add_argument("--year", type=int, default=DEFAULT_YEAR, help="rapportjaar")
     command.add_argument("--gemeente", action="append", help="alleen deze pagina: GM0503, of regio-JZ31 (herhaalbaar)")
     sub.add_parser("expectations", help="de GX-suites en het checkpoint in expectations/ opnieuw opbouwen uit config/")
-    sub.add_parser("sample-data", help="de fictieve voorbeelddata in data/raw/ opnieuw maken")
+    command = sub.add_parser("sample-data", help="de fictieve voorbeelddata in data/raw/ opnieuw maken")
+    command.add_argument("--schaal", default="voorbeeld", help="voorbeeld (standaard) of landelijk: elke gemeente van Nederland")
+    command.add_argument("--doel", default=None, help="bij --schaal landelijk: nieuwe map voor een kopie van het project")
     command = sub.add_parser("regio", help="een jeugdregio en haar gemeenten uit de CBS-gebiedentabel in "
                                            "config/gemeenten.yaml zetten")
     command.add_argument("--jeugdregio", required=True, help="jeugdregiocode, bijvoorbeeld JZ24")
@@ -107,7 +109,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"GX-context in {paths.GX_DIR} ongewijzigd: config/ geeft dezelfde suites (alleen de id's zouden verschillen)")
     elif args.command == "sample-data":
         from jeugdmonitor import sample_data
-        sample_data.main([])
+        sample_data.main(["--schaal", args.schaal, *(["--doel", args.doel] if args.doel else [])])
     elif args.command == "regio":
         _write_region(args.jeugdregio, args.jaar)
     elif args.command == "import":

@@ -53,5 +53,9 @@ def sum_parts(frame: pd.DataFrame, by: list[str], values: list[str]) -> pd.DataF
     if "samengesteld" in frame.columns:
         result["samengesteld"] = grouped["samengesteld"].any()
     if "status" in frame.columns:
-        result["status"] = grouped["status"].agg(least_final)
+        # the least final status as the largest rank per group (vectorised; a Python function per
+        # group is slow for every municipality of the country)
+        ranks = frame["status"].map(STATUS_ORDER.__getitem__)  # an unknown status fails, as in least_final
+        by_rank = {rank: status for status, rank in STATUS_ORDER.items()}
+        result["status"] = ranks.groupby([frame[column] for column in by], sort=True, dropna=False).max().map(by_rank)
     return result.reset_index()
