@@ -14,9 +14,12 @@ hash of the spec (vl-convert numbers clip paths per process).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import re
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -73,12 +76,55 @@ def _shape(value: object) -> object:
 # Vega-Lite shapes (see _shape) this process has validated against the schema
 _validated_shapes: set[str] = set()
 
+# Altair validates every property it is given and every parameter it serialises on the way
+# (properties(), layer(), add_params()), about a third of a report's time. While a chart function
+# builds a chart those checks are skipped: vegalite_dict validates the whole spec of each structure
+# against the same schema, so an invalid chart still fails. Only checks are skipped, never the
+# schema lookups that decide which class a dict becomes, so the spec is the same.
+_SCHEMA_BASE = alt.utils.schemapi.SchemaBase
+_checked_validate = _SCHEMA_BASE.validate.__func__
+_checked_validate_property = _SCHEMA_BASE.validate_property.__func__
+_skip_checks = False
+
+
+def _validate(cls: type, instance: object, schema: dict | None = None) -> None:
+    if not _skip_checks:
+        _checked_validate(cls, instance, schema)
+
+
+def _validate_property(cls: type, name: str, value: object, schema: dict | None = None) -> None:
+    if not _skip_checks:
+        _checked_validate_property(cls, name, value, schema)
+
+
+_SCHEMA_BASE.validate = classmethod(_validate)
+_SCHEMA_BASE.validate_property = classmethod(_validate_property)
+
+
+@contextlib.contextmanager
+def _unchecked() -> Iterator[None]:
+    global _skip_checks
+    previous, _skip_checks = _skip_checks, True
+    try:
+        yield
+    finally:
+        _skip_checks = previous
+
+
+def _builds_unchecked(function: Callable) -> Callable:
+    @functools.wraps(function)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        with _unchecked():
+            return function(*args, **kwargs)
+    return wrapper
+
 
 def vegalite_dict(chart: alt.TopLevelMixin) -> dict:
     """The chart's Vega-Lite spec. Altair's schema validation costs more than building the chart,
     and a chart function gives the same structure for every report: a structure is validated the
     first time this process meets it (an invalid chart still fails), not once per report."""
-    spec = chart.to_dict(validate=False)
+    with _unchecked():
+        spec = chart.to_dict(validate=False)
     shape = hashlib.sha256(json.dumps(_shape(spec), sort_keys=True).encode()).hexdigest()
     if shape not in _validated_shapes:
         chart.to_dict(validate=True)  # raises the schema error
@@ -225,6 +271,7 @@ def _bold_if(name: str | None) -> dict | str:
 
 
 # ------------------------------------------------------------------ chart types
+@_builds_unchecked
 def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> alt.LayerChart:
     """Lines per area over the years.
 
@@ -286,6 +333,7 @@ def _missing_note(frame: pd.DataFrame) -> list[str]:
     return [f"Geen cijfer (onderdrukt of niet beschikbaar): {', '.join(missing)}."] if missing else []
 
 
+@_builds_unchecked
 def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, highlight: str | None,
                      references: dict[str, object] | None = None) -> alt.LayerChart:
     """One KPI for one year, every municipality of a region, sorted from high to low.
@@ -336,6 +384,7 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
         title=alt.TitleParams(title, offset=8 + 14 * len(present)))
 
 
+@_builds_unchecked
 def small_multiples(frame: pd.DataFrame, title: str, highlight: str | None = None, columns: int = 2,
                     decimals: int = 1) -> alt.ConcatChart:
     """A region overview: one panel per KPI (own scale), a dot per municipality.
