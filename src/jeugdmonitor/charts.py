@@ -78,7 +78,7 @@ _validated_shapes: set[str] = set()
 
 # Altair validates every property it is given and every parameter it serialises on the way
 # (properties(), layer(), add_params()), about a third of a report's time. While a chart function
-# builds a chart those checks are skipped: vegalite_dict validates the whole spec of each structure
+# builds a chart those checks (and the debug mode's) are skipped: vegalite_dict validates the whole spec of each structure
 # against the same schema, so an invalid chart still fails. Only checks are skipped, never the
 # schema lookups that decide which class a dict becomes, so the spec is the same.
 _SCHEMA_BASE = alt.utils.schemapi.SchemaBase
@@ -106,7 +106,9 @@ def _unchecked() -> Iterator[None]:
     global _skip_checks
     previous, _skip_checks = _skip_checks, True
     try:
-        yield
+        # Altair's debug mode serialises every schema object as it is created, only to check it
+        with alt.utils.schemapi.debug_mode(False):
+            yield
     finally:
         _skip_checks = previous
 
