@@ -298,3 +298,21 @@ def test_svg_ids_are_renamed_per_chart():
         assert all(i.startswith(key) for i in ids)
         refs = re.findall(r"url\(#([^)]+)\)", html)
         assert set(refs) <= set(ids) and not re.search(r'id="clip\d', html)
+
+
+def test_inline_values_are_what_altair_makes_of_the_frame():
+    from altair.utils.data import to_values
+
+    frame = pd.DataFrame({
+        "gebied": pd.array(["Delft", None, "Wassenaar"], dtype="string"),
+        "waarde": [1.5, float("nan"), 3.0],
+        "aantal": [1, 2, 3],
+        "gekozen": [True, False, True],
+        "tekst": ["1,5", "–", None],
+    }, index=[7, 3, 5])
+    inline = charts._inline(frame)
+    assert inline == to_values(frame)
+    assert json.dumps(inline, sort_keys=True) == json.dumps(to_values(frame), sort_keys=True)
+    # a column kind it does not handle is left to Altair
+    dated = frame.assign(dag=pd.to_datetime(["2023-01-01"] * 3))
+    assert charts._inline(dated) is dated

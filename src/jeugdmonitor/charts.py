@@ -224,6 +224,23 @@ def write_runtime(target_dir: Path) -> Path:
 
 
 # ------------------------------------------------------------------ shared parts
+def _inline(frame: pd.DataFrame) -> dict | pd.DataFrame:
+    """A chart's data as the inline values Altair would make of `frame`, built column by column:
+    Altair's own sanitising copies and converts the frame cell by cell. Same values, same types
+    (missing -> None), same order, so the same dataset name and spec; a column kind not handled
+    here leaves the frame to Altair."""
+    columns = {}
+    for name, column in frame.items():
+        kind = column.dtype.kind
+        if not isinstance(name, str) or kind not in "fiubOT" and str(column.dtype) not in ("string", "str"):
+            return frame
+        values = column.astype(object).tolist()
+        if column.hasnans:
+            values = [None if is_missing(value) else value for value in values]
+        columns[name] = values
+    return {"values": [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]}
+
+
 def _status_text(status: object) -> str:
     """'nader voorlopig (**)': the legend entry explains the mark on the axis label."""
     status = str(status)
@@ -298,7 +315,7 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
         status_tekst=lambda f: f["status"].map(_status_text),
     )[["jaar_as", "jaar_label", "gebied", "waarde", "waarde_tekst", "status", "status_tekst"]]
     hover = _hover()
-    base = alt.Chart(data).encode(
+    base = alt.Chart(_inline(data)).encode(
         x=alt.X("jaar_as:O", title="Jaar", sort=years, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f"), scale=alt.Scale(zero=True)),
         # colour and dash share one legend whose symbols are the lines themselves
@@ -350,7 +367,7 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
     height = max(22 * len(order), 120)
     x = alt.X("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f", tickCount=6), scale=alt.Scale(zero=True))
     hover = _hover()
-    base = alt.Chart(data).encode(
+    base = alt.Chart(_inline(data)).encode(
         x=x,
         y=alt.Y("gebied:N", title=None, sort=order,
                 axis=alt.Axis(labelLimit=220, labelFontWeight=_bold_if(highlight), labelFontSize=11)),
@@ -373,13 +390,13 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
         # a label near the right end is written leftwards from its line
         refs["hoogte"] = [-6 - 14 * (len(refs) - 1 - i) for i in range(len(refs))]
         refs["rechts"] = refs["waarde"] > 0.6 * max([*data["waarde"], *refs["waarde"], 0])
-        rules = alt.Chart(refs).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
+        rules = alt.Chart(_inline(refs)).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
             x=x, y=alt.YValue(**alt.value(refs["hoogte"].min() + 4)), y2=alt.Y2Value(**alt.value(height)))
         layers.append(rules)
         for side, align, dx in ((False, "left", 3), (True, "right", -3)):
             part = refs[refs["rechts"] == side]
             if not part.empty:
-                layers.append(alt.Chart(part).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
+                layers.append(alt.Chart(_inline(part)).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
                     x=x, y=alt.Y("hoogte:Q", scale=None, axis=None), text=alt.Text("tekst:N")))
     return alt.layer(*layers).properties(
         width=460, height=height, description=f"Stippengrafiek: {title}", usermeta=_usermeta(_missing_note(frame)),
@@ -403,7 +420,7 @@ def small_multiples(frame: pd.DataFrame, title: str, highlight: str | None = Non
         unit = "" if "eenheid" not in part.columns or is_missing(part["eenheid"].iloc[0]) else str(part["eenheid"].iloc[0])
         places = decimals if "decimalen" not in part.columns or is_missing(part["decimalen"].iloc[0]) else int(part["decimalen"].iloc[0])
         data = _dot_data(part, places, highlight)
-        panel = alt.Chart(data).mark_point(filled=True).encode(
+        panel = alt.Chart(_inline(data)).mark_point(filled=True).encode(
             x=alt.X("waarde:Q", title=unit or None, axis=alt.Axis(format=f",.{places}f", tickCount=3, labelSeparation=8),
                     scale=alt.Scale(zero=True)),
             y=alt.Y("gebied:N", title=None, sort=areas, scale=alt.Scale(domain=areas),
