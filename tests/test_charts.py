@@ -298,3 +298,37 @@ def test_svg_ids_are_renamed_per_chart():
         assert all(i.startswith(key) for i in ids)
         refs = re.findall(r"url\(#([^)]+)\)", html)
         assert set(refs) <= set(ids) and not re.search(r'id="clip\d', html)
+
+
+def test_inline_values_are_what_altair_makes_of_the_frame():
+    from altair.utils.data import to_values
+
+    frame = pd.DataFrame({
+        "gebied": pd.array(["Delft", None, "Wassenaar"], dtype="string"),
+        "waarde": [1.5, float("nan"), 3.0],
+        "aantal": [1, 2, 3],
+        "gekozen": [True, False, True],
+        "tekst": ["1,5", "–", None],
+    }, index=[7, 3, 5])
+    inline = charts._inline(frame)
+    assert inline == to_values(frame)
+    assert json.dumps(inline, sort_keys=True) == json.dumps(to_values(frame), sort_keys=True)
+    # a column kind it does not handle is left to Altair
+    dated = frame.assign(dag=pd.to_datetime(["2023-01-01"] * 3))
+    assert charts._inline(dated) is dated
+
+
+def test_a_chart_built_without_checks_is_still_validated():
+    import altair as alt
+    import jsonschema
+
+    @charts._builds_unchecked
+    def invalid_chart() -> alt.Chart:
+        # an invalid width passes while the chart is built, as Altair's own checks are skipped there
+        return alt.Chart(charts._inline(pd.DataFrame({"a": [1.0]}))).mark_point().encode(x="a:Q").properties(width="breed")
+
+    chart = invalid_chart()
+    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
+        charts.vegalite_dict(chart)
+    with pytest.raises(jsonschema.ValidationError):  # outside a chart function Altair checks as usual
+        alt.Chart(pd.DataFrame({"a": [1.0]})).mark_point().properties(width="breed")

@@ -14,9 +14,12 @@ hash of the spec (vl-convert numbers clip paths per process).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import re
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -73,12 +76,57 @@ def _shape(value: object) -> object:
 # Vega-Lite shapes (see _shape) this process has validated against the schema
 _validated_shapes: set[str] = set()
 
+# Altair validates every property it is given and every parameter it serialises on the way
+# (properties(), layer(), add_params()), about a third of a report's time. While a chart function
+# builds a chart those checks (and the debug mode's) are skipped: vegalite_dict validates the whole spec of each structure
+# against the same schema, so an invalid chart still fails. Only checks are skipped, never the
+# schema lookups that decide which class a dict becomes, so the spec is the same.
+_SCHEMA_BASE = alt.utils.schemapi.SchemaBase
+_checked_validate = _SCHEMA_BASE.validate.__func__
+_checked_validate_property = _SCHEMA_BASE.validate_property.__func__
+_skip_checks = False
+
+
+def _validate(cls: type, instance: object, schema: dict | None = None) -> None:
+    if not _skip_checks:
+        _checked_validate(cls, instance, schema)
+
+
+def _validate_property(cls: type, name: str, value: object, schema: dict | None = None) -> None:
+    if not _skip_checks:
+        _checked_validate_property(cls, name, value, schema)
+
+
+_SCHEMA_BASE.validate = classmethod(_validate)
+_SCHEMA_BASE.validate_property = classmethod(_validate_property)
+
+
+@contextlib.contextmanager
+def _unchecked() -> Iterator[None]:
+    global _skip_checks
+    previous, _skip_checks = _skip_checks, True
+    try:
+        # Altair's debug mode serialises every schema object as it is created, only to check it
+        with alt.utils.schemapi.debug_mode(False):
+            yield
+    finally:
+        _skip_checks = previous
+
+
+def _builds_unchecked(function: Callable) -> Callable:
+    @functools.wraps(function)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        with _unchecked():
+            return function(*args, **kwargs)
+    return wrapper
+
 
 def vegalite_dict(chart: alt.TopLevelMixin) -> dict:
     """The chart's Vega-Lite spec. Altair's schema validation costs more than building the chart,
     and a chart function gives the same structure for every report: a structure is validated the
     first time this process meets it (an invalid chart still fails), not once per report."""
-    spec = chart.to_dict(validate=False)
+    with _unchecked():
+        spec = chart.to_dict(validate=False)
     shape = hashlib.sha256(json.dumps(_shape(spec), sort_keys=True).encode()).hexdigest()
     if shape not in _validated_shapes:
         chart.to_dict(validate=True)  # raises the schema error
@@ -176,6 +224,23 @@ def write_runtime(target_dir: Path) -> Path:
 
 
 # ------------------------------------------------------------------ shared parts
+def _inline(frame: pd.DataFrame) -> dict | pd.DataFrame:
+    """A chart's data as the inline values Altair would make of `frame`, built column by column:
+    Altair's own sanitising copies and converts the frame cell by cell. Same values, same types
+    (missing -> None), same order, so the same dataset name and spec; a column kind not handled
+    here leaves the frame to Altair."""
+    columns = {}
+    for name, column in frame.items():
+        kind = column.dtype.kind
+        if not isinstance(name, str) or kind not in "fiubOT" and str(column.dtype) not in ("string", "str"):
+            return frame
+        values = column.astype(object).tolist()
+        if column.hasnans:
+            values = [None if is_missing(value) else value for value in values]
+        columns[name] = values
+    return {"values": [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]}
+
+
 def _status_text(status: object) -> str:
     """'nader voorlopig (**)': the legend entry explains the mark on the axis label."""
     status = str(status)
@@ -225,6 +290,7 @@ def _bold_if(name: str | None) -> dict | str:
 
 
 # ------------------------------------------------------------------ chart types
+@_builds_unchecked
 def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> alt.LayerChart:
     """Lines per area over the years.
 
@@ -249,7 +315,7 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
         status_tekst=lambda f: f["status"].map(_status_text),
     )[["jaar_as", "jaar_label", "gebied", "waarde", "waarde_tekst", "status", "status_tekst"]]
     hover = _hover()
-    base = alt.Chart(data).encode(
+    base = alt.Chart(_inline(data)).encode(
         x=alt.X("jaar_as:O", title="Jaar", sort=years, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f"), scale=alt.Scale(zero=True)),
         # colour and dash share one legend whose symbols are the lines themselves
@@ -286,6 +352,7 @@ def _missing_note(frame: pd.DataFrame) -> list[str]:
     return [f"Geen cijfer (onderdrukt of niet beschikbaar): {', '.join(missing)}."] if missing else []
 
 
+@_builds_unchecked
 def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, highlight: str | None,
                      references: dict[str, object] | None = None) -> alt.LayerChart:
     """One KPI for one year, every municipality of a region, sorted from high to low.
@@ -300,7 +367,7 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
     height = max(22 * len(order), 120)
     x = alt.X("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f", tickCount=6), scale=alt.Scale(zero=True))
     hover = _hover()
-    base = alt.Chart(data).encode(
+    base = alt.Chart(_inline(data)).encode(
         x=x,
         y=alt.Y("gebied:N", title=None, sort=order,
                 axis=alt.Axis(labelLimit=220, labelFontWeight=_bold_if(highlight), labelFontSize=11)),
@@ -323,19 +390,20 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
         # a label near the right end is written leftwards from its line
         refs["hoogte"] = [-6 - 14 * (len(refs) - 1 - i) for i in range(len(refs))]
         refs["rechts"] = refs["waarde"] > 0.6 * max([*data["waarde"], *refs["waarde"], 0])
-        rules = alt.Chart(refs).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
+        rules = alt.Chart(_inline(refs)).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
             x=x, y=alt.YValue(**alt.value(refs["hoogte"].min() + 4)), y2=alt.Y2Value(**alt.value(height)))
         layers.append(rules)
         for side, align, dx in ((False, "left", 3), (True, "right", -3)):
             part = refs[refs["rechts"] == side]
             if not part.empty:
-                layers.append(alt.Chart(part).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
+                layers.append(alt.Chart(_inline(part)).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
                     x=x, y=alt.Y("hoogte:Q", scale=None, axis=None), text=alt.Text("tekst:N")))
     return alt.layer(*layers).properties(
         width=460, height=height, description=f"Stippengrafiek: {title}", usermeta=_usermeta(_missing_note(frame)),
         title=alt.TitleParams(title, offset=8 + 14 * len(present)))
 
 
+@_builds_unchecked
 def small_multiples(frame: pd.DataFrame, title: str, highlight: str | None = None, columns: int = 2,
                     decimals: int = 1) -> alt.ConcatChart:
     """A region overview: one panel per KPI (own scale), a dot per municipality.
@@ -352,7 +420,7 @@ def small_multiples(frame: pd.DataFrame, title: str, highlight: str | None = Non
         unit = "" if "eenheid" not in part.columns or is_missing(part["eenheid"].iloc[0]) else str(part["eenheid"].iloc[0])
         places = decimals if "decimalen" not in part.columns or is_missing(part["decimalen"].iloc[0]) else int(part["decimalen"].iloc[0])
         data = _dot_data(part, places, highlight)
-        panel = alt.Chart(data).mark_point(filled=True).encode(
+        panel = alt.Chart(_inline(data)).mark_point(filled=True).encode(
             x=alt.X("waarde:Q", title=unit or None, axis=alt.Axis(format=f",.{places}f", tickCount=3, labelSeparation=8),
                     scale=alt.Scale(zero=True)),
             y=alt.Y("gebied:N", title=None, sort=areas, scale=alt.Scale(domain=areas),
