@@ -76,41 +76,13 @@ def _shape(value: object) -> object:
 # Vega-Lite shapes (see _shape) this process has validated against the schema
 _validated_shapes: set[str] = set()
 
-# Altair validates every property it is given and every parameter it serialises on the way
-# (properties(), layer(), add_params()), about a third of a report's time. While a chart function
-# builds a chart those checks (and the debug mode's) are skipped: vegalite_dict validates the whole spec of each structure
-# against the same schema, so an invalid chart still fails. Only checks are skipped, never the
-# schema lookups that decide which class a dict becomes, so the spec is the same.
-_SCHEMA_BASE = alt.utils.schemapi.SchemaBase
-_checked_validate = _SCHEMA_BASE.validate.__func__
-_checked_validate_property = _SCHEMA_BASE.validate_property.__func__
-_skip_checks = False
-
-
-def _validate(cls: type, instance: object, schema: dict | None = None) -> None:
-    if not _skip_checks:
-        _checked_validate(cls, instance, schema)
-
-
-def _validate_property(cls: type, name: str, value: object, schema: dict | None = None) -> None:
-    if not _skip_checks:
-        _checked_validate_property(cls, name, value, schema)
-
-
-_SCHEMA_BASE.validate = classmethod(_validate)
-_SCHEMA_BASE.validate_property = classmethod(_validate_property)
-
-
 @contextlib.contextmanager
 def _unchecked() -> Iterator[None]:
-    global _skip_checks
-    previous, _skip_checks = _skip_checks, True
-    try:
-        # Altair's debug mode serialises every schema object as it is created, only to check it
-        with alt.utils.schemapi.debug_mode(False):
-            yield
-    finally:
-        _skip_checks = previous
+    """Altair's debug mode (on by default) serialises every schema object as it is created, only
+    to check it; charts are built with it off (Altair's own switch), and vegalite_dict validates
+    the whole spec of each structure once, so an invalid chart still fails."""
+    with alt.utils.schemapi.debug_mode(False):
+        yield
 
 
 def _builds_unchecked(function: Callable) -> Callable:
