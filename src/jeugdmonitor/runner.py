@@ -41,7 +41,7 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 from traitlets.config import Config
 
-from jeugdmonitor import builddate, charts, config, pages, paths, publish, render, report
+from jeugdmonitor import builddate, charts, config, pages, paths, publish, raw, render, report
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
 KERNEL_NAME = "jeugdmonitor"
@@ -264,14 +264,6 @@ def build_page(year: int, page: Page, staging: str, banner: str | None, timeout:
 
 
 # ------------------------------------------------------------------------------ checksums and manifest
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _files_under(folder: Path, pattern: str, skip: Sequence[str] = ()) -> Iterator[Path]:
     for path in sorted(folder.rglob(pattern)):
         relative = path.relative_to(folder).as_posix()
@@ -289,9 +281,9 @@ def input_checksums(year: int) -> dict[str, dict[str, str]]:
         "sjablonen": (paths.TEMPLATE_DIR, "*", ()),
         "code": (package, "*.py", ()),
     }
-    result = {group: {p.relative_to(folder).as_posix(): _sha256(p) for p in _files_under(folder, pattern, skip)}
+    result = {group: {p.relative_to(folder).as_posix(): raw.sha256(p) for p in _files_under(folder, pattern, skip)}
               for group, (folder, pattern, skip) in groups.items()}
-    result["notebooks"] = {name: _sha256(paths.notebook(name))
+    result["notebooks"] = {name: raw.sha256(paths.notebook(name))
                            for name in (paths.REPORT_NOTEBOOK_NAME, paths.REGION_NOTEBOOK_NAME, paths.INDEX_NOTEBOOK_NAME)}
     return result
 

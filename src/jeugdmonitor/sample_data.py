@@ -102,7 +102,12 @@ def _sample_series(source: str, spec: dict, years: list[int],
         result.append((part, part_years, {name: keys[name] for name in title_of}, {"sleutels": record, "reeks": series}))
     return result
 
+
 REST_OF_COUNTRY_CODE = "GM99{:02d}"  # no real municipality code starts with GM99
+
+
+# the mark CBS puts after a year in a Perioden title, by its status (config/bronnen.yaml status_labels)
+PERIOD_TITLE_MARKS = {"Definitief": "", "Nader voorlopig": "**", "Voorlopig": "*"}
 
 
 @dataclass
@@ -267,7 +272,6 @@ class Generator:
         areas.append((NL_CODE, nl_values, nl_young))
         self._youth_values = {code: values for code, values, _ in areas}  # true counts, for the table by age
 
-        marks = {"Definitief": "", "Nader voorlopig": "**", "Voorlopig": "*"}
         dims = spec["dimensies"]
         for part, years, key_of, record in _sample_series("cbs_jeugdzorg", spec, self.years, SAMPLE_TOPIC_KEYS):
             rows = []
@@ -290,17 +294,7 @@ class Generator:
                                  topics["jongeren_relatief"], topics["trajecten"]], out_rows, quote_all=True)
             statuses = {str(y): self.status.get(y, "Definitief") for y in years}
             self._sidecar(path, part.spec, "TypedDataSet", statuses=statuses, extra=record)
-            regions = [[u.code.ljust(8), u.name] for u in self.units if any(y in u.years for y in years)]
-            regions += [[code.ljust(8), f"{r.name} (JZ)"] for code, r in self.register.regions.items()]
-            regions.append([NL_CODE.ljust(8), "Nederland"])
-            for name, header, entries in (
-                    (dims["vorm"], ["Key", "Title"], [[key_of[form], title] for title, form in part.spec["vormen"].items()]),
-                    (dims["regio"], ["Key", "Title"], regions),
-                    (dims["periode"], ["Key", "Title", "Status"],
-                     [[self._period_key(y), f"{y}{marks[statuses[str(y)]]}", statuses[str(y)]] for y in years])):
-                dimension = path.with_name(path.name.replace("TypedDataSet", name))
-                raw.write_csv(dimension, header, entries, quote_all=True)
-                self._sidecar(dimension, part.spec, f"dimensie {name}", statuses=statuses)
+            self._write_series_dimensions(path, part, dims, years, key_of, statuses)
 
     # ---------------------------------------------------------------- youth care by age
     def write_youth_care_by_age(self) -> None:
@@ -362,7 +356,6 @@ class Generator:
         form_order = {name: index for index, name in enumerate(spec["vormen"].values())}
         rows.sort(key=lambda r: (r[2], r[3], form_order[r[1]], order[r[0]]))
         dims = spec["dimensies"]
-        marks = {"Definitief": "", "Nader voorlopig": "**", "Voorlopig": "*"}
         for part, years, key_of, record in _sample_series("cbs_jeugdzorg_leeftijd", spec, self.years, SAMPLE_TOPIC_KEYS_BY_AGE):
             periods = {self._period_key(y) for y in years}
             part_rows = [[r[0], key_of[r[1]], *r[2:]] for r in rows if r[3] in periods]
@@ -373,20 +366,29 @@ class Generator:
                           [[str(i), *r[:4], self._pad(r[4])] for i, r in enumerate(part_rows)], quote_all=True)
             statuses = {str(y): self.status.get(y, "Definitief") for y in years}
             self._sidecar(path, part.spec, "TypedDataSet", statuses=statuses, extra=record)
-            regions = [[u.code.ljust(8), u.name] for u in self.units if any(y in u.years for y in years)]
-            regions += [[code.ljust(8), f"{r.name} (JZ)"] for code, r in self.register.regions.items()]
-            regions.append([NL_CODE.ljust(8), "Nederland"])
-            for name, header, entries in (
-                    (dims["kenmerk"], ["Key", "Title"], [[key, title] for title, key in group_key.items()]),
-                    (dims["vorm"], ["Key", "Title"], [[key_of[form], title] for title, form in part.spec["vormen"].items()]),
-                    (dims["regio"], ["Key", "Title"], regions),
-                    (dims["periode"], ["Key", "Title", "Status"],
-                     [[self._period_key(y), f"{y}{marks[statuses[str(y)]]}", statuses[str(y)]] for y in years])):
-                dimension = path.with_name(path.name.replace("TypedDataSet", name))
-                raw.write_csv(dimension, header, entries, quote_all=True)
-                self._sidecar(dimension, part.spec, f"dimensie {name}", statuses=statuses)
+            self._write_series_dimensions(path, part, dims, years, key_of, statuses,
+                                          {dims["kenmerk"]: [[key, title] for title, key in group_key.items()]})
 
     # ---------------------------------------------------------------- dimensions
+    def _write_series_dimensions(self, path: Path, part: Any, dims: dict[str, str], years: list[int], key_of: dict[str, str],
+                                 statuses: dict[str, str], leading: dict[str, list[list[str]]] | None = None) -> None:
+        """The dimension files of one table of a youth-care series, beside its data file: any
+        `leading` dimensions (Key, Title), then forms, regions and periods with their status."""
+        regions = [[u.code.ljust(8), u.name] for u in self.units if any(y in u.years for y in years)]
+        regions += [[code.ljust(8), f"{r.name} (JZ)"] for code, r in self.register.regions.items()]
+        regions.append([NL_CODE.ljust(8), "Nederland"])
+        tables = [(name, ["Key", "Title"], entries) for name, entries in (leading or {}).items()]
+        tables += [
+            (dims["vorm"], ["Key", "Title"], [[key_of[form], title] for title, form in part.spec["vormen"].items()]),
+            (dims["regio"], ["Key", "Title"], regions),
+            (dims["periode"], ["Key", "Title", "Status"],
+             [[self._period_key(y), f"{y}{PERIOD_TITLE_MARKS[statuses[str(y)]]}", statuses[str(y)]] for y in years]),
+        ]
+        for name, header, entries in tables:
+            dimension = path.with_name(path.name.replace("TypedDataSet", name))
+            raw.write_csv(dimension, header, entries, quote_all=True)
+            self._sidecar(dimension, part.spec, f"dimensie {name}", statuses=statuses)
+
     def _dimension(self, spec: dict, name: str, header: list[str], rows: list[list[str]]) -> None:
         path = self.out / spec["bestand"].replace("TypedDataSet", name)
         raw.write_csv(path, header, rows, quote_all=True)
@@ -400,11 +402,10 @@ class Generator:
         self._dimension(spec, name, ["Key", "Title"], rows)
 
     def _periods_dimension(self, spec: dict, name: str, years: list[int]) -> None:
-        marks = {"Definitief": "", "Nader voorlopig": "**", "Voorlopig": "*"}
         rows = []
         for year in years:
             status = self.status.get(year, "Definitief")
-            rows.append([self._period_key(year), f"{year}{marks[status]}", status])
+            rows.append([self._period_key(year), f"{year}{PERIOD_TITLE_MARKS[status]}", status])
         self._dimension(spec, name, ["Key", "Title", "Status"], rows)
 
     def _sidecar(self, path: Path, spec: dict, part: str, licence: str = LICENCE_CBS, table: str | None = None,
