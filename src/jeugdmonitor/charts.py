@@ -127,7 +127,9 @@ def _spec_key(spec: dict) -> str:
 
 
 def _svg(spec: dict, key: str) -> str:
-    svg = vl_convert.vega_to_svg(spec, format_locale=locale()["number"], time_format_locale=locale()["time"])
+    # the spec carries its locale (config.locale, from vega_spec): passing it again as arguments
+    # gives the same SVG and makes vl-convert set and reset Vega's default locale on every call
+    svg = vl_convert.vega_to_svg(spec)
     # namespaces are implied for SVG inside HTML; the marks' own ARIA roles are hidden, the
     # element around the SVG is the image with the text alternative
     svg = re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", svg, count=2)
@@ -287,7 +289,9 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
         status_tekst=lambda f: f["status"].map(_status_text),
     )[["jaar_as", "jaar_label", "gebied", "waarde", "waarde_tekst", "status", "status_tekst"]]
     hover = _hover()
-    base = alt.Chart(_inline(data)).encode(
+    # the data go on the layer chart, which both layers inherit: Altair copies each layer when
+    # combining them, and layers without their own data are cheap to copy
+    base = alt.Chart().encode(
         x=alt.X("jaar_as:O", title="Jaar", sort=years, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f"), scale=alt.Scale(zero=True)),
         # colour and dash share one legend whose symbols are the lines themselves
@@ -306,8 +310,8 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
                  alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"), alt.Tooltip("status:N", title="Status")],
     ).add_params(hover).properties(name="jm_punten")
     notes = [MERGED_NOTE] if merged_years else []
-    return (lines + points).properties(width=560, height=220, title=title, description=f"Lijngrafiek: {title}",
-                                       usermeta=_usermeta(notes))
+    return alt.layer(lines, points, data=_inline(data), width=560, height=220, title=title,
+                     description=f"Lijngrafiek: {title}", usermeta=_usermeta(notes))
 
 
 def _dot_data(frame: pd.DataFrame, decimals: int, highlight: str | None) -> pd.DataFrame:
@@ -339,7 +343,7 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
     height = max(22 * len(order), 120)
     x = alt.X("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f", tickCount=6), scale=alt.Scale(zero=True))
     hover = _hover()
-    base = alt.Chart(_inline(data)).encode(
+    base = alt.Chart().encode(  # the data go on the layer chart (see trend_chart); the reference layers have their own
         x=x,
         y=alt.Y("gebied:N", title=None, sort=order,
                 axis=alt.Axis(labelLimit=220, labelFontWeight=_bold_if(highlight), labelFontSize=11)),
@@ -370,9 +374,8 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
             if not part.empty:
                 layers.append(alt.Chart(_inline(part)).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
                     x=x, y=alt.Y("hoogte:Q", scale=None, axis=None), text=alt.Text("tekst:N")))
-    return alt.layer(*layers).properties(
-        width=460, height=height, description=f"Stippengrafiek: {title}", usermeta=_usermeta(_missing_note(frame)),
-        title=alt.TitleParams(title, offset=8 + 14 * len(present)))
+    return alt.layer(*layers, data=_inline(data), width=460, height=height, description=f"Stippengrafiek: {title}",
+                     usermeta=_usermeta(_missing_note(frame)), title=alt.TitleParams(title, offset=8 + 14 * len(present)))
 
 
 @_builds_unchecked
