@@ -14,7 +14,7 @@ from typing import Any
 import papermill
 
 from jeugdmonitor import paths
-from jeugdmonitor.runner import KERNEL_NAME, StageError, kernel_config, run_reports
+from jeugdmonitor.runner import KERNEL_ARGUMENTS, KERNEL_NAME, StageError, kernel_config, run_reports
 
 __all__ = ["KERNEL_NAME", "StageError", "kernel_config", "run_clean", "run_reports", "run_validate"]
 
@@ -27,6 +27,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
                 str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
                 progress_bar=False, cwd=str(paths.NOTEBOOK_DIR), report_mode=False,
                 config=kernel_config(Path(socket_dir)),  # passed on to nbclient's kernel manager
+                extra_arguments=KERNEL_ARGUMENTS,
             )
     except papermill.PapermillExecutionError as error:
         raise StageError(f"{notebook.name} ({parameters}) is mislukt: {error.ename}: {error.evalue}\n"

@@ -17,6 +17,7 @@ the set succeeded (publish.swap_into_place).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -64,10 +65,18 @@ class StageError(RuntimeError):
 
 
 def kernel_config(socket_dir: Path) -> Config:
-    """Kernel manager settings for a batch kernel: IPC sockets in a private folder instead of
-    TCP ports on localhost. No other user of the machine can reach the kernel, and ipykernel
-    does not warn about unencrypted TCP in every run log."""
-    return Config({"KernelManager": {"transport": "ipc", "ip": str(socket_dir / "kernel")}})
+    """Kernel manager settings for a batch kernel: IPC sockets and the connection file in a private
+    folder instead of TCP ports on localhost and a file in the user's Jupyter runtime folder. No
+    other user of the machine can reach the kernel, and ipykernel does not warn about unencrypted
+    TCP in every run log."""
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(socket_dir / "kernel"),
+                                     "connection_file": str(socket_dir / "kernel.json")}})
+
+
+# Batch kernels keep no input history: the executed notebook is the record of what ran, and
+# IPython's history database lives in the user's home, outside the project (its writer thread
+# also costs every cell). Passed as nbclient's `extra_arguments`.
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 
 
 # ------------------------------------------------------------------------------ the warm engine
@@ -84,6 +93,11 @@ def reset_code(cwd: Path) -> str:
         "getattr(_jm_warnings, '_filters_mutated', lambda: None)()",
         "del _jm_os, _jm_warnings",
         "get_ipython().execution_count = 1",
+        # what survives the reset (imports, cached tables) lives as long as the kernel: frozen, the
+        # garbage collector no longer walks it, in the reset's own collections nor during the page
+        "import gc as _jm_gc",
+        "_jm_gc.freeze()",
+        "del _jm_gc",
     ])
 
 
@@ -202,6 +216,9 @@ def _kernel_manager(socket_dir: Path) -> AsyncKernelManager:
 def _start_worker(pages_per_kernel: int) -> None:
     """Process pool initializer: one kernel manager per worker, its kernel shut down when the worker ends."""
     global _worker
+    # the worker's inherited heap (imports, cached tables) outlives every page: frozen, the garbage
+    # collector does not walk it again each time rendering a page fills the young generations
+    gc.freeze()
     socket_dir = Path(tempfile.mkdtemp(prefix="jeugdmonitor-kernel-"))  # mode 0700
     _worker = _Worker(km=_kernel_manager(socket_dir), socket_dir=socket_dir, pages_per_kernel=pages_per_kernel)
     multiprocessing.util.Finalize(_worker, _stop_worker, args=(_worker,), exitpriority=10)
@@ -234,7 +251,7 @@ def _run_page(year: int, page: Page, staging_dir: Path, banner: str | None, time
         str(paths.notebook(page.notebook)), str(executed), parameters=parameters, engine_name=ENGINE_NAME,
         kernel_name=KERNEL_NAME, progress_bar=False, report_mode=False, cwd=str(paths.NOTEBOOK_DIR),
         request_save_on_cell_execute=False,  # written once at the end (and on error), not after every cell
-        km=worker.km, kernel_cwd=paths.NOTEBOOK_DIR, deadline=deadline,
+        km=worker.km, kernel_cwd=paths.NOTEBOOK_DIR, deadline=deadline, extra_arguments=KERNEL_ARGUMENTS,
     )
     render.node_to_html(notebook, executed, staging_dir / page.page, page.title, banner)
 
