@@ -1,7 +1,8 @@
-"""Charts: accessible static SVG, the interactive spec beside it, the one local runtime, determinism."""
+"""Charts: accessible static SVG image, the interactive spec beside it, the one local runtime, determinism."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import subprocess
@@ -51,6 +52,13 @@ def _spec(html: str) -> dict:
     return json.loads(block.group(1))["spec"]
 
 
+def _static_svg(html: str) -> str:
+    """The SVG document of the figure's static image (its data: URL decoded)."""
+    found = re.search(r'<img alt=""[^>]* src="data:image/svg\+xml;base64,([^"]+)">', html)
+    assert found, "the figure carries its static SVG image"
+    return base64.b64decode(found.group(1)).decode("utf-8")
+
+
 class _Tags(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -72,9 +80,14 @@ def test_figure_is_an_image_with_a_text_alternative_and_its_spec(make):
     tags = _tags(html)
     static = [a for t, a in tags if "jm-grafiek-statisch" in a.get("class", "")]
     assert static and static[0].get("role") == "img" and static[0].get("aria-label")
-    assert "<svg" in html and "<figcaption>" in html
-    # the marks' own ARIA roles stay out of the accessibility tree; the wrapper is the image
-    assert [a for t, a in tags if t == "svg"][0].get("aria-hidden") == "true"
+    assert "<svg" not in html and "<figcaption>" in html
+    # the static chart is a decorative image inside the wrapper, which is the image with the text alternative
+    images = [a for t, a in tags if t == "img"]
+    assert len(images) == 1 and images[0]["alt"] == "" and images[0]["src"].startswith("data:image/svg+xml;base64,")
+    svg = _static_svg(html)
+    assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg, "a standalone SVG document"
+    width = re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1)
+    assert images[0]["width"] == width, "sized as vl-convert laid it out"
     interactive = [a for t, a in tags if "jm-grafiek-interactief" in a.get("class", "")]
     assert interactive and interactive[0].get("role") == "img" and interactive[0].get("aria-label") == static[0]["aria-label"]
     # nothing focusable: the interactive view adds no stop to the keyboard order
@@ -94,8 +107,7 @@ def test_locale_comes_from_formatting_locale():
 
 
 def test_static_svg_uses_dutch_number_format():
-    html = _trend()
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = _static_svg(_trend())
     assert re.search(r">1\.0\d\d,0<", svg), "axis labels like 1.020,0"
     assert "2023*<" in svg and "2022**<" in svg, "status marks on the year labels"
 
@@ -137,7 +149,7 @@ def test_status_shapes_and_merged_years_are_on_the_chart():
     assert shapes["domain"] == ["definitief", "nader voorlopig (**)", "voorlopig (*)"]
     assert shapes["range"] == ["circle", "triangle-up", "square"]
     assert any(legend.get("title") == "Status" for legend in spec["legends"])
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = _static_svg(html)
     years = [t for t in re.findall(r">([^<>]+)</text>", svg) if t[:2] == "20"]
     assert years[:3] == ["2021¹", "2022**", "2023*"], "merged year marked on the axis, status marks kept"
     caption = html[html.index("<figcaption>"):]
@@ -274,11 +286,11 @@ def _all_figures() -> str:
 
 def test_same_chart_gives_the_same_html_after_other_charts_and_in_a_fresh_process():
     first, first_clipped = _trend(), _clipped()
-    assert 'clip-path="url(#' in first_clipped
+    assert 'clip-path="url(#' in _static_svg(first_clipped)
     _comparison(), _small_multiples(), _trend(), _clipped()
     assert (_trend(), _clipped()) == (first, first_clipped)
     ids = re.findall(r'\bid="([^"]+)"', _all_figures())
-    assert len(ids) == len(set(ids)), "ids unique on a page"
+    assert len(ids) == len(set(ids)), "figure ids unique on a page"
     code = ("import sys; sys.path.insert(0, sys.argv[1]); import test_charts; "
             "sys.stdout.write(test_charts._trend() + '\\n' + test_charts._all_figures())")
     fresh = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent)], capture_output=True, text=True,
@@ -292,12 +304,13 @@ def test_svg_ids_are_renamed_per_chart():
     frame = pd.DataFrame({"kpi_naam": ["a", "a", "b", "b"], "gebied": ["x", "y", "x", "y"], "waarde": [1.0, 2, 3, 4],
                           "status": ["definitief"] * 4})
     chart = charts.small_multiples(frame, "t")
-    for html in (charts.figure_html(chart, "a"), _clipped()):
-        ids = re.findall(r'\bid="([^"]+)"', html)
-        key = ids[0]
-        assert all(i.startswith(key) for i in ids)
-        refs = re.findall(r"url\(#([^)]+)\)", html)
-        assert set(refs) <= set(ids) and not re.search(r'id="clip\d', html)
+    for html, clipped in ((charts.figure_html(chart, "a"), False), (_clipped(), True)):
+        key = re.search(r'<figure class="jm-grafiek" id="([^"]+)"', html).group(1)
+        svg = _static_svg(html)
+        ids = re.findall(r'\bid="([^"]+)"', svg)
+        assert bool(ids) == clipped and all(i.startswith(key) for i in ids)
+        refs = re.findall(r"url\(#([^)]+)\)", svg)
+        assert set(refs) <= set(ids) and not re.search(r'id="clip\d', svg)
 
 
 def test_inline_values_are_what_altair_makes_of_the_frame():

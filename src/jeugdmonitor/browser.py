@@ -106,12 +106,13 @@ _VISIT_SCRIPT = """
   const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
     .map(h => [Number(h.tagName[1]), h.textContent.trim()]);
   const charts = [...document.querySelectorAll(chart)].map((figure, index) => {
-    const drawn = [...figure.querySelectorAll('svg, canvas')].filter(el => {
+    const drawn = [...figure.querySelectorAll('img, svg, canvas')].filter(el => {
       const box = el.getBoundingClientRect();
       return box.width > 0 && box.height > 0;
     });
     return {index, caption: (figure.querySelector('figcaption') || {}).textContent || '',
-            static_svg: figure.querySelectorAll('svg').length, drawn: drawn.length,
+            static_image: figure.querySelectorAll('.jm-grafiek-statisch img[src^="data:image/svg+xml"]').length,
+            drawn: drawn.length,
             interactive: figure.querySelectorAll(interactiveView).length};
   });
   const box = document.querySelector('#samenvatting');

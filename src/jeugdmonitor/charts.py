@@ -1,6 +1,8 @@
 """Charts of the reports (Altair), each rendered twice from one Vega spec by vl-convert.
 
-- Static: inline SVG in the page. It is what a reader sees without scripts, and always in print.
+- Static: an SVG image in the page (`<img>` with a `data:` URL, so the page stays one file). It
+  is what a reader sees without scripts, and always in print. As an image rather than inline
+  markup its thousands of elements are not parsed again by nbconvert's HTML pass over the page.
 - Interactive: the same Vega spec travels in the figure as a `<script type="application/json">`
   block; where scripts run, the local runtime (`write_runtime`, loaded as `RUNTIME_URL`) puts a
   Vega view over the static SVG with tooltips and a highlight of one area on hover.
@@ -14,6 +16,7 @@ hash of the spec (vl-convert numbers clip paths per process).
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import hashlib
@@ -130,12 +133,9 @@ def _svg(spec: dict, key: str) -> str:
     # the spec carries its locale (config.locale, from vega_spec): passing it again as arguments
     # gives the same SVG and makes vl-convert set and reset Vega's default locale on every call
     svg = vl_convert.vega_to_svg(spec)
-    # namespaces are implied for SVG inside HTML; the marks' own ARIA roles are hidden, the
-    # element around the SVG is the image with the text alternative
-    svg = re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", svg, count=2)
-    svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     # vl-convert numbers clip paths and gradients per process (clip1, clip2, ...): rename them in
-    # order of appearance under the chart's own key, stable and unique on a page
+    # order of appearance under the chart's own key, so a chart's bytes do not depend on the charts
+    # rendered before it
     ids: dict[str, str] = {}
     for found in re.findall(r'\bid="([^"]+)"', svg):
         ids.setdefault(found, f"{key}-{len(ids) + 1}")
@@ -146,8 +146,18 @@ def _svg(spec: dict, key: str) -> str:
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
+    """The static chart as a standalone SVG document."""
     spec = vega_spec(chart)
     return _svg(spec, _spec_key(spec))
+
+
+def _image(svg: str) -> str:
+    """The SVG as an image in its own document, sized as vl-convert laid it out. It is decorative
+    (alt=""): the element around it is the image with the text alternative."""
+    root = svg[:svg.index(">")]
+    size = "".join(f' {name}="{match.group(1)}"' for name in ("width", "height")
+                   if (match := re.search(rf'\s{name}="([\d.]+)"', root)))
+    return f'<img alt=""{size} src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode("ascii")}">'
 
 
 def _json_block(data: dict) -> str:
@@ -158,7 +168,7 @@ def _json_block(data: dict) -> str:
 
 def figure_html(chart: alt.TopLevelMixin, alt_text: str, caption: str | None = None,
                 notes: list[str] | None = None, interactive: bool = True) -> str:
-    """An accessible figure (WCAG 1.1.1): the static SVG as an image with a text alternative,
+    """An accessible figure (WCAG 1.1.1): the static SVG image with a text alternative,
     an empty place for the interactive view (filled by the runtime; hidden in print and without
     scripts), the Vega spec as a JSON data block, and a caption (`caption`, default `alt_text`)
     with the chart's notes (those the chart functions put in `usermeta`, then `notes`)."""
@@ -169,7 +179,7 @@ def figure_html(chart: alt.TopLevelMixin, alt_text: str, caption: str | None = N
     all_notes = list((vegalite.get("usermeta") or {}).get("jeugdmonitor", {}).get("noten", [])) + list(notes or [])
     note_html = "".join(f'<span class="jm-grafiek-noot">{escape(n)}</span>' for n in dict.fromkeys(all_notes))
     parts = [f'<figure class="jm-grafiek" id="{key}">',
-             f'<div class="jm-grafiek-statisch" role="img" aria-label="{label}">{_svg(spec, key)}</div>']
+             f'<div class="jm-grafiek-statisch" role="img" aria-label="{label}">{_image(_svg(spec, key))}</div>']
     if interactive:
         # the Vega view goes in the inner element, which Vega gives its own (English) ARIA role;
         # the outer image with the Dutch text alternative is what assistive technology reads
