@@ -63,4 +63,5 @@ def test_progress_without_a_terminal_is_one_plain_line_per_page(capsys):
 def test_the_reset_between_pages_clears_the_namespace_folder_and_counter():
     code = runner.reset_code(Path("/proj/notebooks"))
     assert "'reset', '-f'" in code and "chdir('/proj/notebooks')" in code and "execution_count = 1" in code
+    assert code.index("'reset'") < code.index(".freeze()"), "what survives the reset is frozen, after it"
     compile(code, "reset", "exec")

@@ -66,9 +66,9 @@ class StageError(RuntimeError):
 
 def kernel_config(socket_dir: Path) -> Config:
     """Kernel manager settings for a batch kernel: IPC sockets and the connection file in a private
-    folder instead of TCP ports on localhost and a file in the user's Jupyter runtime folder. No
-    other user of the machine can reach the kernel, and ipykernel does not warn about unencrypted
-    TCP in every run log."""
+    folder (mode 0700, removed with it) instead of TCP ports on localhost and a loose temporary
+    file. No other user of the machine can reach the kernel, and ipykernel does not warn about
+    unencrypted TCP in every run log."""
     return Config({"KernelManager": {"transport": "ipc", "ip": str(socket_dir / "kernel"),
                                      "connection_file": str(socket_dir / "kernel.json")}})
 

@@ -29,8 +29,10 @@ def make_copy(root: Path) -> Path:
     return root
 
 
-def run(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(list(args), cwd=root, env=project_env(root), capture_output=True, text=True, timeout=1800)
+def run(root: Path, *args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run a command in the project copy `root` (`env`: variables added to the project's)."""
+    result = subprocess.run(list(args), cwd=root, env={**project_env(root), **(env or {})}, capture_output=True, text=True,
+                            timeout=1800)
     if check and result.returncode != 0:
         raise AssertionError(f"{args} exited {result.returncode}\nstdout:\n{result.stdout[-4000:]}\nstderr:\n{result.stderr[-4000:]}")
     return result

@@ -22,8 +22,8 @@ PAGES = MUNICIPALITIES + 4 + 1  # reports, region overviews, index
 LATE = "GM0050"  # last in register order: in the main job it is built after many others in a warm kernel
 
 
-def _reports(root: Path, *args: str, check: bool = True):
-    return run(root, PYTHON, "-m", "jeugdmonitor.cli", "reports", "--year", str(YEAR), *args, check=check)
+def _reports(root: Path, *args: str, check: bool = True, env: dict[str, str] | None = None):
+    return run(root, PYTHON, "-m", "jeugdmonitor.cli", "reports", "--year", str(YEAR), *args, check=check, env=env)
 
 
 def _manifest(folder: Path) -> dict:
@@ -73,15 +73,17 @@ def test_a_changed_input_rebuilds_only_the_pages_that_use_it(project):
     assert sorted(_built(project / "reports" / str(YEAR))) == ["JZ08", "JZ24", "JZ31", "JZ36"]
 
 
-def test_a_report_built_alone_equals_the_one_built_late_in_a_warm_kernel(project):
+def test_a_report_built_alone_equals_the_one_built_late_in_a_warm_kernel(project, tmp_path):
     """Isolation: GM0050 came late in a warm worker in the full run; now it is the first and only
     page of a fresh kernel. Its page and figures are byte-identical, and the selection keeps
-    every other published report in the set and in the index."""
+    every other published report in the set and in the index. The kernel keeps no input history
+    in the user's IPython folder."""
     out = project / "reports" / str(YEAR)
     files = (f"{LATE}.html", f"{LATE}_cijfers.csv", f"{LATE}_lokale_paragraaf.csv")
     warm = {name: (out / name).read_bytes() for name in files}
-    result = _reports(project, "--only", LATE, "--opnieuw", "--workers", "1")
+    result = _reports(project, "--only", LATE, "--opnieuw", "--workers", "1", env={"IPYTHONDIR": str(tmp_path / "ipython")})
     assert _built(out) == [LATE], result.stderr
+    assert not list((tmp_path / "ipython").rglob("history.sqlite")), "no input history"
     for name in files:
         assert (out / name).read_bytes() == warm[name], name
     assert len(list(out.glob("GM*.html"))) == MUNICIPALITIES
