@@ -27,7 +27,7 @@ class RenderError(RuntimeError):
 
 
 @cache
-def _exporter() -> HTMLExporter:
+def exporter() -> HTMLExporter:
     """One exporter per process: its templates and preprocessors are set up once (a warm worker renders many pages)."""
     c = Config()
     c.HTMLExporter.template_name = TEMPLATE_NAME
@@ -60,7 +60,7 @@ def node_to_html(notebook: nbformat.NotebookNode, source: Path, target: Path, ti
     """Render an executed notebook held in memory (`source`: where it is saved, for messages)."""
     check_outputs(notebook, source)
     notebook.metadata["title"] = title
-    body, _ = _exporter().from_notebook_node(notebook, resources={"jeugdmonitor": {"banner": banner}})
+    body, _ = exporter().from_notebook_node(notebook, resources={"jeugdmonitor": {"banner": banner}})
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(body, encoding="utf-8")
     return target

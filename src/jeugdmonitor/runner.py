@@ -17,6 +17,7 @@ the set succeeded (publish.swap_into_place).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -197,6 +198,25 @@ class _Worker:
     pages: int = 0
     pages_per_kernel: int = KERNEL_PAGES
 
+    def warm(self, code: str) -> None:
+        """Start the kernel (as nbclient would for the first page) and run `code` in it. A kernel
+        that fails here is replaced by a fresh one: the first page then starts it and reports
+        the notebook's own error."""
+        run_sync(self.km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(paths.NOTEBOOK_DIR))
+        client = self.km.client()
+        client.start_channels()
+        try:
+            run_sync(client.wait_for_ready)(timeout=60)
+            reply = run_sync(client.execute_interactive)(code, silent=True, store_history=False, timeout=DEFAULT_TIMEOUT)
+            ok = reply["content"]["status"] == "ok"
+        except (RuntimeError, TimeoutError) as failure:  # the kernel died or did not answer in time
+            log.warning("kernel niet voorbereid: %s", failure)
+            ok = False
+        finally:
+            client.stop_channels()
+        if not ok:
+            self.restart()
+
     def restart(self) -> None:
         """A fresh kernel for the next page (nbclient starts it when the page begins). A kernel
         manager that shut its kernel down has closed its sockets' context: a new one takes over."""
@@ -213,8 +233,23 @@ def _kernel_manager(socket_dir: Path) -> AsyncKernelManager:
     return AsyncKernelManager(kernel_name=KERNEL_NAME, config=kernel_config(socket_dir))
 
 
-def _start_worker(pages_per_kernel: int) -> None:
-    """Process pool initializer: one kernel manager per worker, its kernel shut down when the worker ends."""
+def warm_code(year: int) -> str:
+    """Run in a worker's new kernel before its first page: the imports and the validated tables
+    every page of `year` uses (report.load_inputs caches them in the module, which the reset
+    between pages keeps), and vl-convert's runtime, which starts on its first call."""
+    return "\n".join([
+        "from jeugdmonitor import report as _jm_report",
+        f"_jm_report.load_inputs({year})",
+        "import vl_convert as _jm_vl_convert",
+        "_jm_vl_convert.vegalite_to_vega({'mark': 'point'})  # starts vl-convert's JavaScript runtime and compiler",
+        "del _jm_report, _jm_vl_convert",
+    ])
+
+
+def _start_worker(pages_per_kernel: int, year: int | None = None) -> None:
+    """Process pool initializer: one kernel manager per worker, its kernel shut down when the
+    worker ends. With `year`, the kernel is started and warmed (warm_code) at once, while the
+    main process still prepares the run."""
     global _worker
     # the worker's inherited heap (imports, cached tables) outlives every page: frozen, the garbage
     # collector does not walk it again each time rendering a page fills the young generations
@@ -222,6 +257,13 @@ def _start_worker(pages_per_kernel: int) -> None:
     socket_dir = Path(tempfile.mkdtemp(prefix="jeugdmonitor-kernel-"))  # mode 0700
     _worker = _Worker(km=_kernel_manager(socket_dir), socket_dir=socket_dir, pages_per_kernel=pages_per_kernel)
     multiprocessing.util.Finalize(_worker, _stop_worker, args=(_worker,), exitpriority=10)
+    if year is not None:
+        render.exporter()  # its templates, set up while the kernel starts
+        _worker.warm(warm_code(year))
+
+
+def _ready() -> None:
+    """A task that does nothing: submitted once per worker, it makes the pool start its workers."""
 
 
 def _stop_worker(worker: _Worker) -> None:
@@ -473,11 +515,8 @@ def run_reports(year: int, only: Sequence[str] | None = None, workers: int | Non
                 pages_per_kernel: int = KERNEL_PAGES) -> Path:
     """Build the report set of `year`: every municipality's report (or a selection, keeping the
     other published reports), the region overviews and the index; publish only if all succeed."""
-    from jeugdmonitor import quality  # imports GX; only this step needs it
-
     started = time.perf_counter()
     inputs = report.load_inputs(year)  # fails early when the data did not pass validation
-    quality.recorded_data_docs(inputs.validation)  # and when its Data Docs are gone, before any report is built
     cfg, areas = inputs.cfg, inputs.areas
     banner = report.FICTITIOUS_LABEL if inputs.fictitious else None  # on every page of the run
     available = areas.loc[areas["niveau"] == LEVEL_MUNICIPALITY, "gebied_code"].tolist()
@@ -495,23 +534,28 @@ def run_reports(year: int, only: Sequence[str] | None = None, workers: int | Non
     checksums = input_checksums(year)
     plan = plan_run(year, pages_of_set, selected, checksums, published, resumed, staging, force,
                     everything=not only and limit is None)
-    _prepare_staging(staging, plan.keep, year)
 
-    manifest: dict[str, Any] = {"versie": MANIFEST_VERSION, "jaar": year, "invoer": checksums, "pagina's": {}}
-    for page in plan.keep:
-        manifest["pagina's"][page.key] = {**resumed["pagina's"][page.key], "status": "hervat"}
-    for page in plan.take_over:
-        for name in page.files(year):
-            _link_or_copy(target / name, staging / name)
-        manifest["pagina's"][page.key] = {**published["pagina's"][page.key], "status": "overgenomen"}
-    write_manifest(staging, manifest)
-    log.info("rapporten %s: %d gemeenten en %d regio-overzichten; %d pagina's te bouwen, %d ongewijzigd overgenomen, "
-             "%d hervat", year, len(municipalities), len(regions), len(plan.build), len(plan.take_over), len(plan.keep))
+    # the workers start their kernels now, while the rest of the run is prepared; they build
+    # nothing before the checks below have passed
+    with _pool(year, plan.build, workers, pages_per_kernel) as pool:
+        from jeugdmonitor import quality  # imports GX; only this step needs it
 
-    # the validation that passed these data travels with the reports it vouches for; the index links to it
-    quality.offline_data_docs(staging / paths.DATA_DOCS_DIR_NAME, inputs.validation, banner)
-    charts.write_runtime(staging)  # the one chart runtime of the set, beside the pages that load it
-    failures = _build(year, plan.build, staging, banner, checksums, manifest, workers, timeout, retries, pages_per_kernel)
+        quality.recorded_data_docs(inputs.validation)  # fails when the Data Docs are gone, before anything is written
+        _prepare_staging(staging, plan.keep, year)
+        manifest: dict[str, Any] = {"versie": MANIFEST_VERSION, "jaar": year, "invoer": checksums, "pagina's": {}}
+        for page in plan.keep:
+            manifest["pagina's"][page.key] = {**resumed["pagina's"][page.key], "status": "hervat"}
+        for page in plan.take_over:
+            for name in page.files(year):
+                _link_or_copy(target / name, staging / name)
+            manifest["pagina's"][page.key] = {**published["pagina's"][page.key], "status": "overgenomen"}
+        write_manifest(staging, manifest)
+        log.info("rapporten %s: %d gemeenten en %d regio-overzichten; %d pagina's te bouwen, %d ongewijzigd overgenomen, "
+                 "%d hervat", year, len(municipalities), len(regions), len(plan.build), len(plan.take_over), len(plan.keep))
+        # the validation that passed these data travels with the reports it vouches for; the index links to it
+        quality.offline_data_docs(staging / paths.DATA_DOCS_DIR_NAME, inputs.validation, banner)
+        charts.write_runtime(staging)  # the one chart runtime of the set, beside the pages that load it
+        failures = _build(pool, year, plan.build, staging, banner, checksums, manifest, timeout, retries)
     if failures:
         lines = "\n".join(f"  {page.key} {page.name}: {result.error}\n    uitgevoerd notebook: "
                           f"{paths.executed_notebook_dir(staging) / page.executed_name}" for page, result in failures)
@@ -537,32 +581,44 @@ def default_workers() -> int:
     return (os.cpu_count() or 1) + 1
 
 
-def _build(year: int, todo: list[Page], staging: Path, banner: str | None, checksums: dict[str, dict[str, str]],
-           manifest: dict[str, Any], workers: int | None, timeout: float | None, retries: int,
-           pages_per_kernel: int) -> list[tuple[Page, PageResult]]:
-    """Build the pages in a pool of warm workers; the manifest is updated as each page finishes."""
+@contextlib.contextmanager
+def _pool(year: int, todo: list[Page], workers: int | None, pages_per_kernel: int) -> Iterator[ProcessPoolExecutor | None]:
+    """The warm workers for `todo` (None when there is nothing to build). They are started at once,
+    each warming its kernel (warm_code), so that work overlaps with the rest of the preparation."""
     if not todo:
-        return []
+        yield None
+        return
     workers = workers or min(len(todo), default_workers())
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(pages_per_kernel, year)) as pool:
+        for _ in range(workers):
+            pool.submit(_ready)  # the pool starts a worker per submitted task, up to max_workers
+        yield pool
+
+
+def _build(pool: ProcessPoolExecutor | None, year: int, todo: list[Page], staging: Path, banner: str | None,
+           checksums: dict[str, dict[str, str]], manifest: dict[str, Any], timeout: float | None,
+           retries: int) -> list[tuple[Page, PageResult]]:
+    """Build the pages in the pool of warm workers; the manifest is updated as each page finishes."""
+    if pool is None:
+        return []
     progress = _Progress(len(todo))
     failures = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(pages_per_kernel,)) as pool:
-        futures = {pool.submit(build_page, year, page, str(staging), banner, timeout, retries): page for page in todo}
-        try:
-            for future in as_completed(futures):
-                page, result = futures[future], future.result()
-                progress.finished(page, result)
-                if result.ok:
-                    entry = _entry(page, page_inputs(page, checksums), "gebouwd", result.seconds, year)
-                else:
-                    failures.append((page, result))
-                    entry = _entry(page, page_inputs(page, checksums), "mislukt", result.seconds, year, fout=result.error)
-                manifest["pagina's"][page.key] = {**entry, "pogingen": result.attempts}
-                write_manifest(staging, manifest)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)  # interrupted: the finished pages stay for a resume
-            raise
-        finally:
-            progress.close()
+    futures = {pool.submit(build_page, year, page, str(staging), banner, timeout, retries): page for page in todo}
+    try:
+        for future in as_completed(futures):
+            page, result = futures[future], future.result()
+            progress.finished(page, result)
+            if result.ok:
+                entry = _entry(page, page_inputs(page, checksums), "gebouwd", result.seconds, year)
+            else:
+                failures.append((page, result))
+                entry = _entry(page, page_inputs(page, checksums), "mislukt", result.seconds, year, fout=result.error)
+            manifest["pagina's"][page.key] = {**entry, "pogingen": result.attempts}
+            write_manifest(staging, manifest)
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # interrupted: the finished pages stay for a resume
+        raise
+    finally:
+        progress.close()
     return failures
 
