@@ -145,12 +145,6 @@ def _svg(spec: dict, key: str) -> str:
     return svg
 
 
-def to_svg(chart: alt.TopLevelMixin) -> str:
-    """The static chart as a standalone SVG document."""
-    spec = vega_spec(chart)
-    return _svg(spec, _spec_key(spec))
-
-
 def _image(svg: str) -> str:
     """The SVG as an image in its own document, sized as vl-convert laid it out. It is decorative
     (alt=""): the element around it is the image with the text alternative."""

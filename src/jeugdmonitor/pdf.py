@@ -28,7 +28,7 @@ PAGE_NAME = re.compile(r"^(GM\d{4}|regio-[A-Z]{2}\d{2,4})\.html$")  # output nam
 PRINT_CSS = """
 @media print {
   .jm-grafiek-interactief { display: none !important; }
-  figure.jm-grafiek, .jm-grafiek svg, .jm-grafiek-statisch img, .jm-kpi table, .jm-tabel { break-inside: avoid; }
+  figure.jm-grafiek, .jm-grafiek-statisch img, .jm-kpi table, .jm-tabel { break-inside: avoid; }
 }
 """
 log = logging.getLogger("jeugdmonitor")
