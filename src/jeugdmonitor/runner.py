@@ -1,7 +1,8 @@
 """The report runner: every page of a report year, built by warm workers, resumable, rebuilding only what is stale.
 
-Each worker process keeps one Jupyter kernel running (nbclient `NotebookClient(km=...)` through a
-papermill engine registered as ENGINE_NAME), so the imports, the validated tables (cached in
+Each worker process keeps one Jupyter kernel running and a client connected to it (nbclient
+`NotebookClient(km=..., kc=...)` through a papermill engine registered as ENGINE_NAME), so the
+imports, the validated tables (cached in
 `report.load_inputs`) and the nbconvert exporter are loaded once per worker instead of once per
 page. Every page is still one papermill execution of its notebook with its own parameters, and
 its executed notebook is kept for audit. Before each page the kernel's user namespace, working
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import papermill
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -103,47 +105,52 @@ def reset_code(cwd: Path) -> str:
 
 
 class WarmNotebookClient(PapermillNotebookClient):
-    """papermill's client on a kernel that outlives the notebook: the kernel manager is the
-    worker's, so nbclient starts the kernel only when it is not running and never shuts it down.
-    The client's own channels are closed after each notebook."""
+    """papermill's client on a kernel that outlives the notebook: the kernel manager and kernel
+    client are the worker's, so nbclient starts the kernel (and connects to it) only when it is
+    not running, and never shuts it down. Reusing the connected client spares each page the
+    client's wait for a ready kernel, which ends by listening 0.2 s for stray messages; nbclient
+    reads only the replies to its own requests, so nothing of an earlier page is taken for this
+    one's."""
 
-    def __init__(self, nb_man, km, cwd: Path, deadline: float | None, **kw):
+    def __init__(self, nb_man, km, kc, cwd: Path, deadline: float | None, **kw):
         timeout_func = None
         if deadline is not None:
             # one time limit for the whole page: each cell gets what is left of it
             def timeout_func(cell) -> int:
                 return max(1, int(deadline - time.monotonic()))
         super().__init__(nb_man, km=km, timeout_func=timeout_func, **kw)
+        self.kc = kc  # None: nbclient connects a new one (setup_kernel)
         self._reset = reset_code(cwd)
 
     def execute(self, **kwargs):
         self.reset_execution_trackers()
         with self.setup_kernel(cleanup_kc=False, **kwargs):
-            try:
-                reply = self.wait_for_reply(self.kc.execute(self._reset, silent=True, store_history=False))
-                if reply is None or reply["content"]["status"] != "ok":  # a kernel that cannot be reset is not reused
-                    raise DeadKernelError(f"de kernel kon niet worden leeggemaakt: {reply and reply['content']}")
-                self.papermill_execute_cells()
-                info_msg = self.wait_for_reply(self.kc.kernel_info())
-                self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
-                self.set_widgets_metadata()
-            finally:
-                self.kc.stop_channels()
-                self.kc = None
+            reply = self.wait_for_reply(self.kc.execute(self._reset, silent=True, store_history=False))
+            if reply is None or reply["content"]["status"] != "ok":  # a kernel that cannot be reset is not reused
+                raise DeadKernelError(f"de kernel kon niet worden leeggemaakt: {reply and reply['content']}")
+            self.papermill_execute_cells()
+            info_msg = self.wait_for_reply(self.kc.kernel_info())
+            self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
+            self.set_widgets_metadata()
         return self.nb
 
 
 class WarmEngine(NBClientEngine):
-    """papermill engine that runs the notebook in the worker's running kernel (`km`)."""
+    """papermill engine that runs the notebook in the running kernel of `worker` (a _Worker)."""
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                 start_timeout=60, execution_timeout=None, km=None, kernel_cwd=None, deadline=None, **kwargs):
+                                 start_timeout=60, execution_timeout=None, worker=None, kernel_cwd=None, deadline=None,
+                                 **kwargs):
         kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
         final_kwargs = merge_kwargs(kwargs, startup_timeout=start_timeout, kernel_name=kernel_name,
                                     log=logging.getLogger("papermill"), log_output=log_output,
                                     stdout_file=stdout_file, stderr_file=stderr_file)
-        return WarmNotebookClient(nb_man, km, Path(kernel_cwd), deadline, **final_kwargs).execute()
+        client = WarmNotebookClient(nb_man, worker.km, worker.kc, Path(kernel_cwd), deadline, **final_kwargs)
+        try:
+            return client.execute()
+        finally:
+            worker.kc = client.kc  # the client nbclient connected, kept for the next page
 
 
 papermill_engines.register(ENGINE_NAME, WarmEngine)
@@ -192,11 +199,13 @@ class PageResult:
 # ------------------------------------------------------------------------------ the worker
 @dataclass
 class _Worker:
-    """What a worker process keeps between pages: its kernel and the number of pages it ran."""
+    """What a worker process keeps between pages: its kernel, a client connected to it, and the
+    number of pages it ran."""
     km: AsyncKernelManager
     socket_dir: Path
     pages: int = 0
     pages_per_kernel: int = KERNEL_PAGES
+    kc: AsyncKernelClient | None = None
 
     def warm(self, code: str) -> None:
         """Start the kernel (as nbclient would for the first page) and run `code` in it. A kernel
@@ -212,14 +221,22 @@ class _Worker:
         except (RuntimeError, TimeoutError) as failure:  # the kernel died or did not answer in time
             log.warning("kernel niet voorbereid: %s", failure)
             ok = False
-        finally:
+        if ok:
+            client.allow_stdin = False  # as nbclient sets it on the clients it connects
+            self.kc = client  # the pages use this client (WarmNotebookClient)
+        else:
             client.stop_channels()
-        if not ok:
             self.restart()
+
+    def disconnect(self) -> None:
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
 
     def restart(self) -> None:
         """A fresh kernel for the next page (nbclient starts it when the page begins). A kernel
         manager that shut its kernel down has closed its sockets' context: a new one takes over."""
+        self.disconnect()
         if self.km.has_kernel:
             run_sync(self.km.shutdown_kernel)(now=True)
         self.km = _kernel_manager(self.socket_dir)
@@ -267,6 +284,7 @@ def _ready() -> None:
 
 
 def _stop_worker(worker: _Worker) -> None:
+    worker.disconnect()
     if worker.km.has_kernel:
         run_sync(worker.km.shutdown_kernel)(now=True)
     shutil.rmtree(worker.socket_dir, ignore_errors=True)
@@ -293,7 +311,7 @@ def _run_page(year: int, page: Page, staging_dir: Path, banner: str | None, time
         str(paths.notebook(page.notebook)), str(executed), parameters=parameters, engine_name=ENGINE_NAME,
         kernel_name=KERNEL_NAME, progress_bar=False, report_mode=False, cwd=str(paths.NOTEBOOK_DIR),
         request_save_on_cell_execute=False,  # written once at the end (and on error), not after every cell
-        km=worker.km, kernel_cwd=paths.NOTEBOOK_DIR, deadline=deadline, extra_arguments=KERNEL_ARGUMENTS,
+        worker=worker, kernel_cwd=paths.NOTEBOOK_DIR, deadline=deadline, extra_arguments=KERNEL_ARGUMENTS,
     )
     render.node_to_html(notebook, executed, staging_dir / page.page, page.title, banner)
 
