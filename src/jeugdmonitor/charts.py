@@ -236,6 +236,13 @@ def _hover() -> alt.Parameter:
     return alt.selection_point(name=SELECTION, fields=["gebied"], on="pointerover", clear="pointerout")
 
 
+def _hover_over(hover: alt.Parameter, views: list[str]) -> list[alt.TopLevelSelectionParameter]:
+    """The hover selection declared once, at the top of the chart, over the named views: what
+    Altair makes of a selection added to each layer or panel, without its work to lift and merge
+    them (it validates each copy against the schema, the larger part of building a chart)."""
+    return [alt.TopLevelSelectionParameter(name=SELECTION, select=hover.param.select, views=views)]
+
+
 # Channel values are passed as typed objects (alt.OpacityValue(...)), not as the dicts that
 # alt.condition and alt.value return: Altair turns a dict into its class with from_dict, which
 # hashes every schema class on each call and made up a third of a report's time. The spec is the same.
@@ -306,16 +313,18 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
                                   scale=alt.Scale(domain=areas, range=AREA_DASHES[: len(areas)])),
         opacity=_faded(hover),
     )
-    lines = base.mark_line(strokeWidth=2).add_params(hover).properties(name="jm_lijnen")
+    lines = base.mark_line(strokeWidth=2).properties(name="jm_lijnen")
     points = base.mark_point(size=60, filled=True).encode(
         shape=_status_shape(data),
         # the year as the table's row label; the merge mark goes with the value, as in the table
         tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("jaar_label:N", title="Jaar"),
                  alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"), alt.Tooltip("status:N", title="Status")],
-    ).add_params(hover).properties(name="jm_punten")
+    ).properties(name="jm_punten")
     notes = [MERGED_NOTE] if merged_years else []
     return alt.layer(lines, points, data=_inline(data), width=560, height=220, title=title,
-                     description=f"Lijngrafiek: {title}", usermeta=_usermeta(notes))
+                     description=f"Lijngrafiek: {title}", usermeta=_usermeta(notes),
+                     # on the lines only: Vega-Lite cannot define one selection in two layers of a view
+                     params=_hover_over(hover, [lines.name]))
 
 
 def _dot_data(frame: pd.DataFrame, decimals: int, highlight: str | None) -> pd.DataFrame:
@@ -360,7 +369,7 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
         size=_chosen_size(160, 60),
         tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"),
                  alt.Tooltip("status:N", title="Status")],
-    ).add_params(hover).properties(name="jm_punten")
+    ).properties(name="jm_punten")
     layers = [stems, dots]
     present = [(label, float(value)) for label, value in (references or {}).items() if not is_missing(value)]
     if present:
@@ -379,7 +388,8 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
                 layers.append(alt.Chart(_inline(part)).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
                     x=x, y=alt.Y("hoogte:Q", scale=None, axis=None), text=alt.Text("tekst:N")))
     return alt.layer(*layers, data=_inline(data), width=460, height=height, description=f"Stippengrafiek: {title}",
-                     usermeta=_usermeta(_missing_note(frame)), title=alt.TitleParams(title, offset=8 + 14 * len(present)))
+                     usermeta=_usermeta(_missing_note(frame)), title=alt.TitleParams(title, offset=8 + 14 * len(present)),
+                     params=_hover_over(hover, [dots.name]))
 
 
 @_builds_unchecked
@@ -419,8 +429,7 @@ def small_multiples(frame: pd.DataFrame, title: str, highlight: str | None = Non
     chart = alt.concat(*panels, columns=columns).properties(
         title=title, description=f"Kleine grafieken per indicator: {title}", usermeta=_usermeta(notes)
     ).resolve_scale(x="independent", shape="shared")
-    # one hover selection over all panels, declared once with its views (adding the same
-    # selection to every panel works too, but Altair then warns about merging them)
-    chart.params = [alt.TopLevelSelectionParameter(name=SELECTION, select=hover.param.select,
-                                                   views=[p.name for p in panels])]
+    # one hover selection over all panels (adding the same selection to every panel works too,
+    # but Altair then warns about merging them)
+    chart.params = _hover_over(hover, [p.name for p in panels])
     return chart
