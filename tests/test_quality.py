@@ -116,6 +116,37 @@ def test_raw_contract_failure_names_the_raw_file_and_its_lines(project):
     assert f"{budget.path.relative_to(project).as_posix()}, kolom 'gerealiseerd_euro', regels 5" in message
 
 
+def test_raw_contract_failure_in_a_later_file_of_a_source_names_that_file(project):
+    # the files of one source are validated as one batch; a failure still names its own file and lines
+    data = clean.load_raw(config.load())
+    budgets = [f for f in data.files if f.kind == "budget"]
+    assert len(budgets) > 1
+    budgets[-1].frame.loc[[2, 6], "begroot_euro"] = -5
+    with pytest.raises(quality.DataQualityError) as error:
+        quality.validate_raw(data.files)
+    message = str(error.value)
+    assert f"{budgets[-1].path.relative_to(project).as_posix()}, kolom 'begroot_euro', regels 4, 8: " in message
+    assert "1 kritieke fout(en)" in message
+
+
+def test_raw_contract_judges_each_file_on_its_own_keys(project):
+    # a trajectory number of one region may also be used by another region: unique per file
+    data = clean.load_raw(config.load())
+    first, second = [f for f in data.files if f.kind == "trajecten"][:2]
+    second.frame.loc[0, "trajectnummer"] = first.frame.loc[0, "trajectnummer"]
+    summary = quality.validate_raw(data.files)
+    assert summary["waarschuwingen"] == [] and summary["gecontroleerd"] == summary["geslaagd"]
+    second.frame.loc[1, "trajectnummer"] = second.frame.loc[0, "trajectnummer"]
+    with pytest.raises(quality.DataQualityError, match=re.escape(f"{second.path.name}, kolom 'trajectnummer', regels 2, 3:")):
+        quality.validate_raw(data.files)
+
+
+def test_raw_contract_counts_every_expectation_of_every_file(project):
+    files = clean.load_raw(config.load()).files
+    each = [quality.validate_raw([f]) for f in files]
+    assert quality.validate_raw(files)["gecontroleerd"] == sum(s["gecontroleerd"] for s in each)
+
+
 def test_raw_contract_passes_on_the_bundled_data(project):
     summary = quality.validate_raw(clean.load_raw(config.load()).files)
     assert summary["gecontroleerd"] == summary["geslaagd"] > 50
