@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,8 +24,15 @@ def number(value: object, decimals: int = 0) -> str:
     """1234.5 -> '1.234,5' (Dutch grouping and decimal comma); missing -> '–'."""
     if is_missing(value):
         return MISSING
+    return _number(float(value), decimals)
+
+
+# a report writes the same values in its tables, charts and tooltips, and Babel parses the
+# pattern again on every call: each value is formatted once per process
+@functools.lru_cache(maxsize=1 << 16)
+def _number(value: float, decimals: int) -> str:
     # round half up first, as Dutch statistics do (Babel would round half to even)
-    rounded = Decimal(str(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     text = format_decimal(rounded, format=pattern, locale=LOCALE)
     return "−" + text[1:] if text.startswith("-") else text  # a real minus sign, as signed() uses
