@@ -646,31 +646,25 @@ def region_sums(municipal: pd.DataFrame, register: config.Register, boundary_yea
     return result
 
 
-def _youth_care_regions(data: RawData, municipal: pd.DataFrame, register: config.Register, year: int,
-                        unchanged: dict[tuple[str, int], bool] | None = None) -> pd.DataFrame:
+def _youth_care_regions(data: RawData, municipal: pd.DataFrame, register: config.Register, year: int) -> pd.DataFrame:
     """CBS's own region row where the region's territory is unchanged (rounded once, fewer
     suppressed cells); otherwise the sum of its municipalities on today's boundaries."""
-    return _cbs_regions(data.youth_care, municipal, register, year, ["jaar", "vorm"], unchanged=unchanged)
+    return _cbs_regions(data.youth_care, municipal, register, year, ["jaar", "vorm"])
 
 
 def _cbs_regions(cbs: pd.DataFrame, municipal: pd.DataFrame, register: config.Register, year: int,
-                 keys: list[str], value: str = "jongeren",
-                 unchanged: dict[tuple[str, int], bool] | None = None) -> pd.DataFrame:
-    """Region rows of a CBS table with JZ rows: the CBS row where the region is unchanged, else the sum.
-    `unchanged` keeps the decision per (region, year) for the next table of the same report year."""
+                 keys: list[str], value: str = "jongeren") -> pd.DataFrame:
+    """Region rows of a CBS table with JZ rows: the CBS row where the region is unchanged, else the sum."""
     summed = region_sums(municipal, register, year, keys, [value])
     cbs_rows = cbs[cbs["gebied_code"].isin(register.regions) & (cbs["jaar"] <= year)]
     cbs_rows = cbs_rows.assign(niveau=LEVEL_REGION, samengesteld=False)
     # decided once per region and year, not per row: at national size a row-wise check took half a minute
     pairs = set(zip(cbs_rows["gebied_code"], cbs_rows["jaar"].astype(int), strict=True))
-    decided = {} if unchanged is None else unchanged
-    for pair in pairs - decided.keys():
-        decided[pair] = register.composition_unchanged(pair[0], pair[1], year)
-    unchanged_pairs = {pair for pair in pairs if decided[pair]}
-    is_unchanged = pd.Series([(region, int(row_year)) in unchanged_pairs
-                              for region, row_year in zip(cbs_rows["gebied_code"], cbs_rows["jaar"], strict=True)],
-                             index=cbs_rows.index, dtype=bool)
-    cbs_rows = cbs_rows[is_unchanged]
+    unchanged_pairs = {(region, row_year) for region, row_year in pairs if register.composition_unchanged(region, row_year, year)}
+    unchanged = pd.Series([(region, int(row_year)) in unchanged_pairs
+                           for region, row_year in zip(cbs_rows["gebied_code"], cbs_rows["jaar"], strict=True)],
+                          index=cbs_rows.index, dtype=bool)
+    cbs_rows = cbs_rows[unchanged]
     keyed = summed.set_index(["gebied_code", *keys])
     keep = ~keyed.index.isin(cbs_rows.set_index(["gebied_code", *keys]).index)
     combined = pd.concat([cbs_rows[summed.columns], keyed[keep].reset_index()[summed.columns]], ignore_index=True)
@@ -706,14 +700,13 @@ def build_tables(cfg: config.Config, data: RawData, year: int) -> dict[str, pd.D
     gebieden = pd.DataFrame(areas).astype("string")
 
     youth_m = harmonise(data.youth_care, register, year, ["jaar", "vorm"], ["jongeren"])
-    unchanged: dict[tuple[str, int], bool] = {}  # both youth-care tables have the same regions and years
-    jeugdzorg = pd.concat([youth_m, _youth_care_regions(data, youth_m, register, year, unchanged),
+    jeugdzorg = pd.concat([youth_m, _youth_care_regions(data, youth_m, register, year),
                            _country(data.youth_care, year)[youth_m.columns]], ignore_index=True)
 
     age_keys = ["jaar", "vorm", *AGE_GROUP_COLUMNS]
     by_age = data.youth_care_by_age
     by_age_m = harmonise(by_age, register, year, age_keys, ["jongeren"])
-    jeugdzorg_leeftijd = pd.concat([by_age_m, _cbs_regions(by_age, by_age_m, register, year, age_keys, unchanged=unchanged),
+    jeugdzorg_leeftijd = pd.concat([by_age_m, _cbs_regions(by_age, by_age_m, register, year, age_keys),
                                     _country(by_age, year)[by_age_m.columns]], ignore_index=True)
 
     pop_m = harmonise(data.population, register, year, ["jaar", "leeftijd"], ["inwoners"])

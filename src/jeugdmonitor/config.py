@@ -86,8 +86,20 @@ class Register:
                 current = merger.new
         return current
 
+    @functools.cached_property
+    def _unchanged(self) -> dict[tuple[str, int, int], bool]:
+        return {}  # the register does not change: each answer of composition_unchanged holds
+
     def composition_unchanged(self, region: str, year: int, boundary_year: int) -> bool:
-        """True if `region` in `year` covers exactly the territory of `region` in `boundary_year`."""
+        """True if `region` in `year` covers exactly the territory of `region` in `boundary_year`.
+        Each question is answered once: it walks every municipality of `year`, and every CBS
+        table with region rows asks it for the same regions and years."""
+        key = (region, year, boundary_year)
+        if key not in self._unchanged:
+            self._unchanged[key] = self._composition_unchanged(region, year, boundary_year)
+        return self._unchanged[key]
+
+    def _composition_unchanged(self, region: str, year: int, boundary_year: int) -> bool:
         then = set(self.members(region, year))
         now = set(self.members(region, boundary_year))
         mapped_then = {self.successor(code, boundary_year) for code in then}

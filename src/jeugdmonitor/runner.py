@@ -2,9 +2,8 @@
 
 Each worker process keeps one Jupyter kernel running and a client connected to it (nbclient
 `NotebookClient(km=..., kc=...)` through a papermill engine registered as ENGINE_NAME), so the
-imports, the validated tables (cached in
-`report.load_inputs`) and the nbconvert exporter are loaded once per worker instead of once per
-page. Every page is still one papermill execution of its notebook with its own parameters, and
+imports, the validated tables (cached in `report.load_inputs`) and the nbconvert exporter are
+loaded once per worker instead of once per page. Every page is still one papermill execution of its notebook with its own parameters, and
 its executed notebook is kept for audit. Before each page the kernel's user namespace, working
 folder and execution counter are reset; a page that fails or times out gets a fresh kernel and
 one retry.
@@ -228,17 +227,18 @@ class _Worker:
             client.stop_channels()
             self.restart()
 
-    def disconnect(self) -> None:
+    def shut_down(self) -> None:
+        """Disconnect the client and stop the kernel, if they are there."""
         if self.kc is not None:
             self.kc.stop_channels()
             self.kc = None
+        if self.km.has_kernel:
+            run_sync(self.km.shutdown_kernel)(now=True)
 
     def restart(self) -> None:
         """A fresh kernel for the next page (nbclient starts it when the page begins). A kernel
         manager that shut its kernel down has closed its sockets' context: a new one takes over."""
-        self.disconnect()
-        if self.km.has_kernel:
-            run_sync(self.km.shutdown_kernel)(now=True)
+        self.shut_down()
         self.km = _kernel_manager(self.socket_dir)
         self.pages = 0
 
@@ -284,9 +284,7 @@ def _ready() -> None:
 
 
 def _stop_worker(worker: _Worker) -> None:
-    worker.disconnect()
-    if worker.km.has_kernel:
-        run_sync(worker.km.shutdown_kernel)(now=True)
+    worker.shut_down()
     shutil.rmtree(worker.socket_dir, ignore_errors=True)
 
 
