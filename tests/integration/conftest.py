@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,13 @@ import pytest
 from ..conftest import REPO_ROOT, copy_project
 
 YEAR = 2023
+# One run date for every page the session builds: a page printed before midnight and its rebuild
+# after it would otherwise differ in "gemaakt op" (a session may start late in the day).
+SESSION_EPOCH = os.environ.get("SOURCE_DATE_EPOCH", str(int(time.time())))
 
 
 def project_env(root: Path) -> dict[str, str]:
-    env = {**os.environ, "JEUGDMONITOR_ROOT": str(root), "GX_ANALYTICS_ENABLED": "False"}
+    env = {"SOURCE_DATE_EPOCH": SESSION_EPOCH, **os.environ, "JEUGDMONITOR_ROOT": str(root), "GX_ANALYTICS_ENABLED": "False"}
     env.pop("MAKEFLAGS", None)
     return env
 
