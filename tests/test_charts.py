@@ -344,3 +344,27 @@ def test_a_chart_built_outside_debug_mode_is_still_validated():
     assert alt.utils.schemapi.DEBUG_MODE  # the switch is Altair's and is back on after the chart function
     with pytest.raises(alt.utils.schemapi.SchemaValidationError):
         charts.vegalite_dict(chart)
+
+
+@pytest.mark.parametrize("make", [_trend, _comparison, _small_multiples])
+def test_parts_copied_shallowly_give_the_spec_of_plain_altair_charts(make, monkeypatch):
+    """Layers and panels are charts._Part, whose copy shares its channels; built from alt.Chart,
+    which Altair deep-copies, every chart has the same spec, hover selection included."""
+    import altair as alt
+
+    shared = _spec(make())
+    monkeypatch.setattr(charts, "_Part", alt.Chart)
+    plain = _spec(make())
+    assert shared == plain
+    assert json.dumps(shared).count(charts.SELECTION) >= 2  # declared once and used
+
+
+def test_combining_parts_leaves_the_parts_as_they_were():
+    import altair as alt
+
+    part = charts._Part(charts._inline(pd.DataFrame({"a": [1.0]}))).mark_point().encode(x="a:Q").properties(width=10)
+    before = part.to_dict()
+    copy = part.__deepcopy__()
+    copy.width = 20
+    alt.layer(part, part.mark_line())
+    assert part.to_dict() == before and copy.width == 20

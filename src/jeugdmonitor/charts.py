@@ -239,8 +239,21 @@ def _hover() -> alt.Parameter:
 def _hover_over(hover: alt.Parameter, views: list[str]) -> list[alt.TopLevelSelectionParameter]:
     """The hover selection declared once, at the top of the chart, over the named views: what
     Altair makes of a selection added to each layer or panel, without its work to lift and merge
-    them (it validates each copy against the schema, the larger part of building a chart)."""
+    them (it validates each copy against the schema, the larger part of building a chart). Set
+    it on the finished chart (`chart.params = ...`): passed to alt.layer or alt.concat, Altair
+    would still validate it while lifting it."""
     return [alt.TopLevelSelectionParameter(name=SELECTION, select=hover.param.select, views=views)]
+
+
+class _Part(alt.Chart):
+    """A layer or panel made for one chart only. alt.layer and alt.concat deep-copy every part
+    (twice), so that combining never changes a chart the caller may use again; that copy walks
+    every property of every channel, axis and scale, set or not, and took a fifth of a report's
+    time. A part is never used again, so its copy may share its channels (Python's __deepcopy__,
+    which Altair's copy honours); the spec is the same."""
+
+    def __deepcopy__(self, memo: object = None) -> _Part:
+        return self.copy(deep=False)
 
 
 # Channel values are passed as typed objects (alt.OpacityValue(...)), not as the dicts that
@@ -302,7 +315,7 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
     hover = _hover()
     # the data go on the layer chart, which both layers inherit: Altair copies each layer when
     # combining them, and layers without their own data are cheap to copy
-    base = alt.Chart().encode(
+    base = _Part().encode(
         x=alt.X("jaar_as:O", title="Jaar", sort=years, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f"), scale=alt.Scale(zero=True)),
         # colour and dash share one legend whose symbols are the lines themselves
@@ -321,10 +334,11 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
                  alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"), alt.Tooltip("status:N", title="Status")],
     ).properties(name="jm_punten")
     notes = [MERGED_NOTE] if merged_years else []
-    return alt.layer(lines, points, data=_inline(data), width=560, height=220, title=title,
-                     description=f"Lijngrafiek: {title}", usermeta=_usermeta(notes),
-                     # on the lines only: Vega-Lite cannot define one selection in two layers of a view
-                     params=_hover_over(hover, [lines.name]))
+    chart = alt.layer(lines, points, data=_inline(data), width=560, height=220, title=title,
+                      description=f"Lijngrafiek: {title}", usermeta=_usermeta(notes))
+    # on the lines only: Vega-Lite cannot define one selection in two layers of a view
+    chart.params = _hover_over(hover, [lines.name])
+    return chart
 
 
 def _dot_data(frame: pd.DataFrame, decimals: int, highlight: str | None) -> pd.DataFrame:
@@ -356,7 +370,7 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
     height = max(22 * len(order), 120)
     x = alt.X("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f", tickCount=6), scale=alt.Scale(zero=True))
     hover = _hover()
-    base = alt.Chart().encode(  # the data go on the layer chart (see trend_chart); the reference layers have their own
+    base = _Part().encode(  # the data go on the layer chart (see trend_chart); the reference layers have their own
         x=x,
         y=alt.Y("gebied:N", title=None, sort=order,
                 axis=alt.Axis(labelLimit=220, labelFontWeight=_bold_if(highlight), labelFontSize=11)),
@@ -379,17 +393,18 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
         # a label near the right end is written leftwards from its line
         refs["hoogte"] = [-6 - 14 * (len(refs) - 1 - i) for i in range(len(refs))]
         refs["rechts"] = refs["waarde"] > 0.6 * max([*data["waarde"], *refs["waarde"], 0])
-        rules = alt.Chart(_inline(refs)).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
+        rules = _Part(_inline(refs)).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
             x=x, y=alt.YValue(**alt.value(refs["hoogte"].min() + 4)), y2=alt.Y2Value(**alt.value(height)))
         layers.append(rules)
         for side, align, dx in ((False, "left", 3), (True, "right", -3)):
             part = refs[refs["rechts"] == side]
             if not part.empty:
-                layers.append(alt.Chart(_inline(part)).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
+                layers.append(_Part(_inline(part)).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
                     x=x, y=alt.Y("hoogte:Q", scale=None, axis=None), text=alt.Text("tekst:N")))
-    return alt.layer(*layers, data=_inline(data), width=460, height=height, description=f"Stippengrafiek: {title}",
-                     usermeta=_usermeta(_missing_note(frame)), title=alt.TitleParams(title, offset=8 + 14 * len(present)),
-                     params=_hover_over(hover, [dots.name]))
+    chart = alt.layer(*layers, data=_inline(data), width=460, height=height, description=f"Stippengrafiek: {title}",
+                      usermeta=_usermeta(_missing_note(frame)), title=alt.TitleParams(title, offset=8 + 14 * len(present)))
+    chart.params = _hover_over(hover, [dots.name])
+    return chart
 
 
 @_builds_unchecked
@@ -409,7 +424,7 @@ def small_multiples(frame: pd.DataFrame, title: str, highlight: str | None = Non
         unit = "" if "eenheid" not in part.columns or is_missing(part["eenheid"].iloc[0]) else str(part["eenheid"].iloc[0])
         places = decimals if "decimalen" not in part.columns or is_missing(part["decimalen"].iloc[0]) else int(part["decimalen"].iloc[0])
         data = _dot_data(part, places, highlight)
-        panel = alt.Chart(_inline(data)).mark_point(filled=True).encode(
+        panel = _Part(_inline(data)).mark_point(filled=True).encode(
             x=alt.X("waarde:Q", title=unit or None, axis=alt.Axis(format=f",.{places}f", tickCount=3, labelSeparation=8),
                     scale=alt.Scale(zero=True)),
             y=alt.Y("gebied:N", title=None, sort=areas, scale=alt.Scale(domain=areas),
