@@ -55,6 +55,12 @@ class Inputs:
         return clean.read_table(self.year, "budget")
 
     @cached_property
+    def kpi_rows(self) -> dict[str, pd.DataFrame]:
+        """kpi -> its rows of kpi_values: each page looks up every KPI, and filtering the national
+        table for each of them cost more than grouping it once."""
+        return {kpi: rows for kpi, rows in self.kpi_values.groupby("kpi", sort=False, observed=True)}
+
+    @cached_property
     def names(self) -> dict[str, str]:
         return dict(zip(self.areas["gebied_code"], self.areas["naam"], strict=True))
 
@@ -122,8 +128,9 @@ class Report:
         return {self.municipality: self.name, self.region: pages.word("regio", self.region_name), NL_CODE: NL_NAME}
 
     def values(self, kpi: str) -> pd.DataFrame:
-        frame = self.inputs.kpi_values
-        return frame[(frame["kpi"] == kpi) & frame["gebied_code"].isin(self.area_codes)]
+        """The rows of `kpi` for the report's areas (municipality, region, country)."""
+        frame = self.inputs.kpi_rows.get(kpi, self.inputs.kpi_values.iloc[:0])
+        return frame[frame["gebied_code"].isin(self.area_codes)]
 
     def value(self, kpi: str, area: str, year: int) -> tuple[Any, Any]:
         """(value, status); value None when missing or suppressed, status None when there is no row."""
@@ -205,18 +212,21 @@ def _trend(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
                         areas=[report.area_names[a] for a in present], trend=_trend_words(report, kpi, first))
     chart = charts.trend_chart(series[["jaar_label", "gebied", "waarde", "status", "samengesteld"]], kpi.name,
                                kpi.unit, kpi.decimals)
+    # the table under the chart: a row per year with a value, a cell per area
+    cell = {(year, area): (value, merged) for year, area, value, merged
+            in zip(series["jaar"], series["gebied_code"], series["waarde"], series["samengesteld"], strict=True)}
+    labels = dict(zip(series["jaar"], series["jaar_label"], strict=True))
     rows, any_merged = [], False
-    for (_, label), group in series.groupby(["jaar", "jaar_label"], sort=True):
-        by_area = group.set_index("gebied_code")
-        if not by_area["waarde"].notna().any():
+    for year in sorted(labels):
+        found = [cell.get((year, area), (None, False)) for area in report.area_codes]
+        if all(is_missing(value) for value, _ in found):
             continue
         cells = []
-        for area in report.area_codes:
-            value = by_area["waarde"].get(area)
-            merged = bool(by_area["samengesteld"].get(area, False)) and not is_missing(value)
+        for value, merged in found:
+            merged = bool(merged) and not is_missing(value)
             any_merged |= merged
             cells.append({"value": None if is_missing(value) else float(value), "merged": merged})
-        rows.append({"label": label, "cells": cells})
+        rows.append({"label": labels[year], "cells": cells})
     return {"first": first, "figure": pages.Markup(charts.figure_html(chart, text)), "rows": rows, "any_merged": any_merged}
 
 
