@@ -64,10 +64,16 @@ class Inputs:
     def names(self) -> dict[str, str]:
         return dict(zip(self.areas["gebied_code"], self.areas["naam"], strict=True))
 
-    def members(self, region: str) -> pd.DataFrame:
-        """The region's municipalities in the report year, by name."""
+    @cached_property
+    def _members(self) -> dict[str, pd.DataFrame]:
         areas = self.areas
-        return areas[(areas["niveau"] == LEVEL_MUNICIPALITY) & (areas["regio_code"] == region)].sort_values("naam")
+        municipalities = areas[areas["niveau"] == LEVEL_MUNICIPALITY].sort_values("naam")
+        return {region: rows for region, rows in municipalities.groupby("regio_code", sort=False, observed=True)}
+
+    def members(self, region: str) -> pd.DataFrame:
+        """The region's municipalities in the report year, by name (looked up once per region:
+        every KPI of every page asks)."""
+        return self._members.get(region, self.areas.iloc[:0])
 
 
 def _inputs_key(year: int) -> tuple:
@@ -193,13 +199,15 @@ def summary_table(report: Report) -> str:
 
 
 def _series(report: Report, kpi: config.Kpi) -> pd.DataFrame:
-    frame = report.values(kpi.id).copy()
-    frame["gebied"] = frame["gebied_code"].map(report.area_names)
+    frame = report.values(kpi.id)
     # one status per year (the least final across areas) so every area shares a year label
-    status_per_year = frame.groupby("jaar")["status"].agg(least_final)
-    frame["jaar_label"] = frame["jaar"].map(lambda y: year_label(y, status_per_year[y]))
+    statuses: dict[int, list[str]] = {}
+    for year, status in zip(frame["jaar"], frame["status"], strict=True):
+        statuses.setdefault(year, []).append(status)
+    labels = {year: year_label(year, least_final(found)) for year, found in statuses.items()}
     order = {code: i for i, code in enumerate(report.area_codes)}
-    return frame.assign(_o=frame["gebied_code"].map(order)).sort_values(["_o", "jaar"]).drop(columns="_o")
+    return frame.assign(gebied=frame["gebied_code"].map(report.area_names), jaar_label=frame["jaar"].map(labels),
+                        _o=frame["gebied_code"].map(order)).sort_values(["_o", "jaar"]).drop(columns="_o")
 
 
 def _trend(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
@@ -207,7 +215,8 @@ def _trend(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
     if not series["waarde"].notna().any():
         return None
     first = int(series.loc[series["waarde"].notna(), "jaar"].min())
-    present = [a for a in report.area_codes if series.loc[series["gebied_code"] == a, "waarde"].notna().any()]
+    with_value = set(series.loc[series["waarde"].notna(), "gebied_code"])
+    present = [a for a in report.area_codes if a in with_value]
     text = pages.render_text("grafiek_trend.txt.j2", kpi=kpi, first=first, year=report.year,
                         areas=[report.area_names[a] for a in present], trend=_trend_words(report, kpi, first))
     chart = charts.trend_chart(series[["jaar_label", "gebied", "waarde", "status", "samengesteld"]], kpi.name,

@@ -7,6 +7,8 @@ other module of the package, so it can never be part of an import cycle.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 # ------------------------------------------------------------------ areas
@@ -39,7 +41,7 @@ CLEAN_TABLES = ("gebieden", "jeugdzorg", "jeugdzorg_leeftijd", "bevolking", "uit
                 "harmonisatie", "kpi_waarden", "bronnen")
 
 
-def least_final(statuses: pd.Series) -> str:
+def least_final(statuses: Iterable[str]) -> str:
     """The least final status of the figures a derived figure is built from."""
     return max(statuses, key=lambda s: STATUS_ORDER[s])
 
