@@ -7,6 +7,7 @@ import re
 import nbformat
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 from jeugdmonitor import environment
 
@@ -25,10 +26,16 @@ def test_environment_yml_pins_the_same_versions_as_the_lock():
 
 
 def test_lock_pins_every_direct_dependency_exactly():
+    """Every line of requirements.in is pinned in the lock, at a version its bounds allow (a
+    bound like `jsonschema<4.25` keeps a dependency below a release that would slow every run)."""
     lock = environment.lock_pins((REPO_ROOT / "requirements.lock").read_text(encoding="utf-8"))
-    direct = [environment.normalise(line.split("#")[0].strip()) for line in (REPO_ROOT / "requirements.in").read_text().splitlines()]
-    missing = [name for name in direct if name and name not in lock]
+    lines = [line.split("#")[0].strip() for line in (REPO_ROOT / "requirements.in").read_text().splitlines()]
+    direct = [Requirement(line) for line in lines if line]
+    missing = [str(req) for req in direct if environment.normalise(req.name) not in lock]
     assert missing == []
+    outside = [f"{req} (lock: {lock[environment.normalise(req.name)]})" for req in direct
+               if not req.specifier.contains(lock[environment.normalise(req.name)], prereleases=True)]
+    assert outside == []
     for needed in ("papermill", "nbconvert", "jupyterlab", "pandas", "altair", "great-expectations", "pyarrow", "cbsodata"):
         assert needed in lock
 
