@@ -368,3 +368,19 @@ def test_combining_parts_leaves_the_parts_as_they_were():
     copy.width = 20
     alt.layer(part, part.mark_line())
     assert part.to_dict() == before and copy.width == 20
+
+
+def test_an_invalid_hover_selection_still_fails_validation():
+    import altair as alt
+
+    @charts._builds_unchecked
+    def chart_with_bad_selection() -> alt.LayerChart:
+        part = charts._Part(charts._inline(pd.DataFrame({"a": [1.0]}))).mark_point().encode(x="a:Q").properties(name="p")
+        chart = alt.layer(part, width=100)
+        chart.params = [charts._Selection(name=charts.SELECTION, select={"type": "lasso"}, views=["p"])]
+        return chart
+
+    chart = chart_with_bad_selection()
+    chart.to_dict(validate=False)  # Altair's own copies of the selection do not check it
+    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
+        charts.vegalite_dict(chart)

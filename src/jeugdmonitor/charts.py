@@ -242,7 +242,17 @@ def _hover_over(hover: alt.Parameter, views: list[str]) -> list[alt.TopLevelSele
     them (it validates each copy against the schema, the larger part of building a chart). Set
     it on the finished chart (`chart.params = ...`): passed to alt.layer or alt.concat, Altair
     would still validate it while lifting it."""
-    return [alt.TopLevelSelectionParameter(name=SELECTION, select=hover.param.select, views=views)]
+    return [_Selection(name=SELECTION, select=hover.param.select, views=views)]
+
+
+class _Selection(alt.TopLevelSelectionParameter):
+    """The hover selection of one chart. Altair turns it into a dict, checked against the schema,
+    each time it copies the chart (every to_dict does, to compare selections); the chart's whole
+    spec, this selection included, is checked once per chart structure (vegalite_dict), so these
+    conversions skip the check."""
+
+    def to_dict(self, validate: bool = False, **kwargs: object) -> dict:
+        return super().to_dict(validate=validate, **kwargs)
 
 
 class _Part(alt.Chart):
