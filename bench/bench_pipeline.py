@@ -56,6 +56,7 @@ finally:
 class Measured:
     seconds: float
     peak_mib: float  # largest sum of the resident memory of the process tree, sampled
+    cpu_seconds: float  # user + system time of the command's process tree (steadier than wall time on a shared machine)
 
 
 class TreeMemory:
@@ -95,23 +96,27 @@ class TreeMemory:
 def run(args: list[str], env: dict[str, str], cwd: Path) -> Measured:
     """Run one command to its end; its wall time and the peak memory of its process tree."""
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     with TreeMemory(process.pid) as memory:
         output, _ = process.communicate()
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and every process it waited for
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(args[:6])} ... exited {process.returncode}:\n{output[-4000:]}")
-    return Measured(seconds, memory.peak / 2**20)
+    return Measured(seconds, memory.peak / 2**20, cpu)
 
 
 def run_all(commands: list[list[str]], env: dict[str, str], cwd: Path) -> Measured:
     """Several commands one after another, as one measurement."""
     results = [run(command, env, cwd) for command in commands]
-    return Measured(sum(r.seconds for r in results), max(r.peak_mib for r in results))
+    return Measured(sum(r.seconds for r in results), max(r.peak_mib for r in results), sum(r.cpu_seconds for r in results))
 
 
 def line(label: str, measured: Measured, extra: str = "") -> None:
-    print(f"{label:<44} {measured.seconds:8.1f} s   peak memory {measured.peak_mib:7.0f} MiB{extra}", flush=True)
+    print(f"{label:<44} {measured.seconds:8.1f} s   cpu {measured.cpu_seconds:7.1f} s   "
+          f"peak memory {measured.peak_mib:7.0f} MiB{extra}", flush=True)
 
 
 def spread(codes: list[str], count: int) -> list[str]:
@@ -180,7 +185,8 @@ def main() -> int:
             everything = run([PYTHON, "-m", "jeugdmonitor.cli", "reports", "--year", year], env, project)
             regions = areas.loc[areas["niveau"] == MUNICIPALITY_LEVEL, "regio_code"].nunique()
             line(f"all reports: {len(municipalities)} municipalities", everything, f"  (+ {regions} region overviews and the index)")
-            print(f"seconds per report national: {everything.seconds / len(municipalities):.2f} (total / {len(municipalities)})")
+            print(f"seconds per report national: {everything.seconds / len(municipalities):.2f} (total / {len(municipalities)}); "
+                  f"cpu seconds per page: {everything.cpu_seconds / (len(municipalities) + regions + 1):.2f}")
             total = clean.seconds + validate.seconds + everything.seconds
             print(f"national total (clean + validate + all reports): {total:.1f} s", flush=True)
         largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
