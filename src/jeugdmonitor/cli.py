@@ -12,7 +12,7 @@ import contextlib
 import logging
 import sys
 
-from jeugdmonitor import errors, paths, pipeline, projecttree, runlock, runner
+from jeugdmonitor import batchkernel, errors, paths, pipeline, projecttree, runlock
 
 EXIT_BAD_INPUT = errors.EXIT_BAD_INPUT
 EXIT_QUALITY = errors.EXIT_QUALITY
@@ -44,8 +44,8 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--limit", type=int, default=None, metavar="N",
                                  help="alleen de eerste N gemeenten (volgorde van het register)")
             command.add_argument("--workers", type=int, default=None, help="pagina's tegelijk (standaard: aantal cores + 1)")
-            command.add_argument("--timeout", type=float, default=runner.DEFAULT_TIMEOUT, metavar="SECONDEN",
-                                 help=f"tijdslimiet per pagina; daarna nog één poging (standaard {runner.DEFAULT_TIMEOUT})")
+            command.add_argument("--timeout", type=float, default=batchkernel.DEFAULT_TIMEOUT, metavar="SECONDEN",
+                                 help=f"tijdslimiet per pagina; daarna nog één poging (standaard {batchkernel.DEFAULT_TIMEOUT})")
             command.add_argument("--opnieuw", action="store_true",
                                  help="de gekozen pagina's ook bouwen als hun invoer niet veranderd is")
     command = sub.add_parser("pdf", help="één A4-PDF per gemeenterapportage (en regio-overzicht) -> reports/<jaar>/pdf/")

@@ -14,7 +14,7 @@ from typing import Any
 import papermill
 
 from jeugdmonitor import paths
-from jeugdmonitor.runner import KERNEL_ARGUMENTS, KERNEL_NAME, StageError, kernel_config, run_reports
+from jeugdmonitor.batchkernel import KERNEL_ARGUMENTS, KERNEL_NAME, StageError, kernel_config
 
 __all__ = ["KERNEL_NAME", "StageError", "kernel_config", "run_clean", "run_reports", "run_validate"]
 
@@ -54,3 +54,12 @@ def run_validate(year: int) -> Path:
     audit.mkdir(parents=True, exist_ok=True)
     executed.replace(audit / paths.VALIDATE_NOTEBOOK_NAME)
     return paths.validation_stamp(year)
+
+
+def run_reports(year: int, *args: Any, **kwargs: Any) -> Path:
+    """The report pages of `year` (jeugdmonitor.runner.run_reports), imported only when reports are
+    built: the runner loads Altair and nbconvert, which cleaning and validation do not need."""
+    from jeugdmonitor.runner import run_reports as build_report_set
+
+    return build_report_set(year, *args, **kwargs)
+

@@ -42,14 +42,12 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
-from traitlets.config import Config
 
 from jeugdmonitor import builddate, charts, config, pages, paths, publish, raw, render, report
+from jeugdmonitor.batchkernel import DEFAULT_TIMEOUT, KERNEL_ARGUMENTS, KERNEL_NAME, StageError, kernel_config
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
-KERNEL_NAME = "jeugdmonitor"
 ENGINE_NAME = "jeugdmonitor-warm"
-DEFAULT_TIMEOUT = 300  # seconds per page; a report takes about one
 RETRIES = 1
 # a worker's kernel is restarted after this many pages, so that its memory stays bounded. A kernel
 # grew by about 0.05 MiB a page once warm (measured over 160 national pages), while a restart costs
@@ -58,30 +56,6 @@ KERNEL_PAGES = 1000
 MANIFEST_VERSION = 1
 OK_STATUSES = ("gebouwd", "overgenomen", "hervat")
 log = logging.getLogger("jeugdmonitor")
-
-
-class StageError(RuntimeError):
-    """A notebook failed; the message carries the notebook's own error (file, column, rows).
-    `ename` names the notebook's exception (the exit code follows from it)."""
-
-    def __init__(self, message: str, ename: str | None = None):
-        super().__init__(message)
-        self.ename = ename
-
-
-def kernel_config(socket_dir: Path) -> Config:
-    """Kernel manager settings for a batch kernel: IPC sockets and the connection file in a private
-    folder (mode 0700, removed with it) instead of TCP ports on localhost and a loose temporary
-    file. No other user of the machine can reach the kernel, and ipykernel does not warn about
-    unencrypted TCP in every run log."""
-    return Config({"KernelManager": {"transport": "ipc", "ip": str(socket_dir / "kernel"),
-                                     "connection_file": str(socket_dir / "kernel.json")}})
-
-
-# Batch kernels keep no input history: the executed notebook is the record of what ran, and
-# IPython's history database lives in the user's home, outside the project (its writer thread
-# also costs every cell). Passed as nbclient's `extra_arguments`.
-KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 
 
 # ------------------------------------------------------------------------------ the warm engine
