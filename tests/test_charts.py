@@ -384,3 +384,24 @@ def test_an_invalid_hover_selection_still_fails_validation():
     chart.to_dict(validate=False)  # Altair's own copies of the selection do not check it
     with pytest.raises(alt.utils.schemapi.SchemaValidationError):
         charts.vegalite_dict(chart)
+
+
+def _axes(node: object):
+    if isinstance(node, dict):
+        yield from node.get("axes", [])
+        for value in node.values():
+            yield from _axes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _axes(value)
+
+
+def test_names_on_an_axis_keep_their_limit_and_numbers_have_none():
+    """Municipality names are cut at their axis's label limit; numbers and years never are, so
+    their axes have no limit (Vega then does not measure each label against one)."""
+    comparison = {axis["scale"]: axis.get("labelLimit") for axis in _axes(_spec(_comparison())) if "scale" in axis}
+    assert comparison == {"x": 0, "y": 220}
+    spec = _spec(_trend())
+    trend = {axis["scale"]: axis.get("labelLimit") for axis in _axes(spec) if "scale" in axis}
+    assert trend["y"] == 0
+    assert spec["config"]["axisX"]["labelLimit"] == 0  # the years' axis takes it from the config
