@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from ..conftest import REPO_ROOT
-from .conftest import YEAR, make_copy, run
+from .conftest import SESSION_EPOCH, YEAR, make_copy, run
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +51,9 @@ def test_main_job_writes_a_manifest_entry_per_page(built):
     entry = entries["GM0503"]
     assert entry["parameters"] == {"gemeente": "GM0503"} and entry["seconden"] > 0
     assert set(entry["invoer"]) >= {"tabellen", "config", "sjablonen", "code", "notebook"}
-    assert all(re.fullmatch(r"[0-9a-f]{64}", sha) for sha in entry["invoer"].values())
+    inputs = dict(entry["invoer"])
+    assert inputs.pop("SOURCE_DATE_EPOCH") == SESSION_EPOCH  # the session's fixed run date is an input of the page
+    assert all(re.fullmatch(r"[0-9a-f]{64}", sha) for sha in inputs.values())
     assert "kpi_waarden.parquet" in manifest["invoer"]["tabellen"] and "kpis.yaml" in manifest["invoer"]["config"]
     assert entries["index"]["parameters"]["gemeenten"][0] == "GM0503"
 
