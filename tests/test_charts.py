@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import vl_convert
 
 from jeugdmonitor import charts, render, report, vocabulary
 
@@ -46,10 +47,26 @@ def _small_multiples() -> str:
     return charts.figure_html(charts.small_multiples(frame, "Haaglanden", highlight="Delft"), "Overzicht")
 
 
-def _spec(html: str) -> dict:
+def _page_spec(html: str) -> dict:
+    """The Vega-Lite spec the figure carries for its interactive view."""
     block = re.search(r'<script type="application/json" class="jm-grafiek-spec">(.*?)</script>', html, re.S)
     assert block, "the figure carries its spec"
     return json.loads(block.group(1))["spec"]
+
+
+def _spec(html: str) -> dict:
+    """The Vega spec the figure's Vega-Lite spec compiles to, with the Vega-Lite version of the
+    chart runtime: what both the static SVG and the interactive view draw."""
+    return vl_convert.vegalite_to_vega(_page_spec(html), vl_version=charts.VL_VERSION)
+
+
+def test_the_page_carries_the_vega_lite_spec_the_static_svg_was_rendered_from():
+    html = _comparison()
+    spec = _page_spec(html)
+    assert "layer" in spec and "marks" not in spec and "$schema" not in spec
+    assert spec["config"]["locale"] == charts.locale()
+    key = re.search(r'<figure class="jm-grafiek" id="(jm[0-9a-f]{10})"', html).group(1)
+    assert _static_svg(html) == charts._svg(spec, key)
 
 
 def _static_svg(html: str) -> str:

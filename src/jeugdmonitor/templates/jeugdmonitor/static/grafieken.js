@@ -1,9 +1,10 @@
 // Page script of the jeugdmonitor reports, bundled by vl-convert with Vega, Vega-Lite and
 // vega-embed into grafieken/vega.js (charts.write_runtime). Each <figure class="jm-grafiek">
-// carries its static SVG (shown without scripts and always in print) and its Vega spec in a
-// <script type="application/json" class="jm-grafiek-spec">. Here that spec becomes an
-// interactive view; only when the view has rendered is the static SVG hidden on screen, so a
-// failure leaves the static chart in place.
+// carries its static SVG (shown without scripts and always in print) and its Vega-Lite spec in a
+// <script type="application/json" class="jm-grafiek-spec">. Here that spec, compiled by the
+// bundled Vega-Lite (the version that compiled the static SVG), becomes an interactive view;
+// only when the view has rendered is the static SVG hidden on screen, so a failure leaves the
+// static chart in place.
 
 // The reports open offline: the views never load anything (data travel inline in the spec).
 const geenNetwerk = {
@@ -26,7 +27,7 @@ function toonInteractief(figuur) {
   }
   const locale = (gegevens.spec.config && gegevens.spec.config.locale) || {};
   return vegaEmbed(doel, gegevens.spec, {
-    mode: "vega",
+    mode: "vega-lite",
     renderer: "svg",
     actions: false, // no menu: it would add focusable links that lead off the page
     loader: geenNetwerk,
