@@ -60,15 +60,6 @@ def _spec(html: str) -> dict:
     return vl_convert.vegalite_to_vega(_page_spec(html), vl_version=charts.VL_VERSION)
 
 
-def test_the_page_carries_the_vega_lite_spec_the_static_svg_was_rendered_from():
-    html = _comparison()
-    spec = _page_spec(html)
-    assert "layer" in spec and "marks" not in spec and "$schema" not in spec
-    assert spec["config"]["locale"] == charts.locale()
-    key = re.search(r'<figure class="jm-grafiek" id="(jm[0-9a-f]{10})"', html).group(1)
-    assert _static_svg(html) == charts._svg(spec, key)
-
-
 def _static_svg(html: str) -> str:
     """The SVG document of the figure's static image (its data: URL decoded)."""
     found = re.search(r'<img alt=""[^>]* src="data:image/svg\+xml;base64,([^"]+)">', html)
@@ -89,6 +80,15 @@ def _tags(html: str) -> list[tuple[str, dict]]:
     parser = _Tags()
     parser.feed(html)
     return parser.tags
+
+
+def test_the_page_carries_the_vega_lite_spec_the_static_svg_was_rendered_from():
+    html = _comparison()
+    spec = _page_spec(html)
+    assert "layer" in spec and "marks" not in spec and "$schema" not in spec
+    assert spec["config"]["locale"] == charts.locale()
+    key = re.search(r'<figure class="jm-grafiek" id="(jm[0-9a-f]{10})"', html).group(1)
+    assert _static_svg(html) == charts._svg(spec, key)
 
 
 @pytest.mark.parametrize("make", [_trend, _comparison, _small_multiples])

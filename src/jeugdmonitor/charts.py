@@ -245,9 +245,9 @@ def _hover() -> alt.Parameter:
 def _hover_over(hover: alt.Parameter, views: list[str]) -> list[alt.TopLevelSelectionParameter]:
     """The hover selection declared once, at the top of the chart, over the named views: what
     Altair makes of a selection added to each layer or panel, without its work to lift and merge
-    them (it validates each copy against the schema, the larger part of building a chart). Set
-    it on the finished chart (`chart.params = ...`): passed to alt.layer or alt.concat, Altair
-    would still validate it while lifting it."""
+    them (it validates each copy against the schema, the larger part of building a chart). It is
+    set on the finished chart (`chart.params = ...`), with its views already named, so alt.layer
+    and alt.concat have nothing to lift."""
     return [_Selection(name=SELECTION, select=hover.param.select, views=views)]
 
 

@@ -62,4 +62,3 @@ def run_reports(year: int, *args: Any, **kwargs: Any) -> Path:
     from jeugdmonitor.runner import run_reports as build_report_set
 
     return build_report_set(year, *args, **kwargs)
-

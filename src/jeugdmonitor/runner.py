@@ -3,10 +3,10 @@
 Each worker process keeps one Jupyter kernel running and a client connected to it (nbclient
 `NotebookClient(km=..., kc=...)` through a papermill engine registered as ENGINE_NAME), so the
 imports, the validated tables (cached in `report.load_inputs`) and the nbconvert exporter are
-loaded once per worker instead of once per page. Every page is still one papermill execution of its notebook with its own parameters, and
-its executed notebook is kept for audit. Before each page the kernel's user namespace, working
-folder and execution counter are reset; a page that fails or times out gets a fresh kernel and
-one retry.
+loaded once per worker instead of once per page. Every page is still one papermill execution of
+its notebook with its own parameters, and its executed notebook is kept for audit. Before each
+page the kernel's user namespace, working folder and execution counter are reset; a page that
+fails or times out gets a fresh kernel and one retry.
 
 The build manifest (paths.BUILD_MANIFEST_NAME) records per page its status, duration, parameters
 and the checksums of its inputs. A page whose inputs and parameters equal those of the published
