@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jeugdmonitor import config, paths
+from jeugdmonitor import clean, config, paths
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -38,6 +38,15 @@ def project(tmp_path: Path):
     finally:
         paths.use_root(REPO_ROOT)
         config.load.cache_clear()
+
+
+@pytest.fixture
+def clean_tables(project):
+    """The sample data's clean tables of 2023, staged in the project copy (to be validated)."""
+    cfg = config.load()
+    tables = clean.build_tables(cfg, clean.load_raw(cfg), 2023)
+    clean.save_staged(tables, 2023)
+    return tables
 
 
 @pytest.fixture(scope="session")

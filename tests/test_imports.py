@@ -70,3 +70,20 @@ def test_cycle_finder_finds_a_cycle():
 
 def test_vocabulary_imports_nothing_of_the_package():
     assert import_graph()["jeugdmonitor.vocabulary"] == set()
+
+
+def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for nxt in graph[todo.pop()] - seen:
+            seen.add(nxt)
+            todo.append(nxt)
+    return seen
+
+
+def test_the_report_runner_does_not_load_the_quality_gate():
+    # the gate imports GX (seconds per process); the runner only checks and copies its Data Docs
+    loaded = {m for m in reachable(import_graph(), "jeugdmonitor.runner") if m.startswith("jeugdmonitor.quality")}
+    assert not loaded, sorted(loaded)
+    assert "jeugdmonitor.quality.gate" in reachable(import_graph(), "jeugdmonitor.importer")  # the check can see one

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import shutil
 
 import great_expectations as gx
 import pandas as pd
@@ -42,14 +41,6 @@ def test_every_expectation_has_a_severity(cfg):
     for table, expectations in {**quality.suite_definitions(cfg), **quality.raw_suite_definitions(cfg)}.items():
         for expectation in expectations:
             assert expectation.meta["ernst"] in {quality.CRITICAL, quality.WARNING}, (table, expectation)
-
-
-@pytest.fixture
-def clean_tables(project):
-    cfg = config.load()
-    tables = clean.build_tables(cfg, clean.load_raw(cfg), 2023)
-    clean.save_staged(tables, 2023)
-    return tables
 
 
 def _stage(tables, name, frame):
@@ -206,38 +197,6 @@ def test_the_stamp_records_this_runs_data_docs_page_of_every_table(clean_tables)
         assert entry["pagina"].startswith(f"validations/{table}/rapportjaar_2023/"), entry
         assert (site / entry["pagina"]).is_file()
     assert pages["kpi_waarden"]["geslaagd"] is True
-
-
-def test_published_data_docs_hold_only_the_validation_in_the_stamp(clean_tables, tmp_path):
-    kept = quality.validate(2023, {})
-    later = quality.validate(2023, {})  # a newer run (in practice: another year, or one that failed)
-    assert later["datadocs"]["jeugdzorg"]["pagina"] != kept["datadocs"]["jeugdzorg"]["pagina"]
-    target = quality.offline_data_docs(tmp_path / "datadocs", kept, banner="Fictieve <voorbeelddata>")
-    published = sorted(p.relative_to(target).as_posix() for p in (target / "validations").rglob("*.html"))
-    assert published == sorted(entry["pagina"] for entry in kept["datadocs"].values())
-    index = (target / "index.html").read_text(encoding="utf-8")
-    for table, entry in kept["datadocs"].items():
-        assert f'href="{entry["pagina"]}"' in index and f'href="expectations/{table}.html"' in index
-    for page in target.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        assert "Fictieve &lt;voorbeelddata&gt;" in text, page
-        assert not re.search(r'<(script|link|img)\b[^>]*(src|href)="https?://', text), page
-
-
-def test_data_docs_of_a_stamp_without_pages_are_refused(project, tmp_path):
-    with pytest.raises(quality.DataQualityError, match=r"validatie\.json noemt geen Data Docs-pagina's: verwijder "
-                                                       r"data/clean/2023/validatie\.json en draai `make reports YEAR=2023`"):
-        quality.offline_data_docs(tmp_path / "datadocs", {"jaar": 2023, "gecontroleerd": 1})
-    assert not (tmp_path / "datadocs").exists()
-
-
-def test_data_docs_whose_pages_are_gone_are_refused(clean_tables, tmp_path):
-    summary = quality.validate(2023, {})
-    shutil.rmtree(paths.GX_DIR / "uncommitted" / "data_docs")
-    with pytest.raises(quality.DataQualityError, match=r"pagina's van de validatie in data/clean/2023/validatie\.json zijn "
-                                                       r"verdwenen.*validations/.*verwijder data/clean/2023/validatie\.json"):
-        quality.offline_data_docs(tmp_path / "datadocs", summary)
-    assert not (tmp_path / "datadocs").exists()
 
 
 # ---------------------------------------------------------------------------- make expectations

@@ -64,7 +64,7 @@ class RawDataError(WorkbookError, ValueError):
         self.path = Path(path)
         self.column = column
         self.rows = list(rows)
-        where = _display_path(self.path)
+        where = paths.display_path(self.path)
         if column is not None:
             where += f", kolom {column!r}"
         if self.rows:
@@ -114,13 +114,6 @@ class FetchError(WorkbookError, RuntimeError):
     """A CBS table could not be fetched completely. The message names the table and the URL."""
 
     exit_code = EXIT_FETCH
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(paths.PROJECT_ROOT))
-    except ValueError:
-        return str(path)
 
 
 def exit_code_of(name: str | None, default: int = EXIT_NOTEBOOK) -> int:

@@ -196,12 +196,11 @@ def import_export(cfg: config.Config, region: str, kind: str, source: Path, peri
         # the source's data-quality rules (GX suite ruw_<kind>), as the cleaning stage runs them: a
         # critical failure stops with exit 3 and the file's lines
         from jeugdmonitor import quality  # GX: loaded only once the file passed its structure checks
-        from jeugdmonitor.quality.findings import display_path
         try:
             quality.validate_raw([clean.RawFile(kind, staged, frame.copy())])
         except DataQualityError as error:
             message = str(error)
-            for shown in (display_path(staged), str(staged.resolve())):
+            for shown in (paths.display_path(staged), str(staged.resolve())):
                 message = message.replace(shown, str(source))
             raise DataQualityError(message) from error
         # the other form of the same export (csv or xlsx) would make two files for one contract

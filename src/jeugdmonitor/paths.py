@@ -69,6 +69,14 @@ INDEX_NOTEBOOK_NAME = "04_overzicht.ipynb"
 REGION_NOTEBOOK_NAME = "05_regio.ipynb"
 
 
+def display_path(path: Path) -> str:
+    """`path` as a message shows it: relative to the project when inside it."""
+    try:
+        return path.resolve().relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def notebook(name: str) -> Path:
     return NOTEBOOK_DIR / name
 
@@ -128,9 +136,12 @@ def gx_uncommitted_dir() -> Path:
     return GX_DIR / GX_UNCOMMITTED_NAME
 
 
-def gx_data_docs_site(site: str) -> Path:
+GX_DATA_DOCS_SITE = "local_site"  # the name of the Data Docs site in the GX context
+
+
+def gx_data_docs_site() -> Path:
     """The working Data Docs site of the GX context (every run: other years, failed runs)."""
-    return gx_uncommitted_dir() / "data_docs" / site
+    return gx_uncommitted_dir() / "data_docs" / GX_DATA_DOCS_SITE
 
 
 def gx_build_placeholder() -> Path:

@@ -26,13 +26,6 @@ CBS_CELL_WIDTH = 9  # CBS CSV downloads right-align numbers in 9 characters
 SIDECAR_FIELDS = ("bron", "tabel", "titel", "url", "opgehaald", "licentie", "sha256")
 
 
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(paths.PROJECT_ROOT))
-    except ValueError:
-        return str(path)
-
-
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

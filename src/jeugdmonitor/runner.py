@@ -43,7 +43,7 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
-from jeugdmonitor import builddate, charts, config, pages, paths, publish, raw, render, report
+from jeugdmonitor import builddate, charts, config, datadocs, pages, paths, publish, raw, render, report
 from jeugdmonitor.batchkernel import DEFAULT_TIMEOUT, KERNEL_ARGUMENTS, KERNEL_NAME, StageError, kernel_config
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
@@ -531,9 +531,7 @@ def run_reports(year: int, only: Sequence[str] | None = None, workers: int | Non
     # the workers start their kernels now, while the rest of the run is prepared; they build
     # nothing before the checks below have passed
     with _pool(year, plan.build, workers, pages_per_kernel) as pool:
-        from jeugdmonitor import quality  # imports GX; only this step needs it
-
-        quality.recorded_data_docs(inputs.validation)  # fails when the Data Docs are gone, before anything is written
+        datadocs.recorded_data_docs(inputs.validation)  # fails when the Data Docs are gone, before anything is written
         _prepare_staging(staging, plan.keep, year)
         manifest: dict[str, Any] = {"versie": MANIFEST_VERSION, "jaar": year, "invoer": checksums, "pagina's": {}}
         for page in plan.keep:
@@ -546,7 +544,7 @@ def run_reports(year: int, only: Sequence[str] | None = None, workers: int | Non
         log.info("rapporten %s: %d gemeenten en %d regio-overzichten; %d pagina's te bouwen, %d ongewijzigd overgenomen, "
                  "%d hervat", year, len(municipalities), len(regions), len(plan.build), len(plan.take_over), len(plan.keep))
         # the validation that passed these data travels with the reports it vouches for; the index links to it
-        quality.offline_data_docs(staging / paths.DATA_DOCS_DIR_NAME, inputs.validation, banner)
+        datadocs.offline_data_docs(staging / paths.DATA_DOCS_DIR_NAME, inputs.validation, banner)
         charts.write_runtime(staging)  # the one chart runtime of the set, beside the pages that load it
         failures = _build(pool, year, plan.build, staging, banner, checksums, manifest, timeout, retries)
     if failures:

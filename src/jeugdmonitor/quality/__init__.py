@@ -16,9 +16,12 @@ stops the run, a warning is recorded and shown in the report.
 Modules (each one job)
 - `rules`: the expectations per raw source and clean table, with their severity (edit here)
 - `findings`: failed expectations described by file, column, rows and examples; DataQualityError
-- `context`: the GX context in expectations/gx/ built from the rules (`make expectations`)
+- `context`: the GX context in expectations/gx/ built from the rules (`make expectations`),
+  and the Data Docs pages a validation made
 - `gate`: validation of raw files and staged tables, publishing to data/clean/, the stamp
-- `datadocs`: the Data Docs pages of the stamp and their offline copy for the reports
+
+The offline copy of the Data Docs for the reports is `jeugdmonitor.datadocs`, outside this
+package: it needs no GX, and the report runner does not load it.
 """
 
 from __future__ import annotations
@@ -33,7 +36,6 @@ from jeugdmonitor.quality.context import (  # noqa: E402
     RAW_PREFIX,
     build_context,
 )
-from jeugdmonitor.quality.datadocs import offline_data_docs, recorded_data_docs  # noqa: E402
 from jeugdmonitor.quality.findings import DataQualityError, Finding, findings  # noqa: E402
 from jeugdmonitor.quality.gate import (  # noqa: E402
     changed_figures,
@@ -53,6 +55,6 @@ from jeugdmonitor.quality.rules import (  # noqa: E402
 
 __all__ = [
     "CHECKPOINT", "CRITICAL", "DATASOURCE", "RAW_PREFIX", "WARNING", "DataQualityError", "Finding", "build_context",
-    "changed_figures", "findings", "multiple_of_regex", "offline_data_docs", "publish", "raw_suite_definitions",
-    "recorded_data_docs", "suite_definitions", "validate", "validate_raw", "write_raw_summary", "write_stamp",
+    "changed_figures", "findings", "multiple_of_regex", "publish", "raw_suite_definitions",
+    "suite_definitions", "validate", "validate_raw", "write_raw_summary", "write_stamp",
 ]

@@ -11,6 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
@@ -18,6 +20,7 @@ import yaml
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from jeugdmonitor import config, paths
+from jeugdmonitor.errors import DataQualityError
 from jeugdmonitor.quality.rules import raw_suite_definitions, suite_definitions
 from jeugdmonitor.vocabulary import CLEAN_TABLES
 
@@ -31,13 +34,6 @@ RAW_PREFIX = "ruw_"
 
 
 CHECKPOINT = "schone_data"
-
-
-DATA_DOCS_SITE = "local_site"
-
-
-def site_dir() -> Path:
-    return paths.gx_data_docs_site(DATA_DOCS_SITE)
 
 
 def build_context() -> bool:
@@ -104,9 +100,9 @@ def _build_context_in(root: Path, cfg: config.Config, definitions: dict[str, lis
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.variables.save()
     context.enable_analytics(False)
-    site = dict(context.variables.data_docs_sites[DATA_DOCS_SITE])
+    site = dict(context.variables.data_docs_sites[paths.GX_DATA_DOCS_SITE])
     site["show_how_to_buttons"] = False  # walkthrough pop-ups need Bootstrap's JavaScript
-    context.update_data_docs_site(DATA_DOCS_SITE, site)
+    context.update_data_docs_site(paths.GX_DATA_DOCS_SITE, site)
     raw_source = context.data_sources.add_pandas(RAW_DATASOURCE)
     for kind, expectations in raw_suite_definitions(cfg).items():
         batch = raw_source.add_dataframe_asset(kind).add_batch_definition_whole_dataframe("bestand")
@@ -148,3 +144,18 @@ def _add_clean_tables(context: Any, definitions: dict[str, list[gxe.Expectation]
 
 def open_context() -> Any:
     return gx.get_context(mode="file", project_root_dir=paths.EXPECTATIONS_DIR)
+
+
+def data_docs_pages(context: Any, result: Any) -> dict[str, dict[str, Any]]:
+    """Per clean table, its Data Docs page of this validation run (path inside the site) and
+    whether every expectation passed: the stamp records them so that the reports publish
+    the validation that vouches for their data, not whichever run happens to be newest."""
+    site = paths.gx_data_docs_site().resolve()
+    pages = {}
+    for identifier, run in result.run_results.items():
+        (url,) = context.get_docs_sites_urls(resource_identifier=identifier, site_name=paths.GX_DATA_DOCS_SITE)
+        if not url["site_url"]:
+            raise DataQualityError(f"GX heeft geen Data Docs-pagina voor {run.suite_name} gemaakt in {paths.display_path(site)}")
+        page = Path(url2pathname(urlparse(url["site_url"]).path)).resolve()
+        pages[run.suite_name] = {"pagina": page.relative_to(site).as_posix(), "geslaagd": bool(run.success)}
+    return dict(sorted(pages.items()))

@@ -4,10 +4,8 @@ for raw files) and example values; a critical one stops the run with DataQuality
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from jeugdmonitor import paths
 from jeugdmonitor.errors import DataQualityError
 from jeugdmonitor.quality.rules import CRITICAL
 
@@ -87,10 +85,3 @@ def stop_on_critical(found: list[Finding], what: str) -> None:
         lines = "\n".join(f"  - {f.describe()}" for f in critical)
         raise DataQualityError(f"{what}: {len(critical)} kritieke fout(en); de run stopt en er wordt niets "
                                f"gepubliceerd.\n{lines}")
-
-
-def display_path(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(paths.PROJECT_ROOT).as_posix()
-    except ValueError:
-        return str(path)

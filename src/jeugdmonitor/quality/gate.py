@@ -20,12 +20,10 @@ from great_expectations.expectations.expectation import (
 
 from jeugdmonitor import clean, paths
 from jeugdmonitor.publish import swap_into_place
-from jeugdmonitor.quality.context import CHECKPOINT, RAW_PREFIX, open_context
-from jeugdmonitor.quality.datadocs import data_docs_pages
+from jeugdmonitor.quality.context import CHECKPOINT, RAW_PREFIX, data_docs_pages, open_context
 from jeugdmonitor.quality.findings import (
     DataQualityError,
     Finding,
-    display_path,
     findings,
     jsonable,
     stop_on_critical,
@@ -64,8 +62,8 @@ def validate_raw(files: list[clean.RawFile]) -> dict[str, Any]:
         try:
             definition = context.validation_definitions.get(RAW_PREFIX + kind)
         except DataContextError as error:  # e.g. a successor table added to config/ without `make expectations`
-            raise DataQualityError(f"{display_path(files[members[0]].path)}: geen suite voor ruwe data {RAW_PREFIX + kind} in "
-                                   f"{display_path(paths.GX_DIR)}; draai `make expectations` na een wijziging van "
+            raise DataQualityError(f"{paths.display_path(files[members[0]].path)}: geen suite voor ruwe data {RAW_PREFIX + kind} in "
+                                   f"{paths.display_path(paths.GX_DIR)}; draai `make expectations` na een wijziging van "
                                    "config/bronnen.yaml") from error
         if len(members) > 1 and _judges_rows(definition.suite):
             batch = pd.concat([files[n].frame for n in members], ignore_index=True)
@@ -78,7 +76,7 @@ def validate_raw(files: list[clean.RawFile]) -> dict[str, Any]:
             result = definition.run(batch_parameters={"dataframe": raw_file.frame}, result_format=RAW_RESULT_FORMAT)
             checked += len(result.results)
             found_in[number] = [replace(f, column=raw_file.columns.get(f.column, f.column)) if f.column else f  # the file's own name
-                                for f in findings(result, display_path(raw_file.path), file_lines=True)]
+                                for f in findings(result, paths.display_path(raw_file.path), file_lines=True)]
     found = [f for number in sorted(found_in) for f in found_in[number]]  # in file order, as the files were read
     stop_on_critical(found, "Controle van de ruwe bestanden mislukt")
     return {"gecontroleerd": checked, "geslaagd": checked - len(found), "waarschuwingen": [asdict(f) for f in found]}
@@ -89,7 +87,7 @@ def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, 
     on a critical failure. Returns the summary for publish()."""
     missing = [t for t in CLEAN_TABLES if not paths.staging_table(year, t).exists()]
     if missing:
-        raise DataQualityError(f"schone tabellen ontbreken in {display_path(paths.staging_dir(year))}: {missing}; "
+        raise DataQualityError(f"schone tabellen ontbreken in {paths.display_path(paths.staging_dir(year))}: {missing}; "
                                f"draai `make clean-data YEAR={year}`")
     context = open_context()
     with contextlib.chdir(paths.PROJECT_ROOT):
@@ -100,7 +98,7 @@ def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, 
     checked = 0
     for validation in result.run_results.values():
         checked += len(validation.results)
-        found += findings(validation, display_path(paths.staging_table(year, validation.suite_name)), file_lines=False)
+        found += findings(validation, paths.display_path(paths.staging_table(year, validation.suite_name)), file_lines=False)
     stop_on_critical(found, f"Validatie van de schone data voor {year} mislukt")
     raw_summary = raw_summary or _read_json(paths.raw_summary(year))
     return {

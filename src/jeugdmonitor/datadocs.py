@@ -1,6 +1,9 @@
-"""Data Docs: the pages of the validation recorded in the stamp, checked to be there, and their
-offline copy under reports/<year>/datadocs/ (no CDN, a plain Dutch index, the fictitious-data
-label on every page)."""
+"""The Data Docs a report set publishes: the pages of the validation recorded in the stamp,
+checked to be there, and their offline copy under reports/<year>/datadocs/ (no CDN, a plain
+Dutch index, the fictitious-data label on every page).
+
+Files only, no GX: the report runner checks and copies the pages without loading GX (seconds
+of every run). `quality.gate` records which pages a validation made."""
 
 from __future__ import annotations
 
@@ -9,14 +12,12 @@ import shutil
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
 import jinja2
 
 from jeugdmonitor import paths
-from jeugdmonitor.quality.context import DATA_DOCS_SITE, site_dir
-from jeugdmonitor.quality.findings import DataQualityError, display_path
+from jeugdmonitor.errors import DataQualityError
+from jeugdmonitor.paths import display_path
 
 REMOTE_LOAD = re.compile(r"<(?:script|link|img)\b[^>]*?(?:src|href)=\"https?://[^>]*>(?:\s*</script>)?", re.S)
 
@@ -27,24 +28,9 @@ OFFLINE_STYLE = ('<style>.fa-check-circle::before{content:"\\2714  geslaagd";col
                  '.jm-fictief{background:#fff3cd;border:2px solid #8a6d00;padding:.5em 1em;font-weight:bold}</style>')
 
 
-def data_docs_pages(context: Any, result: Any) -> dict[str, dict[str, Any]]:
-    """Per clean table, its Data Docs page of this validation run (path inside the site) and
-    whether every expectation passed: the stamp records them so that the reports publish
-    the validation that vouches for their data, not whichever run happens to be newest."""
-    site = site_dir().resolve()
-    pages = {}
-    for identifier, run in result.run_results.items():
-        (url,) = context.get_docs_sites_urls(resource_identifier=identifier, site_name=DATA_DOCS_SITE)
-        if not url["site_url"]:
-            raise DataQualityError(f"GX heeft geen Data Docs-pagina voor {run.suite_name} gemaakt in {display_path(site)}")
-        page = Path(url2pathname(urlparse(url["site_url"]).path)).resolve()
-        pages[run.suite_name] = {"pagina": page.relative_to(site).as_posix(), "geslaagd": bool(run.success)}
-    return dict(sorted(pages.items()))
-
-
 def recorded_data_docs(validation: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The Data Docs pages that the validation stamp records, each checked to be there."""
-    site = site_dir()
+    site = paths.gx_data_docs_site()
     year = validation["jaar"]
     stamp = display_path(paths.validation_stamp(year))
     # the stamp is up to date for make, so validating again means removing it first
@@ -71,7 +57,7 @@ def offline_data_docs(target: Path, validation: dict[str, Any], banner: str | No
     post-processed: remote scripts, stylesheets and the logo are dropped (without Bootstrap
     they are plain HTML with GX's own stylesheet and every section visible), and `banner`
     (the fictitious-data label) is put at the top of every page."""
-    site = site_dir()
+    site = paths.gx_data_docs_site()
     pages = recorded_data_docs(validation)
     shutil.copytree(site / "static", target / "static")
     for table, entry in pages.items():
