@@ -54,6 +54,7 @@ RETRIES = 1
 # a page some 8 s of imports and tables: a national run (about 130 pages per worker) needs none.
 KERNEL_PAGES = 1000
 MANIFEST_VERSION = 1
+MANIFEST_INTERVAL = 1.0  # seconds between rewrites of the build manifest while pages finish
 OK_STATUSES = ("gebouwd", "overgenomen", "hervat")
 log = logging.getLogger("jeugdmonitor")
 
@@ -371,8 +372,8 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
-    """Written next to the pages after every finished page (replaced in one rename), so a killed run
-    leaves a manifest that matches the pages it finished."""
+    """Written next to the pages as they finish (replaced in one rename), so a killed run leaves a
+    manifest that matches pages it finished."""
     path = paths.build_manifest(folder)
     scratch = path.with_name(path.name + ".tmp")
     scratch.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -589,12 +590,14 @@ def _pool(year: int, todo: list[Page], workers: int | None, pages_per_kernel: in
 def _build(pool: ProcessPoolExecutor | None, year: int, todo: list[Page], staging: Path, banner: str | None,
            checksums: dict[str, dict[str, str]], manifest: dict[str, Any], timeout: float | None,
            retries: int) -> list[tuple[Page, PageResult]]:
-    """Build the pages in the pool of warm workers; the manifest is updated as each page finishes."""
+    """Build the pages in the pool of warm workers; the manifest follows as pages finish, and holds
+    every finished page when the build ends, fails or is interrupted."""
     if pool is None:
         return []
     progress = _Progress(len(todo))
     failures = []
     futures = {pool.submit(build_page, year, page, str(staging), banner, timeout, retries): page for page in todo}
+    written = time.monotonic()
     try:
         for future in as_completed(futures):
             page, result = futures[future], future.result()
@@ -605,11 +608,16 @@ def _build(pool: ProcessPoolExecutor | None, year: int, todo: list[Page], stagin
                 failures.append((page, result))
                 entry = _entry(page, page_inputs(page, checksums), "mislukt", result.seconds, year, fout=result.error)
             manifest["pagina's"][page.key] = {**entry, "pogingen": result.attempts}
-            write_manifest(staging, manifest)
+            # the whole manifest is rewritten (about 10 ms at national size), not after every page: a
+            # run killed outright rebuilds on resume the pages of at most the last interval
+            if time.monotonic() - written >= MANIFEST_INTERVAL:
+                write_manifest(staging, manifest)
+                written = time.monotonic()
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)  # interrupted: the finished pages stay for a resume
         raise
     finally:
         progress.close()
+        write_manifest(staging, manifest)
     return failures
 
