@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -245,6 +247,29 @@ def test_runtime_is_written_once_into_the_report_set(runtime):
         "an unchanged runtime is not rewritten"
     # the page carries no copy of the runtime
     assert len(_trend()) < 100_000 and "vegaEmbed" not in _trend()
+
+
+def test_a_runtime_with_the_same_first_line_is_taken_as_it_is(runtime, tmp_path, monkeypatch):
+    # the runner links the published runtime into a new set: bundling again takes over a second
+    shared = tmp_path / "nieuw" / charts.RUNTIME_URL
+    shared.parent.mkdir(parents=True)
+    os.link(runtime, shared)
+    monkeypatch.setattr(charts.vl_convert, "javascript_bundle", lambda *a, **k: pytest.fail("bundled again"))
+    assert charts.write_runtime(tmp_path / "nieuw") == shared and shared.read_bytes() == runtime.read_bytes()
+    assert runtime.read_text(encoding="utf-8").startswith(charts.runtime_header())
+    assert hashlib.sha256(charts.PAGE_SCRIPT.read_bytes()).hexdigest() in charts.runtime_header()
+
+
+def test_a_runtime_bundled_from_another_page_script_is_replaced_without_changing_the_file_it_shares(tmp_path):
+    published = tmp_path / "gepubliceerd" / charts.RUNTIME_URL
+    published.parent.mkdir(parents=True)
+    published.write_text(charts.runtime_header().replace("sha256 ", "sha256 0") + "oude bundel", encoding="utf-8")
+    staged = tmp_path / "nieuw" / charts.RUNTIME_URL
+    staged.parent.mkdir(parents=True)
+    os.link(published, staged)
+    charts.write_runtime(tmp_path / "nieuw")
+    assert staged.read_text(encoding="utf-8").startswith(charts.runtime_header())
+    assert published.read_text(encoding="utf-8").endswith("oude bundel"), "the published runtime is not written through"
 
 
 def test_runtime_fetches_nothing(runtime):

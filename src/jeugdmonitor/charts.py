@@ -190,20 +190,35 @@ def figure_html(chart: alt.TopLevelMixin, alt_text: str, caption: str | None = N
     return "".join(parts)
 
 
+def runtime_header() -> str:
+    """The first line of the chart runtime: what it bundles, their licences, and the versions and
+    page script it was bundled from. These determine the bundle, so an equal first line means an
+    equal runtime."""
+    script = PAGE_SCRIPT.read_text(encoding="utf-8")
+    return (f"/* jeugdmonitor grafieken: Vega {vl_convert.get_vega_version()}, Vega-Lite {VL_VERSION}, "
+            f"vega-embed {vl_convert.get_vega_embed_version()} (BSD-3-Clause, copyright University of Washington "
+            f"Interactive Data Lab) and their dependencies (BSD-3-Clause, ISC, MIT), bundled by vl-convert "
+            f"{vl_convert.__version__}, with the page script grafieken.js of jeugdmonitor (EUPL-1.2, sha256 "
+            f"{hashlib.sha256(script.encode()).hexdigest()}). */\n")
+
+
 def write_runtime(target_dir: Path) -> Path:
     """Write the interactive runtime (Vega, Vega-Lite, vega-embed and the page script, bundled by
     vl-convert) to `target_dir`/grafieken/vega.js, once per report set; pages in `target_dir`
-    load it as RUNTIME_URL. An unchanged file is left as it is."""
-    bundle = vl_convert.javascript_bundle(PAGE_SCRIPT.read_text(encoding="utf-8"), vl_version=VL_VERSION)
-    header = (f"/* jeugdmonitor grafieken: Vega {vl_convert.get_vega_version()}, Vega-Lite {VL_VERSION}, "
-              f"vega-embed {vl_convert.get_vega_embed_version()} (BSD-3-Clause, copyright University of Washington "
-              f"Interactive Data Lab) and their dependencies (BSD-3-Clause, ISC, MIT), bundled by vl-convert "
-              f"{vl_convert.__version__}, with the page script grafieken.js of jeugdmonitor (EUPL-1.2). */\n")
+    load it as RUNTIME_URL. A runtime there with the same first line (runtime_header) is left as
+    it is: bundling takes more than a second. A new one replaces the file by rename, so a file it
+    shares with the published set (a hard link) is not changed."""
     target = target_dir / RUNTIME_DIR / RUNTIME_FILE
-    text = header + bundle
-    if not (target.exists() and target.read_text(encoding="utf-8") == text):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+    header = runtime_header()
+    if target.exists():
+        with target.open(encoding="utf-8") as existing:
+            if existing.readline() == header:
+                return target
+    bundle = vl_convert.javascript_bundle(PAGE_SCRIPT.read_text(encoding="utf-8"), vl_version=VL_VERSION)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = target.with_name(target.name + ".tmp")
+    scratch.write_text(header + bundle, encoding="utf-8")
+    scratch.replace(target)
     return target
 
 

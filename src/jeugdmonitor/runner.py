@@ -546,7 +546,12 @@ def run_reports(year: int, only: Sequence[str] | None = None, workers: int | Non
                  "%d hervat", year, len(municipalities), len(regions), len(plan.build), len(plan.take_over), len(plan.keep))
         # the validation that passed these data travels with the reports it vouches for; the index links to it
         datadocs.offline_data_docs(staging / paths.DATA_DOCS_DIR_NAME, inputs.validation, banner)
-        charts.write_runtime(staging)  # the one chart runtime of the set, beside the pages that load it
+        # the one chart runtime of the set, beside the pages that load it: the published one when
+        # it was bundled from the same versions and page script
+        runtime = Path(charts.RUNTIME_DIR) / charts.RUNTIME_FILE
+        if (target / runtime).is_file():
+            _link_or_copy(target / runtime, staging / runtime)
+        charts.write_runtime(staging)
         failures = _build(pool, year, plan.build, staging, banner, checksums, manifest, timeout, retries)
     if failures:
         lines = "\n".join(f"  {page.key} {page.name}: {result.error}\n    uitgevoerd notebook: "
