@@ -5,11 +5,14 @@ of the project (the project tree is never touched), runs clean and validate once
 in one run, on the same N municipalities:
   (a) the usual way: the papermill command line, then `jupyter nbconvert --to html --no-input`,
       one municipality after another;
-  (b) this project's runner: `python -m jeugdmonitor.cli reports --gemeente ...` (it also builds
-      the region overviews of those municipalities and the index: its seconds per report are its
-      total divided by N);
+  (b) this project's runner, twice: first `python -m jeugdmonitor.cli reports --gemeente ...`,
+      which also builds the region overviews of those municipalities and the index (its seconds
+      per report are its total divided by N); then the same N reports again with `--opnieuw`,
+      the region overviews and index unchanged: exactly the work of (a), and the rerun after a
+      correction. `ratio usual/runner` compares (a) with this second run;
   (c) the floor: starting one kernel and importing the report's libraries once.
-Then it builds every report of the country (all municipalities, region overviews and index).
+Then it builds every report of the country (all municipalities, region overviews and index;
+`--opnieuw`, so every page is built).
 Usage: python bench/bench_pipeline.py [--year 2023] [-n 20] [--zonder-volledige-run]
 """
 
@@ -57,6 +60,7 @@ class Measured:
     seconds: float
     peak_mib: float  # largest sum of the resident memory of the process tree, sampled
     cpu_seconds: float  # user + system time of the command's process tree (steadier than wall time on a shared machine)
+    last_line: str = ""  # what the command printed last (the runner: how many pages it built)
 
 
 class TreeMemory:
@@ -105,7 +109,7 @@ def run(args: list[str], env: dict[str, str], cwd: Path) -> Measured:
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(args[:6])} ... exited {process.returncode}:\n{output[-4000:]}")
-    return Measured(seconds, memory.peak / 2**20, cpu)
+    return Measured(seconds, memory.peak / 2**20, cpu, (output.strip().splitlines() or [""])[-1])
 
 
 def run_all(commands: list[list[str]], env: dict[str, str], cwd: Path) -> Measured:
@@ -168,21 +172,29 @@ def main() -> int:
         usual = run_all(commands, env, project)
         line(f"(a) usual: papermill + nbconvert, {n} reports", usual)
         flags = [f"--gemeente={code}" for code in chosen]
-        runner = run([PYTHON, "-m", "jeugdmonitor.cli", "reports", "--year", year, *flags], env, project)
-        line(f"(b) runner: cli reports, {n} reports", runner, f"  (+ {region_count} region overviews and the index)")
+        first = run([PYTHON, "-m", "jeugdmonitor.cli", "reports", "--year", year, *flags], env, project)
+        line(f"(b) runner, first build: {n} reports", first, f"  (+ {region_count} region overviews and the index)")
+        print(f"  runner: {first.last_line}", flush=True)
+        runner = run([PYTHON, "-m", "jeugdmonitor.cli", "reports", "--year", year, "--opnieuw", *flags], env, project)
+        line(f"(b) runner, the same {n} reports again", runner, "  (--opnieuw; region overviews and index unchanged)")
+        print(f"  runner: {runner.last_line}", flush=True)
         floor = run([PYTHON, "-c", FLOOR_CODE.format(kernel=KERNEL_NAME)], env, project)
         line("(c) floor: one kernel + the report's imports", floor)
 
-        per_usual, per_runner, per_floor = usual.seconds / n, runner.seconds / n, floor.seconds
+        per_usual, per_first, per_runner, per_floor = usual.seconds / n, first.seconds / n, runner.seconds / n, floor.seconds
         print(f"seconds per report usual: {per_usual:.2f}")
-        print(f"seconds per report runner: {per_runner:.2f} (its total / {n}, region overviews and index included)")
+        print(f"seconds per report runner: {per_runner:.2f} (the same {n} reports again)")
+        print(f"seconds per report runner, first build: {per_first:.2f} (its total / {n}, region overviews and index included)")
         print(f"seconds per report floor: {per_floor:.2f}")
         print(f"ratio usual/runner: {per_usual / per_runner:.1f}")
+        print(f"ratio usual/runner, first build: {per_usual / per_first:.1f}")
         print(f"ratio runner/floor: {per_runner / per_floor:.1f}")
         print(f"ratio usual/floor: {per_usual / per_floor:.1f}", flush=True)
 
         if not args.zonder_volledige_run:
-            everything = run([PYTHON, "-m", "jeugdmonitor.cli", "reports", "--year", year], env, project)
+            # --opnieuw: every page is built, also those the comparison above published
+            everything = run([PYTHON, "-m", "jeugdmonitor.cli", "reports", "--year", year, "--opnieuw"], env, project)
+            print(f"  runner: {everything.last_line}", flush=True)
             regions = areas.loc[areas["niveau"] == MUNICIPALITY_LEVEL, "regio_code"].nunique()
             line(f"all reports: {len(municipalities)} municipalities", everything, f"  (+ {regions} region overviews and the index)")
             print(f"seconds per report national: {everything.seconds / len(municipalities):.2f} (total / {len(municipalities)}); "
