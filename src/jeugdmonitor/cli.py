@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
                                       "gepubliceerde rapporten van het jaar blijven staan")
             command.add_argument("--limit", type=int, default=None, metavar="N",
                                  help="alleen de eerste N gemeenten (volgorde van het register)")
-            command.add_argument("--workers", type=int, default=None, help="pagina's tegelijk (standaard: aantal cores + 1)")
+            command.add_argument("--workers", type=int, default=None, help="pagina's tegelijk (standaard: het aantal cores)")
             command.add_argument("--timeout", type=float, default=batchkernel.DEFAULT_TIMEOUT, metavar="SECONDEN",
                                  help=f"tijdslimiet per pagina; daarna nog één poging (standaard {batchkernel.DEFAULT_TIMEOUT})")
             command.add_argument("--opnieuw", action="store_true",
