@@ -1,5 +1,6 @@
-"""The batch kernel every notebook of a run executes in: its name, its arguments and socket
-settings, the page time limit, and the error a failed notebook raises.
+"""The batch kernel every notebook of a run executes in: its name, its arguments, its manager
+(sockets and IPython's folder in a private folder), the page time limit, and the error a failed
+notebook raises.
 
 Kept apart from `runner` (warm workers, Altair, nbconvert) so that the cleaning and validation
 stages, and the command line, start without loading what only the report pages need.
@@ -7,8 +8,14 @@ stages, and the command line, start without loading what only the report pages n
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.paths import jupyter_path
+from traitlets import Unicode, default
 from traitlets.config import Config
 
 KERNEL_NAME = "jeugdmonitor"
@@ -24,13 +31,36 @@ class StageError(RuntimeError):
         self.ename = ename
 
 
+class BatchKernelManager(AsyncKernelManager):
+    """jupyter_client's kernel manager, writing nothing in the user's home. A kernel makes
+    ~/.ipython/profile_default when it is not there: a batch kernel gets IPython's folder
+    (IPYTHONDIR) `ipython_dir` in its private folder (kernel_config), removed with it; kept on
+    restarts (jupyter_client starts a restarted kernel with the same arguments). The kernel is
+    looked up where Jupyter keeps kernels, not also in the old ~/.ipython/kernels, whose lookup
+    makes ~/.ipython."""
+
+    ipython_dir = Unicode("", config=True, help="IPython's folder for the kernel; empty: the user's")
+
+    @default("kernel_spec_manager")
+    def _jupyter_kernel_specs(self) -> KernelSpecManager:
+        return KernelSpecManager(data_dir=self.data_dir, kernel_dirs=jupyter_path("kernels"))
+
+    async def start_kernel(self, **kw: Any) -> None:
+        if self.ipython_dir and "env" not in kw:
+            kw["env"] = {**os.environ, "IPYTHONDIR": self.ipython_dir}
+        await super().start_kernel(**kw)
+
+
 def kernel_config(socket_dir: Path) -> Config:
     """Kernel manager settings for a batch kernel: IPC sockets and the connection file in a private
     folder (mode 0700, removed with it) instead of TCP ports on localhost and a loose temporary
     file. No other user of the machine can reach the kernel, and ipykernel does not warn about
-    unencrypted TCP in every run log."""
+    unencrypted TCP in every run log. IPython's folder is there too (BatchKernelManager), and
+    nbclient starts papermill's kernels with that manager."""
     return Config({"KernelManager": {"transport": "ipc", "ip": str(socket_dir / "kernel"),
-                                     "connection_file": str(socket_dir / "kernel.json")}})
+                                     "connection_file": str(socket_dir / "kernel.json")},
+                   "BatchKernelManager": {"ipython_dir": str(socket_dir / "ipython")},
+                   "NotebookClient": {"kernel_manager_class": BatchKernelManager}})
 
 
 # Batch kernels keep no input history: the executed notebook is the record of what ran, and

@@ -36,7 +36,6 @@ from typing import Any
 
 import papermill
 from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.clientwrap import PapermillNotebookClient
@@ -44,7 +43,14 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
 from jeugdmonitor import builddate, charts, config, datadocs, pages, paths, publish, raw, render, report
-from jeugdmonitor.batchkernel import DEFAULT_TIMEOUT, KERNEL_ARGUMENTS, KERNEL_NAME, StageError, kernel_config
+from jeugdmonitor.batchkernel import (
+    DEFAULT_TIMEOUT,
+    KERNEL_ARGUMENTS,
+    KERNEL_NAME,
+    BatchKernelManager,
+    StageError,
+    kernel_config,
+)
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
 ENGINE_NAME = "jeugdmonitor-warm"
@@ -178,7 +184,7 @@ class PageResult:
 class _Worker:
     """What a worker process keeps between pages: its kernel, a client connected to it, and the
     number of pages it ran."""
-    km: AsyncKernelManager
+    km: BatchKernelManager
     socket_dir: Path
     pages: int = 0
     pages_per_kernel: int = KERNEL_PAGES
@@ -224,8 +230,8 @@ class _Worker:
 _worker: _Worker | None = None
 
 
-def _kernel_manager(socket_dir: Path) -> AsyncKernelManager:
-    return AsyncKernelManager(kernel_name=KERNEL_NAME, config=kernel_config(socket_dir))
+def _kernel_manager(socket_dir: Path) -> BatchKernelManager:
+    return BatchKernelManager(kernel_name=KERNEL_NAME, config=kernel_config(socket_dir))
 
 
 def warm_code(year: int) -> str:

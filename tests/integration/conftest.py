@@ -54,6 +54,10 @@ def built(tmp_path_factory) -> Path:
     if keep and Path(keep).exists():
         shutil.rmtree(keep)  # a build that did not finish
     root = make_copy(Path(keep) if keep else tmp_path_factory.mktemp("workbook"))
-    result = run(root, "make", "reports", f"YEAR={YEAR}")
+    # an empty home and temporary folder of its own: test_pipeline checks the run left them empty
+    outside = {name: root.parent / f"{root.name}-{name}" for name in ("HOME", "TMPDIR")}
+    for folder in outside.values():
+        folder.mkdir(exist_ok=True)
+    result = run(root, "make", "reports", f"YEAR={YEAR}", env={name: str(folder) for name, folder in outside.items()})
     (root / "make-output.txt").write_text(result.stdout + result.stderr)
     return root

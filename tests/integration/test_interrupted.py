@@ -23,9 +23,13 @@ def test_killed_report_run_leaves_previous_reports_and_data(tmp_path):
     before = {p.name: p.read_bytes() for p in published.glob("*.html")}
     clean_before = {p.name: p.read_bytes() for p in (root / "data" / "clean" / str(YEAR)).glob("*.parquet")}
 
+    # a run killed outright cannot remove its kernels' private folders: they go in the test's own
+    # temporary folder, not the machine's
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
     process = subprocess.Popen([python, "-m", "jeugdmonitor.cli", "reports", "--year", str(YEAR)], cwd=root,
-                               env=project_env(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True)
+                               env={**project_env(root), "TMPDIR": str(scratch)}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)
     staging = root / "reports" / f".bouw-{YEAR}"
     deadline = time.monotonic() + 120
     while not list(staging.glob("GM*.html")) and time.monotonic() < deadline:

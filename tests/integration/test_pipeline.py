@@ -48,6 +48,15 @@ def test_run_log_carries_no_kernel_transport_warnings(built):
     assert "cli reports" in output and "without encryption" not in output and "[IPKernelApp] WARNING" not in output
 
 
+def test_the_main_job_writes_nothing_outside_its_project_tree(built):
+    # make ran with a home and a temporary folder of its own (the `built` fixture): the kernels'
+    # sockets and IPython folders are private temporary folders, removed with them, and IPython's
+    # ~/.ipython is neither made nor written
+    for name in ("HOME", "TMPDIR"):
+        folder = built.parent / f"{built.name}-{name}"
+        assert folder.is_dir() and not [p.relative_to(folder).as_posix() for p in folder.rglob("*")], name
+
+
 def test_unchanged_rerun_rebuilds_nothing(built):
     result = run(built, "make", "--question", "reports", f"YEAR={YEAR}", check=False)
     assert result.returncode == 0, "make would rebuild although nothing changed"

@@ -78,14 +78,19 @@ def test_a_changed_input_rebuilds_only_the_pages_that_use_it(project):
 def test_a_report_built_alone_equals_the_one_built_late_in_a_warm_kernel(project, tmp_path):
     """Isolation: GM0050 came late in a warm worker in the full run; now it is the first and only
     page of a fresh kernel. Its page and figures are byte-identical, and the selection keeps
-    every other published report in the set and in the index. The kernel keeps no input history
-    in the user's IPython folder."""
+    every other published report in the set and in the index. Nothing is written in the user's
+    home (no input history in the user's IPython folder) and nothing is left in the temporary
+    folder."""
     out = project / "reports" / str(YEAR)
     files = (f"{LATE}.html", f"{LATE}_cijfers.csv", f"{LATE}_lokale_paragraaf.csv")
     warm = {name: (out / name).read_bytes() for name in files}
-    result = _reports(project, "--only", LATE, "--opnieuw", "--workers", "1", env={"IPYTHONDIR": str(tmp_path / "ipython")})
+    home, scratch = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    scratch.mkdir()
+    result = _reports(project, "--only", LATE, "--opnieuw", "--workers", "1",
+                      env={"HOME": str(home), "IPYTHONDIR": str(home / "ipython"), "TMPDIR": str(scratch)})
     assert _built(out) == [LATE], result.stderr
-    assert not list((tmp_path / "ipython").rglob("history.sqlite")), "no input history"
+    assert not list(home.rglob("*")) and not list(scratch.rglob("*")), "nothing outside the project tree"
     for name in files:
         assert (out / name).read_bytes() == warm[name], name
     assert len(list(out.glob("GM*.html"))) == MUNICIPALITIES
