@@ -142,6 +142,8 @@ def main() -> int:
         project = Path(tmp) / "project"
         base_env = {k: v for k, v in os.environ.items() if k not in ("JEUGDMONITOR_ROOT", "MAKEFLAGS")}
         base_env["GX_ANALYTICS_ENABLED"] = "False"
+        # the usual way's kernels keep IPython's history: in the temporary copy, not the user's home
+        base_env["IPYTHONDIR"] = str(Path(tmp) / "ipython")
         env = {**base_env, "JEUGDMONITOR_ROOT": str(project)}
         print(f"jeugdmonitor benchmark at national size, year {year}, {os.cpu_count()} cores, "
               f"{psutil.virtual_memory().total / 2**30:.0f} GiB, load average {os.getloadavg()[0]:.1f}", flush=True)
