@@ -16,6 +16,8 @@ pytestmark = pytest.mark.integration
 def test_notebooks_run_with_their_defaults_in_order(tmp_path, monkeypatch):
     root = make_copy(tmp_path / "project")
     monkeypatch.setenv("JEUGDMONITOR_ROOT", str(root))  # the kernel inherits it, like `make lab`
+    # a plain kernel, as in JupyterLab, keeps IPython's history: in the test's folder, not the home
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
     executed = tmp_path / "executed"
     executed.mkdir()
     for name in ("01_opschonen.ipynb", "02_valideren.ipynb", "03_gemeenterapport.ipynb", "04_overzicht.ipynb",
