@@ -32,7 +32,7 @@ def test_published_data_docs_hold_only_the_validation_in_the_stamp(clean_tables,
 
 def test_data_docs_of_a_stamp_without_pages_are_refused(project, tmp_path):
     with pytest.raises(DataQualityError, match=r"validatie\.json noemt geen Data Docs-pagina's: verwijder "
-                                                       r"data/clean/2023/validatie\.json en draai `make reports YEAR=2023`"):
+                                               r"data/clean/2023/validatie\.json en draai `make reports YEAR=2023`"):
         datadocs.offline_data_docs(tmp_path / "datadocs", {"jaar": 2023, "gecontroleerd": 1})
     assert not (tmp_path / "datadocs").exists()
 
@@ -41,7 +41,7 @@ def test_data_docs_whose_pages_are_gone_are_refused(clean_tables, tmp_path):
     summary = quality.validate(2023, {})
     shutil.rmtree(paths.GX_DIR / "uncommitted" / "data_docs")
     with pytest.raises(DataQualityError, match=r"pagina's van de validatie in data/clean/2023/validatie\.json zijn "
-                                                       r"verdwenen.*validations/.*verwijder data/clean/2023/validatie\.json"):
+                                               r"verdwenen.*validations/.*verwijder data/clean/2023/validatie\.json"):
         datadocs.offline_data_docs(tmp_path / "datadocs", summary)
     assert not (tmp_path / "datadocs").exists()
 

@@ -3,7 +3,6 @@ builds and keeps, which pages are stale, the plain progress lines, and the manif
 
 from __future__ import annotations
 
-import json
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -72,44 +71,48 @@ def test_the_reset_between_pages_clears_the_namespace_folder_and_counter():
 
 
 class _FinishedPool:
-    """Stands in for the worker pool: every page is done at once, or `stop` interrupts the run there."""
+    """Stands in for the worker pool: every page is done at once, `failing` failed, and `stop`
+    interrupts the run there."""
 
-    def __init__(self, stop: str | None = None):
-        self.stop = stop
+    def __init__(self, failing: str | None = None, stop: str | None = None):
+        self.failing, self.stop = failing, stop
 
     def submit(self, function, year, page, *args):
         future: Future = Future()
         if page.key == self.stop:
             future.set_exception(KeyboardInterrupt())
+        elif page.key == self.failing:
+            future.set_result(runner.PageResult(page.key, False, 1.0, 1, "ValueError: x"))
         else:
-            future.set_result(runner.PageResult(page.key, page.key != "GM0518", 1.0, 1, None if page.key != "GM0518" else "x"))
+            future.set_result(runner.PageResult(page.key, True, 1.0, 1))
         return future
 
     def shutdown(self, **kwargs):
         pass
 
 
-def _written(folder: Path) -> dict:
-    return json.loads((folder / "bouwmanifest.json").read_text(encoding="utf-8"))["pagina's"]
-
-
 CHECKSUMS = {"tabellen": {}, "notebooks": {"03_gemeenterapport.ipynb": "n"}}
+
+
+def _new_manifest() -> dict:
+    return {"versie": runner.MANIFEST_VERSION, "pagina's": {}}
 
 
 def test_the_manifest_holds_every_finished_page_when_the_build_ends_within_the_write_interval(tmp_path, monkeypatch):
     # rewrites are spaced (MANIFEST_INTERVAL), but the last pages of a run are never left out
     monkeypatch.setattr(runner, "MANIFEST_INTERVAL", 3600)
     todo = [_page("GM0503"), _page("GM0518"), _page("GM1916")]
-    failures = runner._build(_FinishedPool(), 2023, todo, tmp_path, None, CHECKSUMS, {"pagina's": {}}, None, 0)
+    failures = runner._build(_FinishedPool(failing="GM0518"), 2023, todo, tmp_path, None, CHECKSUMS, _new_manifest(),
+                             None, 0)
     assert [page.key for page, _ in failures] == ["GM0518"]
-    assert {key: entry["status"] for key, entry in _written(tmp_path).items()} == {
+    assert {key: entry["status"] for key, entry in runner.read_manifest(tmp_path)["pagina's"].items()} == {
         "GM0503": "gebouwd", "GM0518": "mislukt", "GM1916": "gebouwd"}
 
 
 def test_an_interrupted_build_leaves_the_manifest_of_the_pages_it_finished(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "MANIFEST_INTERVAL", 3600)
     todo = [_page("GM0503"), _page("GM1916"), _page("GM0034")]
-    manifest: dict = {"pagina's": {}}
+    manifest = _new_manifest()
     with pytest.raises(KeyboardInterrupt):
         runner._build(_FinishedPool(stop="GM1916"), 2023, todo, tmp_path, None, CHECKSUMS, manifest, None, 0)
-    assert _written(tmp_path) == manifest["pagina's"] and "GM1916" not in manifest["pagina's"]
+    assert runner.read_manifest(tmp_path) == manifest and "GM1916" not in manifest["pagina's"]

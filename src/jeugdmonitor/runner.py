@@ -554,9 +554,8 @@ def run_reports(year: int, only: Sequence[str] | None = None, workers: int | Non
         datadocs.offline_data_docs(staging / paths.DATA_DOCS_DIR_NAME, inputs.validation, banner)
         # the one chart runtime of the set, beside the pages that load it: the published one when
         # it was bundled from the same versions and page script
-        runtime = Path(charts.RUNTIME_DIR) / charts.RUNTIME_FILE
-        if (target / runtime).is_file():
-            _link_or_copy(target / runtime, staging / runtime)
+        if (target / charts.RUNTIME_URL).is_file():
+            _link_or_copy(target / charts.RUNTIME_URL, staging / charts.RUNTIME_URL)
         charts.write_runtime(staging)
         failures = _build(pool, year, plan.build, staging, banner, checksums, manifest, timeout, retries)
     if failures:
