@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from jeugdmonitor import config, report
+from jeugdmonitor import config, overview, report
 
 
 def _inputs(cfg, kpi_rows):
@@ -27,7 +27,7 @@ def test_text_from_data_is_escaped(cfg):
     html = report.header(rapport)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<i>" not in html
-    index = report.index_page(_inputs(cfg, []))
+    index = overview.index_page(_inputs(cfg, []))
     assert "<b>Delft</b>" not in index and "&lt;b&gt;Delft&lt;/b&gt;" in index
 
 
