@@ -121,3 +121,45 @@ def test_a_goal_with_a_looptijd_keeps_the_status_of_its_last_year():
     assert goals.assess(goal, values, "JZ24", 2019).status == GOAL_NOT_MET
     after = goals.assess(goal, values, "JZ24", 2023)  # no 2023 figure: the fund ended in 2021
     assert (after.status, after.reason_year, after.value) == (GOAL_MET, 2021, 95.0)
+
+
+def _kpi(direction="lager_beter", margin=5.0, decimals=0):
+    return config.Kpi(id="k", name="K", description="", numerator={"bron": "jeugdzorg"}, denominator=None, scale=1,
+                      unit="jongeren", direction=direction, decimals=decimals, max_jump_pct=None, margin=margin)
+
+
+@pytest.mark.parametrize(("direction", "change", "word"), [
+    ("lager_beter", -10.0, "beter"), ("lager_beter", 10.0, "slechter"), ("hoger_beter", 10.0, "beter"),
+    ("hoger_beter", -10.0, "slechter"), ("neutraal", 10.0, "hoger"), ("neutraal", -10.0, "lager"),
+    ("lager_beter", 4.9, "gelijk"), ("hoger_beter", -4.9, "gelijk"), ("neutraal", 0.0, "gelijk"),
+    ("lager_beter", 5.0, "slechter"), ("lager_beter", None, "onbekend"),
+])
+def test_a_change_is_judged_in_words_with_the_kpis_margin(direction, change, word):
+    assert goals.judge_change(_kpi(direction), change) == word
+
+
+def test_a_change_is_computed_from_the_values_as_shown():
+    # 24.54 and 20.36 are shown as 24,5 and 20,4: the page says -4,1, not -4,18 rounded to -4,2
+    values = _values(("k", "GM1", 2022, 24.54), ("k", "GM1", 2023, 20.36))
+    assert goals.change_on_previous_year(values, _kpi(decimals=1), "GM1", 2023) == pytest.approx(-4.1)
+
+
+def test_a_goal_met_or_missed_within_the_margin_is_close():
+    values = _values(("k", "GM1", 2022, 175.0), ("k", "GM1", 2023, 178.0), ("k", "JZ31", 2022, 990.0),
+                     ("k", "JZ31", 2023, 1010.0))
+    near = goals.assess(_goal("daling"), values, "GM1", 2023)
+    far = goals.assess(_goal("daling"), values, "JZ31", 2023)
+    assert near.status == far.status == GOAL_OFF_TRACK
+    assert near.close(_kpi()) and not far.close(_kpi())
+    # a ratio: 2362 started against 2363 ended meets "at most 1,00" by one trajectory
+    ratio = _values(("in", "GM1", 2023, 2362.0), ("uit", "GM1", 2023, 2363.0))
+    met = goals.assess(_goal("verhouding_max", kpi="in", value=1.0, relative_to="uit"), ratio, "GM1", 2023)
+    assert met.status == GOAL_MET and met.close(_kpi(margin=10))
+
+
+def test_the_base_year_itself_starts_the_path():
+    goal = _goal("max_waarde", value=100.0, year=2023, base_year=2019)
+    assessment = goals.assess(goal, _values(("k", "JZ31", 2019, 120.0)), "JZ31", 2019)
+    assert (assessment.status, assessment.reason) == (GOAL_UNDECIDABLE, "is_basisjaar")
+    before = goals.assess(goal, _values(("k", "JZ31", 2018, 120.0)), "JZ31", 2018)
+    assert before.reason == "doeljaar_vooruit_geen_pad"

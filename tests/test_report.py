@@ -42,7 +42,7 @@ def test_output_name_of_a_valid_code():
 
 
 def _row(area, year, value, kpi="jeugdhulp_met_verblijf_per_1000", status="definitief"):
-    level = {"GM0503": "gemeente", "JZ24": "jeugdregio", "NL01": "land"}[area]
+    level = {"JZ24": "jeugdregio", "NL01": "land"}.get(area, "gemeente")
     return [area, level, year, kpi, None, None, value, status, False, None]
 
 
@@ -56,8 +56,15 @@ def test_summary_gives_every_goal_of_the_region_a_status_word(cfg):
     row = row[: row.index("</tr>")]
     # region falls (op koers), municipality rises (niet op koers); values keep their status mark
     assert ">op koers</strong>" in row and ">niet op koers</strong>" in row
-    assert "7,5**" in row and "6,5**" in row and "gestegen" in row
-    assert "2023**: 7,5" in row
+    # the municipality's own status comes first; a rise of a lager_beter figure is judged in words
+    assert row.index(">niet op koers</strong>") < row.index(">op koers</strong>")
+    assert "6,5**" in row and "verslechterd" in row
+    # the figures behind each status are in the note below the table, not in the cell
+    note = html[html.index('id="toelichting-minder_verblijf"'):]
+    note = note[: note.index("</li>")]
+    assert "6,0 in 2022 en 6,5 in 2023**" in note and "8,0 in 2022 en 7,5 in 2023**" in note
+    answer = html[html.index('class="jm-antwoord"'):]
+    assert answer.startswith('class="jm-antwoord">Van de 7 doelen van de regiovisie zijn er voor Delft: ')
 
 
 def test_region_file_names_come_from_valid_codes_only():
@@ -65,3 +72,59 @@ def test_region_file_names_come_from_valid_codes_only():
     for code in ("JZ2", "../JZ24", "GM0503", "jz24"):
         with pytest.raises(config.ConfigError):
             report.region_filename(code)
+
+
+def _region_rows(kpi, values, year=2023):
+    return [_row(code, year, value, kpi=kpi) for code, value in values.items()]
+
+
+def _two_municipalities(cfg, kpi_rows):
+    inputs = _inputs(cfg, kpi_rows)
+    inputs.areas = pd.concat([inputs.areas, pd.DataFrame([{"gebied_code": "GM0518", "naam": "'s-Gravenhage",
+                                                           "niveau": "gemeente", "regio_code": "JZ24",
+                                                           "regio_naam": "Haaglanden"}])], ignore_index=True)
+    return inputs
+
+
+def test_a_rate_is_ranked_from_high_to_low_as_its_chart_and_a_count_is_not_ranked(cfg):
+    rows = [_row("GM0503", 2023, 5.0, kpi="jeugdhulp_met_verblijf_per_1000"),
+            _row("GM0518", 2023, 9.0, kpi="jeugdhulp_met_verblijf_per_1000"),
+            _row("GM0503", 2023, 150.0, kpi="jeugdhulp_aantal"), _row("GM0518", 2023, 3000.0, kpi="jeugdhulp_aantal")]
+    rapport = report.Report(_two_municipalities(cfg, rows), "GM0503", "Delft", "JZ24", "Haaglanden")
+    rate = report.kpi_section(rapport, "jeugdhulp_met_verblijf_per_1000")
+    table = rate[rate.index('class="jm-tabel jm-vergelijking"'):]
+    assert "van hoog naar laag" in table
+    assert table.index("Gravenhage") < table.index("Delft")  # 9,0 before 5,0
+    assert "staat op plaats 2 van 2" in rate
+    count = report.kpi_section(rapport, "jeugdhulp_aantal")
+    assert "jm-vergelijking" not in count and "plaats" not in count
+
+
+def test_a_count_is_shown_for_the_municipality_only(cfg):
+    rows = [_row("GM0503", 2022, 140.0, kpi="jeugdhulp_aantal"), _row("GM0503", 2023, 150.0, kpi="jeugdhulp_aantal"),
+            _row("NL01", 2023, 417285.0, kpi="jeugdhulp_aantal")]
+    rapport = report.Report(_inputs(cfg, rows), "GM0503", "Delft", "JZ24", "Haaglanden")
+    section = report.kpi_section(rapport, "jeugdhulp_aantal")
+    assert "417.285" not in section and "<th scope=\"col\">Nederland" not in section
+    table = report.summary_table(rapport)
+    row = table[table.index("Unieke jongeren met jeugdhulp"):]
+    row = row[: row.index("</tr>")]
+    assert "417.285" not in row and "n.v.t." in row
+
+
+def test_a_merged_municipality_names_its_predecessors_and_others_say_nothing(cfg):
+    inputs = _inputs(cfg, [])
+    inputs.harmonisation = pd.DataFrame([
+        {"jaar": year, "oude_code": old, "oude_naam": name, "nieuwe_code": "GM0503", "nieuwe_naam": "Delft",
+         "actie": "opgeteld bij"} for year in (2016, 2017, 2018) for old, name in (("GM0001", "Oud-A"), ("GM0002", "Oud-B"))])
+    merged = report.header(report.Report(inputs, "GM0503", "Delft", "JZ24", "Haaglanden"))
+    assert "op 1 januari 2019 ontstaan uit Oud-A en Oud-B" in merged
+    inputs.harmonisation = inputs.harmonisation.iloc[:0]
+    assert "ontstaan uit" not in report.header(report.Report(inputs, "GM0503", "Delft", "JZ24", "Haaglanden"))
+
+
+def test_a_kpi_without_a_margin_is_refused(tmp_path, monkeypatch):
+    spec = {"kpis": {"k": {"naam": "K", "omschrijving": "", "teller": {}, "schaal": 1, "eenheid": "x",
+                           "richting": "neutraal", "decimalen": 0}}}
+    with pytest.raises(config.ConfigError, match="k: veld 'marge' ontbreekt"):
+        config._kpis(spec)

@@ -17,6 +17,7 @@ from jeugdmonitor.vocabulary import (
     LEVEL_COUNTRY,
     LEVEL_MUNICIPALITY,
     LEVEL_REGION,
+    MERGED_ACTION,
     NL_CODE,
     sum_parts,
 )
@@ -609,7 +610,7 @@ def harmonisation_table(register: config.Register, years: list[int], boundary_ye
             target = register.successor(municipality.code, boundary_year)
             if target == municipality.code:
                 continue
-            action = "opgeteld bij" if target in members else "valt buiten de jeugdregio's van het rapportjaar"
+            action = MERGED_ACTION if target in members else "valt buiten de jeugdregio's van het rapportjaar"
             rows.append({"jaar": year, "oude_code": municipality.code, "oude_naam": municipality.name,
                          "nieuwe_code": target, "nieuwe_naam": register.municipality(target).name, "actie": action})
     return pd.DataFrame(rows, columns=["jaar", "oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "actie"]).astype(

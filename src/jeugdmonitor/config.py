@@ -119,6 +119,18 @@ class Kpi:
     direction: str
     decimals: int
     max_jump_pct: float | None  # year-on-year change beyond this is flagged (warning); None: not checked
+    margin: float = 0.0  # a change or a distance to a target smaller than this is "about the same" / "nipt"
+
+    @property
+    def is_rate(self) -> bool:
+        """A rate, share or average (it has a denominator): comparable between areas of any size.
+        A count or total is not, so it is never ranked across areas."""
+        return self.denominator is not None
+
+    @property
+    def rounded_by_cbs(self) -> bool:
+        """Its numerator is a CBS youth-care count, rounded to 5 and suppressed when small."""
+        return self.numerator.get("bron") in ("jeugdzorg", "jeugdzorg_leeftijd")
 
 
 GOAL_RULES = ("max_waarde", "min_waarde", "daling", "stijging", "onder_landelijk", "verhouding_max", "volgen")
@@ -140,6 +152,7 @@ class Goal:
     relative_to: str | None = None  # the other KPI of a ratio (verhouding_max)
     municipality: str = "zelfde"  # one of GOAL_MUNICIPALITY
     period: tuple[int, int] | None = None  # the years the goal runs (looptijd); None: every year
+    measured_as: str | None = None  # how the indicator differs from the goal's wording (`meting`)
 
 
 @dataclass(frozen=True)
@@ -153,6 +166,8 @@ class Config:
     sources: dict[str, Any]
     sample: dict[str, Any] = field(repr=False)
     versions: dict[str, str] = field(default_factory=dict)
+    # pairs of KPIs that can move apart, with why (kpis.yaml `uiteenlopend`): {"kpis": [a, b], "uitleg": ...}
+    diverging: tuple[dict[str, Any], ...] = ()
 
 
 def _register(gemeenten: dict[str, Any], herindelingen: dict[str, Any]) -> Register:
@@ -208,8 +223,30 @@ def _kpis(spec: dict[str, Any]) -> dict[str, Kpi]:
             decimals=int(entry["decimalen"]),
             max_jump_pct=(None if entry.get("max_jaarsprong_pct", default_jump) is None
                           else float(entry.get("max_jaarsprong_pct", default_jump))),
+            margin=_margin(kpi_id, entry),
         )
     return kpis
+
+
+def _margin(kpi_id: str, entry: dict[str, Any]) -> float:
+    """`marge`: the change that still counts as about the same, in the KPI's unit (required)."""
+    if "marge" not in entry:
+        raise ConfigError(f"config/kpis.yaml: {kpi_id}: veld 'marge' ontbreekt (het verschil dat nog als "
+                          f"'ongeveer gelijk' geldt, in {entry.get('eenheid', 'de eenheid van de KPI')})")
+    margin = entry["marge"]
+    if not isinstance(margin, (int, float)) or isinstance(margin, bool) or margin < 0:
+        raise ConfigError(f"config/kpis.yaml: {kpi_id}: marge moet een getal van 0 of meer zijn, niet {margin!r}")
+    return float(margin)
+
+
+def _diverging(entries: list[Any], kpis: dict[str, Kpi]) -> tuple[dict[str, Any], ...]:
+    for number, entry in enumerate(entries, start=1):
+        where = f"config/kpis.yaml: uiteenlopend, paar {number}"
+        if not isinstance(entry, dict) or set(entry) != {"kpis", "uitleg"}:
+            raise ConfigError(f"{where}: verwacht de velden 'kpis' (twee KPI's) en 'uitleg'")
+        if len(entry["kpis"]) != 2 or any(k not in kpis for k in entry["kpis"]):
+            raise ConfigError(f"{where}: 'kpis' moet twee bekende KPI's noemen, niet {entry['kpis']!r}")
+    return tuple(entries)
 
 
 def _goals(spec: dict[str, Any], kpis: dict[str, Kpi], regions: dict[str, Region]) -> dict[str, tuple[Goal, ...]]:
@@ -257,6 +294,7 @@ def _goals(spec: dict[str, Any], kpis: dict[str, Kpi], regions: dict[str, Region
                     relative_to=entry.get("ten_opzichte_van"),
                     municipality=municipality,
                     period=(int(period[0]), int(period[1])) if period is not None else None,
+                    measured_as=entry.get("meting"),
                 )
             )
         goals[region] = tuple(parsed)
@@ -328,6 +366,7 @@ def load() -> Config:
         overview_kpis=tuple(kpi_spec["overzicht_kpis"]),
         local_kpis=tuple(kpi_spec["lokale_paragraaf"]),
         goals=_goals(goal_spec, kpis, register.regions),
+        diverging=_diverging(kpi_spec.get("uiteenlopend", []), kpis),
         sources=sources,
         sample=sample,
         versions={

@@ -27,6 +27,11 @@ def number(value: object, decimals: int = 0) -> str:
     return _number(float(value), decimals)
 
 
+def shown(value: float, decimals: int = 0) -> float:
+    """The value as the pages show it: rounded half up to `decimals` (differences are computed from these)."""
+    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
 # a report writes the same values in its tables, charts and tooltips, and Babel parses the
 # pattern again on every call: each value is formatted once per process
 @functools.lru_cache(maxsize=1 << 16)

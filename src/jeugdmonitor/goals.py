@@ -30,8 +30,14 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from jeugdmonitor import config
-from jeugdmonitor.formatting import is_missing
+from jeugdmonitor.formatting import is_missing, shown
 from jeugdmonitor.vocabulary import (
+    CHANGE_BETTER,
+    CHANGE_DOWN,
+    CHANGE_SAME,
+    CHANGE_UNKNOWN,
+    CHANGE_UP,
+    CHANGE_WORSE,
     GOAL_MET,
     GOAL_NONE,
     GOAL_NOT_MET,
@@ -72,6 +78,11 @@ class Assessment:
     reference: float | None = None  # the national value, or the other side of a ratio
     share: float | None = None  # a municipality's share of a regional target (naar rato inwonertal)
     reason_year: int | None = None  # the year assessed when it is not the report year (after a looptijd)
+    distance: float | None = None  # how far the value lies from what decides the status, in the KPI's unit
+
+    def close(self, kpi: config.Kpi) -> bool:
+        """Met or missed by less than the KPI's margin ("nipt"): rounding or a few cases could turn it."""
+        return self.distance is not None and abs(self.distance) < kpi.margin
 
 
 def _without_period(goal: config.Goal) -> config.Goal:
@@ -87,7 +98,9 @@ def _threshold(goal: config.Goal, values: Values, area: str, year: int, value: f
         return value <= limit if at_most else value >= limit
 
     if goal.year is not None and year < goal.year:
-        if goal.base_year is None or year <= goal.base_year:
+        if goal.base_year is not None and year == goal.base_year:
+            return Assessment(GOAL_UNDECIDABLE, "is_basisjaar", value, status, target=target)
+        if goal.base_year is None or year < goal.base_year:
             return Assessment(GOAL_UNDECIDABLE, "doeljaar_vooruit_geen_pad", value, status, target=target)
         base, _ = values.get(goal.kpi, area, goal.base_year)
         if base is None:
@@ -96,9 +109,10 @@ def _threshold(goal: config.Goal, values: Values, area: str, year: int, value: f
         end = target
         path = base + (end - base) * (year - goal.base_year) / (goal.year - goal.base_year)
         return Assessment(GOAL_ON_TRACK if within(path) else GOAL_OFF_TRACK, "pad", value, status,
-                          previous=base, target=path, share=share)
+                          previous=base, target=path, share=share, distance=value - path)
     reason = "doeljaar" if goal.year is not None else "drempel"
-    return Assessment(GOAL_MET if within(target) else GOAL_NOT_MET, reason, value, status, target=target, share=share)
+    return Assessment(GOAL_MET if within(target) else GOAL_NOT_MET, reason, value, status, target=target, share=share,
+                      distance=value - target)
 
 
 def assess(goal: config.Goal, values: Values, area: str, year: int, region: str | None = None) -> Assessment:
@@ -129,19 +143,21 @@ def assess(goal: config.Goal, values: Values, area: str, year: int, region: str 
         if before is None:
             return Assessment(GOAL_UNDECIDABLE, "geen_vorig_jaar", value, status)
         better = value < before if goal.rule == "daling" else value > before
-        return Assessment(GOAL_ON_TRACK if better else GOAL_OFF_TRACK, "vorig_jaar", value, status, previous=before)
+        return Assessment(GOAL_ON_TRACK if better else GOAL_OFF_TRACK, "vorig_jaar", value, status, previous=before,
+                          distance=value - before)
     if goal.rule == "onder_landelijk":
         country, _ = values.get(goal.kpi, NL_CODE, year)
         if country is None:
             return Assessment(GOAL_UNDECIDABLE, "geen_landelijk", value, status)
-        return Assessment(GOAL_MET if value < country else GOAL_NOT_MET, "landelijk", value, status, reference=country)
+        return Assessment(GOAL_MET if value < country else GOAL_NOT_MET, "landelijk", value, status, reference=country,
+                          distance=value - country)
     if goal.rule == "verhouding_max":
         other, _ = values.get(goal.relative_to, area, year)
         if other is None or other == 0:
             return Assessment(GOAL_UNDECIDABLE, "geen_verhouding", value, status, reference=other)
         met = value / other <= goal.value
         return Assessment(GOAL_MET if met else GOAL_NOT_MET, "verhouding", value, status, reference=other,
-                          target=goal.value)
+                          target=goal.value, distance=value - goal.value * other)
     raise config.ConfigError(f"config/doelen.yaml: onbekende regel {goal.rule!r}")
 
 
@@ -164,24 +180,38 @@ def municipality_assessment(goal: config.Goal, values: Values, municipality: str
     return assess(goal, values, municipality, year, region=region)
 
 
-def change_on_previous_year(values: Values, kpi: str, area: str, year: int) -> float | None:
-    now, _ = values.get(kpi, area, year)
-    before, _ = values.get(kpi, area, year - 1)
-    return None if now is None or before is None else now - before
+def change_on_previous_year(values: Values, kpi: config.Kpi, area: str, year: int) -> float | None:
+    """The change on the year before, computed from the values as the pages show them (rounded
+    to the KPI's decimals), so a difference always agrees with the two figures beside it."""
+    now, _ = values.get(kpi.id, area, year)
+    before, _ = values.get(kpi.id, area, year - 1)
+    return None if now is None or before is None else shown(now, kpi.decimals) - shown(before, kpi.decimals)
+
+
+def judge_change(kpi: config.Kpi, change: float | None) -> str:
+    """A change in words (vocabulary.CHANGES): better or worse where the KPI has a good direction,
+    higher or lower where it is neutral, about the same within its margin."""
+    if change is None:
+        return CHANGE_UNKNOWN
+    if abs(change) < kpi.margin or change == 0:
+        return CHANGE_SAME
+    if kpi.direction == "neutraal":
+        return CHANGE_UP if change > 0 else CHANGE_DOWN
+    return CHANGE_BETTER if (change < 0) == (kpi.direction == "lager_beter") else CHANGE_WORSE
 
 
 def goal_lines(cfg: config.Config, values: Values, municipality: str, region: str, year: int) -> list[GoalLine]:
     return [GoalLine(goal=goal, kpi=cfg.kpis[goal.kpi],
                      municipality=municipality_assessment(goal, values, municipality, region, year),
                      region=assess(goal, values, region, year),
-                     change=change_on_previous_year(values, goal.kpi, municipality, year))
+                     change=change_on_previous_year(values, cfg.kpis[goal.kpi], municipality, year))
             for goal in cfg.goals.get(region, ())]
 
 
 def region_lines(cfg: config.Config, values: Values, region: str,
                  year: int) -> list[tuple[config.Goal, config.Kpi, Assessment, float | None]]:
     return [(goal, cfg.kpis[goal.kpi], assess(goal, values, region, year),
-             change_on_previous_year(values, goal.kpi, region, year))
+             change_on_previous_year(values, cfg.kpis[goal.kpi], region, year))
             for goal in cfg.goals.get(region, ())]
 
 

@@ -95,6 +95,10 @@ RAW_SUMMARY_NAME = "ruwe_validatie.json"
 MANIFEST_NAME = "manifest.json"
 STAGING_MARKER_SUFFIX = ".klaar.json"
 INDEX_PAGE_NAME = "index.html"
+ACCOUNTABILITY_PAGE_NAME = "verantwoording.html"  # the year's sources, checks and quality log
+# notebook cells with these tags make a page of their own from the same executed notebook
+APPENDIX_TAG = "bijlage"  # 03_gemeenterapport: the municipality's bijlage
+ACCOUNTABILITY_TAG = "verantwoording"  # 04_overzicht: the year's verantwoording page
 RUN_RECORD_NAME = "run.json"
 BUILD_MANIFEST_NAME = "bouwmanifest.json"  # per page: status, seconds, parameters, input checksums
 DATA_DOCS_DIR_NAME = "datadocs"  # inside reports/<year>/
@@ -111,6 +115,11 @@ def table_filename(table: str) -> str:
 def report_page_name(municipality: str) -> str:
     """A municipality's report page; the caller passes a validated code only."""
     return f"{municipality}.html"
+
+
+def appendix_page_name(municipality: str) -> str:
+    """A municipality's bijlage (the figures per indicator); the caller passes a validated code only."""
+    return f"{municipality}-bijlage.html"
 
 
 def executed_report_notebook_name(municipality: str) -> str:

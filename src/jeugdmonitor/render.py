@@ -7,6 +7,7 @@ charts.write_runtime); each chart's spec is a `<script type="application/json">`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -49,8 +50,10 @@ class ReportExporter(HTMLExporter):
 
 
 @cache
-def exporter() -> ReportExporter:
-    """One exporter per process: its templates and preprocessors are set up once (a warm worker renders many pages)."""
+def exporter(hidden_tags: frozenset[str] = frozenset()) -> ReportExporter:
+    """One exporter per process and set of hidden tags: its templates and preprocessors are set
+    up once (a warm worker renders many pages). Cells tagged with `hidden_tags` (besides
+    HIDDEN_TAGS) are left out: they belong to another page made from the same notebook."""
     c = Config()
     c.HTMLExporter.template_name = TEMPLATE_NAME
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATE_DIR)]
@@ -60,7 +63,7 @@ def exporter() -> ReportExporter:
     c.HTMLExporter.language_code = "nl"
     c.HTMLExporter.embed_images = True
     c.TagRemovePreprocessor.enabled = True
-    c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
+    c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS | hidden_tags
     return ReportExporter(config=c)
 
 
@@ -78,11 +81,23 @@ def notebook_to_html(executed: Path, target: Path, title: str, banner: str | Non
     return node_to_html(nbformat.read(executed, as_version=4), executed, target, title, banner)
 
 
-def node_to_html(notebook: nbformat.NotebookNode, source: Path, target: Path, title: str, banner: str | None) -> Path:
-    """Render an executed notebook held in memory (`source`: where it is saved, for messages)."""
+def node_to_html(notebook: nbformat.NotebookNode, source: Path, target: Path, title: str, banner: str | None,
+                 other_pages: Sequence[tuple[str, Path, str]] = ()) -> Path:
+    """Render an executed notebook held in memory (`source`: where it is saved, for messages).
+    `other_pages`: (tag, file, title) of pages made of the notebook's cells with that tag (a
+    municipality's bijlage, the year's verantwoording); those cells stay off the main page."""
     check_outputs(notebook, source)
+    tags = frozenset(tag for tag, _, _ in other_pages)
+    _export(notebook, target, title, banner, exporter(tags))
+    for tag, file, page_title in other_pages:
+        part = nbformat.from_dict({**notebook, "cells": [c for c in notebook.cells if tag in c.metadata.get("tags", ())]})
+        _export(part, file, page_title, banner, exporter(tags - {tag}))
+    return target
+
+
+def _export(notebook: nbformat.NotebookNode, target: Path, title: str, banner: str | None,
+            page_exporter: ReportExporter) -> None:
     notebook.metadata["title"] = title
-    body, _ = exporter().from_notebook_node(notebook, resources={"jeugdmonitor": {"banner": banner}})
+    body, _ = page_exporter.from_notebook_node(notebook, resources={"jeugdmonitor": {"banner": banner}})
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(body, encoding="utf-8")
-    return target

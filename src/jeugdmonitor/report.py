@@ -14,6 +14,7 @@ import json
 import re
 import subprocess
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -23,7 +24,15 @@ import pandas as pd
 
 from jeugdmonitor import __version__, builddate, charts, clean, config, goals, kpis, pages, paths
 from jeugdmonitor.formatting import is_missing, number, value_with_mark, year_label
-from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY, MERGED_MARK, NL_CODE, least_final
+from jeugdmonitor.vocabulary import (
+    GOAL_NONE,
+    GOAL_STATUSES,
+    LEVEL_MUNICIPALITY,
+    MERGED_ACTION,
+    MERGED_MARK,
+    NL_CODE,
+    least_final,
+)
 
 FICTITIOUS_LABEL = pages.word("label_fictief")
 STATUS_LEGEND = pages.word("legenda")
@@ -159,46 +168,163 @@ def _common(inputs: Inputs) -> dict[str, Any]:
             "merged_mark": MERGED_MARK, "all_kpis": inputs.cfg.kpis}
 
 
-def _change(report: Report, kpi: str, area: str) -> float | None:
+def _change(report: Report, kpi: config.Kpi, area: str) -> float | None:
     return goals.change_on_previous_year(report.inputs.values, kpi, area, report.year)
+
+
+def _links(report: Report) -> dict[str, str]:
+    """The pages a municipality's pages link to (file names from validated codes only)."""
+    return {"report": report_filename(report.municipality), "appendix": paths.appendix_page_name(report.municipality),
+            "region": region_filename(report.region), "index": paths.INDEX_PAGE_NAME,
+            "accountability": paths.ACCOUNTABILITY_PAGE_NAME}
+
+
+def _predecessors(report: Report) -> dict[str, Any] | None:
+    """The municipalities this one was made of by a merger, and the year it began (None: no merger)."""
+    frame = report.inputs.harmonisation
+    rows = frame[(frame["nieuwe_code"] == report.municipality) & (frame["oude_code"] != report.municipality)
+                 & (frame["actie"] == MERGED_ACTION)]
+    if rows.empty:
+        return None
+    names = sorted(dict.fromkeys(rows["oude_naam"]), key=str.casefold)
+    return {"names": names, "since": int(rows["jaar"].max()) + 1}
 
 
 # ------------------------------------------------------------------------------ municipality report
 def header(report: Report) -> str:
-    return pages.render("gemeente/kop.html.j2", **_common(report.inputs), r=report,
-                        merged=not report.inputs.harmonisation.empty)
+    return pages.render("gemeente/kop.html.j2", **_common(report.inputs), r=report, links=_links(report),
+                        merger=_predecessors(report), page="rapport")
+
+
+def _line(report: Report, line: goals.GoalLine) -> dict[str, Any]:
+    """One goal for the first screen: the assessments plus what a reader must know beside them."""
+    kpi = line.kpi
+    teller, _ = _numerator(report, kpi.id, report.municipality)
+    small = kpi.rounded_by_cbs and (line.municipality.value is None or teller is None or teller < SMALL_COUNT)
+    return {"goal": line.goal, "kpi": kpi, "own": line.municipality, "region": line.region, "change": line.change,
+            "judgement": goals.judge_change(kpi, line.change),
+            "own_close": line.municipality.close(kpi), "region_close": line.region.close(kpi),
+            "small": small and line.municipality.status not in (GOAL_NONE,)}
+
+
+def _numerator(report: Report, kpi: str, area: str) -> tuple[float | None, str | None]:
+    frame = report.inputs.kpi_rows.get(kpi, report.inputs.kpi_values.iloc[:0])
+    rows = frame[(frame["gebied_code"] == area) & (frame["jaar"] == report.year)]
+    if rows.empty or is_missing(rows["teller"].iloc[0]):
+        return None, None
+    return float(rows["teller"].iloc[0]), str(rows["status"].iloc[0])
+
+
+SMALL_COUNT = 50  # a CBS count below this, rounded to 5, can turn a status by rounding alone
+
+
+def _changes(report: Report) -> list[dict[str, Any]]:
+    """The KPIs that changed most since last year, each judged in words."""
+    inputs = report.inputs
+    frame = goals.largest_changes(inputs.kpi_values, report.municipality, report.year, inputs.cfg.report_kpis)
+    result = []
+    for row in frame.to_dict("records"):
+        kpi = inputs.cfg.kpis[row["kpi"]]
+        change = _change(report, kpi, report.municipality)
+        result.append({**row, "kpi": kpi, "change": change, "judgement": goals.judge_change(kpi, change)})
+    return result
+
+
+def _diverging(report: Report) -> list[dict[str, Any]]:
+    """Pairs of KPIs (config/kpis.yaml `uiteenlopend`) that moved in opposite directions this year."""
+    result = []
+    for pair in report.inputs.cfg.diverging:
+        moves = []
+        for kpi_id in pair["kpis"]:
+            kpi = report.inputs.cfg.kpis[kpi_id]
+            change = _change(report, kpi, report.municipality)
+            moves.append({"kpi": kpi, "change": change, "judgement": goals.judge_change(kpi, change)})
+        signs = {m["change"] > 0 for m in moves if m["change"] is not None and abs(m["change"]) >= m["kpi"].margin}
+        if len(signs) == 2:
+            result.append({"moves": moves, "why": pair["uitleg"]})
+    return result
 
 
 def summary(report: Report) -> str:
-    """First screen: every goal of the region with municipality and region value, direction and
-    status, and the largest changes since last year."""
+    """First screen: the answer in one sentence, every goal of the region with the municipality's
+    status first, the largest changes since last year judged in words."""
     inputs = report.inputs
-    lines = goals.goal_lines(inputs.cfg, inputs.values, report.municipality, report.region, report.year)
-    changes = goals.largest_changes(inputs.kpi_values, report.municipality, report.year,
-                                    inputs.cfg.report_kpis)
-    changes = [{**row, "kpi": inputs.cfg.kpis[row["kpi"]]} for row in changes.to_dict("records")]
-    return pages.render("gemeente/samenvatting.html.j2", **_common(inputs), r=report, lines=lines, changes=changes)
+    lines = [_line(report, line) for line in
+             goals.goal_lines(inputs.cfg, inputs.values, report.municipality, report.region, report.year)]
+    counts = _count_statuses([line["own"] for line in lines])
+    return pages.render("gemeente/samenvatting.html.j2", **_common(inputs), r=report, lines=lines, counts=counts,
+                        changes=_changes(report), diverging=_diverging(report), links=_links(report))
 
 
-def _area_list(report: Report) -> list[dict[str, str]]:
-    return [{"code": code, "name": report.area_names[code]} for code in report.area_codes]
+def _count_statuses(assessments: list[goals.Assessment]) -> dict[str, int]:
+    counts = Counter(a.status for a in assessments)
+    return {status: counts[status] for status in GOAL_STATUSES if counts[status]}
+
+
+def goal_charts(report: Report) -> str:
+    """One trend chart per goal of the region (its indicator, for the municipality and the region)."""
+    inputs = report.inputs
+    seen, charts_ = set(), []
+    for goal in inputs.cfg.goals.get(report.region, ()):
+        if goal.kpi in seen:
+            continue
+        seen.add(goal.kpi)
+        trend = _trend(report, inputs.cfg.kpis[goal.kpi])
+        if trend is not None:
+            charts_.append({"goal": goal, "kpi": inputs.cfg.kpis[goal.kpi], "trend": trend})
+    return pages.render("gemeente/doelgrafieken.html.j2", **_common(inputs), r=report, charts=charts_)
+
+
+def _area_list(report: Report, kpi: config.Kpi | None = None) -> list[dict[str, str]]:
+    return [{"code": code, "name": report.area_names[code]} for code in _areas_for(report, kpi)]
+
+
+def _areas_for(report: Report, kpi: config.Kpi | None) -> list[str]:
+    """A rate is shown for the municipality, its region and the country; a count only for the
+    municipality, so no larger area's count flattens its line or invites a comparison."""
+    return report.area_codes if kpi is None or kpi.is_rate else [report.municipality]
 
 
 def summary_table(report: Report) -> str:
+    """Kerncijfers: every report KPI for the municipality with its change judged in words,
+    beside the region and the country where the KPI is a rate."""
     cfg = report.inputs.cfg
     rows = []
     for kpi_id in cfg.report_kpis:
+        kpi = cfg.kpis[kpi_id]
         cells = []
         for area in report.area_codes:
             value, status = report.value(kpi_id, area, report.year)
-            cells.append({"value": value, "status": status, "change": _change(report, kpi_id, area)})
-        rows.append({"kpi": cfg.kpis[kpi_id], "cells": cells})
+            comparable = kpi.is_rate or area == report.municipality
+            cells.append({"value": value if comparable else None, "status": status, "shown": comparable})
+        change = _change(report, kpi, report.municipality)
+        rows.append({"kpi": kpi, "cells": cells, "change": change, "judgement": goals.judge_change(kpi, change)})
     return pages.render("gemeente/kerncijfers.html.j2", **_common(report.inputs), r=report, areas=_area_list(report),
-                        rows=rows)
+                        rows=rows, links=_links(report))
+
+
+def glossary(report: Report) -> str:
+    return pages.render("gemeente/begrippen.html.j2", **_common(report.inputs), r=report)
+
+
+def about(report: Report) -> str:
+    """Where the figures come from, in a few lines, with links to the bijlage and the verantwoording."""
+    inputs = report.inputs
+    files = inputs.sources["bestand"]
+    statline = inputs.sources[files.str.startswith("cbs/") & ~files.str.startswith(("cbs/iv3/", "cbs/gebieden/"))]
+    titles = [*dict.fromkeys(f"{title} ({table})" for title, table in zip(statline["titel"], statline["tabel"], strict=True))]
+    return pages.render("gemeente/over.html.j2", **_common(inputs), r=report, links=_links(report), titles=titles,
+                        build_date=builddate.build_date().isoformat())
+
+
+def appendix_header(report: Report) -> str:
+    return pages.render("gemeente/bijlage_kop.html.j2", **_common(report.inputs), r=report, links=_links(report),
+                        page="bijlage")
 
 
 def _series(report: Report, kpi: config.Kpi) -> pd.DataFrame:
     frame = report.values(kpi.id)
+    frame = frame[frame["gebied_code"].isin(_areas_for(report, kpi))]
     # one status per year (the least final across areas) so every area shares a year label
     statuses: dict[int, list[str]] = {}
     for year, status in zip(frame["jaar"], frame["status"], strict=True):
@@ -215,7 +341,8 @@ def _trend(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
         return None
     first = int(series.loc[series["waarde"].notna(), "jaar"].min())
     with_value = set(series.loc[series["waarde"].notna(), "gebied_code"])
-    present = [a for a in report.area_codes if a in with_value]
+    areas = _areas_for(report, kpi)
+    present = [a for a in areas if a in with_value]
     text = pages.render_text("grafiek_trend.txt.j2", kpi=kpi, first=first, year=report.year,
                         areas=[report.area_names[a] for a in present], trend=_trend_words(report, kpi, first))
     chart = charts.trend_chart(series[["jaar_label", "gebied", "waarde", "status", "samengesteld"]], kpi.name,
@@ -226,7 +353,7 @@ def _trend(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
     labels = dict(zip(series["jaar"], series["jaar_label"], strict=True))
     rows, any_merged = [], False
     for year in sorted(labels):
-        found = [cell.get((year, area), (None, False)) for area in report.area_codes]
+        found = [cell.get((year, area), (None, False)) for area in areas]
         if all(is_missing(value) for value, _ in found):
             continue
         cells = []
@@ -235,7 +362,8 @@ def _trend(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
             any_merged |= merged
             cells.append({"value": None if is_missing(value) else float(value), "merged": merged})
         rows.append({"label": labels[year], "cells": cells})
-    return {"first": first, "figure": pages.Markup(charts.figure_html(chart, text)), "rows": rows, "any_merged": any_merged}
+    return {"first": first, "figure": pages.Markup(charts.figure_html(chart, text)), "rows": rows, "any_merged": any_merged,
+            "areas": _area_list(report, kpi)}
 
 
 def _trend_words(report: Report, kpi: config.Kpi, first: int) -> dict[str, Any]:
@@ -247,6 +375,10 @@ def _trend_words(report: Report, kpi: config.Kpi, first: int) -> dict[str, Any]:
 
 
 def _comparison(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
+    """The municipality among its region's municipalities, from high to low as the chart: for
+    rates only (a count mostly says how large a municipality is)."""
+    if not kpi.is_rate:
+        return None
     inputs = report.inputs
     members = inputs.members(report.region)
     rows = []
@@ -255,9 +387,8 @@ def _comparison(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
         rows.append({"code": code, "name": name, "value": value, "status": status, "highlight": code == report.municipality})
     if not any(row["value"] is not None for row in rows):
         return None
-    # highest first, as the chart; for a "higher is better" KPI the lowest first; no value last
-    sign = 1.0 if kpi.direction == "hoger_beter" else -1.0
-    rows.sort(key=lambda row: (row["value"] is None, sign * (row["value"] or 0.0), row["name"]))
+    # highest first, ties by name, as the chart (charts.comparison_chart); no value last
+    rows.sort(key=lambda row: (row["value"] is None, -(row["value"] or 0.0), row["name"]))
     references = []
     for code, name in ((report.region, pages.word("regio", report.region_name)), (NL_CODE, NL_NAME)):
         value, status = inputs.values.get(kpi.id, code, report.year)
@@ -281,8 +412,9 @@ def kpi_section(report: Report, kpi_id: str) -> str:
     value, status = report.value(kpi_id, report.municipality, report.year)
     region, region_status = report.value(kpi_id, report.region, report.year)
     country, country_status = report.value(kpi_id, NL_CODE, report.year)
-    return pages.render("gemeente/kpi.html.j2", **_common(report.inputs), r=report, kpi=kpi, areas=_area_list(report),
-                        now={"value": value, "status": status}, change=_change(report, kpi_id, report.municipality),
+    change = _change(report, kpi, report.municipality)
+    return pages.render("gemeente/kpi.html.j2", **_common(report.inputs), r=report, kpi=kpi, areas=_area_list(report, kpi),
+                        now={"value": value, "status": status}, change=change, judgement=goals.judge_change(kpi, change),
                         region={"value": region, "status": region_status},
                         country={"value": country, "status": country_status},
                         trend=_trend(report, kpi), comparison=_comparison(report, kpi))
@@ -468,11 +600,15 @@ def accountability_section(inputs: Inputs, parameters: dict[str, Any], region: s
         own = sources["bestand"].str.startswith("cbs/") | sources["bestand"].str.startswith(f"regio/{region}/")
         sources = sources[own]
     harmonisation = inputs.harmonisation
+    if region is not None:  # only the mergers into this region's municipalities
+        harmonisation = harmonisation[harmonisation["nieuwe_code"].isin(inputs.members(region)["gebied_code"])
+                                      & (harmonisation["actie"] == MERGED_ACTION)]
     merged = []
     for row in harmonisation.drop_duplicates(["oude_code", "nieuwe_code"]).itertuples():
         years = harmonisation.loc[harmonisation["oude_code"] == row.oude_code, "jaar"]
         merged.append({**row._asdict(), "van": int(years.min()), "tot": int(years.max())})
     return pages.render("verantwoording.html.j2", **_common(inputs), sources=list(sources.itertuples()), merged=merged,
+                        merged_action=MERGED_ACTION,
                         year=inputs.year, parameters=parameters, version=__version__, commit=git_commit(),
                         versions=inputs.cfg.versions, build_date=builddate.build_date().isoformat())
 

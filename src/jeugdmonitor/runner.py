@@ -149,16 +149,17 @@ class Page:
     page: str  # the HTML file
     title: str
     name: str  # for the progress lines
+    # (cell tag, HTML file, title) of each page made of the notebook's cells with that tag
+    other_pages: tuple[tuple[str, str, str], ...] = ()
 
     def files(self, year: int) -> list[str]:
         """Every file the page writes, relative to the report folder (the executed notebook last)."""
+        produced = [self.page, *(file for _, file, _ in self.other_pages)]
         if self.kind == LEVEL_MUNICIPALITY:
-            produced = [self.page, paths.figures_csv_name(self.key), paths.local_table_name(self.key, "csv"),
-                        paths.local_table_name(self.key, "xlsx")]
+            produced += [paths.figures_csv_name(self.key), paths.local_table_name(self.key, "csv"),
+                         paths.local_table_name(self.key, "xlsx")]
         elif self.kind == "index":
-            produced = [self.page, paths.overview_csv_name(year)]
-        else:
-            produced = [self.page]
+            produced += [paths.overview_csv_name(year)]
         return [*produced, f"{paths.EXECUTED_NOTEBOOK_DIR_NAME}/{self.executed_name}"]
 
     @property
@@ -295,7 +296,8 @@ def _run_page(year: int, page: Page, staging_dir: Path, banner: str | None, time
         request_save_on_cell_execute=False,  # written once at the end (and on error), not after every cell
         worker=worker, kernel_cwd=paths.NOTEBOOK_DIR, deadline=deadline, extra_arguments=KERNEL_ARGUMENTS,
     )
-    render.node_to_html(notebook, executed, staging_dir / page.page, page.title, banner)
+    render.node_to_html(notebook, executed, staging_dir / page.page, page.title, banner,
+                        [(tag, staging_dir / file, title) for tag, file, title in page.other_pages])
 
 
 def build_page(year: int, page: Page, staging: str, banner: str | None, timeout: float | None,
@@ -412,13 +414,17 @@ class Plan:
 def _pages(cfg: config.Config, year: int, municipalities: list[str], regions: list[str]) -> list[Page]:
     register = cfg.register
     result = [Page(code, LEVEL_MUNICIPALITY, paths.REPORT_NOTEBOOK_NAME, {"gemeente": code}, report.report_filename(code),
-                   pages.word("titel_gemeente", register.municipality(code).name, year), register.municipality(code).name)
+                   pages.word("titel_gemeente", register.municipality(code).name, year), register.municipality(code).name,
+                   ((paths.APPENDIX_TAG, paths.appendix_page_name(code),
+                     pages.word("titel_bijlage", register.municipality(code).name, year)),))
               for code in municipalities]
     result += [Page(code, "regio", paths.REGION_NOTEBOOK_NAME, {"regio": code}, report.region_filename(code),
                     pages.word("titel_regio", register.region(code).name, year), register.region(code).name)
                for code in regions]
     result.append(Page(INDEX_KEY, "index", paths.INDEX_NOTEBOOK_NAME, {"gemeenten": municipalities},
-                       paths.INDEX_PAGE_NAME, pages.word("titel_index", year), pages.word("titel_index", year)))
+                       paths.INDEX_PAGE_NAME, pages.word("titel_index", year), pages.word("titel_index", year),
+                       ((paths.ACCOUNTABILITY_TAG, paths.ACCOUNTABILITY_PAGE_NAME,
+                         pages.word("titel_verantwoording", year)),)))
     return result
 
 

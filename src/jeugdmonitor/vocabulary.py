@@ -26,6 +26,7 @@ STATUSES = (STATUS_FINAL, STATUS_REVISED_PROVISIONAL, STATUS_PROVISIONAL)  # fro
 STATUS_ORDER = {status: rank for rank, status in enumerate(STATUSES)}
 STATUS_MARKS = {STATUS_FINAL: "", STATUS_REVISED_PROVISIONAL: "**", STATUS_PROVISIONAL: "*"}
 MERGED_MARK = "¹"  # after a figure summed from the municipalities before a merger
+MERGED_ACTION = "opgeteld bij"  # harmonisatie: a predecessor's figures summed into the report year's municipality
 
 # ------------------------------------------------------------------ status of a regiovisie goal
 GOAL_MET = "gehaald"
@@ -35,6 +36,17 @@ GOAL_OFF_TRACK = "niet op koers"
 GOAL_NONE = "geen doel"
 GOAL_UNDECIDABLE = "niet te bepalen"
 GOAL_STATUSES = (GOAL_MET, GOAL_ON_TRACK, GOAL_OFF_TRACK, GOAL_NOT_MET, GOAL_UNDECIDABLE, GOAL_NONE)
+
+# ------------------------------------------------------------------ judgement of a change on the year before
+# a KPI with a good direction (lager_beter, hoger_beter) changes for the better or the worse; a
+# neutral one goes up or down; within its margin (config/kpis.yaml `marge`) it stays about the same
+CHANGE_BETTER = "beter"
+CHANGE_WORSE = "slechter"
+CHANGE_UP = "hoger"
+CHANGE_DOWN = "lager"
+CHANGE_SAME = "gelijk"
+CHANGE_UNKNOWN = "onbekend"
+CHANGES = (CHANGE_BETTER, CHANGE_WORSE, CHANGE_UP, CHANGE_DOWN, CHANGE_SAME, CHANGE_UNKNOWN)
 
 # ------------------------------------------------------------------ clean tables (data/clean/<year>/)
 CLEAN_TABLES = ("gebieden", "jeugdzorg", "jeugdzorg_leeftijd", "bevolking", "uitgaven", "wachttijden", "trajecten", "budget",
