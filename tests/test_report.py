@@ -117,10 +117,10 @@ def test_a_merged_municipality_names_its_predecessors_and_others_say_nothing(cfg
     inputs.harmonisation = pd.DataFrame([
         {"jaar": year, "oude_code": old, "oude_naam": name, "nieuwe_code": "GM0503", "nieuwe_naam": "Delft",
          "actie": "opgeteld bij"} for year in (2016, 2017, 2018) for old, name in (("GM0001", "Oud-A"), ("GM0002", "Oud-B"))])
-    merged = report.header(report.Report(inputs, "GM0503", "Delft", "JZ24", "Haaglanden"))
-    assert "op 1 januari 2019 ontstaan uit Oud-A en Oud-B" in merged
+    merged = report.summary(report.Report(inputs, "GM0503", "Delft", "JZ24", "Haaglanden"))
+    assert "sinds 1 januari 2019, uit Oud-A en Oud-B" in merged
     inputs.harmonisation = inputs.harmonisation.iloc[:0]
-    assert "ontstaan uit" not in report.header(report.Report(inputs, "GM0503", "Delft", "JZ24", "Haaglanden"))
+    assert "bestaat sinds" not in report.summary(report.Report(inputs, "GM0503", "Delft", "JZ24", "Haaglanden"))
 
 
 def test_a_kpi_without_a_margin_is_refused(tmp_path, monkeypatch):

@@ -174,14 +174,14 @@ class OfflineBrowser:
             self._workdir = None
 
     @contextmanager
-    def page(self, path: Path, visit: Visit | None = None) -> Iterator[Any]:
+    def page(self, path: Path, visit: Visit | None = None, viewport: dict[str, int] | None = None) -> Iterator[Any]:
         """A tab showing `path`, every event recorded in `visit`."""
         if self._browser is None:
             raise BrowserError("OfflineBrowser gebruikt buiten zijn `with`-blok")
         if not path.is_file():
             raise BrowserError(f"{path} bestaat niet")
         record = visit if visit is not None else Visit(path)
-        context = self._browser.new_context(viewport=VIEWPORT, locale="nl-NL", timezone_id="UTC",
+        context = self._browser.new_context(viewport=viewport or VIEWPORT, locale="nl-NL", timezone_id="UTC",
                                             offline=True, service_workers="block")
 
         def leaves_the_machine(url: str) -> bool:
@@ -207,6 +207,14 @@ class OfflineBrowser:
             yield page
         finally:
             context.close()
+
+    def reading(self, path: Path, width: int, height: int = 844, first: str = ".jm-doel .jm-status") -> dict[str, Any]:
+        """What a reader at `width` px sees: the text that is clipped or needs the page to scroll
+        sideways (text in a box that scrolls on its own is fine), and whether the first `first`
+        element lies on the first screen, fully visible."""
+        with self.page(path, viewport={"width": width, "height": height}) as page:
+            page.wait_for_load_state("networkidle")
+            return page.evaluate(_READING_SCRIPT, first)
 
     def visit(self, path: Path, screenshot: Path | None = None, full_page: bool = True,
               interactive_timeout_ms: int = 15_000) -> Visit:
@@ -237,6 +245,39 @@ class OfflineBrowser:
                 screenshot.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(screenshot), full_page=full_page, animations="disabled")
         return record
+
+
+# every text node whose box is cut off by an ancestor that hides overflow, or lies beyond the
+# screen's width, unless an ancestor that fits the screen scrolls sideways on its own (a wide
+# table's .jm-tabelvak; not the page itself);
+# text hidden on purpose (display:none, visibility:hidden, a clip for screen readers) is skipped
+_READING_SCRIPT = """(first) => {
+  const width = document.documentElement.clientWidth, clipped = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const hidden = (el) => { for (let a = el; a; a = a.parentElement) { const cs = getComputedStyle(a);
+    if (cs.display === 'none' || cs.visibility === 'hidden' || (cs.clip && cs.clip !== 'auto')) return true; } return false; };
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!node.textContent.trim() || !el || hidden(el)) continue;
+    const range = document.createRange(); range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      if (r.width === 0) continue;
+      let cut = false, scrolls = false;
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        const cs = getComputedStyle(a), box = a.getBoundingClientRect();
+        const fits = box.right <= width + 1 && box.left >= -1, outside = r.right > box.right + 1 || r.left < box.left - 1;
+        if ((cs.overflowX === 'auto' || cs.overflowX === 'scroll') && a.tagName !== 'MAIN' && fits) { scrolls = true; break; }
+        if ((cs.overflowX === 'hidden' || cs.overflowX === 'clip') && outside) { cut = true; break; }
+      }
+      if (cut || (!scrolls && (r.right > width + 1 || r.left < -1))) { clipped.push(node.textContent.trim().slice(0, 80)); break; }
+    }
+  }
+  const target = document.querySelector(first);
+  let onFirstScreen = null;
+  if (target) { const r = target.getBoundingClientRect();
+    onFirstScreen = r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= width; }
+  return {clipped, onFirstScreen, pageWidth: document.documentElement.scrollWidth, width};
+}"""
 
 
 # ------------------------------------------------------------------------------ screenshots

@@ -24,7 +24,9 @@ from jeugdmonitor import paths
 from jeugdmonitor.errors import PdfError
 
 PDF_DIR = "pdf"  # inside reports/<year>/
-PAGE_NAME = re.compile(r"^(GM\d{4}|regio-[A-Z]{2}\d{2,4})\.html$")  # output names from validated codes only
+# output names from validated codes only: reports, their bijlagen, region overviews, the index and the verantwoording
+PAGE_NAME = re.compile(r"^(GM\d{4}(-bijlage)?|regio-[A-Z]{2}\d{2,4}|index|verantwoording)\.html$")
+PDF_VARIANT = "pdf/ua-1"  # tagged for screen readers (PDF/UA): structure, language and title
 PRINT_CSS = """
 @media print {
   .jm-grafiek-interactief { display: none !important; }
@@ -44,8 +46,9 @@ def pages(year: int, codes: Sequence[str] | None = None) -> list[Path]:
                        f"(voer `make reports YEAR={year}` uit)")
     found = sorted(p for p in report_dir.glob("*.html") if PAGE_NAME.match(p.name))
     if codes:
-        wanted = {c if c.startswith(("GM", "regio-")) else f"regio-{c}" for c in codes}
-        chosen = [p for p in found if p.stem in wanted]
+        wanted = {c if c.startswith(("GM", "regio-")) or c in ("index", "verantwoording") else f"regio-{c}" for c in codes}
+        appendices = {f"{c}-bijlage" for c in wanted if c.startswith("GM")}  # a report prints with its bijlage
+        chosen = [p for p in found if p.stem in wanted | appendices]
         missing = sorted(wanted - {p.stem for p in chosen})
         if missing:
             raise PdfError(f"geen pagina voor {', '.join(missing)} in {report_dir}")
@@ -84,7 +87,7 @@ def convert(page: Path, target: Path, root: Path) -> Path:
         raise PdfError(f"WeasyPrint kan Pango niet laden ({error}): apt-get install libpango-1.0-0 libpangoft2-1.0-0") from error
     try:
         document = weasyprint.HTML(filename=str(page), url_fetcher=_fetcher(page, root), media_type="print")
-        document.write_pdf(target, stylesheets=[weasyprint.CSS(string=PRINT_CSS)])
+        document.write_pdf(target, stylesheets=[weasyprint.CSS(string=PRINT_CSS)], pdf_variant=PDF_VARIANT)
     except FatalURLFetchingError as error:
         raise PdfError(f"{page} is niet naar PDF omgezet: {error}") from None
     except Exception as error:  # whatever stops WeasyPrint, re-raised naming the page

@@ -192,7 +192,13 @@ def _predecessors(report: Report) -> dict[str, Any] | None:
 
 # ------------------------------------------------------------------------------ municipality report
 def header(report: Report) -> str:
-    return pages.render("gemeente/kop.html.j2", **_common(report.inputs), r=report, links=_links(report),
+    return pages.render("gemeente/kop.html.j2", **_common(report.inputs), r=report)
+
+
+def introduction(report: Report) -> str:
+    """Who the report is about (and, after a merger, which municipalities it was made of), and
+    the links to the other pages: under the goals, so the answer is on the first screen."""
+    return pages.render("gemeente/inleiding.html.j2", **_common(report.inputs), r=report, links=_links(report),
                         merger=_predecessors(report), page="rapport")
 
 
@@ -226,7 +232,8 @@ def _changes(report: Report) -> list[dict[str, Any]]:
     for row in frame.to_dict("records"):
         kpi = inputs.cfg.kpis[row["kpi"]]
         change = _change(report, kpi, report.municipality)
-        result.append({**row, "kpi": kpi, "change": change, "judgement": goals.judge_change(kpi, change)})
+        if change:  # a change that rounds away is no change to a reader
+            result.append({**row, "kpi": kpi, "change": change, "judgement": goals.judge_change(kpi, change)})
     return result
 
 
@@ -253,7 +260,7 @@ def summary(report: Report) -> str:
              goals.goal_lines(inputs.cfg, inputs.values, report.municipality, report.region, report.year)]
     counts = _count_statuses([line["own"] for line in lines])
     return pages.render("gemeente/samenvatting.html.j2", **_common(inputs), r=report, lines=lines, counts=counts,
-                        changes=_changes(report), diverging=_diverging(report), links=_links(report))
+                        changes=_changes(report), diverging=_diverging(report), merger=_predecessors(report))
 
 
 def _count_statuses(assessments: list[goals.Assessment]) -> dict[str, int]:

@@ -48,13 +48,14 @@ def test_pdf_is_a4_with_page_numbers_and_the_label_on_every_page(printed):
         assert FICTITIOUS in text, f"page {number} of {path.name} lacks the label"
         assert f"pagina {number} van {pages}" in text, f"page {number} of {path.name} lacks its page number"
     whole = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
-    assert "Hoeksche Waard" in whole and "Verantwoording" in whole and "Lijngrafiek van" in whole
+    assert "Hoeksche Waard" in whole and "Over deze cijfers" in whole and "Lijngrafiek van" in whole
 
 
 def test_pdf_writes_nothing_but_its_own_file(printed):
     root, before, result = printed
     lock = f"data/staging/.run-{YEAR}.lock"  # every stage of a year holds the year's lock (runlock)
-    assert files_under(root) - before == {f"reports/{YEAR}/pdf/{MUNICIPALITY}.pdf", lock}
+    assert files_under(root) - before == {f"reports/{YEAR}/pdf/{MUNICIPALITY}.pdf",
+                                         f"reports/{YEAR}/pdf/{MUNICIPALITY}-bijlage.pdf", lock}
     assert f"{MUNICIPALITY}.pdf" in result.stdout
 
 

@@ -88,23 +88,31 @@ def test_pages_are_offline_dutch_without_code_or_errors(built, name):
 
 
 def test_report_has_every_section_kpi_and_chart(built):
-    page = (built / "reports" / str(YEAR) / "GM0523.html").read_text(encoding="utf-8")
+    out = built / "reports" / str(YEAR)
+    page = (out / "GM0523.html").read_text(encoding="utf-8")
     assert "<h1>Jeugdhulp in Hardinxveld-Giessendam: voortgangsrapportage 2023</h1>" in page
-    for heading in ("Zijn we op koers?", "Kerncijfers 2023", "Jongeren met jeugdhulp", "Jeugdhulp met verblijf", "Jeugdbescherming",
-                    "Jeugdreclassering", "Uitgaven jeugdhulp per jongere", "Wachttijd", "Doelen uit de regiovisie",
-                    "Lokale paragraaf: Hardinxveld-Giessendam in cijfers", "Verantwoording"):
+    for heading in ("Zijn we op koers?", "De doelen door de jaren heen", "Kerncijfers 2023",
+                    "Lokale paragraaf: Hardinxveld-Giessendam in cijfers", "Begrippenlijst", "Over deze cijfers"):
         assert f">{heading}</h2>" in page, heading
-    charts_on_page = page.count('src="data:image/svg+xml;base64,')
-    assert charts_on_page >= 14 and page.count('role="img"') >= 14  # a trend and a comparison per KPI
-    assert page.count('class="jm-grafiek-spec"') == charts_on_page, "every chart also has its interactive spec"
-    assert (built / "reports" / str(YEAR) / "grafieken" / "vega.js").is_file(), "the runtime the pages load"
+    assert 'href="GM0523-bijlage.html"' in page and 'href="regio-JZ31.html"' in page and 'href="verantwoording.html"' in page
+    # the bijlage: every indicator with its trend and comparison, the goals' rules and the sources
+    appendix = (out / "GM0523-bijlage.html").read_text(encoding="utf-8")
+    for heading in ("Jongeren met jeugdhulp", "Jeugdhulp met verblijf", "Jeugdbescherming", "Jeugdreclassering",
+                    "Uitgaven jeugdhulp per jongere", "Wachttijd", "Doelen uit de regiovisie", "Verantwoording"):
+        assert f">{heading}</h2>" in appendix, heading
+    assert 'href="GM0523.html"' in appendix
+    for html, least in ((page, 2), (appendix, 14)):  # a chart per goal; a trend per KPI and a comparison per rate
+        charts_on_page = html.count('src="data:image/svg+xml;base64,')
+        assert charts_on_page >= least and html.count('role="img"') >= least
+        assert html.count('class="jm-grafiek-spec"') == charts_on_page, "every chart also has its interactive spec"
+    assert (out / "grafieken" / "vega.js").is_file(), "the runtime the pages load"
     assert "volgens de gemeentelijke indeling van 2023" in page
     assert "2023**" in page, "the nader voorlopig mark travels with the year"
-    assert re.search(r"commit [0-9a-f]{7,}|commit onbekend", page)
+    assert re.search(r"commit [0-9a-f]{7,}|commit onbekend", appendix)
     # the Verantwoording lists the CBS tables (Iv3: one per year) and only its own region's exports
-    sources = page[page.index('<h2 id="verantwoording">'):]
-    assert "<td>cbs/iv3/45063NED_TypedDataSet.csv</td>" in sources
-    assert "<td>regio/JZ31/budget.csv</td>" in sources  # Hardinxveld-Giessendam: Zuid-Holland Zuid
+    sources = appendix[appendix.index('<h2 id="verantwoording">'):]
+    assert '<td class="jm-bestand">cbs/iv3/45063NED_TypedDataSet.csv</td>' in sources
+    assert '<td class="jm-bestand">regio/JZ31/budget.csv</td>' in sources  # Hardinxveld-Giessendam: Zuid-Holland Zuid
     assert "regio/JZ24/" not in sources and "regio/JZ36/" not in sources
 
 

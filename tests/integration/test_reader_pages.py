@@ -1,0 +1,157 @@
+"""The pages as a council member reads them: no figure on a page contradicts another, nothing
+is clipped on a phone, the answer is on the first screen, and a printed report is short."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from decimal import Decimal
+from html import unescape
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from jeugdmonitor import browser as browser_module
+from jeugdmonitor.vocabulary import GOAL_STATUSES
+
+from ..conftest import REPO_ROOT
+from .conftest import YEAR, run
+
+pytestmark = pytest.mark.integration
+
+PYTHON = str(REPO_ROOT / ".venv" / "bin" / "python")
+MUNICIPALITY = "GM1963"  # Hoeksche Waard: a merger, a goal shared naar rato inwonertal
+MAX_PRINTED_PAGES = 12
+
+
+def _reports(built: Path) -> list[Path]:
+    return sorted(p for p in (built / "reports" / str(YEAR)).glob("GM*.html") if re.fullmatch(r"GM\d{4}", p.stem))
+
+
+def _number(text: str) -> Decimal:
+    """'1.234,5**' or '−0,5' -> Decimal('1234.5') / Decimal('-0.5')."""
+    clean = unescape(text).replace("−", "-").replace("+", "").replace(".", "").replace(",", ".").rstrip("*¹ ")
+    return Decimal(clean)
+
+
+def _text(cell: str) -> str:
+    return re.sub(r"<[^>]+>", "", cell).strip()
+
+
+# ------------------------------------------------------------------------------ consistency
+def test_every_stated_difference_is_the_difference_of_the_figures_beside_it(built):
+    """'van 25,2% in 2022 naar 30,8% in 2023 (+5,6 %-punt)': the difference of the shown values."""
+    checked = 0
+    for page in _reports(built):
+        html = page.read_text(encoding="utf-8")
+        for before, after, diff in re.findall(r"van (−?[\d.,]+)[^<(]*? in \d{4}\**[^<(]*? naar (−?[\d.,]+)[^<(]*? in \d{4}\** "
+                                              r"\(([+−]?[\d.,]+)", html):
+            assert _number(after) - _number(before) == _number(diff), (page.name, before, after, diff)
+            checked += 1
+    assert checked >= len(_reports(built)), "every report states at least one change"
+
+
+def test_the_answer_counts_the_statuses_of_the_goal_table(built):
+    for page in _reports(built):
+        html = page.read_text(encoding="utf-8")
+        answer = re.search(r'<p class="jm-antwoord">(.*?)</p>', html, flags=re.S)
+        rows = re.findall(r'<tr class="jm-doel".*?</tr>', html, flags=re.S)
+        if not rows:
+            continue
+        own = [re.findall(r'jm-status-[a-z-]+">([^<]+)</strong>', row)[0] for row in rows]  # the municipality's first
+        for status in GOAL_STATUSES:
+            stated = re.search(rf"(\d+) {status}\b(?! op)", _text(answer.group(1)))
+            assert (int(stated.group(1)) if stated else 0) == own.count(status), (page.name, status, answer.group(1))
+
+
+def test_every_rank_agrees_with_the_table_beside_it(built):
+    """'staat op plaats 3 van 10' (van hoog naar laag) is the row of the municipality in the
+    table sorted the same way, and the table runs from high to low."""
+    checked = 0
+    for page in sorted((built / "reports" / str(YEAR)).glob("GM*-bijlage.html")):
+        html = page.read_text(encoding="utf-8")
+        for section in re.findall(r'<section class="jm-kpi".*?</section>', html, flags=re.S):
+            stated = re.search(r"staat op plaats (\d+) van (\d+)", section)
+            table = re.search(r'<table class="jm-tabel jm-vergelijking">.*?</table>', section, flags=re.S)
+            if table is None:
+                assert stated is None, (page.name, "a rank without its table")
+                continue
+            assert "van hoog naar laag" in section
+            rows = re.findall(r"<tr( class=\"jm-deze\")?><td class=\"jm-getal\">([^<]*)</td><th scope=\"row\">.*?</th>"
+                              r"<td class=\"jm-getal\">([^<]*)</td>", table.group(0))
+            values = [_number(v) for _, _, v in rows if v != "–"]
+            assert values == sorted(values, reverse=True), (page.name, values)
+            if stated:
+                own = [place for mark, place, _ in rows if mark]
+                assert own == [stated.group(1)], (page.name, own, stated.group(0))
+                assert int(stated.group(2)) == len(values)
+                checked += 1
+    assert checked > 0
+
+
+def test_no_count_is_ranked_or_set_beside_the_country(built):
+    for page in sorted((built / "reports" / str(YEAR)).glob("GM*-bijlage.html")):
+        html = page.read_text(encoding="utf-8")
+        for kpi in ("jeugdhulp_aantal", "zorgelijk_wachtenden", "netto_instroom"):
+            start = html.find(f'id="{kpi}"')
+            if start < 0:
+                continue
+            section = html[start: html.index("</section>", start)]
+            assert "jm-vergelijking" not in section and "plaats" not in section, (page.name, kpi)
+            assert '<th scope="col">Nederland</th>' not in section, (page.name, kpi)
+
+
+
+# ------------------------------------------------------------------------------ any screen
+@pytest.fixture(scope="module")
+def reader(built):
+    with browser_module.OfflineBrowser() as chromium:
+        yield chromium
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+@pytest.mark.parametrize("page", [f"{MUNICIPALITY}.html", f"{MUNICIPALITY}-bijlage.html", "index.html",
+                                  "regio-JZ31.html"])
+def test_no_text_is_clipped_and_the_page_never_scrolls_sideways(built, reader, page, width):
+    seen = reader.reading(built / "reports" / str(YEAR) / page, width)
+    assert seen["clipped"] == [], f"{page} at {width} px: clipped or off-screen text {seen['clipped'][:5]}"
+    assert seen["pageWidth"] <= seen["width"], f"{page} at {width} px is {seen['pageWidth']} px wide"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_municipalitys_status_is_on_the_first_screen(built, reader, width):
+    for code in (MUNICIPALITY, "GM0518", "GM0184"):
+        seen = reader.reading(built / "reports" / str(YEAR) / f"{code}.html", width)
+        assert seen["onFirstScreen"] is True, f"{code} at {width} px: the first goal status is not on the first screen"
+
+
+# ------------------------------------------------------------------------------ print
+@pytest.fixture(scope="module")
+def printed(built, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("lezer-pdf") / "project"
+    shutil.copytree(built / "reports" / str(YEAR), root / "reports" / str(YEAR),
+                    ignore=shutil.ignore_patterns("uitgevoerde-notebooks", "pdf"))
+    run(root, PYTHON, "-m", "jeugdmonitor.cli", "pdf", "--year", str(YEAR), "--gemeente", MUNICIPALITY)
+    return root / "reports" / str(YEAR) / "pdf"
+
+
+def test_a_printed_report_is_short_starts_with_the_goals_and_leaves_no_page_nearly_empty(printed):
+    reader = pypdf.PdfReader(printed / f"{MUNICIPALITY}.pdf")
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    assert 1 < len(texts) <= MAX_PRINTED_PAGES, f"{len(texts)} pages"
+    assert "Zijn we op koers?" in texts[0] and "Regionale jeugdhulpkosten in 2023" in texts[0], "goal table on page 1"
+    for number, text in enumerate(texts, start=1):
+        assert "Jeugdhulp in Hoeksche Waard: voortgangsrapportage 2023" in text, f"page {number}: running header"
+        assert "Fictieve voorbeelddata" in text, f"page {number}: the label"
+        body = text.replace("Jeugdhulp in Hoeksche Waard: voortgangsrapportage 2023", "")
+        assert len(body) > 400 or number == len(texts), f"page {number} is nearly empty: {body[:200]!r}"
+
+
+def test_printed_pages_are_tagged_with_a_title_and_language(printed):
+    for name in (f"{MUNICIPALITY}.pdf", f"{MUNICIPALITY}-bijlage.pdf"):
+        reader = pypdf.PdfReader(printed / name)
+        root = reader.trailer["/Root"]
+        assert root["/MarkInfo"]["/Marked"] is True and "/StructTreeRoot" in root, f"{name}: not tagged"
+        assert str(root["/Lang"]).startswith("nl"), name
+        assert "Hoeksche Waard" in reader.metadata.title, name
