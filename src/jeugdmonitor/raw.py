@@ -26,6 +26,15 @@ CBS_CELL_WIDTH = 9  # CBS CSV downloads right-align numbers in 9 characters
 SIDECAR_FIELDS = ("bron", "tabel", "titel", "url", "opgehaald", "licentie", "sha256")
 
 
+def rounding_slack(parts: Any, step: int) -> Any:
+    """How far published parts may add up above their published total when CBS rounds every cell
+    on its own to a multiple of `step` (geheimhouding.afronding): each part and the total may each
+    be off by half a step, so `step / 2` per part plus `step / 2` for the total (for 5: 2.5 each).
+    CBS says so itself: "Door afronding kan het totaal afwijken van de som van de onderdelen"
+    (its tables' notes, and the Jeugdmonitor's). `parts` may be a number or a Series of counts."""
+    return step / 2 * (parts + 1)
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
