@@ -883,6 +883,9 @@ def test_ten_years_are_fetched_though_cbs_renames_groups_and_renumbers_keys_betw
     older_forms.write_text(older_forms.read_text(encoding="utf-8")
                            .replace('"JB 1 Totaal jeugdbescherming"', '"JB 1 Totaal\\u00a0jeugdbescherming"')
                            .replace('"JH 1 Totaal jeugdhulp"', '"JH 1 totaal jeugdhulp "'), encoding="utf-8")
+    older_topics = root / "84134NED" / "DataProperties.json"
+    older_topics.write_text(older_topics.read_text(encoding="utf-8").replace(
+        '"Title": "Jongeren met jeugdzorg (relatief)"', '"Title": "Jongeren met Jeugdzorg\u00a0(relatief)"'), encoding="utf-8")
     out = tmp_path / "raw"
 
     fetched = fetch.fetch(["cbs_jeugdzorg", "cbs_gebieden"], years=list(range(2015, 2025)), out_dir=out, cfg=cfg)
@@ -910,6 +913,9 @@ def test_ten_years_are_fetched_though_cbs_renames_groups_and_renumbers_keys_betw
     older = raw.read_sidecar(out / "cbs/84134NED_TypedDataSet.csv")["sleutels"]["VormenVanJeugdzorg"]
     assert older["A027919"] == "JB 1 Totaal\u00a0jeugdbescherming".replace("\u00a0", " ")
     assert older["A042502"] == "JH 1 totaal jeugdhulp"
+    topics = raw.read_sidecar(out / "cbs/84134NED_TypedDataSet.csv")["sleutels"]
+    assert topics["onderwerpen"]["jongeren_relatief"] == "JongerenMetJeugdzorgRelatief_2"
+    assert topics["onderwerptitels"]["jongeren_relatief"] == "Jongeren met Jeugdzorg (relatief)"
     part = config.table_parts("cbs_jeugdzorg", cfg.sources["cbs_jeugdzorg"])[0]
     title_of = clean._titles_of_keys(out / part.spec["bestand"], part.spec, "VormenVanJeugdzorg", "vormen")
     assert title_of["A042502"] == "JH 1 Totaal jeugdhulp" and title_of["A027919"] == "JB 1 Totaal jeugdbescherming"

@@ -208,6 +208,7 @@ def test_youth_care_tables_use_the_cbs_key_scheme_and_record_the_series(generate
         meta = raw.read_sidecar(path)
         assert meta["reeks"] == {t: list(y) for t, y in YOUTH_CARE_TABLES.items()}
         assert meta["sleutels"]["onderwerpen"]["jongeren"] == "JongerenMetJeugdzorg_1"
+        assert meta["sleutels"]["onderwerptitels"]["jongeren"] == "Jongeren met jeugdzorg"  # as a fetch records it
         titles = raw.read_dimension(path.with_name(f"{table}_VormenVanJeugdzorg.csv"))
         title_of = dict(zip(titles["Key"], titles["Title"], strict=True))
         assert meta["sleutels"]["VormenVanJeugdzorg"] == title_of

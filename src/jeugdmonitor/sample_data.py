@@ -98,6 +98,7 @@ def _sample_series(source: str, spec: dict, years: list[int],
         keys = SAMPLE_FORM_KEYS["current"] | (SAMPLE_FORM_KEYS["older"] if part.position == 0 else {})
         title_of = {name: title for title, name in part.spec["vormen"].items()}
         record = {"onderwerpen": {name: topic_keys[name] for name in part.spec["onderwerpen"]},
+                  "onderwerptitels": {name: str(title) for name, title in part.spec["onderwerpen"].items()},
                   part.spec["dimensies"]["vorm"]: {keys[name]: title_of[name] for name in title_of}}
         result.append((part, part_years, {name: keys[name] for name in title_of}, {"sleutels": record, "reeks": series}))
     return result

@@ -93,8 +93,8 @@ ophalen: {op_titel: {<Dimension>: <name of an entry of the source>}}
     `cbs_titles.normal`, which ignores apostrophe and quote forms, kinds of spaces and letter case;
     a regular expression when it starts with ^; a list of alternatives where CBS renamed it between
     tables); otherwise TitleMatchError (exit 2) lists the candidates. The data sidecar records the
-    result (`sleutels`: `onderwerpen` name -> column, and per dimension key -> the title as the table
-    writes it), which the cleaning stage reads.
+    result (`sleutels`: `onderwerpen` name -> column, `onderwerptitels` name -> the topic's title, and
+    per dimension key -> the title, each title as the table writes it), which the cleaning stage reads.
 ophalen: {titels: {<Dimension>: <regular expression>}}
     Adds the keys whose Title matches, e.g. the single years of age of 03759ned's Leeftijd
     ('^([0-9]|1[0-9]|2[0-2]) jaar$'), whatever their keys: titles are what CBS keeps stable

@@ -201,7 +201,10 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
     data_meta = {**base_meta, "bron": f"CBS StatLine, tabel {table} (TypedDataSet)", "url": f"{url}/TypedDataSet",
                  "filter": filters_used, "rijen": len(rows)}
     if titled_topics or title_keys:  # the keys this table uses for the titles of config/bronnen.yaml
+        topic_titles = {str(p.get("Key", "")).strip(): " ".join(str(p.get("Title", "")).split())
+                        for p in cbs_titles.topic_entries(properties)}
         data_meta["sleutels"] = {"onderwerpen": topic_of,
+                                 "onderwerptitels": {name: topic_titles.get(k, "") for name, k in topic_of.items()},
                                  # the title as the table writes it: the one that matched the configured title
                                  **{dim: {str(e.get("Key", "")).strip(): " ".join(str(e.get("Title", "")).split())
                                           for e in found.values()} for dim, found in title_keys.items()}}
