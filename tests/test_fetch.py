@@ -867,6 +867,8 @@ def area_tables_for(root: Path, cfg: config.Config, years: range) -> dict[int, s
                                                                                                  f'"Period": "{year}"')
             text = text.replace('"Code_18"', f'"{code_key}"').replace('"Naam_19"', f'"{name_key}"')
             text = text.replace('"Title": "Jeugdregio\'s"', f'"Title": {json.dumps(GROUP_TITLES[year], ensure_ascii=False)}')
+            if year == 2017:  # a table title with a non-breaking space and a trailing space
+                text = text.replace('"Title": "Gebieden in Nederland 2017"', '"Title": "Gebieden in\\u00a0Nederland 2017 "')
             (root / table / source.name).write_text(text, encoding="utf-8")
     return tables
 
@@ -896,6 +898,7 @@ def test_ten_years_are_fetched_though_cbs_renames_groups_and_renumbers_keys_betw
     assert [(f.table, f.years) for f in fetched if f.key == "cbs_jeugdzorg"] == [("84134NED", [2020]),
                                                                                  (YOUTH_TABLE, [2022, 2023, 2024])]
     assert [(f.table, f.years) for f in fetched if f.key == "cbs_gebieden"] == [(t, [y]) for y, t in tables.items()]
+    assert [f.title for f in fetched if f.table == tables[2017]] == ["Gebieden in\u00a0Nederland 2017"]  # as CBS wrote it
     for year, table in tables.items():
         data = out / "cbs" / "gebieden" / f"{table}_TypedDataSet.csv"
         meta = raw.verify(data)

@@ -71,7 +71,7 @@ def _download_year(area: areas.AreaSettings, folder: Path, service: Service, yea
     infos = call(service, table, "lezen van TableInfos", cbsodata.get_info, table)
     found_title, modified = table_infos(table, url, infos)
     expected = area.title.format(jaar=year)
-    if found_title.strip() != expected:
+    if not cbs_titles.matches(expected, found_title):  # spaces, apostrophes and case as cbs_titles compares them
         raise FetchError(f"CBS-tabel {table}: {url}/TableInfos heeft de titel {found_title.strip()!r}, niet {expected!r}; "
                          f"controleer {areas.AREAS}.tabellen in config/bronnen.yaml (de tabel-id van {year})")
     select = ["ID", dimension, *keys.values()]
