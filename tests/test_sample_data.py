@@ -208,6 +208,7 @@ def test_youth_care_tables_use_the_cbs_key_scheme_and_record_the_series(generate
         meta = raw.read_sidecar(path)
         assert meta["reeks"] == {t: list(y) for t, y in YOUTH_CARE_TABLES.items()}
         assert meta["sleutels"]["onderwerpen"]["jongeren"] == "JongerenMetJeugdzorg_1"
+        assert meta["sleutels"]["onderwerptitels"]["jongeren"] == "Jongeren met jeugdzorg"  # as a fetch records it
         titles = raw.read_dimension(path.with_name(f"{table}_VormenVanJeugdzorg.csv"))
         title_of = dict(zip(titles["Key"], titles["Title"], strict=True))
         assert meta["sleutels"]["VormenVanJeugdzorg"] == title_of
@@ -217,6 +218,33 @@ def test_youth_care_tables_use_the_cbs_key_scheme_and_record_the_series(generate
     current = raw.read_dimension(out / "cbs" / "85099NED_VormenVanJeugdzorg.csv").set_index("Title")["Key"]
     assert (older["JZ Totaal jeugdzorg"], current["JZ Totaal jeugdzorg"]) == ("T001203", "A045561")
     assert (older["JH 1 Totaal jeugdhulp"], current["JH 1 Totaal jeugdhulp"]) == ("A042502", "A045560")
+
+
+# The titles CBS's own table pages show (cbs.nl, cijfers/detail/85099NED and 84134NED, and 84135NED /
+# 85100NED for the age groups; seen 2026, see data/raw/README.md): the sample may use no other, so a
+# configured title the real tables lack fails here before it fails a real fetch.
+CBS_FORM_TITLES = {
+    "JZ Totaal jeugdzorg", "JZ Totaal jeugdzorg in natura", "JH 1 Totaal jeugdhulp", "JH 11 Jeugdhulp PGB",
+    "JH 12 Totaal jeugdhulp in natura", "JH 121 Totaal jeugdhulp zonder verblijf", "JH 1211 Uitgevoerd door wijkteam",
+    "JH 1212 Niet uitgevoerd door wijkteam", "JH 122 Totaal jeugdhulp met verblijf", "JH 1221 Pleegzorg",
+    "JB 1 Totaal jeugdbescherming", "JB 11 Totaal ondertoezichtstelling", "JB 111 Ondertoezichtstelling",
+    "JB 112 Voorlopige ondertoezichtstelling", "JB 12 Totaal voogdij", "JB 121 Voogdij", "JR 1 Totaal jeugdreclassering",
+}
+CBS_AGE_GROUP_TITLES = {"Totaal", "Leeftijd: 0 tot 4 jaar", "Leeftijd: 4 tot 12 jaar", "Leeftijd: 12 tot 18 jaar",
+                        "Leeftijd: 18 tot 23 jaar"}
+
+
+def test_the_sample_and_the_configuration_use_only_titles_cbs_publishes(generated):
+    out, _ = generated
+    sources = config.load().sources
+    assert set(sources["cbs_jeugdzorg"]["vormen"]) <= CBS_FORM_TITLES
+    assert set(sources["cbs_jeugdzorg_leeftijd"]["vormen"]) <= CBS_FORM_TITLES
+    assert set(sources["cbs_jeugdzorg_leeftijd"]["leeftijdsgroepen"]) <= CBS_AGE_GROUP_TITLES
+    for table in [*YOUTH_CARE_TABLES, "84135NED", "85100NED"]:
+        titles = set(raw.read_dimension(out / "cbs" / f"{table}_VormenVanJeugdzorg.csv")["Title"])
+        assert titles <= CBS_FORM_TITLES, f"{table}: {sorted(titles - CBS_FORM_TITLES)}"
+    # a "Totaal" level above its detail: the workbook counts the total, as CBS's own pages name it
+    assert {"JB 11 Totaal ondertoezichtstelling", "JB 12 Totaal voogdij"} <= titles | set(sources["cbs_jeugdzorg"]["vormen"])
 
 
 def test_the_age_table_is_split_over_84135ned_and_its_successor(generated):
@@ -239,15 +267,17 @@ def test_age_groups_follow_the_disclosure_rules(youth_care_by_age):
     assert (counts.dropna() % 5 == 0).all() and (counts.dropna() >= 10).all()
 
 
-def test_age_groups_never_add_up_above_the_total(youth_care_by_age):
+def test_age_groups_and_totals_are_rounded_independently_as_cbs_does(youth_care_by_age):
     keys = ["VormenVanJeugdzorg", "RegioS", "Perioden"]
     total = youth_care_by_age["Persoonskenmerken"].eq("T009002")
     totals = youth_care_by_age[total].set_index(keys)["TotaalJongerenMetJeugdzorg_1"].fillna(0)
     grouped = youth_care_by_age[~total].groupby(keys)["TotaalJongerenMetJeugdzorg_1"]
     parts, published = grouped.sum().reindex(totals.index), grouped.count().reindex(totals.index)
-    assert (parts <= totals).all()
+    # parts may exceed their total, but only by what rounding each cell to 5 can explain
+    assert (parts <= totals + raw.rounding_slack(published, 5)).all()
+    assert (parts > totals).sum() > 10, "the sample exercises parts that add up above their total"
     # with every group published, only rounding keeps them apart
-    assert (parts[published == 4] >= totals[published == 4] - 5 * 4).all()
+    assert (parts[published == 4] >= totals[published == 4] - raw.rounding_slack(4, 5)).all()
 
 
 def test_age_table_totals_are_the_youth_care_counts(youth_care, youth_care_by_age):

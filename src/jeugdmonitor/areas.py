@@ -41,7 +41,18 @@ class AreaSettings:
     source_name: str
     data_file: str  # template with {tabel}
     region_dimension: str
-    topics: dict[str, tuple[str, str]]  # role -> (title of the topic's group, title of the topic)
+    # role -> (title of the topic's group, title of the topic); each a title or a list of alternatives
+    # (CBS renamed the jeugdregio group between years), matched as cbs_titles.matches does
+    topics: dict[str, tuple[str | list[str], str | list[str]]]
+
+
+def _titles(value: Any, where: str) -> str | list[str]:
+    """A configured title, or a non-empty list of alternative titles."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Sequence) and value and all(isinstance(v, str) for v in value):
+        return [str(v) for v in value]
+    raise ConfigError(f"{where}: verwacht een titel of een lijst van titels, gevonden {value!r}")
 
 
 def settings(cfg: config.Config) -> AreaSettings:
@@ -58,7 +69,7 @@ def settings(cfg: config.Config) -> AreaSettings:
         if not (isinstance(entry, Sequence) and not isinstance(entry, str) and len(entry) == 2):
             raise ConfigError(f"{where}.onderwerpen.{role}: verwacht [titel van de groep, titel van het onderwerp], "
                               f"gevonden {entry!r}")
-        topics[role] = (str(entry[0]), str(entry[1]))
+        topics[role] = (_titles(entry[0], f"{where}.onderwerpen.{role}"), _titles(entry[1], f"{where}.onderwerpen.{role}"))
     try:
         tables = {int(year): str(table) for year, table in sorted(spec["tabellen"].items())}
     except (TypeError, ValueError, AttributeError) as error:

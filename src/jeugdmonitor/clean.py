@@ -300,9 +300,39 @@ def _unknown_keys(path: Path, frame: pd.DataFrame, dim: str, known: dict[str, st
                                column=dim, rows=[int(i) + 2 for i in frame.index[unknown]])
 
 
+def _rounding_step(cfg: config.Config) -> int:
+    """CBS's rounding of published counts (geheimhouding.afronding of cbs_jeugdzorg; the table by
+    age is rounded the same way)."""
+    return int(cfg.sources["cbs_jeugdzorg"]["geheimhouding"]["afronding"])
+
+
+def _check_parts_within_total(path: Path, frame: pd.DataFrame, keys: list[str], is_total: pd.Series, count: str,
+                              total_key: str, step: int) -> None:
+    """The age groups of a form-region-year may add up above its total only by what independent
+    rounding can explain (`raw.rounding_slack`: half a step per published group and for the total;
+    a young person counts in one age group). More than that stops the cleaning, naming the rows."""
+    parts = frame[~is_total].groupby(keys)[count]
+    summed, published = parts.sum(min_count=1), parts.count()
+    totals = frame[is_total].set_index(keys)[count]
+    slack = raw.rounding_slack(published.reindex(totals.index), step)
+    over = summed.reindex(totals.index).gt(totals + slack).fillna(False)
+    if not over.any():
+        return
+    bad = set(over.index[over])
+    lines = [int(i) + 2 for i, key in zip(frame.index, zip(*(frame[k] for k in keys), strict=True), strict=True)
+             if key in bad]
+    example = min(bad)
+    half = f"{step / 2:g}".replace(".", ",")
+    raise raw.RawDataError(
+        path, f"de leeftijdsgroepen tellen op tot meer dan het totaal ({total_key}) bij {len(bad)} vorm-regio-jaren, "
+              f"meer dan afronding op {step} kan verklaren (ten hoogste {half} per groep en {half} voor het "
+              f"totaal), bijvoorbeeld {' '.join(example)}: {summed[example]:g} tegen {totals[example]:g}",
+        column=count, rows=lines)
+
+
 def _load_youth_care_by_age(cfg: config.Config, files: list[RawFile], provenance: list[dict[str, Any]]) -> pd.DataFrame:
     """CBS young people with youth care by age group (84135NED and its successors), per form and region.
-    The age groups of a region-year-form may not add up to more than its total."""
+    The age groups of a region-year-form may add up to more than its total only by CBS's rounding."""
     register = cfg.register
     missing = cfg.sources["ontbrekend_teken"]
     frames = []
@@ -323,20 +353,9 @@ def _load_youth_care_by_age(cfg: config.Config, files: list[RawFile], provenance
         _unknown_keys(path, frame, dims["kenmerk"], group_titles, "leeftijdsgroepen van cbs_jeugdzorg_leeftijd")
         form_keys, group_keys = frame[dims["vorm"]].str.strip(), frame[dims["kenmerk"]].str.strip()
         years = _check_series_part(path, frame, dims, "cbs_jeugdzorg_leeftijd", part, supplied, register)
-        # the age groups together never exceed the total (a young person counts in one age group)
-        keys = [dims["vorm"], dims["regio"], dims["periode"]]
         is_total = group_keys.eq(total_key)
-        summed = frame[~is_total].groupby(keys)[count].sum(min_count=1)
-        totals = frame[is_total].set_index(keys)[count]
-        over = summed.reindex(totals.index).gt(totals).fillna(False)
-        if over.any():
-            bad = set(over.index[over])
-            lines = [int(i) + 2 for i, key in zip(frame.index, zip(*(frame[k] for k in keys), strict=True), strict=True)
-                     if key in bad]
-            example = next(iter(sorted(bad)))
-            raise raw.RawDataError(path, f"de leeftijdsgroepen tellen op tot meer dan het totaal ({total_key}) bij "
-                                         f"{len(bad)} vorm-regio-jaren, bijvoorbeeld {' '.join(example)}",
-                                   column=count, rows=lines)
+        _check_parts_within_total(path, frame, [dims["vorm"], dims["regio"], dims["periode"]], is_total, count,
+                                  total_key, _rounding_step(cfg))
         forms = form_keys.map(form_titles).map(spec["vormen"])
         files.append(RawFile(part.kind, path, frame.assign(**{dims["vorm"]: forms, dims["kenmerk"]: group_keys.map(group_titles)})
                              .rename(columns={count: "jongeren"}), columns={"jongeren": count}))

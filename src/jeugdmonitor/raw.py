@@ -26,6 +26,15 @@ CBS_CELL_WIDTH = 9  # CBS CSV downloads right-align numbers in 9 characters
 SIDECAR_FIELDS = ("bron", "tabel", "titel", "url", "opgehaald", "licentie", "sha256")
 
 
+def rounding_slack(parts: Any, step: int) -> Any:
+    """How far published parts may add up above their published total when CBS rounds every cell
+    on its own to a multiple of `step` (geheimhouding.afronding): each part and the total may each
+    be off by half a step, so `step / 2` per part plus `step / 2` for the total (for 5: 2.5 each).
+    CBS's table notes and its Jeugdmonitor say so: totals may differ from the sum of their parts
+    through rounding (84135NED: 220 + 205 = 425 against 430). `parts`: a number or a Series."""
+    return step / 2 * (parts + 1)
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

@@ -17,6 +17,11 @@ REGION_KEY_WIDTH = 10  # StatLine pads RegioS keys and text topics with spaces
 NOTE = "vorm van de echte tabel; echte codes en namen van de gebundelde gemeenten, een fictieve regio; fictieve voorbeelddata"
 
 
+def _first(titles: str | list[str]) -> str:
+    """The title a sample table uses for a configured title or list of alternatives."""
+    return titles if isinstance(titles, str) else titles[0]
+
+
 def write_area_tables(cfg: config.Config, out: Path) -> list[Path]:
     """One sample area table per year of `gebieden.jaren` in config/voorbeelddata.yaml."""
     return [path for year in cfg.sample["gebieden"]["jaren"] for path in write_area_table(cfg, out, int(year))]
@@ -51,7 +56,9 @@ def write_area_table(cfg: config.Config, out: Path, year: int) -> list[Path]:
     base_url = f"{cfg.sources[areas.AREAS]['url']}/{table}"
     raw.write_sidecar(data_path, {**meta, "bron": f"{area.source_name}, tabel {table} (TypedDataSet) — {NOTE}",
                                   "url": f"{base_url}/TypedDataSet", "rijen": len(rows), "dimensie": dimension,
-                                  "onderwerpen": SAMPLE_TOPICS})
+                                  "onderwerpen": SAMPLE_TOPICS,
+                                  # as a fetch records them: the group and topic titles that matched (the first configured)
+                                  "titels": {role: [_first(group), _first(title)] for role, (group, title) in area.topics.items()}})
     dimension_path = data_path.with_name(data_path.name.replace("TypedDataSet", dimension))
     raw.write_csv(dimension_path, ["Key", "Title"], [[code.ljust(REGION_KEY_WIDTH), name] for code, name, *_ in rows],
                   quote_all=True)

@@ -98,6 +98,7 @@ def _sample_series(source: str, spec: dict, years: list[int],
         keys = SAMPLE_FORM_KEYS["current"] | (SAMPLE_FORM_KEYS["older"] if part.position == 0 else {})
         title_of = {name: title for title, name in part.spec["vormen"].items()}
         record = {"onderwerpen": {name: topic_keys[name] for name in part.spec["onderwerpen"]},
+                  "onderwerptitels": {name: str(title) for name, title in part.spec["onderwerpen"].items()},
                   part.spec["dimensies"]["vorm"]: {keys[name]: title_of[name] for name in title_of}}
         result.append((part, part_years, {name: keys[name] for name in title_of}, {"sleutels": record, "reeks": series}))
     return result
@@ -301,7 +302,8 @@ class Generator:
         """CBS 84135NED (to 2020) and its successor 85100NED (from 2021), "Jongeren met jeugdzorg;
         persoonskenmerken": young people per age group, form and region. The totals are the
         counts of the youth-care table (same true value, same rounding); the age groups split
-        them, each rounded and suppressed on its own, and never sum above the published total."""
+        them, each rounded and suppressed on its own, so that, as in CBS's tables, they may add up to
+        a little more than the published total (at most raw.rounding_slack) or less."""
         spec = self.cfg.sources["cbs_jeugdzorg_leeftijd"]
         rng = np.random.default_rng([int(self.sample["zaad"]), 5])  # its own stream: other files stay as they were
         groups = {title: ("totaal" if value == "totaal" else tuple(value)) for title, value in spec["leeftijdsgroepen"].items()}
@@ -343,12 +345,8 @@ class Generator:
         rows = []
         for (code, year, form), parts in true_parts.items():
             total = self._publish(self._youth_values[code][year][form])
+            # each cell rounded on its own, as CBS does: the groups may add up to a little more or less than the total
             published = {group: self._publish(value) for group, value in parts.items()}
-            while total is not None and sum(v for v in published.values() if v is not None) > total:
-                largest = max((g for g in published if published[g] is not None), key=lambda g: published[g])
-                published[largest] -= self.rounding  # rounding must not lift the parts above the total
-                if published[largest] < self.threshold:
-                    published[largest] = None
             rows.append([total_key, form, code.ljust(8), self._period_key(year), total])
             for group, value in published.items():
                 rows.append([age_keys[group], form, code.ljust(8), self._period_key(year), value])

@@ -89,10 +89,12 @@ ophalen: {op_titel: {<Dimension>: <name of an entry of the source>}}
     The keys of the dimension are the table's keys for the titles in that entry (e.g.
     `{VormenVanJeugdzorg: vormen}`, whose keys are CBS titles such as "JZ Totaal jeugdzorg"); a
     source with `op_titel` names its `onderwerpen` by title too (DataProperties Title). Each title
-    must match exactly one key of the table's own list (`cbs_titles.resolve`: exact, spaces
-    ignored, or a regular expression when it starts with ^); otherwise TitleMatchError (exit 2)
-    lists the candidates. The data sidecar records the result (`sleutels`: `onderwerpen` name ->
-    column, and per dimension key -> title), which the cleaning stage reads.
+    must match exactly one key of the table's own list (`cbs_titles.match`: compared after
+    `cbs_titles.normal`, which ignores apostrophe and quote forms, kinds of spaces and letter case;
+    a regular expression when it starts with ^; a list of alternatives where CBS renamed it between
+    tables); otherwise TitleMatchError (exit 2) lists the candidates. The data sidecar records the
+    result (`sleutels`: `onderwerpen` name -> column, `onderwerptitels` name -> the topic's title, and
+    per dimension key -> the title, each title as the table writes it), which the cleaning stage reads.
 ophalen: {titels: {<Dimension>: <regular expression>}}
     Adds the keys whose Title matches, e.g. the single years of age of 03759ned's Leeftijd
     ('^([0-9]|1[0-9]|2[0-2]) jaar$'), whatever their keys: titles are what CBS keeps stable

@@ -12,7 +12,7 @@ from typing import Any
 
 import cbsodata
 
-from jeugdmonitor import areas, config, raw
+from jeugdmonitor import areas, cbs_titles, config, raw
 from jeugdmonitor.fetch.answers import in_cbs_order, table_infos, typed_data_set, used_entries
 from jeugdmonitor.fetch.files import FetchedTable, provenance, span, write_dimension
 from jeugdmonitor.fetch.service import FetchError, Service, call, service_for
@@ -33,20 +33,30 @@ def area_years(area: areas.AreaSettings, years: Sequence[int] | None) -> list[in
     return sorted(set(years))
 
 
-def topic_keys(table: str, url: str, properties: Sequence[Mapping[str, Any]], wanted: Mapping[str, tuple[str, str]]) -> dict[str, str]:
-    """Role -> topic key, each found by its own title and the title of the group it sits in."""
+def topic_keys(table: str, url: str, properties: Sequence[Mapping[str, Any]],
+               wanted: Mapping[str, tuple[cbs_titles.Wanted, cbs_titles.Wanted]]) -> dict[str, dict[str, str]]:
+    """Role -> the one topic whose title and whose group's title match the configured ones
+    (`cbs_titles.matches`: apostrophes, spaces and case normalised; a list gives alternatives, as
+    CBS named the jeugdregio group "Jeugdzorgregio’s" in 2016): {"sleutel": key, "groep": group
+    title, "titel": topic title}, the titles as this table writes them. None or several stop the fetch."""
     by_id = {p.get("ID"): p for p in properties}
-    found: dict[str, str] = {}
+    found: dict[str, dict[str, str]] = {}
     for role, (group, title) in wanted.items():
-        keys = [str(p.get("Key")) for p in properties
-                if p.get("Type") == "Topic" and str(p.get("Title", "")).strip() == title
-                and str((by_id.get(p.get("ParentID")) or {}).get("Title", "")).strip() == group]
-        if len(keys) != 1:
-            groups = sorted({str(p.get("Title", "")).strip() for p in properties if p.get("Type") == "TopicGroup"})
-            raise FetchError(f"CBS-tabel {table} ({url}/DataProperties): {'geen' if not keys else 'meer dan één'} "
-                             f"onderwerp {title!r} in de groep {group!r} ({areas.AREAS}.onderwerpen.{role} in "
-                             f"config/bronnen.yaml); de tabel heeft de groepen {groups}")
-        found[role] = keys[0]
+        hits = [p for p in properties
+                if p.get("Type") == "Topic" and cbs_titles.matches(title, str(p.get("Title", "")))
+                and cbs_titles.matches(group, str((by_id.get(p.get("ParentID")) or {}).get("Title", "")))]
+        if len(hits) != 1:
+            groups = sorted({" ".join(str(p.get("Title", "")).split()) for p in properties if p.get("Type") == "TopicGroup"})
+            candidates = ", ".join(f"{h.get('Key')} in de groep {(by_id.get(h.get('ParentID')) or {}).get('Title')!r}"
+                                   for h in hits)
+            raise FetchError(f"CBS-tabel {table} ({url}/DataProperties): "
+                             f"{'geen' if not hits else f'{len(hits)} onderwerpen ({candidates}) voor het'} "
+                             f"onderwerp {cbs_titles.label(title)} in de groep {cbs_titles.label(group)} "
+                             f"({areas.AREAS}.onderwerpen.{role} in config/bronnen.yaml); de tabel heeft de groepen {groups}")
+        hit = hits[0]
+        found[role] = {"sleutel": str(hit.get("Key")),
+                       "groep": " ".join(str((by_id.get(hit.get("ParentID")) or {}).get("Title", "")).split()),
+                       "titel": " ".join(str(hit.get("Title", "")).split())}
     return found
 
 
@@ -56,11 +66,12 @@ def _download_year(area: areas.AreaSettings, folder: Path, service: Service, yea
     dimension = area.region_dimension
     log.info("CBS-tabel %s (%s %s) van %s", table, areas.AREAS, year, url)
     properties = call(service, table, "lezen van DataProperties", cbsodata.get_meta, table, "DataProperties")
-    keys = topic_keys(table, url, properties, area.topics)
+    matched = topic_keys(table, url, properties, area.topics)
+    keys = {role: topic["sleutel"] for role, topic in matched.items()}
     infos = call(service, table, "lezen van TableInfos", cbsodata.get_info, table)
     found_title, modified = table_infos(table, url, infos)
     expected = area.title.format(jaar=year)
-    if found_title.strip() != expected:
+    if not cbs_titles.matches(expected, found_title):  # spaces, apostrophes and case as cbs_titles compares them
         raise FetchError(f"CBS-tabel {table}: {url}/TableInfos heeft de titel {found_title.strip()!r}, niet {expected!r}; "
                          f"controleer {areas.AREAS}.tabellen in config/bronnen.yaml (de tabel-id van {year})")
     select = ["ID", dimension, *keys.values()]
@@ -79,7 +90,9 @@ def _download_year(area: areas.AreaSettings, folder: Path, service: Service, yea
     base = provenance(table, found_title.strip(), retrieved, modified, {}, jaar=year)
     raw.write_sidecar(data_path, {**base, "bron": f"{area.source_name}, tabel {table} (TypedDataSet)",
                                   "url": f"{url}/TypedDataSet", "rijen": len(rows), "dimensie": dimension,
-                                  "onderwerpen": keys})
+                                  "onderwerpen": keys,
+                                  # the group and topic titles that matched config/bronnen.yaml, as the table writes them
+                                  "titels": {role: [topic["groep"], topic["titel"]] for role, topic in matched.items()}})
     written = [data_path, write_dimension(data_path, dimension, ["Key", "Title"],
                                           used_entries(table, url, answer, rows, dimension),
                                           {**base, "bron": f"{area.source_name}, tabel {table} (dimensie {dimension})",

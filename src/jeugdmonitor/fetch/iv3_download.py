@@ -13,7 +13,7 @@ from typing import Any
 
 import cbsodata
 
-from jeugdmonitor import config, iv3, raw
+from jeugdmonitor import cbs_titles, config, iv3, raw
 from jeugdmonitor.fetch.answers import (
     check_properties,
     check_unnamed_dimensions_fixed,
@@ -175,7 +175,7 @@ def _download_iv3_table(cfg: config.Config, settings: Iv3Settings, folder: Path,
     found_title, modified = table_infos(table, url, infos)
     title = found_title.strip()  # CBS ends some of these titles with a space
     expected = settings.title.format(jaar=year)
-    if title != expected:
+    if not cbs_titles.matches(expected, title):  # spaces, apostrophes and case as cbs_titles compares them
         raise FetchError(f"CBS-tabel {table}: {url}/TableInfos heeft de titel {title!r}, niet {expected!r}; controleer "
                          f"{settings.key}.tabellen in config/bronnen.yaml (de tabel-id van {year})")
     report_kind = settings.report_kind.format(jaar=year)

@@ -73,12 +73,14 @@ def titled_entries(spec: Mapping[str, Any], key: str) -> dict[str, str]:
 
 
 def resolve_titles(service: Service, table: str, url: str, spec: Mapping[str, Any],
-                   titled: Mapping[str, str]) -> dict[str, dict[str, str]]:
-    """Per dimension of `ophalen.op_titel`: configured title -> the table's own key (padded as
-    CBS serves it), from the table's dimension list. A title with no key or several stops the
-    fetch (TitleMatchError, exit 2) listing the candidates."""
-    return {dimension: cbs_titles.resolve(dimension_entries(service, table, dimension), list(spec[entry]),
-                                          f"CBS-tabel {table} ({url}/{dimension})")
+                   titled: Mapping[str, str]) -> dict[str, dict[str, Mapping[str, Any]]]:
+    """Per dimension of `ophalen.op_titel`: configured title -> the table's own entry (its Key
+    padded as CBS serves it, and the Title as the table writes it), from the table's dimension
+    list. A title with no key or several stops the fetch (TitleMatchError, exit 2) listing the
+    candidates."""
+    return {dimension: cbs_titles.match(dimension_entries(service, table, dimension),
+                                        {str(title): str(title) for title in spec[entry]},
+                                        f"CBS-tabel {table} ({url}/{dimension})")
             for dimension, entry in titled.items()}
 
 

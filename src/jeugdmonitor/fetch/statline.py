@@ -77,10 +77,10 @@ def series_years(parts: Sequence[config.TablePart], service: Service | None = No
 
 def topic_keys(table: str, url: str, spec: dict[str, Any], properties: list[dict[str, Any]]) -> dict[str, str]:
     """Workbook topic name -> the table's topic key, from the topic titles in config/bronnen.yaml."""
-    titles = {str(name): str(title) for name, title in spec["onderwerpen"].items()}
-    resolved = cbs_titles.resolve(cbs_titles.topic_entries(properties), list(titles.values()),
-                                  f"CBS-tabel {table} ({url}/DataProperties, onderwerpen)")
-    return {name: resolved[title].strip() for name, title in titles.items()}
+    found = cbs_titles.match(cbs_titles.topic_entries(properties),
+                             {str(name): title for name, title in spec["onderwerpen"].items()},
+                             f"CBS-tabel {table} ({url}/DataProperties, onderwerpen)")
+    return {name: str(entry.get("Key", "")).strip() for name, entry in found.items()}
 
 
 def download_table(cfg: config.Config, key: str, folder: Path, service: Service | None = None,
@@ -117,8 +117,9 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
                                  [*configured_filters, *titled, *by_title])
     fixed = resolve_filters(service, table, url, configured_filters, titled)
     title_keys = resolve_titles(service, table, url, spec, by_title)
-    for dimension, keys_by_title in title_keys.items():
-        fixed[dimension] = list(dict.fromkeys([*fixed.get(dimension, []), *keys_by_title.values()]))
+    for dimension, entries_by_title in title_keys.items():
+        fixed[dimension] = list(dict.fromkeys([*fixed.get(dimension, []),
+                                               *(str(e.get("Key", "")) for e in entries_by_title.values())]))
     check_unnamed_dimensions_fixed(table, url, dimensions_of(properties), list(dimensions.values()), fixed)
 
     clauses = [any_of([f"{period_dim} eq {quote(p)}" for p in sorted(wanted_periods)]) if wanted_periods
@@ -200,8 +201,13 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
     data_meta = {**base_meta, "bron": f"CBS StatLine, tabel {table} (TypedDataSet)", "url": f"{url}/TypedDataSet",
                  "filter": filters_used, "rijen": len(rows)}
     if titled_topics or title_keys:  # the keys this table uses for the titles of config/bronnen.yaml
+        topic_titles = {str(p.get("Key", "")).strip(): " ".join(str(p.get("Title", "")).split())
+                        for p in cbs_titles.topic_entries(properties)}
         data_meta["sleutels"] = {"onderwerpen": topic_of,
-                                 **{dim: {k.strip(): t for t, k in found.items()} for dim, found in title_keys.items()}}
+                                 "onderwerptitels": {name: topic_titles.get(k, "") for name, k in topic_of.items()},
+                                 # the title as the table writes it: the one that matched the configured title
+                                 **{dim: {str(e.get("Key", "")).strip(): " ".join(str(e.get("Title", "")).split())
+                                          for e in found.values()} for dim, found in title_keys.items()}}
     if series is not None:  # which table of the series supplies which years (the newest that has it)
         data_meta["reeks"] = {t: list(y) for t, y in series.items()}
     if dropped:

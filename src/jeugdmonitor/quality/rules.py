@@ -50,7 +50,11 @@ def _non_negative(column: str) -> gxe.Expectation:
 
 
 def _disclosure(cfg: config.Config, column: str, what: str) -> list[gxe.Expectation]:
-    """CBS disclosure control (config/bronnen.yaml) on a column of counts."""
+    """CBS disclosure control (config/bronnen.yaml) on a column of counts: each count on its own.
+    CBS rounds every cell independently, so parts need not add up to their total; no rule here
+    compares CBS parts with a total (GX judges rows, and a CBS part and its total are different
+    rows). The cleaning stage does, allowing what rounding explains (raw.rounding_slack). The one
+    part-total rule below (zorgelijk wachtenden against wachtenden) is on a region's exact counts."""
     rules = cfg.sources["cbs_jeugdzorg"]["geheimhouding"]
     step, threshold = int(rules["afronding"]), int(rules["drempel"])
     return [
