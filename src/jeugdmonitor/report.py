@@ -15,7 +15,7 @@ import re
 import subprocess
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -128,6 +128,8 @@ class Report:
     name: str
     region: str
     region_name: str
+    # kpi -> its trend (chart and table): a goal's chart on the report is the same as its KPI's in the bijlage
+    trends: dict[str, dict[str, Any] | None] = field(default_factory=dict, repr=False)
 
     @property
     def year(self) -> int:
@@ -343,6 +345,13 @@ def _series(report: Report, kpi: config.Kpi) -> pd.DataFrame:
 
 
 def _trend(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
+    """The KPI's trend chart and table for the report's areas, built once per report."""
+    if kpi.id not in report.trends:
+        report.trends[kpi.id] = _new_trend(report, kpi)
+    return report.trends[kpi.id]
+
+
+def _new_trend(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
     series = _series(report, kpi)
     if not series["waarde"].notna().any():
         return None
