@@ -19,8 +19,9 @@ REGIONS = {"JZ24": "Haaglanden", "JZ36": "West-Brabant West", "JZ31": "Zuid-Holl
 
 def test_main_job_leaves_a_report_per_municipality_and_an_index(built):
     out = built / "reports" / str(YEAR)
-    reports = sorted(out.glob("GM*.html"))
+    reports = sorted(out.glob("GM[0-9][0-9][0-9][0-9].html"))
     assert len(reports) == MUNICIPALITIES
+    assert sorted(p.name for p in out.glob("GM*-bijlage.html")) == [f"{p.stem}-bijlage.html" for p in reports]
     index = (out / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="(GM\d{4}\.html)"', index)
     assert sorted(links) == [p.name for p in reports]

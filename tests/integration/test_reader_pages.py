@@ -152,6 +152,6 @@ def test_printed_pages_are_tagged_with_a_title_and_language(printed):
     for name in (f"{MUNICIPALITY}.pdf", f"{MUNICIPALITY}-bijlage.pdf"):
         reader = pypdf.PdfReader(printed / name)
         root = reader.trailer["/Root"]
-        assert root["/MarkInfo"]["/Marked"] is True and "/StructTreeRoot" in root, f"{name}: not tagged"
+        assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root, f"{name}: not tagged"
         assert str(root["/Lang"]).startswith("nl"), name
         assert "Hoeksche Waard" in reader.metadata.title, name

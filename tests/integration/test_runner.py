@@ -63,7 +63,7 @@ def test_unchanged_rerun_rebuilds_nothing(project):
     out = project / "reports" / str(YEAR)
     assert _built(out) == [] and "0 gebouwd, 40 overgenomen" in result.stderr
     assert {e["status"] for e in _manifest(out)["pagina's"].values()} == {"overgenomen"}
-    assert len(list(out.glob("GM*.html"))) == MUNICIPALITIES
+    assert len(list(out.glob("GM[0-9][0-9][0-9][0-9].html"))) == MUNICIPALITIES
 
 
 def test_a_changed_input_rebuilds_only_the_pages_that_use_it(project):
@@ -93,7 +93,7 @@ def test_a_report_built_alone_equals_the_one_built_late_in_a_warm_kernel(project
     assert not list(home.rglob("*")) and not list(scratch.rglob("*")), "nothing outside the project tree"
     for name in files:
         assert (out / name).read_bytes() == warm[name], name
-    assert len(list(out.glob("GM*.html"))) == MUNICIPALITIES
+    assert len(list(out.glob("GM[0-9][0-9][0-9][0-9].html"))) == MUNICIPALITIES
     index = (out / "index.html").read_text(encoding="utf-8")
     assert len(set(re.findall(r'href="(GM\d{4}\.html)"', index))) == MUNICIPALITIES
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["gemeenten"][0] == "GM0503"
@@ -103,7 +103,7 @@ def test_limit_and_gemeente_alias_select_without_dropping_published_reports(proj
     result = _reports(project, "--gemeente", "GM0503", "--limit", "2", "--opnieuw")
     out = project / "reports" / str(YEAR)
     assert sorted(_built(out)) == ["GM0503", "GM0518"], result.stderr
-    assert len(list(out.glob("GM*.html"))) == MUNICIPALITIES
+    assert len(list(out.glob("GM[0-9][0-9][0-9][0-9].html"))) == MUNICIPALITIES
 
 
 def test_an_interrupted_run_resumes_with_the_pages_it_finished(project):
