@@ -128,3 +128,16 @@ def test_a_kpi_without_a_margin_is_refused(tmp_path, monkeypatch):
                            "richting": "neutraal", "decimalen": 0}}}
     with pytest.raises(config.ConfigError, match="k: veld 'marge' ontbreekt"):
         config._kpis(spec)
+
+
+def test_a_status_on_small_cbs_counts_carries_a_caution(cfg):
+    def rows(count):
+        return [["GM0184", "gemeente", year, "jeugdhulp_met_verblijf_aantal", float(value), None, float(value),
+                 "definitief", False, None] for year, value in ((2022, count + 5), (2023, count))]
+    inputs = _inputs(cfg, rows(30))
+    small = report.summary(report.Report(inputs, "GM0184", "Urk", "JZ08", "Flevoland"))
+    note = small[small.index('id="toelichting-minder_uithuisplaatsingen"'):]
+    assert "kleine aantallen" in note[: note.index("</li>")]
+    large = report.summary(report.Report(_inputs(cfg, rows(300)), "GM0184", "Urk", "JZ08", "Flevoland"))
+    note = large[large.index('id="toelichting-minder_uithuisplaatsingen"'):]
+    assert "kleine aantallen" not in note[: note.index("</li>")]

@@ -204,26 +204,24 @@ def introduction(report: Report) -> str:
                         merger=_predecessors(report), page="rapport")
 
 
+SMALL_COUNT = 50  # a CBS count below this, rounded to 5, can turn a status by rounding alone
+
+
 def _line(report: Report, line: goals.GoalLine) -> dict[str, Any]:
     """One goal for the first screen: the assessments plus what a reader must know beside them."""
     kpi = line.kpi
-    teller, _ = _numerator(report, kpi.id, report.municipality)
-    small = kpi.rounded_by_cbs and (line.municipality.value is None or teller is None or teller < SMALL_COUNT)
+    count = _numerator(report, kpi.id, report.municipality)
+    small = kpi.rounded_by_cbs and line.municipality.status != GOAL_NONE and (count is None or count < SMALL_COUNT)
     return {"goal": line.goal, "kpi": kpi, "own": line.municipality, "region": line.region, "change": line.change,
             "judgement": goals.judge_change(kpi, line.change),
-            "own_close": line.municipality.close(kpi), "region_close": line.region.close(kpi),
-            "small": small and line.municipality.status not in (GOAL_NONE,)}
+            "own_close": line.municipality.close(kpi), "region_close": line.region.close(kpi), "small": small}
 
 
-def _numerator(report: Report, kpi: str, area: str) -> tuple[float | None, str | None]:
+def _numerator(report: Report, kpi: str, area: str) -> float | None:
+    """The count a KPI of `area` in the report year is built on (None: missing or suppressed)."""
     frame = report.inputs.kpi_rows.get(kpi, report.inputs.kpi_values.iloc[:0])
     rows = frame[(frame["gebied_code"] == area) & (frame["jaar"] == report.year)]
-    if rows.empty or is_missing(rows["teller"].iloc[0]):
-        return None, None
-    return float(rows["teller"].iloc[0]), str(rows["status"].iloc[0])
-
-
-SMALL_COUNT = 50  # a CBS count below this, rounded to 5, can turn a status by rounding alone
+    return None if rows.empty or is_missing(rows["teller"].iloc[0]) else float(rows["teller"].iloc[0])
 
 
 def _changes(report: Report) -> list[dict[str, Any]]:
