@@ -156,7 +156,7 @@ class Page:
             produced = [self.page, paths.figures_csv_name(self.key), paths.local_table_name(self.key, "csv"),
                         paths.local_table_name(self.key, "xlsx")]
         elif self.kind == "index":
-            produced = [self.page, paths.overview_csv_name(year)]
+            produced = [self.page, paths.overview_csv_name(year), paths.INDEX_SCRIPT_NAME]
         else:
             produced = [self.page]
         return [*produced, f"{paths.EXECUTED_NOTEBOOK_DIR_NAME}/{self.executed_name}"]
