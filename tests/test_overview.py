@@ -205,6 +205,7 @@ def test_verantwoording_page_heading_is_an_h1_with_year_and_label(cfg):
     heading = overview.accountability_heading(_inputs(cfg))
     assert "<h1>Verantwoording en datakwaliteit 2023</h1>" in heading
     assert "Fictieve voorbeelddata" in heading and f'href="{paths.INDEX_PAGE_NAME}"' in heading
+    assert '<a href="regio-JZ24.html">Haaglanden</a>' in heading, "links to every region overview"
     assert paths.ACCOUNTABILITY_PAGE_NAME == "verantwoording.html"
 
 

@@ -191,8 +191,11 @@ def write_index_script(out_dir: Path) -> Path:
 
 # ------------------------------------------------------------------------------ the year's verantwoording page
 def accountability_heading(inputs: Inputs) -> str:
-    """The verantwoording page's heading, with links back to the index."""
-    return pages.render("verantwoording_kop.html.j2", **_common(inputs), year=inputs.year, index=paths.INDEX_PAGE_NAME)
+    """The verantwoording page's heading, with links back to the index and every region overview."""
+    codes = dict.fromkeys(inputs.areas.loc[inputs.areas["niveau"] == LEVEL_MUNICIPALITY, "regio_code"])
+    regions = [{"name": inputs.cfg.register.region(code).name, "page": region_filename(code)} for code in codes]
+    return pages.render("verantwoording_kop.html.j2", **_common(inputs), year=inputs.year, index=paths.INDEX_PAGE_NAME,
+                        regions=regions)
 
 
 def data_docs_links(inputs: Inputs, docs_dir: Path) -> str:
