@@ -219,3 +219,13 @@ def test_verantwoording_page_holds_the_quality_log_and_data_docs_links(cfg, tmp_
     inputs.validation["datadocs"] = {"kpi_waarden": {"pagina": "kpi_waarden.html"}}
     links = overview.data_docs_links(inputs, docs)
     assert 'href="datadocs/index.html"' in links and '<a href="datadocs/kpi_waarden.html">kpi_waarden</a>' in links
+
+
+def test_reference_rules_start_at_their_own_label_so_none_crosses_another_label():
+    frame = pd.DataFrame({"gebied": ["A", "B"], "waarde": [12.0, 7.0], "status": ["definitief"] * 2})
+    spec = charts.vegalite_dict(charts.ranked_panel(frame, "t", "%", 1, {"Regio X": 8.8, "Nederland": 10.0}))
+    rule = next(layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "rule")
+    rows = spec["datasets"][rule["data"]["name"]]
+    # both labels are written leftwards from their rule: the rule further right carries the upper label
+    assert [(r["label"], r["hoogte"]) for r in rows] == [("Nederland", -20), ("Regio X", -6)]
+    assert all(r["begin"] == r["hoogte"] + 4 for r in rows) and rule["encoding"]["y"]["field"] == "begin"

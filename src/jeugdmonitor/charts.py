@@ -461,10 +461,16 @@ def _reference_layers(references: dict[str, object], decimals: int, x: alt.X, to
         return []
     refs = pd.DataFrame({"label": [label for label, _ in present], "waarde": [value for _, value in present]})
     refs["tekst"] = [f"{label}: {_value_text(value, decimals)}" for label, value in present]
-    refs["hoogte"] = [top_of_plot - 6 - 14 * (len(refs) - 1 - i) for i in range(len(refs))]
     refs["rechts"] = refs["waarde"] > 0.6 * max(widest, *refs["waarde"], 0)
+    # a label written leftwards from its rule lies above the rules left of it, one written
+    # rightwards above the rules right of it; each rule starts at its own label, so no rule
+    # crosses another's label
+    refs["_volgorde"] = [-value if right else value for value, right in zip(refs["waarde"], refs["rechts"], strict=True)]
+    refs = refs.sort_values(["rechts", "_volgorde"], ascending=[False, True], kind="stable").drop(columns="_volgorde")
+    refs["hoogte"] = [top_of_plot - 6 - 14 * (len(refs) - 1 - i) for i in range(len(refs))]
+    refs["begin"] = refs["hoogte"] + 4
     layers = [_Part(_inline(refs)).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
-        x=x, y=alt.YValue(**alt.value(refs["hoogte"].min() + 4)), y2=alt.Y2Value(**alt.value(bottom)))]
+        x=x, y=alt.Y("begin:Q", scale=None, axis=None), y2=alt.Y2Value(**alt.value(bottom)))]
     for side, align, dx in ((False, "left", 3), (True, "right", -3)):
         part = refs[refs["rechts"] == side]
         if not part.empty:
@@ -545,16 +551,16 @@ def region_trend(series: pd.DataFrame, title: str, unit: str, decimals: int) -> 
         y=alt.Y("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f", tickCount=4), scale=alt.Scale(zero=True)),
         color=alt.Color("gebied:N", title=None, sort=areas, scale=alt.Scale(domain=areas, range=AREA_COLOURS[1: len(areas) + 1]),
                         legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2, symbolSize=300,
-                                          direction="vertical")),
+                                          direction="horizontal", columnPadding=16)),
         strokeDash=alt.StrokeDash("gebied:N", title=None, sort=areas,
                                   scale=alt.Scale(domain=areas, range=AREA_DASHES[1: len(areas) + 1])),
     )
     lines = base.mark_line(strokeWidth=2).properties(name="jm_lijnen")
+    # a year's status is its mark on the axis label (2023**), as in the table beside the chart
     points = base.mark_point(size=40, filled=True).encode(
-        shape=_status_shape(data),
         tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("jaar_label:N", title="Jaar"),
                  alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"), alt.Tooltip("status:N", title="Status")],
     ).properties(name="jm_punten")
+    # no title: the heading above the figure names the figure
     return alt.layer(lines, points, data=_inline(data), width=PANEL_WIDTH + PANEL_NAME_LIMIT - 40, height=150,
-                     title=alt.TitleParams(title, anchor="start"), description=f"Lijngrafiek: {title}",
-                     config=_panel_config())
+                     description=f"Lijngrafiek: {title}", config=_panel_config())
