@@ -62,13 +62,14 @@ def chromium():
         yield offline
 
 
-def test_no_text_is_cut_off_on_a_phone(built, chromium):
+@pytest.mark.parametrize("width", [320, PHONE["width"], 1280])
+def test_no_text_is_cut_off_from_a_small_phone_to_a_laptop(built, chromium, width):
     for path in _pages(built):
         with chromium.page(path) as page:
-            page.set_viewport_size(PHONE)
+            page.set_viewport_size({"width": width, "height": PHONE["height"]})
             result = page.evaluate(CLIPPED_TEXT)
-        assert result["clipped"] == [], f"{path.name}: text cut off at 390 px"
-        assert result["pageWidth"] <= result["width"], f"{path.name}: the page itself scrolls sideways"
+        assert result["clipped"] == [], f"{path.name}: text cut off at {width} px"
+        assert result["pageWidth"] <= result["width"], f"{path.name}: the page itself scrolls sideways at {width} px"
 
 
 def test_region_overview_answers_on_the_first_screen_of_a_phone(built, chromium):
