@@ -46,7 +46,16 @@ def _small_multiples() -> str:
     frame = pd.DataFrame({"kpi_naam": ["Jeugdhulp"] * 2 + ["Wachttijd"] * 2, "gebied": ["Delft", "Rijswijk"] * 2,
                           "waarde": [10.1, 9.2, 73.0, None], "status": ["voorlopig"] * 4,
                           "eenheid": ["%", "%", "dagen", "dagen"], "decimalen": [1, 1, 0, 0]})
-    return charts.figure_html(charts.small_multiples(frame, "Haaglanden", highlight="Delft"), "Overzicht")
+    references = pd.DataFrame({"kpi_naam": ["Jeugdhulp", "Jeugdhulp"], "label": ["Regio Haaglanden", "Nederland"],
+                               "waarde": [9.8, 9.5]})
+    return charts.figure_html(charts.small_multiples(frame, references)[0], "Overzicht")
+
+
+def _region_trend() -> str:
+    series = pd.DataFrame({"jaar_label": ["2022", "2023**"] * 2, "gebied": ["Regio Haaglanden"] * 2 + ["Nederland"] * 2,
+                           "waarde": [8.0, 7.5, 7.0, None], "status": ["definitief", "nader voorlopig"] * 2})
+    return charts.figure_html(charts.region_trend(series, "Jeugdhulp met verblijf", "per 1.000 jongeren", 1), "Trend",
+                              interactive=False)
 
 
 def _page_spec(html: str) -> dict:
@@ -180,7 +189,7 @@ def test_status_shapes_and_merged_years_are_on_the_chart():
 
 
 def test_hover_highlights_one_area():
-    for make in (_trend, _comparison, _small_multiples):
+    for make in (_trend, _comparison):  # a region-overview panel highlights nothing
         spec = _spec(make())
         text = json.dumps(spec)
         assert f"{charts.SELECTION}_store" in text, make.__name__
@@ -201,10 +210,24 @@ def test_comparison_chart_highlight_not_by_colour_alone_and_labelled_references(
 
 
 def test_small_multiples_one_panel_per_kpi_with_own_format():
-    spec = _spec(_small_multiples())
-    text = json.dumps(spec, ensure_ascii=False)
-    assert '"text": "Jeugdhulp"' in text and '"title": "dagen"' in text, "panel title, unit on its axis"
-    assert '",.1f"' in text and '",.0f"' in text
+    frame = pd.DataFrame({"kpi_naam": ["Jeugdhulp"] * 2 + ["Wachttijd"] * 2, "gebied": ["Delft", "Rijswijk"] * 2,
+                          "waarde": [10.1, 9.2, 73.0, None], "status": ["voorlopig"] * 4,
+                          "eenheid": ["%", "%", "dagen", "dagen"], "decimalen": [1, 1, 0, 0]})
+    panels = charts.small_multiples(frame)
+    assert len(panels) == 2, "a chart per KPI, so the panels reflow in the page's grid"
+    first, second = (json.dumps(_spec(charts.figure_html(p, "x")), ensure_ascii=False) for p in panels)
+    assert '"text": "Jeugdhulp"' in first and '",.1f"' in first
+    assert '"text": "Wachttijd"' in second and '"title": "dagen"' in second and '",.0f"' in second
+    assert "Rijswijk (Wachttijd)" not in second and "Rijswijk" in charts.figure_html(panels[1], "x").split("<figcaption>")[1]
+
+
+def test_small_multiples_panels_carry_their_own_references_only():
+    frame = pd.DataFrame({"kpi_naam": ["a", "a", "b", "b"], "gebied": ["x", "y", "x", "y"], "waarde": [1.0, 2, 3, 4],
+                          "status": ["definitief"] * 4})
+    references = pd.DataFrame({"kpi_naam": ["a", "b"], "label": ["Nederland", "Nederland"], "waarde": [1.5, 3.5]})
+    first, second = (json.dumps(charts.vegalite_dict(p), ensure_ascii=False) for p in charts.small_multiples(frame, references))
+    assert "Nederland: 1,5" in first and "Nederland: 3,5" not in first
+    assert "Nederland: 3,5" in second
 
 
 def test_json_block_cannot_end_the_script_element():
@@ -345,7 +368,7 @@ def test_same_chart_gives_the_same_html_after_other_charts_and_in_a_fresh_proces
 def test_svg_ids_are_renamed_per_chart():
     frame = pd.DataFrame({"kpi_naam": ["a", "a", "b", "b"], "gebied": ["x", "y", "x", "y"], "waarde": [1.0, 2, 3, 4],
                           "status": ["definitief"] * 4})
-    chart = charts.small_multiples(frame, "t")
+    chart = charts.small_multiples(frame)[0]
     for html, clipped in ((charts.figure_html(chart, "a"), False), (_clipped(), True)):
         key = re.search(r'<figure class="jm-grafiek" id="([^"]+)"', html).group(1)
         svg = _static_svg(html)
@@ -398,7 +421,8 @@ def test_parts_copied_shallowly_give_the_spec_of_plain_altair_charts(make, monke
     monkeypatch.setattr(charts, "_Part", alt.Chart)
     plain = _spec(make())
     assert shared == plain
-    assert json.dumps(shared).count(charts.SELECTION) >= 2  # declared once and used
+    if make is not _small_multiples:  # a region-overview panel highlights nothing
+        assert json.dumps(shared).count(charts.SELECTION) >= 2  # declared once and used
 
 
 def test_combining_parts_leaves_the_parts_as_they_were():
@@ -447,3 +471,11 @@ def test_names_on_an_axis_keep_their_limit_and_numbers_have_none():
     trend = {axis["scale"]: axis.get("labelLimit") for axis in _axes(spec) if "scale" in axis}
     assert trend["y"] == 0
     assert spec["config"]["axisX"]["labelLimit"] == 0  # the years' axis takes it from the config
+
+
+def test_region_trend_draws_region_and_nederland_as_lines_without_an_interactive_view():
+    html = _region_trend()
+    assert "jm-grafiek-spec" not in html and "jm-grafiek-interactief" not in html, "static only: no runtime needed"
+    svg = _static_svg(html)
+    assert "Regio Haaglanden" in svg and "Nederland" in svg and "2023**" in svg
+    assert 'role="img"' in html and "<figcaption>Trend</figcaption>" in html

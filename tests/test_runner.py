@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jeugdmonitor import runner
+from jeugdmonitor import paths, runner
 
 AVAILABLE = ["GM0503", "GM0518", "GM1916", "GM0034"]
 
@@ -116,3 +116,8 @@ def test_an_interrupted_build_leaves_the_manifest_of_the_pages_it_finished(tmp_p
     with pytest.raises(KeyboardInterrupt):
         runner._build(_FinishedPool(stop="GM1916"), 2023, todo, tmp_path, None, CHECKSUMS, manifest, None, 0)
     assert runner.read_manifest(tmp_path) == manifest and "GM1916" not in manifest["pagina's"]
+
+
+def test_the_index_page_owns_its_filter_script_so_a_taken_over_index_keeps_it():
+    index = runner.Page(runner.INDEX_KEY, "index", "04_overzicht.ipynb", {"gemeenten": []}, "index.html", "t", "t")
+    assert index.files(2023)[:3] == ["index.html", "overzicht_2023.csv", paths.INDEX_SCRIPT_NAME]

@@ -438,44 +438,129 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
     return chart
 
 
-@_builds_unchecked
-def small_multiples(frame: pd.DataFrame, title: str, highlight: str | None = None, columns: int = 2,
-                    decimals: int = 1) -> alt.ConcatChart:
-    """A region overview: one panel per KPI (own scale), a dot per municipality.
+# a panel of the region overview sits in a grid cell half an A4 page wide (about 91 mm, 344 CSS
+# pixels) and scales to it: at this natural width its 11 px labels print at 7 pt or more
+PANEL_WIDTH = 150  # the plot; the names beside it and the padding come on top
+PANEL_FONT = 11
+PANEL_NAME_LIMIT = 140
 
-    `frame`: one row per KPI and municipality, columns `kpi_naam`, `gebied`, `waarde`, `status`;
-    optional `eenheid` (unit, shown in the panel title and tooltip) and `decimalen` (per KPI,
-    else `decimals`). Panels keep the order of `kpi_naam`, municipalities are listed in the same
-    alphabetical order in every panel; hovering one highlights it in all panels. Two columns fit A4.
+
+def _panel_config() -> dict:
+    """Fonts of a region-overview panel: one size (PANEL_FONT) for labels, titles and legends."""
+    axis = {"labelFontSize": PANEL_FONT, "titleFontSize": PANEL_FONT}
+    return {"axis": axis, "legend": {"labelFontSize": PANEL_FONT, "titleFontSize": PANEL_FONT},
+            "title": {"fontSize": PANEL_FONT + 1}}
+
+
+def _reference_layers(references: dict[str, object], decimals: int, x: alt.X, top_of_plot: float,
+                      bottom: float, widest: float) -> list[_Part]:
+    """A labelled vertical dashed rule per reference value (label -> value; a missing value draws
+    none), each label on its own line above the plot, so two close rules never overprint."""
+    present = [(label, float(value)) for label, value in references.items() if not is_missing(value)]
+    if not present:
+        return []
+    refs = pd.DataFrame({"label": [label for label, _ in present], "waarde": [value for _, value in present]})
+    refs["tekst"] = [f"{label}: {_value_text(value, decimals)}" for label, value in present]
+    refs["rechts"] = refs["waarde"] > 0.6 * max(widest, *refs["waarde"], 0)
+    # a label written leftwards from its rule lies above the rules left of it, one written
+    # rightwards above the rules right of it; each rule starts at its own label, so no rule
+    # crosses another's label
+    refs["_volgorde"] = [-value if right else value for value, right in zip(refs["waarde"], refs["rechts"], strict=True)]
+    refs = refs.sort_values(["rechts", "_volgorde"], ascending=[False, True], kind="stable").drop(columns="_volgorde")
+    refs["hoogte"] = [top_of_plot - 6 - 14 * (len(refs) - 1 - i) for i in range(len(refs))]
+    refs["begin"] = refs["hoogte"] + 4
+    layers = [_Part(_inline(refs)).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
+        x=x, y=alt.Y("begin:Q", scale=None, axis=None), y2=alt.Y2Value(**alt.value(bottom)))]
+    for side, align, dx in ((False, "left", 3), (True, "right", -3)):
+        part = refs[refs["rechts"] == side]
+        if not part.empty:
+            layers.append(_Part(_inline(part)).mark_text(align=align, dx=dx, baseline="bottom", fontSize=PANEL_FONT).encode(
+                x=x, y=alt.Y("hoogte:Q", scale=None, axis=None), text=alt.Text("tekst:N")))
+    return layers
+
+
+@_builds_unchecked
+def ranked_panel(frame: pd.DataFrame, title: str, unit: str, decimals: int,
+                 references: dict[str, object] | None = None) -> alt.LayerChart:
+    """One panel of a region's small multiples: one KPI, a dot per municipality, listed top to
+    bottom in the order of `frame`'s rows (the caller ranks them, so the chart and the table
+    beside it cannot disagree), nothing highlighted, and each reference (label -> value, e.g.
+    the region and Nederland) as a labelled dashed rule.
+
+    `frame`: columns `gebied`, `waarde` (missing: left out of the plot and named in a note), `status`.
     """
-    areas = sorted(dict.fromkeys(frame["gebied"]), key=str.casefold)
-    hover = _hover()
+    data = _dot_data(frame, decimals, None)
+    order = list(data["gebied"])
+    height = max(16 * len(order), 80)
+    x = alt.X("waarde:Q", title=unit or None, axis=alt.Axis(format=f",.{decimals}f", tickCount=4, labelSeparation=8),
+              scale=alt.Scale(zero=True))
+    dots = _Part().mark_point(filled=True, size=60, color=OTHER_COLOUR).encode(
+        x=x,
+        y=alt.Y("gebied:N", title=None, sort=order, scale=alt.Scale(domain=order),
+                axis=alt.Axis(labelLimit=PANEL_NAME_LIMIT)),
+        shape=_status_shape(data),
+        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"),
+                 alt.Tooltip("status:N", title="Status")],
+    ).properties(name="jm_punten")
+    present = sum(not is_missing(v) for v in (references or {}).values())
+    layers = [dots, *_reference_layers(references or {}, decimals, x, 0, height, max([*data["waarde"], 0]))]
+    return alt.layer(*layers, data=_inline(data), width=PANEL_WIDTH, height=height, description=f"Stippengrafiek: {title}",
+                     usermeta=_usermeta(_missing_note(frame)), config=_panel_config(),
+                     title=alt.TitleParams(title, offset=8 + 14 * present, anchor="start"))
+
+
+def small_multiples(frame: pd.DataFrame, references: pd.DataFrame | None = None,
+                    decimals: int = 1) -> list[alt.LayerChart]:
+    """A region overview's small multiples: a panel (ranked_panel) per KPI, each its own chart,
+    so the panels reflow in the page's grid (two side by side on a wide screen and in print, one
+    on a phone).
+
+    `frame`: one row per KPI and municipality, columns `kpi_naam`, `gebied`, `waarde`, `status`,
+    optional `eenheid` and `decimalen` (per KPI, else `decimals`); panels keep the order of
+    `kpi_naam`, municipalities within a panel the order of the rows. `references`: columns
+    `kpi_naam`, `label`, `waarde` (the rules of each panel, in their order).
+    """
     panels = []
-    for index, (kpi, part) in enumerate(frame.groupby("kpi_naam", sort=False)):
+    for kpi, part in frame.groupby("kpi_naam", sort=False):
         unit = "" if "eenheid" not in part.columns or is_missing(part["eenheid"].iloc[0]) else str(part["eenheid"].iloc[0])
         places = decimals if "decimalen" not in part.columns or is_missing(part["decimalen"].iloc[0]) else int(part["decimalen"].iloc[0])
-        data = _dot_data(part, places, highlight)
-        panel = _Part(_inline(data)).mark_point(filled=True).encode(
-            x=alt.X("waarde:Q", title=unit or None, axis=alt.Axis(format=f",.{places}f", tickCount=3, labelSeparation=8),
-                    scale=alt.Scale(zero=True)),
-            y=alt.Y("gebied:N", title=None, sort=areas, scale=alt.Scale(domain=areas),
-                    axis=alt.Axis(labelLimit=130, labelFontWeight=_bold_if(highlight))),
-            shape=_status_shape(frame.dropna(subset=["waarde"]).assign(status_tekst=lambda f: f["status"].map(_status_text))),
-            color=_chosen_colour(),
-            size=_chosen_size(110, 50),
-            opacity=_faded(hover),
-            tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("kpi_naam:N", title="Indicator"),
-                     alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})" if unit else "Waarde"),
-                     alt.Tooltip("status:N", title="Status")],
-        ).properties(
-            name=f"jm_paneel_{index + 1}", width=170, height=14 * len(areas),
-            title=alt.TitleParams(str(kpi), fontSize=11))  # the unit is the x axis title
-        panels.append(panel)
-    notes = _missing_note(frame.assign(gebied=frame["gebied"] + " (" + frame["kpi_naam"] + ")"))
-    chart = alt.concat(*panels, columns=columns).properties(
-        title=title, description=f"Kleine grafieken per indicator: {title}", usermeta=_usermeta(notes)
-    ).resolve_scale(x="independent", shape="shared")
-    # one hover selection over all panels (adding the same selection to every panel works too,
-    # but Altair then warns about merging them)
-    chart.params = _hover_over(hover, [p.name for p in panels])
-    return chart
+        own = {} if references is None else dict(zip(*(references.loc[references["kpi_naam"] == kpi, c]
+                                                       for c in ("label", "waarde")), strict=True))
+        panels.append(ranked_panel(part, str(kpi), unit, places, own))
+    return panels
+
+
+@_builds_unchecked
+def region_trend(series: pd.DataFrame, title: str, unit: str, decimals: int) -> alt.LayerChart:
+    """A region's key figure over the years beside Nederland's: a line per area, sized as a
+    region-overview panel (see PANEL_WIDTH). Only for a rate or share: a count of a region and
+    of the country never share an axis (the caller chooses the KPIs).
+
+    `series`: one row per area and year, in the order to show (areas, then years), columns
+    `jaar_label` (year with status mark, shared by the areas of a year), `gebied`, `waarde`, `status`.
+    """
+    areas = list(dict.fromkeys(series["gebied"]))
+    years = list(dict.fromkeys(series["jaar_label"]))
+    data = series.dropna(subset=["waarde"]).assign(
+        waarde=lambda f: f["waarde"].astype(float),
+        waarde_tekst=lambda f: [_value_text(v, decimals) for v in f["waarde"]],
+        status_tekst=lambda f: f["status"].map(_status_text),
+    )[["jaar_label", "gebied", "waarde", "waarde_tekst", "status", "status_tekst"]]
+    base = _Part().encode(
+        x=alt.X("jaar_label:O", title=None, sort=years, axis=alt.Axis(labelAngle=-90 if len(years) > 6 else 0)),
+        y=alt.Y("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f", tickCount=4), scale=alt.Scale(zero=True)),
+        color=alt.Color("gebied:N", title=None, sort=areas, scale=alt.Scale(domain=areas, range=AREA_COLOURS[1: len(areas) + 1]),
+                        legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2, symbolSize=300,
+                                          direction="horizontal", columnPadding=16)),
+        strokeDash=alt.StrokeDash("gebied:N", title=None, sort=areas,
+                                  scale=alt.Scale(domain=areas, range=AREA_DASHES[1: len(areas) + 1])),
+    )
+    lines = base.mark_line(strokeWidth=2).properties(name="jm_lijnen")
+    # a year's status is its mark on the axis label (2023**), as in the table beside the chart
+    points = base.mark_point(size=40, filled=True).encode(
+        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("jaar_label:N", title="Jaar"),
+                 alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"), alt.Tooltip("status:N", title="Status")],
+    ).properties(name="jm_punten")
+    # no title: the heading above the figure names the figure
+    return alt.layer(lines, points, data=_inline(data), width=PANEL_WIDTH + PANEL_NAME_LIMIT - 40, height=150,
+                     description=f"Lijngrafiek: {title}", config=_panel_config())

@@ -25,6 +25,7 @@ year, and after its last year keeps the status of its last year.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -43,6 +44,7 @@ from jeugdmonitor.vocabulary import (
     GOAL_NOT_MET,
     GOAL_OFF_TRACK,
     GOAL_ON_TRACK,
+    GOAL_STATUSES,
     GOAL_UNDECIDABLE,
     NL_CODE,
 )
@@ -213,6 +215,12 @@ def region_lines(cfg: config.Config, values: Values, region: str,
     return [(goal, cfg.kpis[goal.kpi], assess(goal, values, region, year),
              change_on_previous_year(values, cfg.kpis[goal.kpi], region, year))
             for goal in cfg.goals.get(region, ())]
+
+
+def count_statuses(assessments: list[Assessment]) -> dict[str, int]:
+    """status -> how many of `assessments` have it, in the order of vocabulary.GOAL_STATUSES (zeros left out)."""
+    counts = Counter(a.status for a in assessments)
+    return {status: counts[status] for status in GOAL_STATUSES if counts[status]}
 
 
 def largest_changes(kpi_values: pd.DataFrame, area: str, year: int,

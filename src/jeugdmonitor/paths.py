@@ -95,6 +95,7 @@ RAW_SUMMARY_NAME = "ruwe_validatie.json"
 MANIFEST_NAME = "manifest.json"
 STAGING_MARKER_SUFFIX = ".klaar.json"
 INDEX_PAGE_NAME = "index.html"
+INDEX_SCRIPT_NAME = "zoeken.js"  # the index's filter and search, beside the index page
 ACCOUNTABILITY_PAGE_NAME = "verantwoording.html"  # the year's sources, checks and quality log
 # notebook cells with these tags make a page of their own from the same executed notebook
 APPENDIX_TAG = "bijlage"  # 03_gemeenterapport: the municipality's bijlage

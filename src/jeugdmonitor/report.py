@@ -14,7 +14,6 @@ import json
 import re
 import subprocess
 import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -26,7 +25,6 @@ from jeugdmonitor import __version__, builddate, charts, clean, config, goals, k
 from jeugdmonitor.formatting import is_missing, number, value_with_mark, year_label
 from jeugdmonitor.vocabulary import (
     GOAL_NONE,
-    GOAL_STATUSES,
     LEVEL_MUNICIPALITY,
     MERGED_ACTION,
     MERGED_MARK,
@@ -258,14 +256,9 @@ def summary(report: Report) -> str:
     inputs = report.inputs
     lines = [_line(report, line) for line in
              goals.goal_lines(inputs.cfg, inputs.values, report.municipality, report.region, report.year)]
-    counts = _count_statuses([line["own"] for line in lines])
+    counts = goals.count_statuses([line["own"] for line in lines])
     return pages.render("gemeente/samenvatting.html.j2", **_common(inputs), r=report, lines=lines, counts=counts,
                         changes=_changes(report), diverging=_diverging(report), merger=_predecessors(report))
-
-
-def _count_statuses(assessments: list[goals.Assessment]) -> dict[str, int]:
-    counts = Counter(a.status for a in assessments)
-    return {status: counts[status] for status in GOAL_STATUSES if counts[status]}
 
 
 def goal_charts(report: Report) -> str:

@@ -159,7 +159,7 @@ class Page:
             produced += [paths.figures_csv_name(self.key), paths.local_table_name(self.key, "csv"),
                          paths.local_table_name(self.key, "xlsx")]
         elif self.kind == "index":
-            produced += [paths.overview_csv_name(year)]
+            produced += [paths.overview_csv_name(year), paths.INDEX_SCRIPT_NAME]
         return [*produced, f"{paths.EXECUTED_NOTEBOOK_DIR_NAME}/{self.executed_name}"]
 
     @property

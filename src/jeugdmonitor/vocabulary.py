@@ -36,6 +36,9 @@ GOAL_OFF_TRACK = "niet op koers"
 GOAL_NONE = "geen doel"
 GOAL_UNDECIDABLE = "niet te bepalen"
 GOAL_STATUSES = (GOAL_MET, GOAL_ON_TRACK, GOAL_OFF_TRACK, GOAL_NOT_MET, GOAL_UNDECIDABLE, GOAL_NONE)
+# a symbol that accompanies a status word (never replaces it), so status is not told by colour alone
+GOAL_STATUS_SYMBOLS = {GOAL_MET: "✓", GOAL_ON_TRACK: "↗", GOAL_OFF_TRACK: "↘", GOAL_NOT_MET: "✗",
+                       GOAL_UNDECIDABLE: "?", GOAL_NONE: "–"}
 
 # ------------------------------------------------------------------ judgement of a change on the year before
 # a KPI with a good direction (lager_beter, hoger_beter) changes for the better or the worse; a

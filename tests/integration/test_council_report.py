@@ -4,6 +4,8 @@ the municipality among its region, the region overviews, the index and the lokal
 from __future__ import annotations
 
 import csv
+import html
+import json
 import re
 
 import openpyxl
@@ -30,6 +32,11 @@ def _members(root) -> dict[str, list[str]]:
         if entry.get("tot") is None and entry["regio"]:
             members.setdefault(entry["regio"], []).append(entry["code"])
     return members
+
+
+def _names(root) -> dict[str, str]:
+    register = yaml.safe_load((root / "config" / "gemeenten.yaml").read_text(encoding="utf-8"))
+    return {entry["code"]: entry["naam"] for entry in register["gemeenten"] if entry.get("tot") is None}
 
 
 def _section(page: str, anchor: str) -> str:
@@ -93,6 +100,44 @@ def test_region_overviews_link_every_member_and_state_their_goals(built):
         assert len(lines) == len(goals.get(region, []))
         assert all(STATUS_WORD.search(line) for line in lines)
         assert 'src="data:image/svg+xml;base64,' in page and 'role="img"' in page
+        assert 'href="index.html"' in page and 'href="verantwoording.html"' in page
+
+
+def _words(fragment: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment))).strip()
+
+
+def test_region_overview_answers_first_and_names_every_member_under_a_status_per_goal(built):
+    names = _names(built)
+    for region, codes in _members(built).items():
+        page = (built / "reports" / str(YEAR) / f"regio-{region}.html").read_text(encoding="utf-8")
+        region_goals = _goals(built).get(region, [])
+        answer = _words(re.search(r'<p class="jm-antwoord">(.*?)</p>', page, re.S).group(1))
+        counted = re.findall(r"(\d+) (" + "|".join(sorted(GOAL_STATUSES, key=len, reverse=True)) + ")", answer)
+        assert sum(int(n) for n, _ in counted) == len(region_goals), (region, answer)
+        assert page.index('class="jm-antwoord"') < page.index("<table"), "the answer before any table"
+        if not region_goals:
+            continue
+        section = html.unescape(page[page.index('id="doelen-per-gemeente"'):])
+        for goal in region_goals:
+            part = section[section.index(f"<h3>{goal['doel']}</h3>"):]
+            part = part[: part.index("</ul>")]
+            named = [n for group in re.findall(r"\(\d+\): ([^<]+)</li>", part) for n in group.split(", ")]
+            assert sorted(named) == sorted(names[c] for c in codes), (region, goal["id"])
+
+
+def test_region_overview_panels_rank_as_their_tables_and_compare_rates_only(built):
+    kpis = yaml.safe_load((built / "config" / "kpis.yaml").read_text(encoding="utf-8"))["kpis"]
+    for region in _members(built):
+        page = (built / "reports" / str(YEAR) / f"regio-{region}.html").read_text(encoding="utf-8")
+        panels = re.findall(r'<div class="jm-paneel" id="(?:paneel|ontwikkeling)-([a-z0-9_]+)">', page)
+        assert panels and all("noemer" in kpis[kpi] for kpi in panels), "only rates and shares are compared"
+        for table in re.findall(r'<table class="jm-tabel jm-klein jm-rangorde">(.*?)</table>', page, re.S):
+            places = [int(p) for p in re.findall(r'<tr><td class="jm-getal">(\d+)</td>', table)]
+            assert places == list(range(1, len(places) + 1))
+            values = [float(v.replace(".", "").replace(",", ".").rstrip("*"))
+                      for v in re.findall(r'</a></th><td class="jm-getal">([\d.,]+)\**</td>', table)]
+            assert values == sorted(values, reverse=True), "high to low, as the panel says"
 
 
 def test_index_gives_key_figures_and_goal_status_per_municipality(built):
@@ -102,8 +147,32 @@ def test_index_gives_key_figures_and_goal_status_per_municipality(built):
             row = index[index.index(f'<a href="{code}.html">'):]
             row = row[: row.index("</tr>")]
             assert f'href="{code}_lokale_paragraaf.xlsx"' in row and f'href="{code}_lokale_paragraaf.csv"' in row
-            assert re.search(r"\d+ (" + "|".join(GOAL_STATUSES) + ")", row) or not _goals(built).get(region)
-    assert "Kwaliteitslog van deze run" in index and f'href="overzicht_{YEAR}.csv"' in index
+            words = STATUS_WORD.findall(row)
+            assert len(words) == len(_goals(built).get(region, [])) and set(words) <= set(GOAL_STATUSES), (code, words)
+            assert not re.search(r"\d+ (" + "|".join(GOAL_STATUSES) + ")", _words(row)), "a word per goal, no count sentence"
+    assert f'href="overzicht_{YEAR}.csv"' in index and 'href="verantwoording.html"' in index
+    assert 'src="zoeken.js"' in index and (built / "reports" / str(YEAR) / "zoeken.js").is_file()
+
+
+def test_developer_content_is_in_the_cells_of_the_verantwoording_page(built):
+    """The quality log and the Data Docs links are cells tagged `verantwoording` of the index
+    notebook (rendered into verantwoording.html); the index's own cells hold none of it."""
+    executed = json.loads((built / "reports" / str(YEAR) / "uitgevoerde-notebooks" / "04_overzicht.ipynb")
+                          .read_text(encoding="utf-8"))
+    tagged, own = "", ""
+    for cell in executed["cells"]:
+        html_out = "".join("".join(o.get("data", {}).get("text/html", "")) for o in cell.get("outputs", []))
+        if "verantwoording" in cell["metadata"].get("tags", []):
+            tagged += html_out
+        else:
+            own += html_out
+    assert "<h1>Verantwoording en datakwaliteit 2023</h1>" in tagged and "Kwaliteitslog van deze run" in tagged
+    assert 'href="datadocs/index.html"' in tagged and "<h3>Bronnen</h3>" in tagged
+    for developer in ("Kwaliteitslog", "Data Docs", "datadocs", "kpi_waarden", "harmonisatie"):
+        assert developer not in own, developer
+    accountability = built / "reports" / str(YEAR) / "verantwoording.html"
+    if accountability.is_file():  # once the runner renders the tagged cells into their own page
+        assert "Kwaliteitslog" not in (built / "reports" / str(YEAR) / "index.html").read_text(encoding="utf-8")
 
 
 def test_lokale_paragraaf_is_the_same_in_page_csv_and_excel(built):

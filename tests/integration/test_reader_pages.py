@@ -145,7 +145,8 @@ def test_a_printed_report_is_short_starts_with_the_goals_and_leaves_no_page_near
         assert "Jeugdhulp in Hoeksche Waard: voortgangsrapportage 2023" in text, f"page {number}: running header"
         assert "Fictieve voorbeelddata" in text, f"page {number}: the label"
         body = text.replace("Jeugdhulp in Hoeksche Waard: voortgangsrapportage 2023", "")
-        assert len(body) > 400 or number == len(texts), f"page {number} is nearly empty: {body[:200]!r}"
+        least = 150 if number == len(texts) else 400  # the last page may be shorter, but not a line or two
+        assert len(body) > least, f"page {number} is nearly empty: {body[:200]!r}"
 
 
 def test_printed_pages_are_tagged_with_a_title_and_language(printed):
