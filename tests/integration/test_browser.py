@@ -37,7 +37,7 @@ INTERACTIVE_VIEW = browser_module.INTERACTIVE_VIEW
 INTERACTIVE_RUNTIME = browser_module.INTERACTIVE_RUNTIME
 SUMMARY = "#samenvatting"  # municipality report: the summary block
 SUMMARY_ITEM = ".jm-doel"  # one goal in it, holding a .jm-status with a word from vocabulary.GOAL_STATUSES
-PAGE_KINDS = ("gemeenterapport", "bijlage", "index", "datadocs", "regio")
+PAGE_KINDS = ("gemeenterapport", "bijlage", "index", "verantwoording", "datadocs", "regio")
 SCREENSHOTS = {"gemeenterapport", "index", "regio"}  # the first page of each kind
 
 
@@ -51,7 +51,7 @@ def pages_of(kind: str, built: Path) -> list[Path]:
             pytest.skip(f"no region overview page regio-*.html in {out} yet (REQUIRE_REGION_PAGES is off)")
         return found
     page = {"gemeenterapport": out / f"{MUNICIPALITY}.html", "bijlage": out / f"{MUNICIPALITY}-bijlage.html",
-            "index": out / "index.html",
+            "index": out / "index.html", "verantwoording": out / "verantwoording.html",
             "datadocs": out / "datadocs" / "index.html"}[kind]
     assert page.is_file(), f"{page} was not built"
     return [page]

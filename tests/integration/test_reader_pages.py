@@ -112,7 +112,7 @@ def reader(built):
 
 @pytest.mark.parametrize("width", [320, 390, 1280])
 @pytest.mark.parametrize("page", [f"{MUNICIPALITY}.html", f"{MUNICIPALITY}-bijlage.html", "index.html",
-                                  "regio-JZ31.html"])
+                                  "verantwoording.html", "regio-JZ31.html"])
 def test_no_text_is_clipped_and_the_page_never_scrolls_sideways(built, reader, page, width):
     seen = reader.reading(built / "reports" / str(YEAR) / page, width)
     assert seen["clipped"] == [], f"{page} at {width} px: clipped or off-screen text {seen['clipped'][:5]}"
