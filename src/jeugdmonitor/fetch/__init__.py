@@ -124,18 +124,21 @@ from jeugdmonitor.fetch.iv3_download import (
     iv3_years,
 )
 from jeugdmonitor.fetch.odata import MAX_FILTER_CHARS, REGIONS_PER_REQUEST
+from jeugdmonitor.fetch.odata4 import DEFAULT_URL4, ENV_URL4, Service4, parse_service4
 from jeugdmonitor.fetch.service import (
     DEFAULT_URL,
     ENV_URL,
     FetchError,
     Service,
+    ServiceUnavailable,
     parse_service,
     service_for,
 )
 from jeugdmonitor.fetch.statline import download_table
 
 __all__ = [
-    "DEFAULT_URL", "ENV_URL", "IV3", "LICENCE", "MAX_FILTER_CHARS", "REGIONS_PER_REQUEST", "SOURCES", "FetchError",
-    "FetchedTable", "Iv3Settings", "Service", "default_regions", "download_iv3", "download_table", "fetch",
-    "fetchable", "iv3_settings", "iv3_years", "main", "parse_service", "service_for",
+    "DEFAULT_URL", "DEFAULT_URL4", "ENV_URL", "ENV_URL4", "IV3", "LICENCE", "MAX_FILTER_CHARS", "REGIONS_PER_REQUEST",
+    "SOURCES", "FetchError", "FetchedTable", "Iv3Settings", "Service", "Service4", "ServiceUnavailable", "default_regions",
+    "download_iv3", "download_table", "fetch", "fetchable", "iv3_settings", "iv3_years", "main", "parse_service",
+    "parse_service4", "service_for",
 ]

@@ -24,7 +24,8 @@ import cbsodata
 import requests
 
 from jeugdmonitor.errors import FetchError, ServiceUnavailable
-from jeugdmonitor.fetch import odata4
+from jeugdmonitor.fetch.odata4 import Service4
+from jeugdmonitor.fetch.odata4 import dimension_entries as codes_of
 
 ENV_URL = "JEUGDMONITOR_CBS_URL"
 
@@ -132,9 +133,9 @@ def call(service: Service, table: str, what: str, function: Callable[..., Any], 
                                  f"zoals CBS dat geeft ({service.name}; {type(error).__name__}: {error})") from error
 
 
-def dimension_entries(service: Service | odata4.Service4, table: str, dimension: str) -> list[dict[str, Any]]:
+def dimension_entries(service: Service | Service4, table: str, dimension: str) -> list[dict[str, Any]]:
     """A dimension's keys and titles, as the table lists them (before any data is asked for), from
     whichever service `service` is (OData 4: its code list `<dimension>Codes`)."""
-    if isinstance(service, odata4.Service4):
-        return odata4.dimension_entries(service, table, dimension)
+    if isinstance(service, Service4):
+        return codes_of(service, table, dimension)
     return call(service, table, f"lezen van dimensie {dimension}", cbsodata.get_meta, table, dimension)

@@ -13,7 +13,6 @@ from typing import Any
 import cbsodata
 
 from jeugdmonitor import cbs_titles, config, raw
-from jeugdmonitor.fetch import odata4, services
 from jeugdmonitor.fetch.answers import (
     check_properties,
     check_unnamed_dimensions_fixed,
@@ -42,8 +41,11 @@ from jeugdmonitor.fetch.odata import (
     title_filters,
     titled_entries,
 )
+from jeugdmonitor.fetch.odata4 import Service4, data_properties, observation_filter
+from jeugdmonitor.fetch.odata4 import download as download4
 from jeugdmonitor.fetch.service import FetchError, call, dimension_entries, service_for
-from jeugdmonitor.fetch.services import AnyService
+from jeugdmonitor.fetch.services import AnyService, describe
+from jeugdmonitor.fetch.services import provenance as service_provenance
 
 log = logging.getLogger(__name__)
 
@@ -79,25 +81,26 @@ def series_years(parts: Sequence[config.TablePart], service: AnyService | None =
 
 
 def topic_keys(table: str, url: str, spec: dict[str, Any], properties: list[dict[str, Any]]) -> dict[str, str]:
-    """Workbook topic name -> the table's topic key, from the topic titles in config/bronnen.yaml."""
+    """Workbook topic name -> the table's topic key, from the topic titles in config/bronnen.yaml.
+    `url`: where the topics were read (DataProperties, or OData 4's MeasureCodes)."""
     found = cbs_titles.match(cbs_titles.topic_entries(properties),
                              {str(name): title for name, title in spec["onderwerpen"].items()},
-                             f"CBS-tabel {table} ({url}/DataProperties, onderwerpen)")
+                             f"CBS-tabel {table} ({url}, onderwerpen)")
     return {name: str(entry.get("Key", "")).strip() for name, entry in found.items()}
 
 
 def _properties(service: AnyService, table: str) -> list[dict[str, Any]]:
     """The table's dimensions and topics, as OData 3's DataProperties lists them."""
-    if isinstance(service, odata4.Service4):
-        return odata4.data_properties(service, table)
+    if isinstance(service, Service4):
+        return data_properties(service, table)
     return call(service, table, "reading DataProperties", cbsodata.get_meta, table, "DataProperties")
 
 
 def _download(service: AnyService, table: str, select: Sequence[str], dimensions: Sequence[str], topics: Sequence[str],
               filter_text: str) -> dict[str, Any]:
     """One request's answer in cbsodata's shape (TableInfos, TypedDataSet, the dimension lists)."""
-    if isinstance(service, odata4.Service4):
-        return odata4.download(service, table, dimensions, topics, filter_text)
+    if isinstance(service, Service4):
+        return download4(service, table, dimensions, topics, filter_text)
     return call(service, table, "downloading", cbsodata.download_data, table, typed=False,
                 select=list(select), filters=filter_text)
 
@@ -112,7 +115,7 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: AnyServi
     None: the source's own table. `series`: table id -> the years each table of the series
     supplies (`series_years`), recorded in the sidecar (`reeks`); `years` are then this table's.
     `years` None: every year (`<year>JJ00` periods); `regions` None: no region filter.
-    `service`: OData 3 (`Service`) or OData 4 (`odata4.Service4`); the files are the same
+    `service`: OData 3 (`Service`) or OData 4 (`Service4`); the files are the same
     either way (OData 4's observations turned into OData 3's rows), and the sidecar says which
     served them and which failed before (`failed`, see `services.first_answering`).
     Writes straight into `folder`: use `fetch` to publish into data/raw/ all-or-nothing."""
@@ -131,11 +134,11 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: AnyServi
     retrieved = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     log.info("CBS-tabel %s (%s) van %s", table, key, url)
 
-    is4 = isinstance(service, odata4.Service4)
+    is4 = isinstance(service, Service4)
     data_part = "Observations" if is4 else "TypedDataSet"
     properties = _properties(service, table)
     titled_topics = bool(by_title)  # a source that names dimension keys by title names its topics by title too
-    topic_of = (topic_keys(table, url, spec, properties) if titled_topics
+    topic_of = (topic_keys(table, f"{url}/{'MeasureCodes' if is4 else 'DataProperties'}", spec, properties) if titled_topics
                 else {str(name): str(t) for name, t in spec["onderwerpen"].items()})
     topics = list(topic_of.values())
     decimals = check_properties(table, url, properties, list(dimensions.values()), topics,
@@ -157,7 +160,7 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: AnyServi
     filters_used: list[str] = []
     first: dict[str, Any] = {}  # the first answer: its metadata describe the table
     for chunk in chunks:
-        filter_text = (odata4.observation_filter(sorted(wanted_periods) if wanted_periods else None, period_dim, fixed,
+        filter_text = (observation_filter(sorted(wanted_periods) if wanted_periods else None, period_dim, fixed,
                                                  region_dim, chunk, topics) if is4
                        else build_filter(clauses, region_dim, chunk))
         answer = _download(service, table, select, list(dimensions.values()), topics, filter_text)
@@ -219,7 +222,7 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: AnyServi
         period_status[r["Key"][:4]] = status
 
     base_meta = provenance(table, title, retrieved, modified, dict(sorted(period_status.items())),
-                           **services.provenance(service, failed))
+                           **service_provenance(service, failed))
     data_path = folder / spec["bestand"]
     raw.write_csv(data_path, select, [
         [str(row["ID"]), *(str(row[d]) for d in dimensions.values()),
@@ -255,5 +258,5 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: AnyServi
         years=sorted({int(row[period_dim][:4]) for row in rows}), regions=found_regions,
         requested_regions=len(regions) if regions else None,
         files=[p.relative_to(folder) for p in written],
-        notes=[f"opgehaald van {services.describe(service)}; eerder mislukt: {' | '.join(failed)}"] if failed else [],
+        notes=[f"opgehaald van {describe(service)}; eerder mislukt: {' | '.join(failed)}"] if failed else [],
     )
