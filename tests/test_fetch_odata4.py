@@ -245,3 +245,13 @@ def test_observations_with_a_code_outside_the_code_lists_stop_the_fetch():
     with pytest.raises(fetch.FetchError, match=r"RegioS='GM9999'.*codelijsten"):
         odata4.wide_rows("T", "u", [{**good, "RegioS": "GM9999"}], ["RegioS", "Perioden"], ["RegioS", "Perioden"],
                          ["M1"], codes)
+
+
+def test_a_table_asked_in_several_region_groups_reads_each_code_list_once(cbs_server, tmp_path, cfg):
+    fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=tmp_path / "raw", cfg=on_service(cfg, "odata4"))
+
+    first_pages = [q for q in cbs_server.observation_requests(YOUTH_TABLE) if "$skip" not in q]
+    assert len(first_pages) > 1  # every code of config/gemeenten.yaml: more than one group of regions
+    asked = [path for path, _ in cbs_server.requests]
+    assert asked.count(f"{ODATA4}{YOUTH_TABLE}/RegioSCodes") == 1
+    assert asked.count(f"{ODATA4}{YOUTH_TABLE}/Properties") == len(first_pages)  # Modified checked per group

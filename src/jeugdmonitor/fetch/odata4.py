@@ -192,17 +192,20 @@ def wide_rows(table: str, url: str, observations: Sequence[Mapping[str, Any]], d
     return [{name: row[name] for name in ("ID", *dimensions, *topics)} for row in rows.values()]
 
 
-def download(service: Service4, table: str, dimensions: Sequence[str], topics: Sequence[str],
-             filter_text: str) -> dict[str, Any]:
+def download(service: Service4, table: str, dimensions: Sequence[str], topics: Sequence[str], filter_text: str,
+             properties: Sequence[Mapping[str, Any]], codes: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """The observations that `filter_text` (`observation_filter`) selects, as cbsodata's
     `download_data` answers from OData 3: `TableInfos` (Identifier, Title, Modified),
-    `TypedDataSet` (wide rows) and each dimension's list of keys."""
+    `TypedDataSet` (wide rows) and each dimension's list of keys. `properties`: the table's
+    `data_properties`; `codes`: the code lists read so far (filled here, so that a table asked in
+    several region groups reads each list once)."""
     url = service.table_url(table)
-    properties = table_properties(service, table)
-    order = [str(d["Key"]) for d in data_properties(service, table) if d["Type"] != "Topic"]
-    codes = {dim: dimension_entries(service, table, dim) for dim in order}
+    infos = table_properties(service, table)  # per request: the fetch checks that Modified stays the same
+    order = [str(p["Key"]) for p in properties if p.get("Type") != "Topic"]
+    for dim in order:
+        if dim not in codes:
+            codes[dim] = dimension_entries(service, table, dim)
     observations = collection(service, table, "Observations", {"$filter": filter_text})
-    infos = {"Identifier": properties.get("Identifier"), "Title": properties.get("Title"),
-             "Modified": properties.get("Modified")}
-    return {"TableInfos": [infos], "TypedDataSet": wide_rows(table, url, observations, dimensions, order, topics, codes),
+    return {"TableInfos": [{name: infos.get(name) for name in ("Identifier", "Title", "Modified")}],
+            "TypedDataSet": wide_rows(table, url, observations, dimensions, order, topics, codes),
             **{dim: codes[dim] for dim in dimensions}}

@@ -97,10 +97,10 @@ def _properties(service: AnyService, table: str) -> list[dict[str, Any]]:
 
 
 def _download(service: AnyService, table: str, select: Sequence[str], dimensions: Sequence[str], topics: Sequence[str],
-              filter_text: str) -> dict[str, Any]:
+              filter_text: str, properties: list[dict[str, Any]], codes: dict[str, Any]) -> dict[str, Any]:
     """One request's answer in cbsodata's shape (TableInfos, TypedDataSet, the dimension lists)."""
     if isinstance(service, Service4):
-        return download4(service, table, dimensions, topics, filter_text)
+        return download4(service, table, dimensions, topics, filter_text, properties, codes)
     return call(service, table, "downloading", cbsodata.download_data, table, typed=False,
                 select=list(select), filters=filter_text)
 
@@ -159,11 +159,12 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: AnyServi
     rows: list[dict[str, Any]] = []
     filters_used: list[str] = []
     first: dict[str, Any] = {}  # the first answer: its metadata describe the table
+    codes4: dict[str, Any] = {}  # OData 4: the code lists, read once for every region group
     for chunk in chunks:
         filter_text = (observation_filter(sorted(wanted_periods) if wanted_periods else None, period_dim, fixed,
                                                  region_dim, chunk, topics) if is4
                        else build_filter(clauses, region_dim, chunk))
-        answer = _download(service, table, select, list(dimensions.values()), topics, filter_text)
+        answer = _download(service, table, select, list(dimensions.values()), topics, filter_text, properties, codes4)
         data = typed_data_set(table, url, answer, select, list(dimensions.values()))
         if not first:
             first = answer
