@@ -255,3 +255,12 @@ def test_a_table_asked_in_several_region_groups_reads_each_code_list_once(cbs_se
     asked = [path for path, _ in cbs_server.requests]
     assert asked.count(f"{ODATA4}{YOUTH_TABLE}/RegioSCodes") == 1
     assert asked.count(f"{ODATA4}{YOUTH_TABLE}/Properties") == len(first_pages)  # Modified checked per group
+
+
+def test_the_recorded_odata4_answers_are_those_built_from_the_odata3_answers(tmp_path):
+    from tests.fixtures.odata4 import build
+
+    for table, prefix in build.TABLES.items():
+        build.build(table, prefix, tmp_path)
+        made = {p.name: p.read_bytes() for p in (tmp_path / table).iterdir()}
+        assert made == {p.name: p.read_bytes() for p in (FIXTURES4 / table).iterdir()}, table
