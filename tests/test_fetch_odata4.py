@@ -264,3 +264,15 @@ def test_the_recorded_odata4_answers_are_those_built_from_the_odata3_answers(tmp
         build.build(table, prefix, tmp_path)
         made = {p.name: p.read_bytes() for p in (tmp_path / table).iterdir()}
         assert made == {p.name: p.read_bytes() for p in (FIXTURES4 / table).iterdir()}, table
+
+
+def test_a_table_odata4_lacks_is_read_from_odata3(cbs_server, tmp_path, cfg):
+    cbs_server.root4 = tmp_path / "odata4"  # OData 4 without the successor table: HTTP 404
+    shutil.copytree(FIXTURES4, cbs_server.root4, ignore=shutil.ignore_patterns(YOUTH_TABLE))
+    out = tmp_path / "raw"
+    fetch.fetch(["cbs_jeugdzorg"], years=SERIES_YEARS, out_dir=out, cfg=on_service(cfg, "odata4"))
+
+    older, newer = (raw.read_sidecar(out / f"cbs/{t}_TypedDataSet.csv") for t in ("84134NED", YOUTH_TABLE))
+    assert older["dienst"] == "OData 4" and "teruggevallen_van" not in older
+    assert newer["dienst"] == "OData 3" and "HTTP 404" in newer["teruggevallen_van"][0]
+    assert f"{ODATA4}{YOUTH_TABLE}/PeriodenCodes" in newer["teruggevallen_van"][0]

@@ -37,7 +37,7 @@ DEFAULT_URL4 = "https://datasets.cbs.nl/odata/v1/CBS"
 TIMEOUT = (5.0, 180.0)  # seconds: connect (fail at once without network), read (large pages)
 
 
-MARKED = {None, "", "None"}  # ValueAttribute of an ordinary value; anything else: no figure (OData 3: null)
+ORDINARY = {None, "", "None"}  # ValueAttribute of an ordinary value; any other: no figure (OData 3: null)
 
 
 KINDS = {"TimeDimension": "TimeDimension", "GeoDimension": "GeoDimension", "GeoDetail": "GeoDetail"}
@@ -187,7 +187,7 @@ def wide_rows(table: str, url: str, observations: Sequence[Mapping[str, Any]], d
             continue
         row = rows.setdefault(key, {"ID": _row_id(known, order, key), **dict(zip(order, key, strict=True)),
                                     **dict.fromkeys(topics)})
-        if obs.get("ValueAttribute") in MARKED:
+        if obs.get("ValueAttribute") in ORDINARY:
             row[obs["Measure"]] = obs.get("Value")
     return [{name: row[name] for name in ("ID", *dimensions, *topics)} for row in rows.values()]
 
