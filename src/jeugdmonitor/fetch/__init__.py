@@ -1,4 +1,4 @@
-"""Fetch the real CBS tables into data/raw/ with cbsodata.
+"""Fetch the real CBS tables into data/raw/ with cbsodata (OData 3) or requests (OData 4).
 
     python -m jeugdmonitor.fetch --jaren 2015-2024 [--regio GM0518 ...] [--tabel cbs_jeugdzorg ...]
 
