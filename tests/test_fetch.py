@@ -1,6 +1,7 @@
 """Tests for jeugdmonitor.fetch: cbsodata against a local server that serves tests/fixtures/odata
 (StatLine tables 84134NED with its successor 85099NED, 85100NED, 03759ned, and the Iv3 table
-45063NED of dataderden.cbs.nl).
+45063NED of dataderden.cbs.nl), and the same server's OData 4 answers of tests/fixtures/odata4
+(84134NED and 85099NED; see tests/test_fetch_odata4.py).
 
 Never contacts the real network: the server listens on 127.0.0.1, the fetch is pointed at it
 with JEUGDMONITOR_CBS_URL, and in these tests resolving any other host name fails."""
@@ -29,6 +30,9 @@ from jeugdmonitor import cbs_titles, clean, config, fetch, raw
 from jeugdmonitor.fetch import odata
 
 FIXTURES = Path(__file__).parent / "fixtures" / "odata"
+FIXTURES4 = Path(__file__).parent / "fixtures" / "odata4"
+ODATA4_HOST = "https://datasets.cbs.nl"
+ODATA4 = "/odata/v1/CBS/"  # the OData 4 service's versioned path, before /<table>
 SAMPLE_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 CBS_HOST = "https://opendata.cbs.nl"
 IV3_HOST = "https://dataderden.cbs.nl"
@@ -49,9 +53,27 @@ class FixtureServer:
     base_url: str
     requests: list[tuple[str, dict[str, list[str]]]]
     root: Path = FIXTURES  # a test may serve a changed copy (see `patch_fixture`)
+    root4: Path = FIXTURES4
 
     def data_requests(self, table: str) -> list[dict[str, list[str]]]:
         return [query for path, query in self.requests if path == f"{FEED}{table}/TypedDataSet"]
+
+    def observation_requests(self, table: str) -> list[dict[str, list[str]]]:
+        return [query for path, query in self.requests if path == f"{ODATA4}{table}/Observations"]
+
+
+def _fixture_file(state: FixtureServer, path: str, query: dict[str, list[str]]) -> Path | None:
+    """The recorded answer to a request: OData 3 under FEED (`$skiptoken` pages), OData 4 under
+    ODATA4 (`$skip` pages)."""
+    for prefix, root, page in ((FEED, state.root, "$skiptoken"), (ODATA4, state.root4, "$skip")):
+        if path.startswith(prefix):
+            table, _, part = path[len(prefix):].partition("/")
+            suffix = {"$skiptoken": ".skiptoken-", "$skip": ".skip-"}[page]
+            name = (part or "index") + (f"{suffix}{query[page][0]}" if page in query else "")
+            candidate = root / table / f"{name}.json"
+            if re.fullmatch(r"[\w-]+", table) and re.fullmatch(r"[\w.-]+", name) and candidate.is_file():
+                return candidate
+    return None
 
 
 def _handler(state: FixtureServer) -> type[BaseHTTPRequestHandler]:
@@ -62,23 +84,18 @@ def _handler(state: FixtureServer) -> type[BaseHTTPRequestHandler]:
             url = urlsplit(self.path)
             query = parse_qs(url.query)
             state.requests.append((url.path, query))
-            fixture = None
             if url.path.startswith(f"{FEED}captive-portal/"):  # a proxy's or portal's HTML page, status 200
                 self._send(200, "<!DOCTYPE html><html><body>Log in to continue</body></html>", "text/html")
                 return
-            if url.path.startswith(FEED):
-                table, _, part = url.path[len(FEED):].partition("/")
-                name = (part or "index") + (f".skiptoken-{query['$skiptoken'][0]}" if "$skiptoken" in query else "")
-                candidate = state.root / table / f"{name}.json"
-                if re.fullmatch(r"[\w-]+", table) and re.fullmatch(r"[\w.-]+", name) and candidate.is_file():
-                    fixture = candidate
+            fixture = _fixture_file(state, url.path, query)
             if fixture is None:
                 message = f"Resource not found for the segment '{url.path}'."
                 self._send(404, {"odata.error": {"code": "", "message": {"lang": "nl-NL", "value": message}}})
                 return
             # CBS's own links (odata.metadata, odata.nextLink) point at CBS; a mirror serves its own
             text = fixture.read_text(encoding="utf-8")
-            self._send(200, text.replace(CBS_HOST, state.base_url).replace(IV3_HOST, state.base_url))
+            self._send(200, text.replace(CBS_HOST, state.base_url).replace(IV3_HOST, state.base_url)
+                       .replace(ODATA4_HOST, state.base_url))
 
         def _send(self, status: int, body: str | dict, content_type: str = "application/json;odata=minimalmetadata;"
                   "streaming=true;IEEE754Compatible=false;charset=utf-8") -> None:
@@ -106,7 +123,8 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", local_only)
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", fetch.ENV_URL):
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", fetch.ENV_URL,
+                 fetch.ENV_URL4):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -119,6 +137,7 @@ def cbs_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FixtureServer]:
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     monkeypatch.setenv(fetch.ENV_URL, state.base_url)
+    monkeypatch.setenv(fetch.ENV_URL4, f"{state.base_url}{ODATA4.rstrip('/')}")
     try:
         yield state
     finally:

@@ -321,7 +321,7 @@ def table_parts(key: str, spec: dict[str, Any]) -> list[TablePart]:
     specs = [base]
     for entry in successors:
         missing = [name for name in ("tabel", "bestand") if name not in entry]
-        unknown = sorted(set(entry) - set(base))
+        unknown = sorted(set(entry) - set(base) - {"dienst"})  # a successor may be read from another CBS service
         if missing or unknown:
             hint = (" (vanaf bestaat niet meer: `make fetch` leest de jaren uit de Perioden van elke tabel)"
                     if "vanaf" in unknown else "")

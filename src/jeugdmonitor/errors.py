@@ -116,6 +116,12 @@ class FetchError(WorkbookError, RuntimeError):
     exit_code = EXIT_FETCH
 
 
+class ServiceUnavailable(FetchError):
+    """A CBS service did not serve a table: no connection, no answer in time, an HTTP error (404:
+    the service lacks the table) or an answer that is not OData. The fetch may then try the other
+    CBS service (OData 3 or OData 4); any other FetchError is about the table itself and stops."""
+
+
 def exit_code_of(name: str | None, default: int = EXIT_NOTEBOOK) -> int:
     """The exit code of the workbook error called `name` (a notebook's `ename`); `default` for
     any other exception (a notebook that failed otherwise)."""

@@ -1,4 +1,4 @@
-"""Fetch the real CBS tables into data/raw/ with cbsodata.
+"""Fetch the real CBS tables into data/raw/ with cbsodata (OData 3) or requests (OData 4).
 
     python -m jeugdmonitor.fetch --jaren 2015-2024 [--regio GM0518 ...] [--tabel cbs_jeugdzorg ...]
 
@@ -53,6 +53,21 @@ the target (default data/raw/) only when every requested table was fetched compl
 failure raises FetchError naming the table and the URL, and leaves the target untouched.
 Without network the first request fails at once (connect timeout 5 s).
 
+Two CBS services (StatLine sources; `services`)
+-----------------------------------------------
+Each StatLine table is read from OData 3 (opendata.cbs.nl, with cbsodata) or OData 4
+(datasets.cbs.nl/odata/v1/CBS, `odata4`, with requests): `dienst` of the source or successor
+table in config/bronnen.yaml, else `cbs_diensten.standaard`. With `cbs_diensten.terugvallen`
+the fetch tries the other service when the first fails with ServiceUnavailable (no connection,
+timeout, HTTP error such as 404 for a table it lacks, an answer that is not OData); an error
+about the table itself stops at once. OData 4's observations are written as OData 3's rows (its
+own measure codes as topic columns, its codes unpadded), so the cleaning stage reads either
+unchanged; every sidecar adds `dienst` (OData 3 or OData 4), `dienst_versiepad`,
+`dienst_adres` and, after a fallback, `teruggevallen_van`. When no service serves a table, the
+FetchError names each service, its failure, and the order the next attempt tries. Only a source
+that names its topics by title can be read from OData 4 (its measure codes differ from OData 3's
+topic keys); Iv3 and the area tables are read from OData 3.
+
 Environment
 -----------
 JEUGDMONITOR_CBS_URL
@@ -61,10 +76,15 @@ JEUGDMONITOR_CBS_URL
     i.e. https://opendata.cbs.nl (StatLine) and https://dataderden.cbs.nl (Iv3). Set it for a
     test server (`http://127.0.0.1:8123`) or an internal mirror
     (`https://cbs-mirror.example.org/statline`); it then applies to every table, Iv3 included,
-    so a mirror serves the tables of both hosts. cbsodata appends
+    so a mirror serves the tables of both hosts (OData 3 only). cbsodata appends
     `/ODataFeed/odata/<table>/<part>` (on dataderden.cbs.nl too), so a mirror must serve those
     paths, and the `odata.nextLink` of a paged answer must point at the mirror itself:
     cbsodata follows it as given. Proxies come from http_proxy / https_proxy / no_proxy.
+
+JEUGDMONITOR_CBS4_URL
+    Base address of the CBS OData 4 service, up to and including the catalogue, before
+    `/<table>` (default https://datasets.cbs.nl/odata/v1/CBS): a mirror or a test server
+    (`http://127.0.0.1:8123/odata/v1/CBS`). Its `@odata.nextLink` must point at the mirror itself.
 
 How cbsodata (1.3.x) is pointed at that address
 -----------------------------------------------
@@ -103,6 +123,9 @@ ophalen: {titels: {<Dimension>: <regular expression>}}
 Modules (each one job; read them in this order)
 -------
 - `service`: the CBS address (JEUGDMONITOR_CBS_URL) and the one guarded cbsodata call, FetchError
+- `odata4`: the OData 4 service (JEUGDMONITOR_CBS4_URL): metadata, code lists and observations
+  read with requests and turned into OData 3's shape
+- `services`: which service a table is read from, and the fallback to the other
 - `odata`: the `$filter` of a request, keys from `ophalen`, regions grouped by URL length
 - `answers`: checks on what CBS answers (properties, TableInfos, TypedDataSet rows)
 - `files`: raw files and sidecars written, and read back, for a fetched table
@@ -124,18 +147,21 @@ from jeugdmonitor.fetch.iv3_download import (
     iv3_years,
 )
 from jeugdmonitor.fetch.odata import MAX_FILTER_CHARS, REGIONS_PER_REQUEST
+from jeugdmonitor.fetch.odata4 import DEFAULT_URL4, ENV_URL4, Service4, parse_service4
 from jeugdmonitor.fetch.service import (
     DEFAULT_URL,
     ENV_URL,
     FetchError,
     Service,
+    ServiceUnavailable,
     parse_service,
     service_for,
 )
 from jeugdmonitor.fetch.statline import download_table
 
 __all__ = [
-    "DEFAULT_URL", "ENV_URL", "IV3", "LICENCE", "MAX_FILTER_CHARS", "REGIONS_PER_REQUEST", "SOURCES", "FetchError",
-    "FetchedTable", "Iv3Settings", "Service", "default_regions", "download_iv3", "download_table", "fetch",
-    "fetchable", "iv3_settings", "iv3_years", "main", "parse_service", "service_for",
+    "DEFAULT_URL", "DEFAULT_URL4", "ENV_URL", "ENV_URL4", "IV3", "LICENCE", "MAX_FILTER_CHARS", "REGIONS_PER_REQUEST",
+    "SOURCES", "FetchError", "FetchedTable", "Iv3Settings", "Service", "Service4", "ServiceUnavailable", "default_regions",
+    "download_iv3", "download_table", "fetch", "fetchable", "iv3_settings", "iv3_years", "main", "parse_service",
+    "parse_service4", "service_for",
 ]

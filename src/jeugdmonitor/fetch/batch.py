@@ -12,8 +12,9 @@ from jeugdmonitor import areas, config, paths
 from jeugdmonitor.fetch.areas_download import download_areas
 from jeugdmonitor.fetch.files import FetchedTable, span
 from jeugdmonitor.fetch.iv3_download import IV3, download_iv3, iv3_settings, iv3_years
-from jeugdmonitor.fetch.service import FetchError, Service
-from jeugdmonitor.fetch.statline import download_table, series_years
+from jeugdmonitor.fetch.service import FetchError
+from jeugdmonitor.fetch.services import AnyService, candidates, first_answering
+from jeugdmonitor.fetch.statline import download_table, series_years, table_years
 from jeugdmonitor.publish import move_files_into
 from jeugdmonitor.vocabulary import NL_CODE
 
@@ -32,20 +33,36 @@ def fetchable(cfg: config.Config) -> tuple[str, ...]:
     return tuple(k for k in SOURCES if ((cfg.sources[k].get("ophalen") or {}).get("beschikbaar", True)))
 
 
-def _download_series(cfg: config.Config, key: str, folder: Path, service: Service | None, years: list[int] | None,
+def _download_series(cfg: config.Config, key: str, folder: Path, service: AnyService | None, years: list[int] | None,
                      regions: list[str]) -> list[FetchedTable]:
     """A source's table and its successors. With successors, every table's Perioden is read
     first and each year comes from the newest table that has it (`series_years`); each table is
-    then asked for its own years only, and every sidecar records the whole choice (`reeks`)."""
+    then asked for its own years only, and every sidecar records the whole choice (`reeks`).
+    Each table is read from the service config/bronnen.yaml chooses for it, or from the other
+    when that one cannot serve it (`services.first_answering`); a service that failed for a
+    table is not asked for it again."""
     parts = config.table_parts(key, cfg.sources[key])
+    tables = [str(part.spec["tabel"]) for part in parts]
+    tried = {t: candidates(cfg.sources, part.spec, key, service) for t, part in zip(tables, parts, strict=True)}
+    failed: dict[str, list[str]] = {t: [] for t in tables}
+
+    def download(part: config.TablePart, part_years: list[int] | None, chosen: dict[str, list[int]] | None) -> FetchedTable:
+        table = str(part.spec["tabel"])
+        return first_answering(table, tried[table], lambda s: download_table(
+            cfg, key, folder, s, part_years, regions, part, series=chosen, failed=failed[table]), failed[table])[1]
+
     if len(parts) == 1:
-        return [download_table(cfg, key, folder, service, years, regions, parts[0])]
-    chosen = series_years(parts, service, years)
+        return [download(parts[0], years, None)]
+    held = {}
+    for table, part in zip(tables, parts, strict=True):
+        answering, held[table] = first_answering(table, tried[table], lambda s, p=part: table_years(p, s), failed[table])
+        tried[table] = tried[table][tried[table].index(answering):]  # the one that answered first, then any left
+    chosen = series_years(parts, years=years, held=held)
     fetched = []
     for part in parts:
         part_years = chosen[str(part.spec["tabel"])]
         if part_years:  # a table whose years all come from a newer one is not fetched
-            fetched.append(download_table(cfg, key, folder, service, part_years, regions, part, series=chosen))
+            fetched.append(download(part, part_years, chosen))
     if not fetched:
         raise FetchError(f"CBS-bron {key}: geen van de jaren {span(years or [])} staat in een tabel van de reeks "
                          f"({', '.join(chosen)}; hun Perioden)")
@@ -59,11 +76,13 @@ def _download_series(cfg: config.Config, key: str, folder: Path, service: Servic
 
 def fetch(keys: Sequence[str] | None = None, years: Sequence[int] | None = None, regions: Sequence[str] | None = None,
           out_dir: Path | None = None, cfg: config.Config | None = None,
-          service: Service | None = None) -> list[FetchedTable]:
+          service: AnyService | None = None) -> list[FetchedTable]:
     """Fetch the CBS sources `keys` and publish them into `out_dir` (default data/raw/) only when
     every table was fetched completely. `years` None: every year (Iv3: every configured table).
     `regions` None: `default_regions`; they do not restrict Iv3 (its national figure is the sum
-    of all municipalities). `service` None: JEUGDMONITOR_CBS_URL, else each source's configured host."""
+    of all municipalities). `service` None: each StatLine table from the service config/bronnen.yaml
+    chooses (`dienst`, `cbs_diensten`), falling back to the other; OData 3 at JEUGDMONITOR_CBS_URL
+    (else the configured host), OData 4 at JEUGDMONITOR_CBS4_URL (else datasets.cbs.nl)."""
     cfg = cfg or config.load()
     out_dir = Path(out_dir) if out_dir is not None else paths.RAW_DIR
     available = fetchable(cfg)

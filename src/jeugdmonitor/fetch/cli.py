@@ -13,6 +13,7 @@ from jeugdmonitor.errors import WorkbookError
 from jeugdmonitor.fetch.batch import AREAS, SOURCES, fetch, fetchable
 from jeugdmonitor.fetch.files import LICENCE, span
 from jeugdmonitor.fetch.iv3_download import IV3
+from jeugdmonitor.fetch.odata4 import DEFAULT_URL4, ENV_URL4
 from jeugdmonitor.fetch.service import DEFAULT_URL, ENV_URL
 
 REGION_CODE = re.compile(r"[A-Z]{2}[0-9A-Z]{2,8}")
@@ -42,8 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m jeugdmonitor.fetch",
         description="Haal de echte CBS-tabellen uit config/bronnen.yaml op naar data/raw/ (netwerk nodig).",
-        epilog=f"{ENV_URL}: basisadres van de CBS-dienst of een spiegel, voor elke tabel (standaard: de host in "
-               f"config/bronnen.yaml, {DEFAULT_URL} en voor Iv3 https://dataderden.cbs.nl). Exit 0: geschreven; "
+        epilog=f"{ENV_URL}: basisadres van de OData 3-dienst van CBS of een spiegel, voor elke tabel (standaard: de host "
+               f"in config/bronnen.yaml, {DEFAULT_URL} en voor Iv3 https://dataderden.cbs.nl). {ENV_URL4}: basisadres "
+               f"van de OData 4-dienst vóór /<tabel> (standaard {DEFAULT_URL4}); welke dienst een tabel eerst levert, "
+               "staat in config/bronnen.yaml (dienst, cbs_diensten). Exit 0: geschreven; "
                "1: ophalen mislukt, niets gewijzigd; 2: verkeerde argumenten of configuratie.")
     parser.add_argument("--jaren", required=True, type=_years_arg, help="jaren, bijvoorbeeld 2015-2024 of 2019,2021-2023")
     parser.add_argument("--regio", nargs="+", action="extend", type=_region_arg, metavar="CODE",

@@ -23,7 +23,9 @@ from urllib.parse import urlsplit
 import cbsodata
 import requests
 
-from jeugdmonitor.errors import FetchError
+from jeugdmonitor.errors import FetchError, ServiceUnavailable
+from jeugdmonitor.fetch.odata4 import Service4
+from jeugdmonitor.fetch.odata4 import dimension_entries as codes_of
 
 ENV_URL = "JEUGDMONITOR_CBS_URL"
 
@@ -42,6 +44,9 @@ class Service:
     """The address of a CBS OData v3 service, e.g. https://opendata.cbs.nl."""
 
     base_url: str
+    name = "OData 3"
+    kind = "odata3"
+    version_path = f"/{FEED_PATH}"  # where cbsodata reads: the v3 bulk feed
 
     @property
     def use_https(self) -> bool:
@@ -122,12 +127,15 @@ def call(service: Service, table: str, what: str, function: Callable[..., Any], 
             return function(*args, catalog_url=service.catalog_url, **kwargs, **request_options)
     except requests.RequestException as error:
         url = _failed_url(error) or f"{service.table_url(table)}/"
-        raise FetchError(f"CBS-tabel {table}: {what} mislukt bij {url}: {_reason(error)}") from error
+        raise ServiceUnavailable(f"CBS-tabel {table}: {what} mislukt bij {url}: {_reason(error)} ({service.name})") from error
     except (ValueError, KeyError) as error:  # JSON decoding, or no OData `value` envelope
-        raise FetchError(f"CBS-tabel {table}: {what} van {service.table_url(table)}/ is geen OData-antwoord "
-                         f"zoals CBS dat geeft ({type(error).__name__}: {error})") from error
+        raise ServiceUnavailable(f"CBS-tabel {table}: {what} van {service.table_url(table)}/ is geen OData-antwoord "
+                                 f"zoals CBS dat geeft ({service.name}; {type(error).__name__}: {error})") from error
 
 
-def dimension_entries(service: Service, table: str, dimension: str) -> list[dict[str, Any]]:
-    """A dimension's keys and titles, as the table lists them (before any data is asked for)."""
+def dimension_entries(service: Service | Service4, table: str, dimension: str) -> list[dict[str, Any]]:
+    """A dimension's keys and titles, as the table lists them (before any data is asked for), from
+    whichever service `service` is (OData 4: its code list `<dimension>Codes`)."""
+    if isinstance(service, Service4):
+        return codes_of(service, table, dimension)
     return call(service, table, f"lezen van dimensie {dimension}", cbsodata.get_meta, table, dimension)

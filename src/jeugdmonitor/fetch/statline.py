@@ -41,7 +41,11 @@ from jeugdmonitor.fetch.odata import (
     title_filters,
     titled_entries,
 )
-from jeugdmonitor.fetch.service import FetchError, Service, call, dimension_entries, service_for
+from jeugdmonitor.fetch.odata4 import Service4, data_properties, observation_filter
+from jeugdmonitor.fetch.odata4 import download as download4
+from jeugdmonitor.fetch.service import FetchError, call, dimension_entries, service_for
+from jeugdmonitor.fetch.services import AnyService, describe
+from jeugdmonitor.fetch.services import provenance as service_provenance
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +53,7 @@ log = logging.getLogger(__name__)
 YEAR_PERIOD = re.compile(r"(\d{4})JJ00")
 
 
-def table_years(part: config.TablePart, service: Service | None = None) -> list[int]:
+def table_years(part: config.TablePart, service: AnyService | None = None) -> list[int]:
     """The whole years (`<year>JJ00`) in a table's own Perioden list."""
     spec = part.spec
     table, period_dim = str(spec["tabel"]), str(spec["dimensies"]["periode"])
@@ -59,11 +63,12 @@ def table_years(part: config.TablePart, service: Service | None = None) -> list[
                    if YEAR_PERIOD.fullmatch(str(e.get("Key", "")).strip())})
 
 
-def series_years(parts: Sequence[config.TablePart], service: Service | None = None,
-                 years: Sequence[int] | None = None) -> dict[str, list[int]]:
+def series_years(parts: Sequence[config.TablePart], service: AnyService | None = None,
+                 years: Sequence[int] | None = None, held: dict[str, list[int]] | None = None) -> dict[str, list[int]]:
     """Table id -> the years it supplies: every year from the newest table of the series that has
-    it (a successor often repeats its predecessor's last year, revised), restricted to `years`."""
-    held = {str(part.spec["tabel"]): table_years(part, service) for part in parts}
+    it (a successor often repeats its predecessor's last year, revised), restricted to `years`.
+    `held`: table id -> the years in its Perioden, when already read (else read from `service`)."""
+    held = held or {str(part.spec["tabel"]): table_years(part, service) for part in parts}
     chosen: dict[str, list[int]] = {table: [] for table in held}
     taken: set[int] = set()
     for part in reversed(parts):  # newest first
@@ -76,22 +81,43 @@ def series_years(parts: Sequence[config.TablePart], service: Service | None = No
 
 
 def topic_keys(table: str, url: str, spec: dict[str, Any], properties: list[dict[str, Any]]) -> dict[str, str]:
-    """Workbook topic name -> the table's topic key, from the topic titles in config/bronnen.yaml."""
+    """Workbook topic name -> the table's topic key, from the topic titles in config/bronnen.yaml.
+    `url`: where the topics were read (DataProperties, or OData 4's MeasureCodes)."""
     found = cbs_titles.match(cbs_titles.topic_entries(properties),
                              {str(name): title for name, title in spec["onderwerpen"].items()},
-                             f"CBS-tabel {table} ({url}/DataProperties, onderwerpen)")
+                             f"CBS-tabel {table} ({url}, onderwerpen)")
     return {name: str(entry.get("Key", "")).strip() for name, entry in found.items()}
 
 
-def download_table(cfg: config.Config, key: str, folder: Path, service: Service | None = None,
+def _properties(service: AnyService, table: str) -> list[dict[str, Any]]:
+    """The table's dimensions and topics, as OData 3's DataProperties lists them."""
+    if isinstance(service, Service4):
+        return data_properties(service, table)
+    return call(service, table, "reading DataProperties", cbsodata.get_meta, table, "DataProperties")
+
+
+def _download(service: AnyService, table: str, select: Sequence[str], dimensions: Sequence[str], topics: Sequence[str],
+              filter_text: str, properties: list[dict[str, Any]], codes: dict[str, Any]) -> dict[str, Any]:
+    """One request's answer in cbsodata's shape (TableInfos, TypedDataSet, the dimension lists)."""
+    if isinstance(service, Service4):
+        return download4(service, table, dimensions, topics, filter_text, properties, codes)
+    return call(service, table, "downloading", cbsodata.download_data, table, typed=False,
+                select=list(select), filters=filter_text)
+
+
+def download_table(cfg: config.Config, key: str, folder: Path, service: AnyService | None = None,
                    years: Sequence[int] | None = None, regions: Sequence[str] | None = None,
-                   part: config.TablePart | None = None, series: dict[str, list[int]] | None = None) -> FetchedTable:
+                   part: config.TablePart | None = None, series: dict[str, list[int]] | None = None,
+                   failed: Sequence[str] = ()) -> FetchedTable:
     """Fetch one CBS table of a source of config/bronnen.yaml and write its files into `folder`.
 
     `part`: one table of the source's series (its own or a successor, `config.table_parts`);
     None: the source's own table. `series`: table id -> the years each table of the series
     supplies (`series_years`), recorded in the sidecar (`reeks`); `years` are then this table's.
     `years` None: every year (`<year>JJ00` periods); `regions` None: no region filter.
+    `service`: OData 3 (`Service`) or OData 4 (`Service4`); the files are the same
+    either way (OData 4's observations turned into OData 3's rows), and the sidecar says which
+    served them and which failed before (`failed`, see `services.first_answering`).
     Writes straight into `folder`: use `fetch` to publish into data/raw/ all-or-nothing."""
     part = part or config.table_parts(key, cfg.sources[key])[0]
     spec = part.spec
@@ -108,9 +134,11 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
     retrieved = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     log.info("CBS-tabel %s (%s) van %s", table, key, url)
 
-    properties = call(service, table, "reading DataProperties", cbsodata.get_meta, table, "DataProperties")
+    is4 = isinstance(service, Service4)
+    data_part = "Observations" if is4 else "TypedDataSet"
+    properties = _properties(service, table)
     titled_topics = bool(by_title)  # a source that names dimension keys by title names its topics by title too
-    topic_of = (topic_keys(table, url, spec, properties) if titled_topics
+    topic_of = (topic_keys(table, f"{url}/{'MeasureCodes' if is4 else 'DataProperties'}", spec, properties) if titled_topics
                 else {str(name): str(t) for name, t in spec["onderwerpen"].items()})
     topics = list(topic_of.values())
     decimals = check_properties(table, url, properties, list(dimensions.values()), topics,
@@ -131,10 +159,12 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
     rows: list[dict[str, Any]] = []
     filters_used: list[str] = []
     first: dict[str, Any] = {}  # the first answer: its metadata describe the table
+    codes4: dict[str, Any] = {}  # OData 4: the code lists, read once for every region group
     for chunk in chunks:
-        filter_text = build_filter(clauses, region_dim, chunk)
-        answer = call(service, table, "downloading", cbsodata.download_data, table, typed=False,
-                       select=select, filters=filter_text)
+        filter_text = (observation_filter(sorted(wanted_periods) if wanted_periods else None, period_dim, fixed,
+                                                 region_dim, chunk, topics) if is4
+                       else build_filter(clauses, region_dim, chunk))
+        answer = _download(service, table, select, list(dimensions.values()), topics, filter_text, properties, codes4)
         data = typed_data_set(table, url, answer, select, list(dimensions.values()))
         if not first:
             first = answer
@@ -192,13 +222,14 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
                              f"niet een van {list(labels)} (status_labels in config/bronnen.yaml)")
         period_status[r["Key"][:4]] = status
 
-    base_meta = provenance(table, title, retrieved, modified, dict(sorted(period_status.items())))
+    base_meta = provenance(table, title, retrieved, modified, dict(sorted(period_status.items())),
+                           **service_provenance(service, failed))
     data_path = folder / spec["bestand"]
     raw.write_csv(data_path, select, [
         [str(row["ID"]), *(str(row[d]) for d in dimensions.values()),
          *(raw.cbs_cell(row[t], decimals[t], missing_mark) for t in topics)]
         for row in rows], quote_all=True)
-    data_meta = {**base_meta, "bron": f"CBS StatLine, tabel {table} (TypedDataSet)", "url": f"{url}/TypedDataSet",
+    data_meta = {**base_meta, "bron": f"CBS StatLine, tabel {table} ({data_part})", "url": f"{url}/{data_part}",
                  "filter": filters_used, "rijen": len(rows)}
     if titled_topics or title_keys:  # the keys this table uses for the titles of config/bronnen.yaml
         topic_titles = {str(p.get("Key", "")).strip(): " ".join(str(p.get("Title", "")).split())
@@ -218,7 +249,7 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
     for name, entries in dimension_rows.items():
         header = ["Key", "Title", "Status"] if name == period_dim else ["Key", "Title"]
         written.append(write_dimension(data_path, name, header, entries, {
-            **base_meta, "bron": f"CBS StatLine, tabel {table} (dimensie {name})", "url": f"{url}/{name}",
+            **base_meta, "bron": f"CBS StatLine, tabel {table} (dimensie {name})", "url": f"{url}/{name}{'Codes' if is4 else ''}",
             "selectie": USED_KEYS}))
     read_back(table, url, data_path, list(dimensions.values()), decimals, missing_mark, period_dim)
 
@@ -228,4 +259,5 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: Service 
         years=sorted({int(row[period_dim][:4]) for row in rows}), regions=found_regions,
         requested_regions=len(regions) if regions else None,
         files=[p.relative_to(folder) for p in written],
+        notes=[f"opgehaald van {describe(service)}; eerder mislukt: {' | '.join(failed)}"] if failed else [],
     )
