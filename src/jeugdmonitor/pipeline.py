@@ -13,7 +13,7 @@ from typing import Any
 
 import papermill
 
-from jeugdmonitor import paths
+from jeugdmonitor import paths, raw
 from jeugdmonitor.batchkernel import KERNEL_ARGUMENTS, KERNEL_NAME, StageError, kernel_config
 
 __all__ = ["KERNEL_NAME", "StageError", "kernel_config", "run_clean", "run_reports", "run_validate"]
@@ -37,6 +37,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
 def run_clean(year: int) -> Path:
     """Cleaning notebook: raw files checked and cleaned into data/staging/<year>/."""
     out = paths.staging_dir(year)
+    raw.check_file_names(paths.RAW_DIR)  # before anything is cleaned: a name make cannot follow
     paths.staging_marker(year).unlink(missing_ok=True)
     executed = paths.executed_notebook_dir(out) / paths.CLEAN_NOTEBOOK_NAME
     _execute(paths.notebook(paths.CLEAN_NOTEBOOK_NAME), executed, {"jaar": year})
