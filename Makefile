@@ -173,7 +173,7 @@ bench: $(SETUP_STAMP) ## de pijplijn op landelijke omvang timen in een tijdelijk
 	$(PY) bench/bench_pipeline.py --year $(YEAR) -n $(N)
 
 clean: ## gegenereerde data, rapportages en logs verwijderen (niet data/raw)
-	rm -rf data/clean/[0-9]* data/clean/.vorige-* data/staging/[0-9]* data/staging/.gx-opbouw reports/[0-9]* reports/.bouw-* reports/.vorige-* logs expectations/gx/uncommitted
+	rm -rf data/clean/[0-9]* data/clean/.vorige-* data/clean/.nieuw-* data/staging/[0-9]* data/staging/.gx-opbouw reports/[0-9]* reports/.bouw-* reports/.vorige-* reports/.nieuw-* logs expectations/gx/uncommitted
 
 # make itself would export a variable given on the command line by its expanded value (running a
 # `$(shell ...)` in it): only the unexpanded copies (JEUGDMONITOR_MAKE_<NAME>, near the top) reach the environment.
