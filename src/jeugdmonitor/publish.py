@@ -34,6 +34,7 @@ from pathlib import Path
 from jeugdmonitor import paths
 
 LOG = logging.getLogger(__name__)
+SCRATCH_SUFFIX = ".tmp"  # a file being written beside its final name (the runner's manifest)
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2  # linux/fs.h
 RENAME_SWAP = 2  # macOS sys/stdio.h
@@ -107,6 +108,28 @@ def swap_into_place(staging: Path, target: Path) -> Path:
     STEP_HOOK("remove", previous)
     shutil.rmtree(previous)
     return target
+
+
+def remove_unfinished(year: int | None) -> list[Path]:
+    """Remove what an unfinished run of `year` left half-written (after a full disk): the report
+    staging folder, the staged tables, a publish's `.nieuw-`/`.vorige-` folders and manifest
+    scratch files. The published folders themselves are never touched. Returns what was removed."""
+    if year is None:
+        return []
+    candidates = [paths.report_staging_dir(year), paths.staging_dir(year)]
+    for published in (paths.report_dir(year), paths.clean_dir(year)):
+        candidates += [incoming_dir(published), previous_dir(published)]
+        candidates += list(published.glob(f"*{SCRATCH_SUFFIX}")) if published.is_dir() else []
+    removed = []
+    for path in candidates:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+        else:
+            continue
+        removed.append(path)
+    return removed
 
 
 def move_files_into(staging: Path, target: Path) -> list[Path]:

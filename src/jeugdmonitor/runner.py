@@ -425,9 +425,13 @@ def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     """Written next to the pages as they finish (replaced in one rename), so a killed run leaves a
     manifest that matches pages it finished."""
     path = paths.build_manifest(folder)
-    scratch = path.with_name(path.name + ".tmp")
-    scratch.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(scratch, path)
+    scratch = path.with_name(path.name + publish.SCRATCH_SUFFIX)
+    try:
+        scratch.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        os.replace(scratch, path)
+    except OSError:
+        scratch.unlink(missing_ok=True)  # a full disk leaves no empty scratch file behind
+        raise
 
 
 def _is_current(entry: dict[str, Any] | None, page: Page, inputs: dict[str, str], folder: Path, year: int) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from jeugdmonitor import publish
@@ -91,3 +92,90 @@ def test_exchange_swaps_two_folders(tmp_path):
     a, b = _fill(tmp_path / "a", OLD), _fill(tmp_path / "b", NEW)
     assert publish.exchange(a, b)
     assert _content(a) == NEW and _content(b) == OLD
+
+
+# ------------------------------------------------------------------------------ every failure a message
+def _published_reports(project: Path) -> dict[str, str]:
+    out = project / "reports" / "2023"
+    _fill(out, OLD)
+    return _content(out)
+
+
+def _run_cli(capsys, *argv: str) -> tuple[int, str]:
+    from jeugdmonitor import cli
+    code = cli.main(list(argv))
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err
+
+
+@pytest.mark.parametrize("epoch", ["4354819200", "99999999999"])  # 2108-01-01, year 5138
+def test_a_source_date_epoch_beyond_2107_stops_before_anything_is_written(project, capsys, monkeypatch, epoch):
+    before = _published_reports(project)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    code, err = _run_cli(capsys, "reports", "--year", "2023")
+    assert code == 2 and "SOURCE_DATE_EPOCH" in err and epoch in err and "2107" in err
+    assert _content(project / "reports" / "2023") == before
+    assert not (project / "reports" / ".bouw-2023").exists()
+
+
+def test_a_truncated_clean_table_is_named(project, capsys):
+    from jeugdmonitor import paths
+    clean = paths.clean_dir(2023)
+    clean.mkdir(parents=True)
+    (clean / paths.VALIDATION_STAMP_NAME).write_text("{}")
+    whole = pd.DataFrame({"gebied_code": ["GM0503"] * 100}).to_parquet()
+    paths.clean_table(2023, "gebieden").write_bytes(whole[: len(whole) // 2])
+    before = _published_reports(project)
+    code, err = _run_cli(capsys, "reports", "--year", "2023")
+    assert code == 2 and "gebieden.parquet is beschadigd of afgebroken" in err
+    assert _content(project / "reports" / "2023") == before
+
+
+def _failing_run(project: Path, error: OSError):
+    """A report run that writes a half-built staging folder and a manifest scratch file, then fails."""
+    def run(year, *args, **kwargs):
+        staging = project / "reports" / f".bouw-{year}"
+        _fill(staging, NEW)
+        (staging / "bouwmanifest.json.tmp").write_text("")
+        raise error
+    return run
+
+
+def test_a_full_disk_is_a_message_and_leaves_nothing_half_built(project, capsys, monkeypatch):
+    import errno
+
+    from jeugdmonitor import pipeline
+    before = _published_reports(project)
+    full = OSError(errno.ENOSPC, "No space left on device", str(project / "reports" / ".bouw-2023" / "GM0503.html"))
+    monkeypatch.setattr(pipeline, "run_reports", _failing_run(project, full))
+    code, err = _run_cli(capsys, "reports", "--year", "2023")
+    assert code == 1 and "schijf is vol" in err and "GM0503.html" in err and "niets gepubliceerd" in err
+    assert not (project / "reports" / ".bouw-2023").exists() and "reports/.bouw-2023" in err
+    assert _content(project / "reports" / "2023") == before
+
+
+def test_a_read_only_folder_is_a_message(project, capsys, monkeypatch):
+    import errno
+
+    from jeugdmonitor import pipeline
+    before = _published_reports(project)
+    denied = PermissionError(errno.EACCES, "Permission denied", str(project / "reports" / ".bouw-2023"))
+    monkeypatch.setattr(pipeline, "run_reports", _failing_run(project, denied))
+    code, err = _run_cli(capsys, "reports", "--year", "2023")
+    assert code == 1 and "geen schrijfrechten op" in err and ".bouw-2023" in err
+    assert _content(project / "reports" / "2023") == before
+
+
+def test_a_manifest_that_cannot_be_written_leaves_no_scratch_file(tmp_path, monkeypatch):
+    import errno
+
+    from jeugdmonitor import runner
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(runner.os, "replace", full)
+    with pytest.raises(OSError):
+        runner.write_manifest(tmp_path, {"pagina's": {}})
+    assert list(tmp_path.iterdir()) == []
