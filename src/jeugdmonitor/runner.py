@@ -27,7 +27,6 @@ import multiprocessing.util
 import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -51,6 +50,7 @@ from jeugdmonitor.batchkernel import (
     BatchKernelManager,
     StageError,
     kernel_config,
+    new_kernel_folder,
 )
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
@@ -256,7 +256,7 @@ def _start_worker(pages_per_kernel: int, year: int | None = None) -> None:
     # the worker's inherited heap (imports, cached tables) outlives every page: frozen, the garbage
     # collector does not walk it again each time rendering a page fills the young generations
     gc.freeze()
-    socket_dir = Path(tempfile.mkdtemp(prefix="jeugdmonitor-kernel-"))  # mode 0700
+    socket_dir = new_kernel_folder()  # mode 0700, its owner recorded
     _worker = _Worker(km=_kernel_manager(socket_dir), socket_dir=socket_dir, pages_per_kernel=pages_per_kernel)
     multiprocessing.util.Finalize(_worker, _stop_worker, args=(_worker,), exitpriority=10)
     if year is not None:
