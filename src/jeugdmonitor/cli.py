@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import errno
 import logging
+import os
 import sys
 
 from jeugdmonitor import batchkernel, builddate, errors, paths, pipeline, projecttree, publish, runlock
@@ -20,6 +21,7 @@ EXIT_QUALITY = errors.EXIT_QUALITY
 EXIT_NOTEBOOK = errors.EXIT_NOTEBOOK
 
 DEFAULT_YEAR = 2023
+DISK_FULL = os.strerror(errno.ENOSPC)  # "No space left on device", as a notebook's error carries it
 
 
 def _exit_code(error: pipeline.StageError) -> int:
@@ -79,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
     except pipeline.StageError as error:
         print(f"FOUT: {error}", file=sys.stderr)
+        if DISK_FULL in str(error):  # a notebook or a page met a full disk: what it half wrote goes too
+            removed = [paths.display_path(p) for p in publish.remove_unfinished(getattr(args, "year", None))]
+            print("de schijf is vol; er is niets gepubliceerd" + (f", opgeruimd: {', '.join(removed)}" if removed else ""),
+                  file=sys.stderr)
         return _exit_code(error)
     except errors.WorkbookError as error:
         print(f"FOUT: {error}", file=sys.stderr)

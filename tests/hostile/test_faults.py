@@ -179,3 +179,17 @@ def test_a_manifest_that_cannot_be_written_leaves_no_scratch_file(tmp_path, monk
     with pytest.raises(OSError):
         runner.write_manifest(tmp_path, {"pagina's": {}})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_notebook_that_meets_a_full_disk_leaves_no_staging(project, capsys, monkeypatch):
+    from jeugdmonitor import paths, pipeline
+
+    def run_clean(year):
+        _fill(paths.staging_dir(year), NEW)
+        raise pipeline.StageError("01_opschonen.ipynb ({'jaar': 2023}) is mislukt: OSError: [Errno 28] No space left on "
+                                  "device: 'data/staging/2023/kpi_waarden.parquet'", ename="OSError")
+
+    monkeypatch.setattr(pipeline, "run_clean", run_clean)
+    code, err = _run_cli(capsys, "clean", "--year", "2023")
+    assert code == 4 and "kpi_waarden.parquet" in err and "de schijf is vol" in err and "data/staging/2023" in err
+    assert not paths.staging_dir(2023).exists()
