@@ -45,7 +45,7 @@ def test_progress_is_shown_per_report(built):
 def test_run_log_carries_no_kernel_transport_warnings(built):
     # batch kernels talk over IPC sockets in a private folder (pipeline.kernel_config), not TCP
     output = (built / "make-output.txt").read_text()
-    assert "cli reports" in output and "without encryption" not in output and "[IPKernelApp] WARNING" not in output
+    assert "makeargs reports" in output and "without encryption" not in output and "[IPKernelApp] WARNING" not in output
 
 
 def test_the_main_job_writes_nothing_outside_its_project_tree(built):

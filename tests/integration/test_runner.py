@@ -81,7 +81,8 @@ def test_a_published_output_edited_or_deleted_is_rebuilt_by_make_reports(project
     out = project / "reports" / str(YEAR)
     (out / "GM0503_cijfers.csv").unlink()
     (out / "GM0518.html").write_text("in place bewerkt", encoding="utf-8")
-    result = run(project, "make", "reports", f"YEAR={YEAR}")
+    # the copy's clean data are taken as they are (-o: no re-cleaning for lack of a staging stamp)
+    result = run(project, "make", "reports", f"YEAR={YEAR}", "-o", f"data/clean/{YEAR}/validatie.json")
     assert sorted(_built(out)) == ["GM0503", "GM0518"], result.stderr
     assert "GM0503_cijfers.csv ontbreekt" in result.stderr and "GM0518.html is veranderd" in result.stderr
     assert (out / "GM0503_cijfers.csv").is_file() and "in place bewerkt" not in (out / "GM0518.html").read_text()
