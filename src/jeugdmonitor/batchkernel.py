@@ -62,7 +62,10 @@ def remove_stale_kernel_folders(temp_dir: Path | None = None) -> list[Path]:
         except (OSError, ValueError):
             continue
         if _owner_gone(owner):
-            shutil.rmtree(folder)
+            try:
+                shutil.rmtree(folder)
+            except FileNotFoundError:  # another worker starting at the same moment removed it first
+                continue
             removed.append(folder)
     if removed:
         log.info("%d kernelmap(pen) van afgebroken runs opgeruimd in %s", len(removed), removed[0].parent)

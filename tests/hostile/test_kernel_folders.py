@@ -60,3 +60,16 @@ def test_a_new_kernel_folder_records_its_owner_and_clears_stale_ones(tmp_path, m
         assert not stale.exists()
         assert batchkernel.remove_stale_kernel_folders(tmp_path) == [], "never while its owner lives"
     assert not folder.exists()
+
+
+def test_two_workers_clearing_the_same_stale_folder_do_not_fail(tmp_path, monkeypatch, gone_pid):
+    stale = _folder(tmp_path, "weg", {"pid": gone_pid, "start": 1.0})
+    real_rmtree = batchkernel.shutil.rmtree
+
+    def removed_by_the_other_worker_first(path, *args, **kwargs):
+        real_rmtree(path)
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+
+    monkeypatch.setattr(batchkernel.shutil, "rmtree", removed_by_the_other_worker_first)
+    assert batchkernel.remove_stale_kernel_folders(tmp_path) == []
+    assert not stale.exists()
