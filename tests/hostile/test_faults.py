@@ -193,3 +193,19 @@ def test_a_notebook_that_meets_a_full_disk_leaves_no_staging(project, capsys, mo
     code, err = _run_cli(capsys, "clean", "--year", "2023")
     assert code == 4 and "kpi_waarden.parquet" in err and "de schijf is vol" in err and "data/staging/2023" in err
     assert not paths.staging_dir(2023).exists()
+
+
+def test_the_validation_stamp_is_in_the_set_before_it_is_published(clean_tables, monkeypatch):
+    """A publish killed right after the exchange still leaves tables with their stamp."""
+    from jeugdmonitor import paths
+    from jeugdmonitor.quality import gate
+    seen = {}
+    real_swap = gate.swap_into_place
+
+    def swap(staging, target):
+        seen["stamp"] = (staging / paths.VALIDATION_STAMP_NAME).is_file()
+        return real_swap(staging, target)
+
+    monkeypatch.setattr(gate, "swap_into_place", swap)
+    assert gate.publish(2023, {"geslaagd": True}) == paths.validation_stamp(2023)
+    assert seen == {"stamp": True} and paths.validation_stamp(2023).is_file()
