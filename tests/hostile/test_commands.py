@@ -105,10 +105,11 @@ def test_a_value_arrives_as_one_argument_and_never_runs(folder, target, name, ot
         assert entries[-1]["args"] == expected(text), f"{name}={text!r} did not arrive intact"
 
 
-def test_report_options_are_split_as_words_not_run(folder):
+@pytest.mark.parametrize("target", ["reports", "yearly"])  # yearly hands the options to a make of its own
+def test_report_options_are_split_as_words_not_run(folder, target):
     marker = folder / "GERAAKT"
     for text in hostile_values(marker):
-        result, entries = make(folder, "reports", f"REPORT_OPTIONS=--only {text}")
+        result, entries = make(folder, target, f"REPORT_OPTIONS=--only {text}")
         assert not marker.exists(), f"REPORT_OPTIONS={text!r} ran a command"
         last = entries[-1]
         if "exit" in last:  # an unbalanced quote: refused before the runner starts
