@@ -8,6 +8,16 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 
 YEAR ?= 2023
+# No make variable reaches a shell as text. YEAR and N become file names and arguments, so they
+# must be whole numbers (checked here on their unexpanded value, before any recipe runs); the
+# variables that carry free text (REGIO, SOORT, BESTAND, PERIODE, JZ, JAAR, JAREN, SCHAAL, DOEL,
+# REPORT_OPTIONS) are exported unexpanded to the environment as JEUGDMONITOR_MAKE_<NAME> and read by
+# `python -m jeugdmonitor.makeargs <target>` (see src/jeugdmonitor/makeargs.py), never spliced
+# into a recipe.
+digits_only = $(if $(1),$(if $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst 5,,$(subst 6,,$(subst 7,,$(subst 8,,$(subst 9,,$(1))))))))))),,ok))
+ifeq ($(call digits_only,$(value YEAR)),)
+$(error YEAR moet een jaartal zijn, zoals YEAR=2023; gekregen: '$(value YEAR)')
+endif
 # options of the report runner, e.g. REPORT_OPTIONS="--only GM0503 --timeout 600" (see README, The runner)
 REPORT_OPTIONS ?=
 PYTHON ?= python3
@@ -17,7 +27,8 @@ SETUP_STAMP := $(VENV)/.setup-klaar
 
 PKG := src/jeugdmonitor
 CONFIG := $(wildcard config/*.yaml)
-RAW := $(shell find data/raw -type f -not -name README.md 2>/dev/null)
+# only names make can follow (jeugdmonitor.raw.SAFE_NAME): the cleaning stage refuses any other name with a message
+RAW := $(shell LC_ALL=C find data/raw -type f -not -name README.md -regextype posix-extended -regex '[A-Za-z0-9._/+-]+' 2>/dev/null)
 GX_FILES := $(shell find expectations/gx -type f -not -path '*/uncommitted/*' 2>/dev/null)
 # Every stage depends on every file of the package (modules and templates), found on disk, so
 # this list cannot go stale: a module one stage imports today may be imported by another
@@ -74,17 +85,18 @@ $(SETUP_STAMP): requirements.lock pyproject.toml
 	@echo "$(CURDIR)" > $@
 
 JAREN ?= 2015-2024
+MAKE_VARIABLES := YEAR REGIO SOORT BESTAND PERIODE JZ JAAR JAREN SCHAAL DOEL REPORT_OPTIONS
+$(foreach name,$(MAKE_VARIABLES),$(eval export JEUGDMONITOR_MAKE_$(name) = $$(value $(name))))
+MAKEARGS := $(PY) -m jeugdmonitor.makeargs
 
 fetch: $(SETUP_STAMP) ## de echte CBS-tabellen en de gebiedentabellen ophalen in data/raw (netwerk nodig; JAREN=2015-2024, JEUGDMONITOR_CBS_URL=spiegel)
-	$(PY) -m jeugdmonitor.fetch --jaren $(JAREN)
+	$(MAKEARGS) fetch
 
 regio: $(SETUP_STAMP) ## een jeugdregio en haar gemeenten uit de CBS-gebiedentabel in config/gemeenten.yaml zetten (JZ=JZ24, JAAR=)
-	@test -n "$(JZ)" || { echo "geef de jeugdregio: make regio JZ=JZ24 (en eventueel JAAR=2024)" >&2; exit 2; }
-	$(PY) -m jeugdmonitor.cli regio --jeugdregio $(JZ) $(if $(JAAR),--jaar $(JAAR))
+	$(MAKEARGS) regio
 
 import: $(SETUP_STAMP) ## een export van een regio controleren en in data/raw/regio/ zetten (REGIO=JZ31 SOORT=trajecten BESTAND=pad.xlsx [PERIODE=2019-2024])
-	@test -n "$(REGIO)" -a -n "$(SOORT)" -a -n "$(BESTAND)" || { echo "geef REGIO, SOORT en BESTAND: make import REGIO=JZ31 SOORT=trajecten BESTAND=pad.xlsx" >&2; exit 2; }
-	$(PY) -m jeugdmonitor.cli import --regio $(REGIO) --soort $(SOORT) --bestand "$(BESTAND)" $(if $(PERIODE),--periode $(PERIODE))
+	$(MAKEARGS) import
 
 clean-data: $(STAGED) ## opschonen: data/raw -> data/staging/YEAR/*.parquet (contract van de ruwe bestanden gecontroleerd)
 
@@ -98,10 +110,17 @@ $(VALIDATED): $(STAGED) $(CONFIG) $(GX_FILES) notebooks/02_valideren.ipynb $(PKG
 	@test -d data/staging/$(YEAR) || $(PY) -m jeugdmonitor.cli clean --year $(YEAR)
 	$(PY) -m jeugdmonitor.cli validate --year $(YEAR)
 
-reports: $(REPORT_INDEX) ## één HTML-rapportage per gemeente, een overzicht per regio en de index in reports/YEAR
+REPORT_INPUTS := $(VALIDATED) $(CONFIG) notebooks/03_gemeenterapport.ipynb notebooks/04_overzicht.ipynb notebooks/05_regio.ipynb $(PKG_FILES)
 
-$(REPORT_INDEX): $(VALIDATED) $(CONFIG) notebooks/03_gemeenterapport.ipynb notebooks/04_overzicht.ipynb notebooks/05_regio.ipynb $(PKG_FILES)
-	$(PY) -m jeugdmonitor.cli reports --year $(YEAR) $(REPORT_OPTIONS)
+# `make reports` always asks the runner: it checks every published output against the sha256 in
+# its build manifest and rebuilds what changed or disappeared (make's clock sees only index.html);
+# unchanged pages are taken over, so an up-to-date set costs a check, not a build
+reports: $(REPORT_INPUTS) ## één HTML-rapportage per gemeente, een overzicht per regio en de index in reports/YEAR (de runner beslist wat verouderd is)
+	$(MAKEARGS) reports
+
+# what pdf and screenshots depend on: built when missing or older than its inputs
+$(REPORT_INDEX): $(REPORT_INPUTS)
+	$(MAKEARGS) reports
 
 yearly: ## de onbewaakte jaarlijkse run voor YEAR, gelogd in logs/YEAR/
 	@mkdir -p logs/$(YEAR)
@@ -123,7 +142,7 @@ SCHAAL ?= voorbeeld
 DOEL ?=
 
 sample-data: $(SETUP_STAMP) ## de fictieve voorbeelddata in data/raw opnieuw maken (byte voor byte gelijk); SCHAAL=landelijk DOEL=map: elke gemeente van Nederland in een kopie van het project
-	$(PY) -m jeugdmonitor.cli sample-data --schaal $(SCHAAL) $(if $(DOEL),--doel $(DOEL))
+	$(MAKEARGS) sample-data
 
 browser-deps: $(BROWSER_STAMP) ## wat de browsertests nodig hebben: Debians chromium (als root) en axe-core (npm ci)
 
@@ -153,9 +172,17 @@ environment.yml: requirements.lock $(PKG)/environment.py ## conda-omgeving die h
 	$(PY) -m jeugdmonitor.environment > $@
 
 N ?= 20
+ifeq ($(call digits_only,$(value N)),)
+$(error N moet een aantal gemeenten zijn, zoals N=20; gekregen: '$(value N)')
+endif
 
 bench: $(SETUP_STAMP) ## de pijplijn op landelijke omvang timen in een tijdelijke kopie: papermill-CLI, de eigen runner en de ondergrens op N gemeenten (N=20), dan heel het land
 	$(PY) bench/bench_pipeline.py --year $(YEAR) -n $(N)
 
 clean: ## gegenereerde data, rapportages en logs verwijderen (niet data/raw)
-	rm -rf data/clean/[0-9]* data/clean/.vorige-* data/staging/[0-9]* data/staging/.gx-opbouw reports/[0-9]* reports/.bouw-* reports/.vorige-* logs expectations/gx/uncommitted
+	rm -rf data/clean/[0-9]* data/clean/.vorige-* data/clean/.nieuw-* data/staging/[0-9]* data/staging/.gx-opbouw reports/[0-9]* reports/.bouw-* reports/.vorige-* reports/.nieuw-* logs expectations/gx/uncommitted
+
+# make itself would export a variable given on the command line by its expanded value (running a
+# `$(shell ...)` in it): only the unexpanded copies (JEUGDMONITOR_MAKE_<NAME>, near the top) reach the environment.
+# Last in the file: an earlier `unexport` would define them empty before their `?=` defaults.
+unexport $(MAKE_VARIABLES) N

@@ -39,7 +39,8 @@ def _entry(page: runner.Page, folder: Path, inputs: dict) -> dict:
     for name in page.files(2023):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text("x")
-    return {"status": "gebouwd", "invoer": inputs, "parameters": page.parameters}
+    return {"status": "gebouwd", "invoer": inputs, "parameters": page.parameters,
+            "uitvoer": runner.output_checksums(page, folder, 2023)}
 
 
 def test_a_page_is_current_only_with_equal_inputs_parameters_and_all_its_files(tmp_path):
@@ -84,6 +85,7 @@ class _FinishedPool:
         elif page.key == self.failing:
             future.set_result(runner.PageResult(page.key, False, 1.0, 1, "ValueError: x"))
         else:
+            _entry(page, Path(args[0]), {})  # the page's files, as a worker writes them
             future.set_result(runner.PageResult(page.key, True, 1.0, 1))
         return future
 
@@ -121,3 +123,39 @@ def test_an_interrupted_build_leaves_the_manifest_of_the_pages_it_finished(tmp_p
 def test_the_index_page_owns_its_filter_script_so_a_taken_over_index_keeps_it():
     index = runner.Page(runner.INDEX_KEY, "index", "04_overzicht.ipynb", {"gemeenten": []}, "index.html", "t", "t")
     assert index.files(2023)[:3] == ["index.html", "overzicht_2023.csv", paths.INDEX_SCRIPT_NAME]
+
+
+def test_a_page_whose_published_file_changed_or_disappeared_is_rebuilt_and_named(tmp_path, caplog):
+    page, inputs = _page(), {"tabellen": "a", "notebook": "b"}
+    entry = _entry(page, tmp_path, inputs)
+    assert runner._is_current(entry, page, inputs, tmp_path, 2023)
+    (tmp_path / "GM0503.html").write_text("in place bewerkt")
+    assert not runner._is_current(entry, page, inputs, tmp_path, 2023)
+    assert "GM0503.html is veranderd sinds de bouw" in caplog.text
+    (tmp_path / "GM0503.html").write_text("x")
+    (tmp_path / "GM0503_cijfers.csv").unlink()
+    assert not runner._is_current(entry, page, inputs, tmp_path, 2023)
+    assert "GM0503_cijfers.csv ontbreekt" in caplog.text
+    without = {key: value for key, value in entry.items() if key != "uitvoer"}
+    (tmp_path / "GM0503_cijfers.csv").write_text("x")
+    assert not runner._is_current(without, page, inputs, tmp_path, 2023), "no recorded checksum: never trusted"
+
+
+def test_a_build_records_the_checksum_of_every_output(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "MANIFEST_INTERVAL", 3600)
+    runner._build(_FinishedPool(), 2023, [_page()], tmp_path, None, CHECKSUMS, _new_manifest(), None, 0)
+    entry = runner.read_manifest(tmp_path)["pagina's"]["GM0503"]
+    assert entry["uitvoer"] == runner.output_checksums(_page(), tmp_path, 2023)
+    assert set(entry["uitvoer"]) == set(_page().files(2023))
+
+
+@pytest.mark.parametrize("content", [b"[]", b"\xff\xfe niet utf-8", b'{"versie": 2, "pagina\'s": []}',
+                                     b'{"versie": 2, "pagina\'s": {"GM0503": 1}}', b"", b'"tekst"',
+                                     b'{"versie": 2, "pagina\'s": {"GM0503": {"parameters": []}}}'])
+def test_a_corrupt_manifest_is_set_aside_with_a_warning(tmp_path, caplog, content):
+    path = tmp_path / "bouwmanifest.json"
+    path.write_bytes(content)
+    assert runner.read_manifest(tmp_path) == {"pagina's": {}}
+    assert not path.exists() and (tmp_path / "bouwmanifest.json.onleesbaar").read_bytes() == content
+    assert "bouwmanifest.json is onleesbaar" in caplog.text and "opzij gezet" in caplog.text
+    assert runner.choose_municipalities(AVAILABLE, runner.read_manifest(tmp_path), ["GM0503"], None)[0] == ["GM0503"]

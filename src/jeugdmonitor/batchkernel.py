@@ -8,10 +8,17 @@ stages, and the command line, start without loading what only the report pages n
 
 from __future__ import annotations
 
+import contextlib
+import json
+import logging
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.paths import jupyter_path
@@ -20,6 +27,70 @@ from traitlets.config import Config
 
 KERNEL_NAME = "jeugdmonitor"
 DEFAULT_TIMEOUT = 300  # seconds per report page; a report takes about one
+KERNEL_FOLDER_PREFIX = "jeugdmonitor-kernel-"
+OWNER_FILE = "eigenaar.json"  # in each kernel folder: the pid and start time of the process it belongs to
+log = logging.getLogger("jeugdmonitor")
+
+
+def _start_time(pid: int) -> float | None:
+    """When process `pid` started (seconds since the epoch), or None when there is no such process."""
+    try:
+        return psutil.Process(pid).create_time()
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
+        return None
+
+
+def _owner_gone(owner: Any) -> bool:
+    """True only when the folder's recorded owner is certainly gone: no process has its pid, or the
+    process with its pid started at another time (the pid was given to a later process)."""
+    if not (isinstance(owner, dict) and isinstance(owner.get("pid"), int) and isinstance(owner.get("start"), int | float)):
+        return False  # no readable record: its owner may live
+    started = _start_time(owner["pid"])
+    return started is None or abs(started - owner["start"]) > 1.0
+
+
+def remove_stale_kernel_folders(temp_dir: Path | None = None) -> list[Path]:
+    """Remove the kernel folders (`jeugdmonitor-kernel-*` in $TMPDIR) that a killed run left: only
+    this user's, and only those whose recorded owner process is gone; a folder without a record
+    (or whose owner lives) is left alone. Returns what was removed."""
+    removed = []
+    for folder in sorted(Path(temp_dir or tempfile.gettempdir()).glob(f"{KERNEL_FOLDER_PREFIX}*")):
+        if folder.is_symlink() or not folder.is_dir() or folder.stat().st_uid != os.getuid():
+            continue
+        try:
+            owner = json.loads((folder / OWNER_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if _owner_gone(owner):
+            try:
+                shutil.rmtree(folder)
+            except FileNotFoundError:  # another worker starting at the same moment removed it first
+                continue
+            removed.append(folder)
+    if removed:
+        log.info("%d kernelmap(pen) van afgebroken runs opgeruimd in %s", len(removed), removed[0].parent)
+    return removed
+
+
+def new_kernel_folder() -> Path:
+    """A private folder (mode 0700) for a batch kernel's sockets, recording its owner (this
+    process's pid and start time) so that a later run can remove it if this one is killed;
+    stale folders of earlier runs are removed first."""
+    remove_stale_kernel_folders()
+    folder = Path(tempfile.mkdtemp(prefix=KERNEL_FOLDER_PREFIX))
+    record = {"pid": os.getpid(), "start": _start_time(os.getpid())}
+    (folder / OWNER_FILE).write_text(json.dumps(record), encoding="utf-8")
+    return folder
+
+
+@contextlib.contextmanager
+def kernel_folder() -> Iterator[Path]:
+    """new_kernel_folder, removed when the block ends."""
+    folder = new_kernel_folder()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class StageError(RuntimeError):

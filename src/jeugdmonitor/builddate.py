@@ -13,6 +13,8 @@ import os
 from jeugdmonitor.errors import BuildDateError
 
 ENV_VAR = "SOURCE_DATE_EPOCH"
+# the last year a download can carry: an Excel workbook is a zip, whose entries' dates end in 2107
+LAST_YEAR = 2107
 
 
 
@@ -31,6 +33,9 @@ def build_datetime(environ: dict[str, str] | None = None) -> dt.datetime:
         moment = dt.datetime.fromtimestamp(int(text), tz=dt.UTC)
     except (OverflowError, OSError, ValueError) as error:
         raise BuildDateError(f"{ENV_VAR}={raw!r} valt buiten het bereik van een datum: {error}") from error
+    if moment.year > LAST_YEAR:
+        raise BuildDateError(f"{ENV_VAR}={raw!r} valt na het jaar {LAST_YEAR} ({moment:%Y-%m-%d}): een Excel-werkboek "
+                             f"kan zo'n datum niet dragen; zet {ENV_VAR} op een moment tot en met {LAST_YEAR}")
     return moment.replace(tzinfo=None)
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from jeugdmonitor import cbs_titles, config, iv3, kpis, paths, raw
-from jeugdmonitor.errors import ReportYearError
+from jeugdmonitor.errors import DamagedFileError, ReportYearError
 from jeugdmonitor.vocabulary import (
     LEVEL_COUNTRY,
     LEVEL_MUNICIPALITY,
@@ -815,4 +816,9 @@ def read_table(year: int, name: str) -> pd.DataFrame:
     path = paths.clean_table(year, name)
     if not path.exists():
         raise FileNotFoundError(f"{path} bestaat niet: voer eerst `make clean-data YEAR={year}` uit")
-    return pd.read_parquet(path)
+    try:
+        return pd.read_parquet(path)
+    except (pa.ArrowException, OSError, ValueError) as error:
+        raise DamagedFileError(f"{paths.display_path(path)} is beschadigd of afgebroken en niet te lezen ({error}); "
+                               f"maak de schone data opnieuw: rm -r {paths.display_path(path.parent)} && "
+                               f"make validate YEAR={year}") from None

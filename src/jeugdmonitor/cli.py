@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import logging
+import os
 import sys
 
-from jeugdmonitor import batchkernel, errors, paths, pipeline, projecttree, runlock
+from jeugdmonitor import batchkernel, builddate, errors, paths, pipeline, projecttree, publish, runlock
 
 EXIT_BAD_INPUT = errors.EXIT_BAD_INPUT
 EXIT_QUALITY = errors.EXIT_QUALITY
 EXIT_NOTEBOOK = errors.EXIT_NOTEBOOK
 
 DEFAULT_YEAR = 2023
+DISK_FULL = os.strerror(errno.ENOSPC)  # "No space left on device", as a notebook's error carries it
 
 
 def _exit_code(error: pipeline.StageError) -> int:
@@ -72,11 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     # a stage of a report year holds that year's lock: two runs of one year never mix
     try:
         projecttree.check_project_tree()  # a copied project never runs on the original
+        builddate.build_datetime()  # a bad SOURCE_DATE_EPOCH stops the run before anything is written
         lock = runlock.year_lock(args.year, args.command) if hasattr(args, "year") else contextlib.nullcontext()
         with lock:
             return _run(args)
     except pipeline.StageError as error:
         print(f"FOUT: {error}", file=sys.stderr)
+        if DISK_FULL in str(error):  # a notebook or a page met a full disk: what it half wrote goes too
+            removed = [paths.display_path(p) for p in publish.remove_unfinished(getattr(args, "year", None))]
+            print("de schijf is vol; er is niets gepubliceerd" + (f", opgeruimd: {', '.join(removed)}" if removed else ""),
+                  file=sys.stderr)
         return _exit_code(error)
     except errors.WorkbookError as error:
         print(f"FOUT: {error}", file=sys.stderr)
@@ -84,6 +92,27 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as error:
         print(f"FOUT: {error}", file=sys.stderr)
         return EXIT_NOTEBOOK
+    except OSError as error:
+        return _environment_failure(error, getattr(args, "year", None))
+
+
+def _environment_failure(error: OSError, year: int | None) -> int:
+    """A full disk, a read-only folder or another refusal of the file system: a Dutch message
+    naming the file, no traceback, exit code 1 (errors.EXIT_UNEXPECTED). On a full disk the
+    half-written folders of the year are removed, so that the space they took is free again and
+    nothing half-built stays behind; the published sets are never touched."""
+    where = error.filename or "een bestand"
+    if error.errno == errno.ENOSPC:
+        removed = [paths.display_path(p) for p in publish.remove_unfinished(year)]
+        print(f"FOUT: de schijf is vol bij het schrijven van {where}; er is niets gepubliceerd"
+              + (f" en opgeruimd: {', '.join(removed)}" if removed else "")
+              + ". Maak ruimte vrij en draai opnieuw.", file=sys.stderr)
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        print(f"FOUT: geen schrijfrechten op {where} ({error.strerror}); er is niets gepubliceerd. "
+              f"Geef schrijfrechten op de map of draai als de eigenaar.", file=sys.stderr)
+    else:
+        print(f"FOUT: {where}: {error.strerror or error}; er is niets gepubliceerd", file=sys.stderr)
+    return errors.EXIT_UNEXPECTED
 
 
 def _run(args: argparse.Namespace) -> int:

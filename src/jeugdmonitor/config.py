@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,30 @@ def _load_yaml(name: str) -> dict[str, Any]:
         data = yaml.safe_load(handle)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: verwacht een mapping op het hoogste niveau")
+    _refuse_control_characters(path, data, "")
     return data
+
+
+NAME_FIELDS = frozenset({"naam", "code", "id", "eenheid"})  # one line on a page, in a download, in a file name
+
+
+def _refuse_control_characters(path: Path, data: Any, where: str) -> None:
+    """Refuse a text in config/ holding a control character (a tab, a carriage return, an escape
+    code...): names travel into pages and into downloads a spreadsheet opens. A line break is
+    only allowed in longer texts, never in a name, code or unit."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _refuse_control_characters(path, key, where)
+            _refuse_control_characters(path, value, f"{where}.{key}" if where else str(key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _refuse_control_characters(path, value, f"{where}[{index}]")
+    elif isinstance(data, str):
+        allowed = "" if where.rsplit(".", 1)[-1] in NAME_FIELDS else "\n"
+        bad = [c for c in data if unicodedata.category(c) == "Cc" and c not in allowed]
+        if bad:
+            raise ConfigError(f"{paths.display_path(path)}: {where or 'een sleutel'} bevat een stuurteken "
+                              f"({', '.join(sorted({repr(c) for c in bad}))}) in {data!r}; verwijder het")
 
 
 @dataclass(frozen=True)

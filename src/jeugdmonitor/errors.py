@@ -74,6 +74,13 @@ class RawDataError(WorkbookError, ValueError):
         super().__init__(f"{where}: {message}")
 
 
+class DamagedFileError(WorkbookError, ValueError):
+    """A file the pipeline wrote itself (a clean table in data/clean/) cannot be read: truncated or
+    overwritten. The message names the file and the stage that writes it again."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
 class PdfError(WorkbookError, RuntimeError):
     """A page could not be converted to PDF; the message names it."""
 

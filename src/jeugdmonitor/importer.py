@@ -17,11 +17,14 @@ import datetime as dt
 import io
 import re
 import shutil
+import stat
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pandas as pd
 
 from jeugdmonitor import clean, config, paths, raw
@@ -121,6 +124,91 @@ def _derived_period(frame: pd.DataFrame) -> tuple[dt.date, dt.date]:
     return dt.date(first_year, 1, 1), dt.date(last_year, 12, 31)
 
 
+def check_source(source: Path, limits: dict[str, Any]) -> None:
+    """Refuse what is not a region's data before it is read: a path that is not a regular file
+    (missing, a folder, a FIFO, a device), a file larger than config/bronnen.yaml's
+    `import_grenzen` (megabytes; rows counted without reading the whole file), and a workbook
+    that is no workbook (a renamed CSV, a truncated download), holds macros or links to other files."""
+    try:
+        mode = source.stat().st_mode
+    except FileNotFoundError:
+        raise RawDataError(source, "bestand bestaat niet") from None
+    except OSError as error:
+        raise RawDataError(source, f"bestand is niet te lezen: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        what = "een map" if stat.S_ISDIR(mode) else "een FIFO" if stat.S_ISFIFO(mode) else "geen gewoon bestand"
+        raise RawDataError(source, f"dit is {what}, geen bestand met data; geef het pad van de export zelf")
+    megabytes, rows = float(limits.get("megabytes", 50)), int(limits.get("regels", 200_000))
+    size = source.stat().st_size
+    if size > megabytes * 1_000_000:
+        raise RawDataError(source, f"bestand is {size / 1_000_000:.1f} MB, groter dan de grens van {megabytes:g} MB "
+                           "(import_grenzen in config/bronnen.yaml); is dit wel de export van de regio?")
+    if source.suffix.lower() == ".xlsx":
+        _check_workbook(source, rows)
+    else:
+        _check_line_count(source, rows)
+
+
+MACRO_PARTS = ("vbaProject.bin", "vbaProjectSignature.bin", "activeX/")
+LINK_PARTS = ("externalLinks/",)
+ROW_BYTES = 500
+
+
+def _check_workbook(source: Path, max_rows: int) -> None:
+    """An .xlsx that is a real workbook of data: a zip that opens, without macros or external
+    links, whose sheets (their declared dimension, or their unpacked size) are within `max_rows`."""
+    try:
+        with zipfile.ZipFile(source) as book:
+            names = book.namelist()
+            damaged = book.testzip()
+            sheets = [info for info in book.infolist() if info.filename.startswith("xl/worksheets/")]
+            unpacked = sum(info.file_size for info in sheets)
+    except (zipfile.BadZipFile, EOFError, OSError) as error:
+        raise RawDataError(source, f"geen leesbaar Excel-werkboek (.xlsx) ({error}): is het een hernoemd CSV-bestand "
+                           "of een afgebroken download? Sla het opnieuw op als .xlsx of als .csv") from None
+    if damaged is not None:
+        raise RawDataError(source, f"het werkboek is beschadigd (onderdeel {damaged}); sla het opnieuw op") from None
+    if any(part in name for name in names for part in MACRO_PARTS):
+        raise RawDataError(source, "het werkboek bevat macro's of ActiveX (vbaProject.bin); een export met data heeft "
+                           "die niet: sla het op als gewoon .xlsx-werkboek zonder macro's of als .csv")
+    if any(part in name for name in names for part in LINK_PARTS):
+        raise RawDataError(source, "het werkboek verwijst naar andere bestanden (externe koppelingen); verbreek de "
+                           "koppelingen (waarden plakken) of sla het op als .csv")
+    if "xl/workbook.xml" not in names:
+        raise RawDataError(source, "geen Excel-werkboek: xl/workbook.xml ontbreekt; sla het opnieuw op als .xlsx")
+    # a row of a region's export (five cells) is about 200 bytes of sheet XML: a sheet much larger than
+    # the limit's rows holds more rows than its dimension may claim
+    if unpacked > max_rows * ROW_BYTES:
+        raise RawDataError(source, f"het werkboek is uitgepakt {unpacked / 1_000_000:.1f} MB: meer dan {max_rows} regels "
+                           "(import_grenzen in config/bronnen.yaml)")
+    declared = _declared_rows(source)
+    if declared > max_rows + 1:
+        raise RawDataError(source, f"het werkboek heeft {declared} regels, meer dan de grens van {max_rows} "
+                           "(import_grenzen in config/bronnen.yaml)")
+
+
+def _declared_rows(source: Path) -> int:
+    """The largest row number a sheet of the workbook declares (openpyxl's read-only mode reads
+    only each sheet's dimension, not its rows); 0 when none declares one."""
+    try:
+        book = openpyxl.load_workbook(source, read_only=True)
+    except (KeyError, ValueError, TypeError, zipfile.BadZipFile, OSError) as error:
+        raise RawDataError(source, f"geen leesbaar Excel-werkboek ({type(error).__name__}: {error}); sla het opnieuw "
+                           "op als .xlsx of als .csv") from None
+    try:
+        return max((sheet.max_row or 0 for sheet in book.worksheets), default=0)
+    finally:
+        book.close()
+
+
+def _check_line_count(source: Path, max_rows: int) -> None:
+    with source.open("rb") as handle:
+        for count, _line in enumerate(handle, start=1):
+            if count > max_rows + 1:
+                raise RawDataError(source, f"meer dan {max_rows} regels, de grens van import_grenzen in "
+                                   "config/bronnen.yaml; is dit wel de export van de regio?")
+
+
 def _relocated(error: RawDataError, staged: Path, source: Path) -> RawDataError:
     """The error about the staged copy, told about the user's file (same column and rows)."""
     prefix = str(RawDataError(error.path, "", error.column, error.rows))
@@ -142,11 +230,10 @@ def import_export(cfg: config.Config, region: str, kind: str, source: Path, peri
     if kind not in KINDS:
         raise ConfigError(f"SOORT={kind!r}: verwacht een van {list(KINDS)}")
     source = Path(source)
-    if not source.is_file():
-        raise RawDataError(source, "bestand bestaat niet")
     suffix = source.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise RawDataError(source, f"verwacht een .csv- of .xlsx-bestand, gevonden {source.suffix!r}")
+    check_source(source, cfg.sources.get("import_grenzen") or {})
     exports = cfg.sources["regio_exports"]
     contract = exports[kind]
     stored_name = Path(contract["bestand"]).with_suffix(suffix).name

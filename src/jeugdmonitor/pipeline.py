@@ -7,14 +7,13 @@ reports in place.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import papermill
 
-from jeugdmonitor import paths
-from jeugdmonitor.batchkernel import KERNEL_ARGUMENTS, KERNEL_NAME, StageError, kernel_config
+from jeugdmonitor import paths, raw
+from jeugdmonitor.batchkernel import KERNEL_ARGUMENTS, KERNEL_NAME, StageError, kernel_config, kernel_folder
 
 __all__ = ["KERNEL_NAME", "StageError", "kernel_config", "run_clean", "run_reports", "run_validate"]
 
@@ -22,7 +21,7 @@ __all__ = ["KERNEL_NAME", "StageError", "kernel_config", "run_clean", "run_repor
 def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with tempfile.TemporaryDirectory(prefix="jeugdmonitor-kernel-") as socket_dir:  # mode 0700
+        with kernel_folder() as socket_dir:  # mode 0700, its owner recorded
             papermill.execute_notebook(
                 str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
                 progress_bar=False, cwd=str(paths.NOTEBOOK_DIR), report_mode=False,
@@ -37,6 +36,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
 def run_clean(year: int) -> Path:
     """Cleaning notebook: raw files checked and cleaned into data/staging/<year>/."""
     out = paths.staging_dir(year)
+    raw.check_file_names(paths.RAW_DIR)  # before anything is cleaned: a name make cannot follow
     paths.staging_marker(year).unlink(missing_ok=True)
     executed = paths.executed_notebook_dir(out) / paths.CLEAN_NOTEBOOK_NAME
     _execute(paths.notebook(paths.CLEAN_NOTEBOOK_NAME), executed, {"jaar": year})

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,21 @@ from jeugdmonitor.errors import RawDataError
 CBS_DELIMITER = ";"
 CBS_CELL_WIDTH = 9  # CBS CSV downloads right-align numbers in 9 characters
 SIDECAR_FIELDS = ("bron", "tabel", "titel", "url", "opgehaald", "licentie", "sha256")
+# The characters a path under data/raw/ may hold: make lists those files as prerequisites and
+# cannot follow a name with a space, `:`, `#`, `$` or quotes (the Makefile's `find` leaves such
+# names out, with the same set, and the cleaning stage refuses them here with a message).
+SAFE_NAME = re.compile(r"[A-Za-z0-9._/+-]+")
+
+
+def check_file_names(raw_dir: Path) -> None:
+    """Refuse any file under `raw_dir` whose path make cannot list as a prerequisite (a space,
+    quote, `$`, `;`, a letter outside ASCII...): the message names the file and says to rename it."""
+    odd = sorted(p.relative_to(raw_dir).as_posix() for p in raw_dir.rglob("*")
+                 if p.is_file() and not SAFE_NAME.fullmatch(p.relative_to(raw_dir).as_posix()))
+    if odd:
+        raise RawDataError(raw_dir / odd[0], "deze bestandsnaam bevat tekens die make niet kan volgen (spatie, aanhalingsteken, "
+                           "$, ; of een letter buiten ASCII); hernoem het bestand met alleen letters, cijfers, . _ + en -"
+                           + (f" (ook: {', '.join(odd[1:])})" if len(odd) > 1 else ""))
 
 
 def rounding_slack(parts: Any, step: int) -> Any:

@@ -21,8 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import __version__, builddate, charts, clean, config, goals, kpis, pages, paths
-from jeugdmonitor.formatting import is_missing, number, value_with_mark, year_label
+from jeugdmonitor import __version__, builddate, charts, clean, config, downloads, goals, kpis, pages, paths
+from jeugdmonitor.formatting import MISSING, is_missing, mark, number, value_with_mark, year_label
 from jeugdmonitor.vocabulary import (
     GOAL_NONE,
     LEVEL_MUNICIPALITY,
@@ -506,26 +506,54 @@ def local_section(report: Report) -> str:
 
 
 def save_local_table(report: Report, out_dir: Path) -> list[Path]:
-    """The lokale paragraaf as CSV (';') and as an Excel workbook beside the report."""
+    """The lokale paragraaf as CSV (';', the page's text cells) and as an Excel workbook beside
+    the report (figures as numbers to calculate with); text cells are data in both (downloads)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    table = local_table(report)
-    csv_path = out_dir / paths.local_table_name(report.municipality, "csv")
-    table.to_csv(csv_path, index=False, sep=";", encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
+    csv_path = downloads.write_csv(local_table(report), out_dir / paths.local_table_name(report.municipality, "csv"),
+                                   encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
     xlsx_path = out_dir / paths.local_table_name(report.municipality, "xlsx")
-    sheet_name = pages.word("blad_lokale_paragraaf")
     built = builddate.build_datetime()
-    with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
-        table.to_excel(writer, index=False, sheet_name=sheet_name)
-        sheet = writer.sheets[sheet_name]
-        for letter, width in zip("ABCDEF", (44, 20, 18, 18, 26, 18), strict=False):
-            sheet.column_dimensions[letter].width = width
-        note_row = len(table) + 3
-        sheet.cell(row=note_row, column=1, value=STATUS_LEGEND)
-        if report.inputs.fictitious:
-            sheet.cell(row=note_row + 1, column=1, value=FICTITIOUS_LABEL)
-        writer.book.properties.created = built
+    book = _local_workbook(report)
+    book.properties.created = built
+    book.save(xlsx_path)
     _stamp_workbook(xlsx_path, built)
     return [csv_path, xlsx_path]
+
+
+def _local_columns(report: Report) -> dict[str, tuple[str, int]]:
+    """The lokale paragraaf's value columns (label: area, year), as local_table names them."""
+    return {f"{report.name} {report.year - 1}": (report.municipality, report.year - 1),
+            f"{report.name} {report.year}": (report.municipality, report.year),
+            f"{pages.word('regio', report.region_name)} {report.year}": (report.region, report.year),
+            f"{NL_NAME} {report.year}": (NL_CODE, report.year)}
+
+
+def _local_workbook(report: Report) -> Any:
+    """The lokale paragraaf as a worksheet: per area a column of numbers (Excel's number format
+    with the KPI's decimals; a Dutch Excel shows 1.234,5) and beside it a column with the status
+    mark (* or **), so the figures can be calculated with; missing figures are '–'. Notes below."""
+    columns = _local_columns(report)
+    header = ["Indicator", "Eenheid"]
+    for label in columns:
+        header += [label, pages.word("kolom_status", label)]
+    book, sheet = downloads.new_sheet(pages.word("blad_lokale_paragraaf"), (44, 20, *([18, 10] * len(columns))))
+    for index, text in enumerate(header, start=1):
+        downloads.put(sheet, 1, index, text)
+    inputs = report.inputs
+    for row, kpi_id in enumerate(inputs.cfg.local_kpis, start=2):
+        kpi = inputs.cfg.kpis[kpi_id]
+        downloads.put(sheet, row, 1, kpi.name)
+        downloads.put(sheet, row, 2, kpi.unit)
+        for index, (area, year) in enumerate(columns.values()):
+            value, status = inputs.values.get(kpi_id, area, year)
+            cell = MISSING if is_missing(value) else float(value)  # unrounded: the format rounds what is shown
+            downloads.put(sheet, row, 3 + 2 * index, cell, downloads.excel_number_format(kpi.decimals))
+            downloads.put(sheet, row, 4 + 2 * index, "" if is_missing(value) else mark(status))
+    note_row = len(inputs.cfg.local_kpis) + 3
+    notes = [STATUS_LEGEND, pages.word("noot_werkblad"), *([FICTITIOUS_LABEL] if inputs.fictitious else [])]
+    for offset, note in enumerate(notes):
+        downloads.put(sheet, note_row + offset, 1, note)
+    return book
 
 
 ZIP_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip entry can carry
@@ -625,9 +653,7 @@ def save_figures(report: Report, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     frame = report.inputs.kpi_values
     frame = frame[frame["gebied_code"].isin(report.area_codes) & frame["kpi"].isin(report.inputs.cfg.report_kpis)]
-    path = out_dir / paths.figures_csv_name(report.municipality)
-    frame.to_csv(path, index=False, sep=";", decimal=",")
-    return path
+    return downloads.write_csv(frame, out_dir / paths.figures_csv_name(report.municipality), decimal=",")
 
 
 # ------------------------------------------------------------------------------ file names
@@ -652,7 +678,5 @@ def save_overview(inputs: Inputs, out_dir: Path) -> Path:
     frame = inputs.kpi_values
     frame = frame[(frame["jaar"] == inputs.year) & frame["kpi"].isin(inputs.cfg.report_kpis)]
     frame = frame.merge(inputs.areas[["gebied_code", "naam"]], on="gebied_code")
-    path = out_dir / paths.overview_csv_name(inputs.year)
-    frame.to_csv(path, index=False, sep=";", decimal=",")
-    return path
+    return downloads.write_csv(frame, out_dir / paths.overview_csv_name(inputs.year), decimal=",")
 

@@ -9,8 +9,9 @@ page the kernel's user namespace, working folder and execution counter are reset
 fails or times out gets a fresh kernel and one retry.
 
 The build manifest (paths.BUILD_MANIFEST_NAME) records per page its status, duration, parameters
-and the checksums of its inputs. A page whose inputs and parameters equal those of the published
-manifest is taken over from the published set instead of rebuilt; a page finished in the staging
+and the checksums of its inputs and of every file it wrote. A page whose inputs and parameters
+equal those of the published manifest, and whose files are still those it wrote, is taken over
+from the published set instead of rebuilt (a changed or missing file is named and rebuilt); a page finished in the staging
 folder of an interrupted run is kept. The staging folder is published only when every page of
 the set succeeded (publish.swap_into_place).
 """
@@ -26,7 +27,6 @@ import multiprocessing.util
 import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -50,6 +50,7 @@ from jeugdmonitor.batchkernel import (
     BatchKernelManager,
     StageError,
     kernel_config,
+    new_kernel_folder,
 )
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
@@ -59,7 +60,7 @@ RETRIES = 1
 # grew by about 0.05 MiB a page once warm (measured over 160 national pages), while a restart costs
 # a page some 8 s of imports and tables: a national run (about 130 pages per worker) needs none.
 KERNEL_PAGES = 1000
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: the sha256 of every output file ("uitvoer")
 MANIFEST_INTERVAL = 1.0  # seconds between rewrites of the build manifest while pages finish
 OK_STATUSES = ("gebouwd", "overgenomen", "hervat")
 log = logging.getLogger("jeugdmonitor")
@@ -256,7 +257,7 @@ def _start_worker(pages_per_kernel: int, year: int | None = None) -> None:
     # the worker's inherited heap (imports, cached tables) outlives every page: frozen, the garbage
     # collector does not walk it again each time rendering a page fills the young generations
     gc.freeze()
-    socket_dir = Path(tempfile.mkdtemp(prefix="jeugdmonitor-kernel-"))  # mode 0700
+    socket_dir = new_kernel_folder()  # mode 0700, its owner recorded
     _worker = _Worker(km=_kernel_manager(socket_dir), socket_dir=socket_dir, pages_per_kernel=pages_per_kernel)
     multiprocessing.util.Finalize(_worker, _stop_worker, args=(_worker,), exitpriority=10)
     if year is not None:
@@ -365,32 +366,81 @@ def page_inputs(page: Page, checksums: dict[str, dict[str, str]]) -> dict[str, s
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
-    """A report folder's build manifest, or an empty one when there is none (or not of this version)."""
+    """A report folder's build manifest, or an empty one when there is none (or not of this
+    version). A manifest that cannot be read (bad UTF-8, not JSON, not a manifest's shape) is set
+    aside as `<name>.onleesbaar` with a warning naming it, and the pages are rebuilt."""
     path = paths.build_manifest(folder)
     if not path.exists():
         return {"pagina's": {}}
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
-        log.warning("bouwmanifest %s is onleesbaar: alle pagina's worden opnieuw gebouwd", path)
-        return {"pagina's": {}}
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return _set_aside(path, f"geen leesbare JSON ({error})")
+    if not _manifest_shape(manifest):
+        return _set_aside(path, "niet de vorm van een bouwmanifest")
     if manifest.get("versie") != MANIFEST_VERSION:
         return {"pagina's": {}}
     return manifest
+
+
+def _manifest_shape(manifest: Any) -> bool:
+    """True when `manifest` has the shape the runner reads: an object whose "pagina's" maps each
+    page to an object with its parameters."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("pagina's", {}), dict):
+        return False
+    return all(isinstance(entry, dict) and isinstance(entry.get("parameters"), dict)
+               and isinstance(entry.get("uitvoer", {}), dict) for entry in manifest.get("pagina's", {}).values())
+
+
+def _set_aside(path: Path, reason: str) -> dict[str, Any]:
+    aside = path.with_name(path.name + ".onleesbaar")
+    os.replace(path, aside)
+    log.warning("WAARSCHUWING: bouwmanifest %s is onleesbaar (%s): opzij gezet als %s; alle pagina's worden opnieuw "
+                "gebouwd", paths.display_path(path), reason, aside.name)
+    return {"pagina's": {}}
+
+
+def output_checksums(page: Page, folder: Path, year: int) -> dict[str, str]:
+    """sha256 of every file the page wrote in `folder`: recorded in the manifest, so that a page
+    edited, damaged or deleted after publishing is noticed and rebuilt, never taken over."""
+    return {name: raw.sha256(folder / name) for name in page.files(year)}
+
+
+def _outputs_intact(entry: dict[str, Any], page: Page, folder: Path, year: int) -> bool:
+    """True when every file of the page in `folder` is there with the checksum the manifest
+    recorded; otherwise a warning names the first file that changed or disappeared."""
+    recorded = entry.get("uitvoer") or {}
+    for name in page.files(year):
+        path = folder / name
+        if not path.is_file():
+            problem = "ontbreekt"
+        elif recorded.get(name) != raw.sha256(path):
+            problem = "is veranderd sinds de bouw" if name in recorded else "heeft geen controlegetal in het bouwmanifest"
+        else:
+            continue
+        log.warning("WAARSCHUWING: %s %s: de pagina %s wordt opnieuw gebouwd", paths.display_path(path), problem, page.key)
+        return False
+    return True
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     """Written next to the pages as they finish (replaced in one rename), so a killed run leaves a
     manifest that matches pages it finished."""
     path = paths.build_manifest(folder)
-    scratch = path.with_name(path.name + ".tmp")
-    scratch.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(scratch, path)
+    scratch = path.with_name(path.name + publish.SCRATCH_SUFFIX)
+    try:
+        scratch.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        os.replace(scratch, path)
+    except OSError:
+        scratch.unlink(missing_ok=True)  # a full disk leaves no empty scratch file behind
+        raise
 
 
 def _is_current(entry: dict[str, Any] | None, page: Page, inputs: dict[str, str], folder: Path, year: int) -> bool:
+    """True when the page in `folder` was built from these inputs and parameters and its files
+    are still exactly what was built (checked by sha256 before they are trusted)."""
     return (entry is not None and entry.get("status") in OK_STATUSES and entry.get("invoer") == inputs
-            and entry.get("parameters") == page.parameters and all((folder / f).is_file() for f in page.files(year)))
+            and entry.get("parameters") == page.parameters and _outputs_intact(entry, page, folder, year))
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -438,7 +488,7 @@ def choose_municipalities(available: list[str], published: dict[str, Any], only:
     selected = set(only or ())
     if limit is not None:
         selected |= set(available[:limit])
-    published_codes = {entry["parameters"]["gemeente"] for entry in published["pagina's"].values()
+    published_codes = {entry["parameters"].get("gemeente") for entry in published["pagina's"].values()
                        if entry.get("soort") == LEVEL_MUNICIPALITY and entry.get("status") in OK_STATUSES}
     return [code for code in available if code in selected or code in published_codes], selected
 
@@ -460,7 +510,7 @@ def plan_run(year: int, pages_of_set: list[Page], selected: set[str], inputs: di
         elif _is_current(published["pagina's"].get(page.key), page, own_inputs, target, year):
             plan.take_over.append(page)
         elif not chosen and _is_current(published["pagina's"].get(page.key), page,
-                                        published["pagina's"][page.key]["invoer"], target, year):
+                                        published["pagina's"][page.key].get("invoer"), target, year):
             plan.take_over.append(page)  # not selected: the published page stays, even when its inputs changed
         else:
             plan.build.append(page)
@@ -622,7 +672,8 @@ def _build(pool: ProcessPoolExecutor | None, year: int, todo: list[Page], stagin
             page, result = futures[future], future.result()
             progress.finished(page, result)
             if result.ok:
-                entry = _entry(page, page_inputs(page, checksums), "gebouwd", result.seconds, year)
+                entry = _entry(page, page_inputs(page, checksums), "gebouwd", result.seconds, year,
+                               uitvoer=output_checksums(page, staging, year))
             else:
                 failures.append((page, result))
                 entry = _entry(page, page_inputs(page, checksums), "mislukt", result.seconds, year, fout=result.error)

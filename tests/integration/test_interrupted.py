@@ -41,6 +41,10 @@ def test_killed_report_run_leaves_previous_reports_and_data(tmp_path):
 
     assert {p.name: p.read_bytes() for p in published.glob("*.html")} == before
     assert {p.name: p.read_bytes() for p in (root / "data" / "clean" / str(YEAR)).glob("*.parquet")} == clean_before
-    # and the next run cleans up the interrupted one and publishes normally
-    run(root, python, "-m", "jeugdmonitor.cli", "reports", "--year", str(YEAR), "--gemeente", "GM0518")
+    assert list(scratch.glob("jeugdmonitor-kernel-*")), "the killed run left its kernel folders"
+    # and the next run cleans up the interrupted one (its staging and its kernel folders, whose
+    # owners are gone) and publishes normally
+    run(root, python, "-m", "jeugdmonitor.cli", "reports", "--year", str(YEAR), "--gemeente", "GM0518",
+        env={"TMPDIR": str(scratch)})
     assert (published / "GM0518.html").exists() and not staging.exists()
+    assert not list(scratch.iterdir()), "kernel folders of the killed run are removed"

@@ -75,6 +75,19 @@ def test_a_changed_input_rebuilds_only_the_pages_that_use_it(project):
     assert sorted(_built(project / "reports" / str(YEAR))) == ["JZ08", "JZ24", "JZ31", "JZ36"]
 
 
+def test_a_published_output_edited_or_deleted_is_rebuilt_by_make_reports(project):
+    """Outputs are checked before they are trusted: `make reports` always asks the runner, which
+    compares every published file with the sha256 in the manifest and names what changed."""
+    out = project / "reports" / str(YEAR)
+    (out / "GM0503_cijfers.csv").unlink()
+    (out / "GM0518.html").write_text("in place bewerkt", encoding="utf-8")
+    # the copy's clean data are taken as they are (-o: no re-cleaning for lack of a staging stamp)
+    result = run(project, "make", "reports", f"YEAR={YEAR}", "-o", f"data/clean/{YEAR}/validatie.json")
+    assert sorted(_built(out)) == ["GM0503", "GM0518"], result.stderr
+    assert "GM0503_cijfers.csv ontbreekt" in result.stderr and "GM0518.html is veranderd" in result.stderr
+    assert (out / "GM0503_cijfers.csv").is_file() and "in place bewerkt" not in (out / "GM0518.html").read_text()
+
+
 def test_a_report_built_alone_equals_the_one_built_late_in_a_warm_kernel(project, tmp_path):
     """Isolation: GM0050 came late in a warm worker in the full run; now it is the first and only
     page of a fresh kernel. Its page and figures are byte-identical, and the selection keeps

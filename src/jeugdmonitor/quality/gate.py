@@ -141,16 +141,19 @@ def changed_figures(previous: Path, new: Path) -> list[dict[str, Any]]:
 def publish(year: int, summary: dict[str, Any]) -> Path:
     """Move the validated staged tables into data/clean/<year>/ and write the stamp.
 
-    The previous clean data stay in place until the new ones are complete; the swap is two
-    renames, so an interrupted run leaves either the old or the new tables, never a mix."""
+    The previous clean data stay in place until the new ones are complete, stamp included; the
+    swap is one atomic exchange (publish.swap_into_place), so an interrupted run leaves either the
+    old or the new tables with their stamp, never a mix and never tables without a stamp."""
     staged, target = paths.staging_dir(year), paths.clean_dir(year)
     summary = {**summary, "gewijzigd": changed_figures(paths.clean_table(year, "kpi_waarden"), paths.staging_table(year, "kpi_waarden"))}
+    write_stamp(year, summary, staged)
     swap_into_place(staged, target)
-    return write_stamp(year, summary)
+    return paths.validation_stamp(year)
 
 
-def write_stamp(year: int, summary: dict[str, Any]) -> Path:
-    """The validation stamp data/clean/<year>/validatie.json that the report stage depends on."""
-    stamp = paths.validation_stamp(year)
+def write_stamp(year: int, summary: dict[str, Any], folder: Path | None = None) -> Path:
+    """The validation stamp data/clean/<year>/validatie.json that the report stage depends on
+    (written into `folder`, the set about to be published, when given)."""
+    stamp = paths.validation_stamp(year) if folder is None else folder / paths.validation_stamp(year).name
     stamp.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return stamp

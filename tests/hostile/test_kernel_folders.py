@@ -1,0 +1,75 @@
+"""Kernel folders a killed run left in $TMPDIR are removed by a later run, never while their owner lives."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jeugdmonitor import batchkernel
+
+
+def _folder(tmp: Path, name: str, owner: object | None) -> Path:
+    folder = tmp / f"{batchkernel.KERNEL_FOLDER_PREFIX}{name}"
+    folder.mkdir()
+    (folder / "kernel.json").write_text("{}")
+    if owner is not None:
+        (folder / batchkernel.OWNER_FILE).write_text(json.dumps(owner))
+    return folder
+
+
+@pytest.fixture
+def gone_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_only_folders_whose_owner_is_gone_are_removed(tmp_path, gone_pid):
+    me = {"pid": os.getpid(), "start": batchkernel._start_time(os.getpid())}
+    living = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        other = {"pid": living.pid, "start": batchkernel._start_time(living.pid)}
+        kept = [_folder(tmp_path, "eigen", me), _folder(tmp_path, "levend", other),
+                _folder(tmp_path, "zonder-eigenaar", None), _folder(tmp_path, "onleesbaar", "geen record")]
+        stale = [_folder(tmp_path, "weg", {"pid": gone_pid, "start": 1.0}),
+                 _folder(tmp_path, "pid-hergebruikt", {**me, "start": me["start"] - 3600})]
+        other_name = tmp_path / "iets-anders"
+        other_name.mkdir()
+        removed = batchkernel.remove_stale_kernel_folders(tmp_path)
+        assert sorted(removed) == sorted(stale)
+        assert all(f.exists() for f in kept) and other_name.exists()
+        assert not any(f.exists() for f in stale)
+    finally:
+        living.kill()
+        living.wait()
+
+
+def test_a_new_kernel_folder_records_its_owner_and_clears_stale_ones(tmp_path, monkeypatch, gone_pid):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(batchkernel.tempfile, "tempdir", None)  # read TMPDIR again
+    stale = _folder(tmp_path, "weg", {"pid": gone_pid, "start": 1.0})
+    with batchkernel.kernel_folder() as folder:
+        assert folder.parent == tmp_path and oct(folder.stat().st_mode & 0o777) == "0o700"
+        owner = json.loads((folder / batchkernel.OWNER_FILE).read_text())
+        assert owner["pid"] == os.getpid() and owner["start"] == batchkernel._start_time(os.getpid())
+        assert not stale.exists()
+        assert batchkernel.remove_stale_kernel_folders(tmp_path) == [], "never while its owner lives"
+    assert not folder.exists()
+
+
+def test_two_workers_clearing_the_same_stale_folder_do_not_fail(tmp_path, monkeypatch, gone_pid):
+    stale = _folder(tmp_path, "weg", {"pid": gone_pid, "start": 1.0})
+    real_rmtree = batchkernel.shutil.rmtree
+
+    def removed_by_the_other_worker_first(path, *args, **kwargs):
+        real_rmtree(path)
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+
+    monkeypatch.setattr(batchkernel.shutil, "rmtree", removed_by_the_other_worker_first)
+    assert batchkernel.remove_stale_kernel_folders(tmp_path) == []
+    assert not stale.exists()
