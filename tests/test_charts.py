@@ -73,9 +73,10 @@ def _spec(html: str) -> dict:
 
 def _static_svg(html: str) -> str:
     """The SVG document of the figure's static image (its data: URL decoded)."""
-    found = re.search(r'<img alt=""[^>]* src="data:image/svg\+xml;base64,([^"]+)">', html)
+    found = re.search(r'role="img" aria-label="([^"]+)"><img alt="([^"]*)"[^>]* src="data:image/svg\+xml;base64,([^"]+)">', html)
     assert found, "the figure carries its static SVG image"
-    return base64.b64decode(found.group(1)).decode("utf-8")
+    assert found.group(2) == found.group(1), "the image carries the figure's text alternative (a tagged PDF reads it)"
+    return base64.b64decode(found.group(3)).decode("utf-8")
 
 
 class _Tags(HTMLParser):
@@ -109,9 +110,11 @@ def test_figure_is_an_image_with_a_text_alternative_and_its_spec(make):
     static = [a for t, a in tags if "jm-grafiek-statisch" in a.get("class", "")]
     assert static and static[0].get("role") == "img" and static[0].get("aria-label")
     assert "<svg" not in html and "<figcaption>" in html
-    # the static chart is a decorative image inside the wrapper, which is the image with the text alternative
+    # the wrapper is the image with the text alternative; the image inside carries the same text,
+    # which a tagged PDF reads (browsers treat the content of role="img" as presentational)
     images = [a for t, a in tags if t == "img"]
-    assert len(images) == 1 and images[0]["alt"] == "" and images[0]["src"].startswith("data:image/svg+xml;base64,")
+    assert len(images) == 1 and images[0]["alt"] == static[0]["aria-label"]
+    assert images[0]["src"].startswith("data:image/svg+xml;base64,")
     svg = _static_svg(html)
     assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg, "a standalone SVG document"
     width = re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1)

@@ -151,13 +151,15 @@ def _svg(spec: dict, key: str) -> str:
     return svg
 
 
-def _image(svg: str) -> str:
-    """The SVG as an image in its own document, sized as vl-convert laid it out. It is decorative
-    (alt=""): the element around it is the image with the text alternative."""
+def _image(svg: str, label: str) -> str:
+    """The SVG as an image in its own document, sized as vl-convert laid it out. The element
+    around it is the image for assistive technology (role="img" makes its content presentational);
+    the image carries the same text alternative (`label`, escaped) for a tagged PDF, which reads
+    the <img> itself."""
     root = svg[:svg.index(">")]
     size = "".join(f' {name}="{match.group(1)}"' for name in ("width", "height")
                    if (match := re.search(rf'\s{name}="([\d.]+)"', root)))
-    return f'<img alt=""{size} src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode("ascii")}">'
+    return f'<img alt="{label}"{size} src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode("ascii")}">'
 
 
 def _json_block(data: dict) -> str:
@@ -179,7 +181,7 @@ def figure_html(chart: alt.TopLevelMixin, alt_text: str, caption: str | None = N
     all_notes = list((vegalite.get("usermeta") or {}).get("jeugdmonitor", {}).get("noten", [])) + list(notes or [])
     note_html = "".join(f'<span class="jm-grafiek-noot">{escape(n)}</span>' for n in dict.fromkeys(all_notes))
     parts = [f'<figure class="jm-grafiek" id="{key}">',
-             f'<div class="jm-grafiek-statisch" role="img" aria-label="{label}">{_image(_svg(spec, key))}</div>']
+             f'<div class="jm-grafiek-statisch" role="img" aria-label="{label}">{_image(_svg(spec, key), label)}</div>']
     if interactive:
         # the Vega view goes in the inner element, which Vega gives its own (English) ARIA role;
         # the outer image with the Dutch text alternative is what assistive technology reads
