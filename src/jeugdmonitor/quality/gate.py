@@ -18,7 +18,7 @@ from great_expectations.expectations.expectation import (
     MulticolumnMapExpectation,
 )
 
-from jeugdmonitor import clean, paths
+from jeugdmonitor import clean, config, paths
 from jeugdmonitor.publish import swap_into_place
 from jeugdmonitor.quality.context import CHECKPOINT, RAW_PREFIX, data_docs_pages, open_context
 from jeugdmonitor.quality.findings import (
@@ -28,6 +28,7 @@ from jeugdmonitor.quality.findings import (
     jsonable,
     stop_on_critical,
 )
+from jeugdmonitor.quality.rules import raw_suite_definitions, suite_definitions
 from jeugdmonitor.vocabulary import CLEAN_TABLES
 
 RAW_RESULT_FORMAT = {"result_format": "COMPLETE", "partial_unexpected_count": 5}
@@ -78,7 +79,7 @@ def validate_raw(files: list[clean.RawFile]) -> dict[str, Any]:
             found_in[number] = [replace(f, column=raw_file.columns.get(f.column, f.column)) if f.column else f  # the file's own name
                                 for f in findings(result, paths.display_path(raw_file.path), file_lines=True)]
     found = [f for number in sorted(found_in) for f in found_in[number]]  # in file order, as the files were read
-    stop_on_critical(found, "Controle van de ruwe bestanden mislukt")
+    _stop_on_critical(context, found, "Controle van de ruwe bestanden mislukt")
     return {"gecontroleerd": checked, "geslaagd": checked - len(found), "waarschuwingen": [asdict(f) for f in found]}
 
 
@@ -99,7 +100,7 @@ def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, 
     for validation in result.run_results.values():
         checked += len(validation.results)
         found += findings(validation, paths.display_path(paths.staging_table(year, validation.suite_name)), file_lines=False)
-    stop_on_critical(found, f"Validatie van de schone data voor {year} mislukt")
+    _stop_on_critical(context, found, f"Validatie van de schone data voor {year} mislukt")
     raw_summary = raw_summary or _read_json(paths.raw_summary(year))
     return {
         "jaar": year,
@@ -109,6 +110,43 @@ def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, 
         "tabellen": sorted(v.suite_name for v in result.run_results.values()),
         "datadocs": data_docs_pages(context, result),
     }
+
+
+def _stop_on_critical(context: Any, found: list[Finding], what: str) -> None:
+    """Stop on a critical finding; when a suite in expectations/gx/ no longer matches config/ (a KPI
+    or source added without `make expectations`), say first that this is the likely cause."""
+    try:
+        stop_on_critical(found, what)
+    except DataQualityError as error:
+        stale = stale_suites(context, config.load())
+        if not stale:
+            raise
+        raise DataQualityError(
+            f"{what}: de suites {', '.join(stale)} in {paths.display_path(paths.GX_DIR)} zijn ouder dan config/ (ze "
+            f"controleren niet wat config/ nu definieert). Draai `make expectations`, commit {paths.display_path(paths.GX_DIR)} "
+            f"en draai dan opnieuw.\n{error}") from error
+
+
+def stale_suites(context: Any, cfg: config.Config) -> list[str]:
+    """The suites of the GX context whose expectations differ from those config/ defines now
+    (or that are missing): the context was built from an older config/."""
+    defined = {**suite_definitions(cfg), **{RAW_PREFIX + kind: e for kind, e in raw_suite_definitions(cfg).items()}}
+    stale = []
+    for name, expectations in defined.items():
+        try:
+            committed = context.suites.get(name).expectations
+        except DataContextError:
+            stale.append(name)
+            continue
+        if sorted(map(_comparable, committed)) != sorted(map(_comparable, expectations)):
+            stale.append(name)
+    return sorted(stale)
+
+
+def _comparable(expectation: Any) -> tuple[str, str, str]:
+    described = expectation.configuration.to_json_dict()
+    return (described["type"], json.dumps(described["kwargs"], sort_keys=True),
+            json.dumps(described.get("meta"), sort_keys=True))
 
 
 def _read_json(path: Path) -> dict[str, Any]:
