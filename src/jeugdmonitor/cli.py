@@ -12,13 +12,15 @@ import contextlib
 import logging
 import sys
 
-from jeugdmonitor import batchkernel, errors, paths, pipeline, projecttree, runlock
+from jeugdmonitor import batchkernel, configcheck, errors, paths, pipeline, projecttree, runlock
 
 EXIT_BAD_INPUT = errors.EXIT_BAD_INPUT
 EXIT_QUALITY = errors.EXIT_QUALITY
 EXIT_NOTEBOOK = errors.EXIT_NOTEBOOK
 
 DEFAULT_YEAR = 2023
+# the commands that read config/: its files are checked against their schemas first
+CONFIG_COMMANDS = ("clean", "validate", "reports", "pdf", "expectations", "sample-data", "regio", "import")
 
 
 def _exit_code(error: pipeline.StageError) -> int:
@@ -72,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     # a stage of a report year holds that year's lock: two runs of one year never mix
     try:
         projecttree.check_project_tree()  # a copied project never runs on the original
+        if args.command in CONFIG_COMMANDS:
+            configcheck.check()  # definitions checked before any stage: one message, exit 2
         lock = runlock.year_lock(args.year, args.command) if hasattr(args, "year") else contextlib.nullcontext()
         with lock:
             return _run(args)
@@ -106,7 +110,7 @@ def _run(args: argparse.Namespace) -> int:
         if quality.build_context():
             print(f"GX-context opnieuw opgebouwd in {paths.GX_DIR}")
         else:
-            print(f"GX-context in {paths.GX_DIR} ongewijzigd: config/ geeft dezelfde suites (alleen de id's zouden verschillen)")
+            print(f"GX-context in {paths.GX_DIR} ongewijzigd: config/ geeft dezelfde suites")
     elif args.command == "sample-data":
         from jeugdmonitor import sample_data
         sample_data.main(["--schaal", args.schaal, *(["--doel", args.doel] if args.doel else [])])

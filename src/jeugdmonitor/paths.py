@@ -85,6 +85,8 @@ def notebook(name: str) -> Path:
 # Data Docs index
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 DATA_DOCS_TEMPLATE_DIR = TEMPLATE_DIR / "datadocs"
+# the JSON schemas config/*.yaml is checked against (one per file, named after it)
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 
 # ---- file names the workbook writes (one place, so a name is changed once)
 TABLE_SUFFIX = ".parquet"
