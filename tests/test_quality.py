@@ -72,6 +72,26 @@ def test_share_above_100_stops_the_run_and_names_table_column_and_values(clean_t
     assert not paths.validation_stamp(2023).exists() and not paths.clean_dir(2023).exists()
 
 
+def test_tables_checked_by_hand_are_validated_in_their_folder_and_never_published(clean_tables):
+    scratch = paths.scratch_data_dir(2023)
+    clean.save_staged(clean_tables, 2023, scratch)
+    for table in vocabulary.CLEAN_TABLES:  # only the scratch folder holds the tables
+        paths.staging_table(2023, table).unlink()
+    summary = quality.validate(2023, {"gecontroleerd": 0, "geslaagd": 0, "waarschuwingen": []}, tables_dir=scratch)
+    assert summary["tabellen"] == sorted(vocabulary.CLEAN_TABLES)
+    assert quality.save_validation(2023, summary, scratch) == scratch / "validatie.json"
+    assert not paths.clean_dir(2023).exists() and (scratch / "kpi_waarden.parquet").exists()
+
+
+def test_a_scratch_table_that_fails_names_its_own_file(clean_tables):
+    scratch = paths.scratch_data_dir(2023)
+    kpis = clean_tables["kpi_waarden"].copy()
+    kpis.loc[kpis.index[0], "waarde"] = -1e9
+    clean.save_staged({**clean_tables, "kpi_waarden": kpis}, 2023, scratch)
+    with pytest.raises(quality.DataQualityError, match="data/voorbeeld/2023/kpi_waarden.parquet"):
+        quality.validate(2023, {}, tables_dir=scratch)
+
+
 def test_a_failed_gate_leaves_the_previous_clean_data_in_place(clean_tables):
     previous = paths.clean_dir(2023)
     previous.mkdir(parents=True)

@@ -259,3 +259,19 @@ def region_export_dir(region_code: str) -> Path:
 def local_table_name(municipality: str, extension: str) -> str:
     """The file name of a municipality's lokale paragraaf (csv or xlsx), beside its report."""
     return f"{municipality}_lokale_paragraaf.{extension}"
+
+
+# ---- a notebook run by hand (JupyterLab, default parameters: `uitvoer_map = None`) writes into
+# these scratch folders, never into data/staging/, data/clean/ or reports/<year>/: only the batch
+# stages publish (jeugdmonitor.interactive)
+SCRATCH_DIR_NAME = "voorbeeld"
+
+
+def scratch_data_dir(year: int) -> Path:
+    """Tables of `year` cleaned, and checked, by a notebook run by hand (data/voorbeeld/<year>/)."""
+    return PROJECT_ROOT / "data" / SCRATCH_DIR_NAME / str(year)
+
+
+def scratch_report_dir() -> Path:
+    """Files of a report notebook run by hand (reports/voorbeeld/)."""
+    return REPORTS_DIR / SCRATCH_DIR_NAME

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -83,25 +85,30 @@ def validate_raw(files: list[clean.RawFile]) -> dict[str, Any]:
     return {"gecontroleerd": checked, "geslaagd": checked - len(found), "waarschuwingen": [asdict(f) for f in found]}
 
 
-def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Run the checkpoint on the staged tables data/staging/<year>/; raise DataQualityError
-    on a critical failure. Returns the summary for publish()."""
-    missing = [t for t in CLEAN_TABLES if not paths.staging_table(year, t).exists()]
+def validate(year: int, raw_summary: dict[str, Any] | None = None, tables_dir: Path | None = None) -> dict[str, Any]:
+    """Run the checkpoint on the staged tables data/staging/<year>/ (or on `tables_dir`, a folder
+    named after the year: the tables of a notebook run by hand); raise DataQualityError on a
+    critical failure. Returns the summary for publish()."""
+    folder = paths.staging_dir(year) if tables_dir is None else Path(tables_dir)
+    staged = folder.resolve() == paths.staging_dir(year).resolve()
+    missing = [t for t in CLEAN_TABLES if not (folder / paths.table_filename(t)).exists()]
     if missing:
-        raise DataQualityError(f"schone tabellen ontbreken in {paths.display_path(paths.staging_dir(year))}: {missing}; "
-                               f"draai `make clean-data YEAR={year}`")
+        run_first = f"draai `make clean-data YEAR={year}`" if staged else "draai eerst notebook 01 met de hand"
+        raise DataQualityError(f"schone tabellen ontbreken in {paths.display_path(folder)}: {missing}; {run_first}")
     context = open_context()
-    with contextlib.chdir(paths.PROJECT_ROOT):
+    with _checkpoint_root(year, folder):
         # the run name puts the year in the Data Docs paths: validations/<table>/rapportjaar_<year>/...
+        run_name = f"rapportjaar_{year}" if staged else f"{paths.SCRATCH_DIR_NAME}_{year}"
         result = context.checkpoints.get(CHECKPOINT).run(batch_parameters={"year": year},
-                                                         run_id=RunIdentifier(run_name=f"rapportjaar_{year}"))
+                                                         run_id=RunIdentifier(run_name=run_name))
     found: list[Finding] = []
     checked = 0
     for validation in result.run_results.values():
         checked += len(validation.results)
-        found += findings(validation, paths.display_path(paths.staging_table(year, validation.suite_name)), file_lines=False)
+        found += findings(validation, paths.display_path(folder / paths.table_filename(validation.suite_name)),
+                          file_lines=False)
     _stop_on_critical(context, found, f"Validatie van de schone data voor {year} mislukt")
-    raw_summary = raw_summary or _read_json(paths.raw_summary(year))
+    raw_summary = raw_summary or _read_json(folder / paths.RAW_SUMMARY_NAME)
     return {
         "jaar": year,
         "gecontroleerd": checked + raw_summary.get("gecontroleerd", 0),
@@ -110,6 +117,25 @@ def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, 
         "tabellen": sorted(v.suite_name for v in result.run_results.values()),
         "datadocs": data_docs_pages(context, result),
     }
+
+
+@contextlib.contextmanager
+def _checkpoint_root(year: int, folder: Path) -> Iterator[None]:
+    """The working folder the checkpoint runs in: GX finds a year's tables in
+    paths.GX_STAGING_BASE_RELATIVE/<year>/ relative to it. The project root for the staged tables;
+    for another folder a temporary root whose data/staging links to that folder's parent."""
+    if folder.resolve() == paths.staging_dir(year).resolve():
+        with contextlib.chdir(paths.PROJECT_ROOT):
+            yield
+        return
+    if folder.name != str(year):
+        raise ValueError(f"{paths.display_path(folder)}: de map met de tabellen van {year} moet {year} heten")
+    with tempfile.TemporaryDirectory(prefix="jeugdmonitor-gx-") as root:
+        base = Path(root) / paths.GX_STAGING_BASE_RELATIVE
+        base.parent.mkdir(parents=True)
+        base.symlink_to(folder.parent.resolve(), target_is_directory=True)
+        with contextlib.chdir(root):
+            yield
 
 
 def _stop_on_critical(context: Any, found: list[Finding], what: str) -> None:
@@ -153,8 +179,9 @@ def _read_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def write_raw_summary(year: int, summary: dict[str, Any]) -> Path:
-    target = paths.raw_summary(year)
+def write_raw_summary(year: int, summary: dict[str, Any], out_dir: Path | None = None) -> Path:
+    """The raw-file checks' result beside the staged tables (or in `out_dir`, a notebook run by hand)."""
+    target = paths.raw_summary(year) if out_dir is None else Path(out_dir) / paths.RAW_SUMMARY_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return target
@@ -185,6 +212,17 @@ def publish(year: int, summary: dict[str, Any]) -> Path:
     summary = {**summary, "gewijzigd": changed_figures(paths.clean_table(year, "kpi_waarden"), paths.staging_table(year, "kpi_waarden"))}
     swap_into_place(staged, target)
     return write_stamp(year, summary)
+
+
+def save_validation(year: int, summary: dict[str, Any], out_dir: Path) -> Path:
+    """After a passed gate: publish into data/clean/<year>/ when `out_dir` is that folder (the
+    batch stage passes it); into any other folder (a notebook run by hand) only the summary is
+    written, beside the tables it checked: nothing is published."""
+    if Path(out_dir).resolve() == paths.clean_dir(year).resolve():
+        return publish(year, summary)
+    target = Path(out_dir) / paths.VALIDATION_STAMP_NAME
+    target.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return target
 
 
 def write_stamp(year: int, summary: dict[str, Any]) -> Path:
