@@ -92,6 +92,21 @@ def test_a_scratch_table_that_fails_names_its_own_file(clean_tables):
         quality.validate(2023, {}, tables_dir=scratch)
 
 
+def test_a_warning_records_each_areas_own_rows_years_and_values(clean_tables):
+    kpis = clean_tables["kpi_waarden"].copy()
+    flagged = {}
+    for code, year, change in (("GM0503", 2021, 250.0), ("GM0518", 2020, 310.0), ("GM0518", 2022, -90.0)):
+        row = kpis.index[(kpis["kpi"] == "jeugdhulp_aandeel") & (kpis["gebied_code"] == code) & (kpis["jaar"] == year)][0]
+        kpis.loc[row, "verandering_pct"] = change
+        flagged.setdefault(code, []).append((year, change))
+    _stage(clean_tables, "kpi_waarden", kpis)
+    summary = quality.validate(2023, {"gecontroleerd": 0, "geslaagd": 0, "waarschuwingen": []})
+    (warning,) = [w for w in summary["waarschuwingen"] if w["note"].startswith("Jongeren met jeugdhulp: verandering")]
+    assert warning["per_area"] == {code: {"aantal": len(rows), "jaren": [y for y, _ in rows], "voorbeelden": [c for _, c in rows]}
+                                   for code, rows in flagged.items()}
+    json.dumps(summary, allow_nan=False)  # the stamp stays plain JSON
+
+
 def test_a_failed_gate_leaves_the_previous_clean_data_in_place(clean_tables):
     previous = paths.clean_dir(2023)
     previous.mkdir(parents=True)

@@ -105,8 +105,10 @@ def validate(year: int, raw_summary: dict[str, Any] | None = None, tables_dir: P
     checked = 0
     for validation in result.run_results.values():
         checked += len(validation.results)
-        found += findings(validation, paths.display_path(folder / paths.table_filename(validation.suite_name)),
-                          file_lines=False)
+        table_path = folder / paths.table_filename(validation.suite_name)
+        # a table with a failed expectation is read to record each area's own flagged rows
+        table = None if validation.success else pd.read_parquet(table_path)
+        found += findings(validation, paths.display_path(table_path), file_lines=False, table=table)
     _stop_on_critical(context, found, f"Validatie van de schone data voor {year} mislukt")
     raw_summary = raw_summary or _read_json(folder / paths.RAW_SUMMARY_NAME)
     return {
