@@ -45,6 +45,18 @@ def test_a_yaml_indentation_error_names_file_line_and_column_in_dutch(project):
     assert "ParserError" not in message and "mapping values are not allowed" not in message
 
 
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("    decimalen: 1\n    marge: 0.2\n", "    decimalen: 1\n      marge: 0.2\n", "een dubbele punt waar die niet kan"),
+    ("    decimalen: 1\n    marge: 0.2\n", "\tdecimalen: 1\n    marge: 0.2\n", "spring in met spaties"),
+    ("    decimalen: 1\n    marge: 0.2\n", "    decimalen 1\n    marge: 0.2\n", "een regel zonder dubbele punt na de naam"),
+])
+def test_every_yaml_mistake_is_said_in_dutch_with_its_line(project, old, new, expected):
+    _edit(project, "kpis.yaml", old, new)
+    message = _problem(project)
+    assert re.match(r"config/kpis\.yaml, regel \d+, kolom \d+: ", message) and expected in message
+    assert "ongeldige YAML (" not in message  # the parser's English wording is translated
+
+
 def test_a_field_indented_one_level_too_little_is_named_with_its_kpi(project):
     _edit(project, "kpis.yaml", "    decimalen: 1\n    marge: 0.2\n", "    marge: 0.2\n  decimalen: 1\n")
     message = _problem(project)
