@@ -94,6 +94,14 @@ def test_a_misspelt_name_gets_the_nearest_known_one(project, name, old, new, exp
     assert re.search(rf"config/{re.escape(name)}, regel \d+ {expected}", message), message
 
 
+def test_a_name_given_twice_is_reported_with_both_lines(project):
+    _edit(project, "kpis.yaml", "  jeugdbescherming_per_1000:\n", "  jeugdhulp_aandeel:\n")
+    first = _line_of(project, "kpis.yaml", "  jeugdhulp_aandeel:")
+    second = _line_of(project, "kpis.yaml", "    naam: Jeugdbescherming") - 1
+    assert (f"config/kpis.yaml, regel {second}: 'jeugdhulp_aandeel' staat hier voor de tweede keer (eerder op regel {first})"
+            in _problem(project))
+
+
 def test_the_reported_line_holds_the_entry(project):
     _edit(project, "doelen.yaml", "kpi: zorgelijk_wachtenden", "kpi: zorgelijk_wachtende")
     reported = int(re.search(r"doelen\.yaml, regel (\d+)", _problem(project)).group(1))

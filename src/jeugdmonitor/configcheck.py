@@ -139,11 +139,28 @@ def document_problems(document: Document, names: dict[str, list[Any]]) -> list[s
     """Every schema problem of `document`, in file order, each as one Dutch sentence."""
     schema = schema_for(document.name, names)
     validator = jsonschema.Draft202012Validator(schema)
-    problems = []
+    problems = [(line, f"{document.shown}, regel {line}: {text}") for line, text in duplicate_keys(document.node)]
     for error in validator.iter_errors(document.data):
         for path, text in describe(error, schema):
             problems.append((_line(document.node, path), f"{_where(document, path)}: {text}"))
     return [text for _, text in sorted(problems, key=lambda p: p[0])]
+
+
+def duplicate_keys(node: yaml.Node) -> Iterator[tuple[int, str]]:
+    """A name given twice in one mapping (a copied KPI not renamed): YAML keeps the last one
+    without a word, so the first would silently be lost."""
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
+        for key, value in node.value:
+            line = key.start_mark.line + 1
+            if str(key.value) in first:
+                yield line, (f"{key.value!r} staat hier voor de tweede keer (eerder op regel {first[str(key.value)]}); "
+                             "hernoem of verwijder er één")
+            first.setdefault(str(key.value), line)
+            yield from duplicate_keys(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from duplicate_keys(item)
 
 
 def describe(error: jsonschema.ValidationError, schema: dict[str, Any]) -> Iterator[tuple[list[Any], str]]:
