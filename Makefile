@@ -131,8 +131,10 @@ yearly: ## de onbewaakte jaarlijkse run voor YEAR, gelogd in logs/YEAR/
 test: $(SETUP_STAMP) $(BROWSER_STAMP) ## alle tests draaien (eenheden, notebooks van begin tot eind, backtests, browser)
 	$(PY) -m pytest
 
-lab: $(SETUP_STAMP) ## JupyterLab openen op notebooks/ met de projectkernel
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks
+lab: $(SETUP_STAMP) ## JupyterLab openen op de projectmap (notebooks/, config/, templates) met de projectkernel
+	@# as root (containers, many research servers) JupyterLab refuses to start without --allow-root
+	@if [ "$$(id -u)" = 0 ]; then echo "make lab draait als root: JupyterLab start met --allow-root"; fi
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=. $$(if [ "$$(id -u)" = 0 ]; then echo --allow-root; fi)
 
 expectations: $(SETUP_STAMP) ## de GX-suites en het checkpoint opnieuw maken uit config/ (commit het resultaat)
 	$(PY) -m jeugdmonitor.cli expectations

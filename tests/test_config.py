@@ -254,11 +254,12 @@ def test_a_table_twice_in_a_series_is_a_config_error(cfg):
 
 # ---------------------------------------------------------------------------- goals (config/doelen.yaml)
 @pytest.mark.parametrize(("old", "new", "message"), [
-    ("      regel: daling\n", "      regel: minder\n", r"JZ24 doel 'minder_verblijf': onbekende regel 'minder'"),
-    ("      kpi: jeugdhulp_met_verblijf_per_1000\n", "      kpi: verblijf\n", r"minder_verblijf.*onbekende KPI 'verblijf'"),
+    ("      regel: daling\n", "      regel: minder\n",
+     r"doelen\.yaml, regel \d+ \(doelen → JZ24 → minder_verblijf → regel\): onbekende waarde 'minder'"),
+    ("      kpi: jeugdhulp_met_verblijf_per_1000\n", "      kpi: verblijf\n", r"minder_verblijf → kpi\): onbekende KPI 'verblijf'"),
     ("      waarde: 100\n", "", r"kosten_100_mln.*regel max_waarde vraagt 'waarde'"),
     ("      basisjaar: 2019\n", "      basisjaar: 2023\n", r"kosten_100_mln.*basisjaar moet vóór het doeljaar"),
-    ("      gemeente: aandeel_inwoners\n", "      gemeente: naar_rato\n", r"kosten_100_mln.*onbekende waarde gemeente: 'naar_rato'"),
+    ("      gemeente: aandeel_inwoners\n", "      gemeente: naar_rato\n", r"kosten_100_mln → gemeente\): onbekende waarde 'naar_rato'"),
     ("      ten_opzichte_van: uitstroom\n      waarde: 1\n    - id: transformatiefonds", "      waarde: 1\n    - id: transformatiefonds",
      r"in_en_uitstroom.*ten_opzichte_van"),
 ])

@@ -68,7 +68,7 @@ def test_notebook_has_title_parameters_and_the_three_sections(path):
     tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and notebook.cells.index(tagged[0]) == 1
     headings = [c.source.strip() for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith("## ")]
-    assert headings == ["## Load inputs", "## Process", "## Save outputs"]
+    assert headings == ["## Invoer laden", "## Verwerken", "## Uitvoer opslaan"]
     assert notebook.metadata["kernelspec"]["name"] == "jeugdmonitor"
 
 

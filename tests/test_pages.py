@@ -9,7 +9,8 @@ from jeugdmonitor import pages, report
 
 
 def test_html_templates_escape_values_from_data():
-    html = pages.render("kwaliteit.html.j2", heading="<b>Kop</b>", anchor="a", checked=3, passed=3, warnings=[])
+    html = pages.render("kwaliteit.html.j2", heading="<b>Kop</b>", anchor="a", checked=3, passed=3, total=0, warnings=[], others=0,
+                        municipality=None)
     assert "&lt;b&gt;Kop&lt;/b&gt;" in html and "<b>Kop</b>" not in html
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import re
 
@@ -67,7 +68,43 @@ def test_share_above_100_stops_the_run_and_names_table_column_and_values(clean_t
     assert "data/staging/2023/kpi_waarden.parquet" in message and "'waarde'" in message
     assert "expect_column_values_to_be_between" in message and "123.4" in message
     assert f"rijen [{row}]" in message
+    assert "make expectations" not in message  # the suites match config/: bad data, not an old suite
     assert not paths.validation_stamp(2023).exists() and not paths.clean_dir(2023).exists()
+
+
+def test_tables_checked_by_hand_are_validated_in_their_folder_and_never_published(clean_tables):
+    scratch = paths.scratch_data_dir(2023)
+    clean.save_staged(clean_tables, 2023, scratch)
+    for table in vocabulary.CLEAN_TABLES:  # only the scratch folder holds the tables
+        paths.staging_table(2023, table).unlink()
+    summary = quality.validate(2023, {"gecontroleerd": 0, "geslaagd": 0, "waarschuwingen": []}, tables_dir=scratch)
+    assert summary["tabellen"] == sorted(vocabulary.CLEAN_TABLES)
+    assert quality.save_validation(2023, summary, scratch) == scratch / "validatie.json"
+    assert not paths.clean_dir(2023).exists() and (scratch / "kpi_waarden.parquet").exists()
+
+
+def test_a_scratch_table_that_fails_names_its_own_file(clean_tables):
+    scratch = paths.scratch_data_dir(2023)
+    kpis = clean_tables["kpi_waarden"].copy()
+    kpis.loc[kpis.index[0], "waarde"] = -1e9
+    clean.save_staged({**clean_tables, "kpi_waarden": kpis}, 2023, scratch)
+    with pytest.raises(quality.DataQualityError, match="data/voorbeeld/2023/kpi_waarden.parquet"):
+        quality.validate(2023, {}, tables_dir=scratch)
+
+
+def test_a_warning_records_each_areas_own_rows_years_and_values(clean_tables):
+    kpis = clean_tables["kpi_waarden"].copy()
+    flagged = {}
+    for code, year, change in (("GM0503", 2021, 250.0), ("GM0518", 2020, 310.0), ("GM0518", 2022, -90.0)):
+        row = kpis.index[(kpis["kpi"] == "jeugdhulp_aandeel") & (kpis["gebied_code"] == code) & (kpis["jaar"] == year)][0]
+        kpis.loc[row, "verandering_pct"] = change
+        flagged.setdefault(code, []).append((year, change))
+    _stage(clean_tables, "kpi_waarden", kpis)
+    summary = quality.validate(2023, {"gecontroleerd": 0, "geslaagd": 0, "waarschuwingen": []})
+    (warning,) = [w for w in summary["waarschuwingen"] if w["note"].startswith("Jongeren met jeugdhulp: verandering")]
+    assert warning["per_area"] == {code: {"aantal": len(rows), "jaren": [y for y, _ in rows], "voorbeelden": [c for _, c in rows]}
+                                   for code, rows in flagged.items()}
+    json.dumps(summary, allow_nan=False)  # the stamp stays plain JSON
 
 
 def test_a_failed_gate_leaves_the_previous_clean_data_in_place(clean_tables):
@@ -234,6 +271,72 @@ def test_rebuilding_after_a_config_change_replaces_the_context_and_keeps_the_res
     assert kept.exists() and not list((project / "expectations").glob(".opbouw-*"))
     context = gx.get_context(mode="file", project_root_dir=project / "expectations")
     assert sorted(v.name for v in context.checkpoints.get(quality.CHECKPOINT).validation_definitions) == sorted(vocabulary.CLEAN_TABLES)
+
+
+def test_two_builds_from_the_same_config_are_byte_identical(project, tmp_path):
+    """GX's random ids are replaced by ids derived from names: no build differs from another."""
+    from jeugdmonitor.quality import context
+
+    cfg = config.load()
+    builds = []
+    for name in ("eerste", "tweede"):
+        built = context._build_context_in(tmp_path / name, cfg, quality.suite_definitions(cfg))
+        context._stable_ids(built)
+        builds.append(context._committed_files(built))
+    assert builds[0] == builds[1]
+    assert builds[0] == _committed_gx_files(project), "run `make expectations` and commit"
+
+
+NEW_KPI = """kpis:
+  pleegzorg_per_1000:
+    naam: Pleegzorg
+    omschrijving: "Jongeren in pleegzorg per 1.000 jongeren van 0 tot 23 jaar."
+    teller: {bron: jeugdzorg, vorm: pleegzorg}
+    noemer: {bron: bevolking, leeftijd: [0, 22]}
+    schaal: 1000
+    eenheid: "per 1.000 jongeren"
+    richting: neutraal
+    decimalen: 1
+    marge: 0.5
+"""
+
+
+def _ids(text: str) -> set[str]:
+    return set(re.findall(r'"id": "([0-9a-f-]{36})"', text))
+
+
+def test_adding_a_kpi_only_adds_the_lines_that_list_it(project):
+    before = _committed_gx_files(project)
+    kpis = project / "config" / "kpis.yaml"
+    kpis.write_text(kpis.read_text(encoding="utf-8").replace("kpis:\n", NEW_KPI, 1), encoding="utf-8")
+    config.load.cache_clear()
+    assert quality.build_context() is True
+    after = _committed_gx_files(project)
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == ["expectations/kpi_waarden.json"] and sorted(after) == sorted(before)
+    old, new = (files["expectations/kpi_waarden.json"].decode().splitlines() for files in (before, after))
+    diff = list(difflib.ndiff(old, new))
+    assert not [line for line in diff if line.startswith("- ")], "a line was removed or rewritten"
+    added = [line[2:].strip() for line in diff if line.startswith("+ ")]
+    assert added.count('"pleegzorg_per_1000",') == 2  # the KPI column's value set and the range check's list
+    suite = json.loads(after["expectations/kpi_waarden.json"])
+    (jump,) = [e for e in suite["expectations"] if e["kwargs"].get("row_condition", {}).get("parameter") == "pleegzorg_per_1000"]
+    assert _ids("\n".join(new)) - _ids("\n".join(old)) == {jump["id"]}  # every other expectation kept its id
+
+
+def test_a_gate_failure_from_a_suite_older_than_config_asks_for_make_expectations(project):
+    kpis = project / "config" / "kpis.yaml"
+    kpis.write_text(kpis.read_text(encoding="utf-8").replace("kpis:\n", NEW_KPI, 1), encoding="utf-8")
+    config.load.cache_clear()
+    cfg = config.load()
+    clean.save_staged(clean.build_tables(cfg, clean.load_raw(cfg), 2023), 2023)
+    with pytest.raises(quality.DataQualityError) as error:
+        quality.validate(2023, {})
+    message = str(error.value)
+    assert re.search(r"de suites kpi_waarden in expectations/gx zijn ouder dan config/.*Draai `make expectations`", message)
+    assert "pleegzorg_per_1000" in message  # and the failure itself still follows
+    assert quality.build_context() is True  # what the message asks for
+    quality.validate(2023, {})  # then the gate passes
 
 
 def test_the_age_table_has_a_raw_suite_per_table_and_a_clean_suite(cfg):

@@ -804,9 +804,14 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     return written
 
 
-def save_staged(tables: dict[str, pd.DataFrame], year: int) -> list[Path]:
-    """Write the tables to data/staging/<year>/ for the data-quality gate, then the marker."""
-    written = write_tables(tables, paths.staging_dir(year))
+def save_staged(tables: dict[str, pd.DataFrame], year: int, out_dir: Path | None = None) -> list[Path]:
+    """Write the tables to data/staging/<year>/ for the data-quality gate, then the marker (the
+    Makefile target of the cleaning stage). `out_dir`: another folder (a notebook run by hand,
+    paths.scratch_data_dir), written without a marker, so no stage takes the tables for its own."""
+    target = paths.staging_dir(year) if out_dir is None else Path(out_dir)
+    written = write_tables(tables, target)
+    if target.resolve() != paths.staging_dir(year).resolve():
+        return written
     marker = paths.staging_marker(year)
     marker.write_text(paths.staging_manifest(year).read_text(encoding="utf-8"), encoding="utf-8")
     return [*written, marker]

@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 
-from jeugdmonitor import batchkernel, builddate, errors, paths, pipeline, projecttree, publish, runlock
+from jeugdmonitor import batchkernel, builddate, configcheck, errors, paths, pipeline, projecttree, publish, runlock
 
 EXIT_BAD_INPUT = errors.EXIT_BAD_INPUT
 EXIT_QUALITY = errors.EXIT_QUALITY
@@ -22,6 +22,8 @@ EXIT_NOTEBOOK = errors.EXIT_NOTEBOOK
 
 DEFAULT_YEAR = 2023
 DISK_FULL = os.strerror(errno.ENOSPC)  # "No space left on device", as a notebook's error carries it
+# the commands that read config/: its files are checked against their schemas first
+CONFIG_COMMANDS = ("clean", "validate", "reports", "pdf", "expectations", "sample-data", "regio", "import")
 
 
 def _exit_code(error: pipeline.StageError) -> int:
@@ -76,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         projecttree.check_project_tree()  # a copied project never runs on the original
         builddate.build_datetime()  # a bad SOURCE_DATE_EPOCH stops the run before anything is written
+        if args.command in CONFIG_COMMANDS:
+            configcheck.check()  # definitions checked before any stage: one message, exit 2
         lock = runlock.year_lock(args.year, args.command) if hasattr(args, "year") else contextlib.nullcontext()
         with lock:
             return _run(args)
@@ -135,7 +139,7 @@ def _run(args: argparse.Namespace) -> int:
         if quality.build_context():
             print(f"GX-context opnieuw opgebouwd in {paths.GX_DIR}")
         else:
-            print(f"GX-context in {paths.GX_DIR} ongewijzigd: config/ geeft dezelfde suites (alleen de id's zouden verschillen)")
+            print(f"GX-context in {paths.GX_DIR} ongewijzigd: config/ geeft dezelfde suites")
     elif args.command == "sample-data":
         from jeugdmonitor import sample_data
         sample_data.main(["--schaal", args.schaal, *(["--doel", args.doel] if args.doel else [])])

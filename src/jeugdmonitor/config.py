@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from jeugdmonitor import paths
+from jeugdmonitor import configcheck, paths
 from jeugdmonitor.errors import ConfigError, UnknownMunicipalityError
 
 
@@ -371,6 +371,8 @@ def _with_norm(kpis: dict[str, Kpi], sources: dict[str, Any]) -> dict[str, Kpi]:
 
 @functools.cache
 def load() -> Config:
+    """The definitions of config/, after the files passed their schemas (ConfigError otherwise)."""
+    configcheck.check()
     gemeenten = _load_yaml("gemeenten.yaml")
     herindelingen = _load_yaml("herindelingen.yaml")
     kpi_spec = _load_yaml("kpis.yaml")

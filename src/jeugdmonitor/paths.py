@@ -85,6 +85,8 @@ def notebook(name: str) -> Path:
 # Data Docs index
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 DATA_DOCS_TEMPLATE_DIR = TEMPLATE_DIR / "datadocs"
+# the JSON schemas config/*.yaml is checked against (one per file, named after it)
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 
 # ---- file names the workbook writes (one place, so a name is changed once)
 TABLE_SUFFIX = ".parquet"
@@ -258,3 +260,19 @@ def region_export_dir(region_code: str) -> Path:
 def local_table_name(municipality: str, extension: str) -> str:
     """The file name of a municipality's lokale paragraaf (csv or xlsx), beside its report."""
     return f"{municipality}_lokale_paragraaf.{extension}"
+
+
+# ---- a notebook run by hand (JupyterLab, default parameters: `uitvoer_map = None`) writes into
+# these scratch folders, never into data/staging/, data/clean/ or reports/<year>/: only the batch
+# stages publish (jeugdmonitor.interactive)
+SCRATCH_DIR_NAME = "voorbeeld"
+
+
+def scratch_data_dir(year: int) -> Path:
+    """Tables of `year` cleaned, and checked, by a notebook run by hand (data/voorbeeld/<year>/)."""
+    return PROJECT_ROOT / "data" / SCRATCH_DIR_NAME / str(year)
+
+
+def scratch_report_dir() -> Path:
+    """Files of a report notebook run by hand (reports/voorbeeld/)."""
+    return REPORTS_DIR / SCRATCH_DIR_NAME

@@ -39,7 +39,8 @@ def run_clean(year: int) -> Path:
     raw.check_file_names(paths.RAW_DIR)  # before anything is cleaned: a name make cannot follow
     paths.staging_marker(year).unlink(missing_ok=True)
     executed = paths.executed_notebook_dir(out) / paths.CLEAN_NOTEBOOK_NAME
-    _execute(paths.notebook(paths.CLEAN_NOTEBOOK_NAME), executed, {"jaar": year})
+    # the stage names its folder: a notebook without `uitvoer_map` (run by hand) writes to data/voorbeeld/
+    _execute(paths.notebook(paths.CLEAN_NOTEBOOK_NAME), executed, {"jaar": year, "uitvoer_map": str(out)})
     return out
 
 
@@ -49,7 +50,8 @@ def run_validate(year: int) -> Path:
         raise FileNotFoundError(f"{paths.staging_dir(year)} bestaat niet: voer eerst `make clean-data YEAR={year}` uit")
     # executed outside the staging folder, which the notebook moves when the gate passes
     executed = paths.STAGING_DIR / f"{year}-{paths.VALIDATE_NOTEBOOK_NAME}"
-    _execute(paths.notebook(paths.VALIDATE_NOTEBOOK_NAME), executed, {"jaar": year})
+    # publishing into data/clean/<year>/ happens only when the stage names that folder
+    _execute(paths.notebook(paths.VALIDATE_NOTEBOOK_NAME), executed, {"jaar": year, "uitvoer_map": str(paths.clean_dir(year))})
     audit = paths.executed_notebook_dir(paths.clean_dir(year))
     audit.mkdir(parents=True, exist_ok=True)
     executed.replace(audit / paths.VALIDATE_NOTEBOOK_NAME)

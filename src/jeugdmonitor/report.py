@@ -579,26 +579,50 @@ def _stamp_workbook(path: Path, moment: dt.datetime) -> None:
 
 
 # ------------------------------------------------------------------------------ quality and accountability
-def _finding(inputs: Inputs, finding: dict[str, Any]) -> dict[str, Any]:
+def _finding(inputs: Inputs, finding: dict[str, Any], municipality: str | None = None) -> dict[str, Any]:
+    """A warning as a report lists it: with the run's first flagged rows, or with `municipality`'s
+    own rows, years and values (the finding's `per_area`, recorded by the gate)."""
     table = Path(finding["source"]).stem
+    note = finding.get("note") or finding["expectation"]
+    if municipality is not None:
+        own = finding["per_area"][municipality]
+        name = inputs.names.get(municipality, municipality)
+        where = ", ".join(f"{name} {year}" for year in own["jaren"] if year is not None)
+        return {"note": note, "table": table, "column": finding["column"], "count": own["aantal"],
+                "examples": _examples(own["voorbeelden"]), "where": where}
     where = ""
     if table == "kpi_waarden" and finding["rows"] and not finding.get("rows_are_file_lines"):
         # name the areas and years of the flagged rows (row numbers of the published table)
         rows = inputs.kpi_values.iloc[[r for r in finding["rows"] if r < len(inputs.kpi_values)]]
         where = ", ".join(f"{inputs.names.get(r.gebied_code, r.gebied_code)} {r.jaar}" for r in rows.itertuples())
-    examples = ", ".join(number(e, 1) if isinstance(e, (int, float)) else str(e) for e in finding["examples"][:3])
-    return {"note": finding.get("note") or finding["expectation"], "table": table, "column": finding["column"],
-            "count": finding["unexpected_count"], "examples": examples, "where": where}
+    return {"note": note, "table": table, "column": finding["column"],
+            "count": finding["unexpected_count"], "examples": _examples(finding["examples"]), "where": where}
 
 
-def _quality_context(inputs: Inputs, heading: str, anchor: str) -> dict[str, Any]:
+def _examples(values: list[Any]) -> str:
+    return ", ".join(number(e, 1) if isinstance(e, (int, float)) else str(e) for e in values[:3] if e is not None)
+
+
+def _quality_context(inputs: Inputs, heading: str, anchor: str, municipality: str | None = None) -> dict[str, Any]:
+    """What the data-quality section says: the run's checks and its warnings; with `municipality`
+    only the warnings with rows of that municipality (its own examples), and how many others."""
     validation = inputs.validation
+    warnings = validation.get("waarschuwingen", [])
+    if municipality is not None:
+        own = [w for w in warnings if municipality in (w.get("per_area") or {})]
+        shown = [_finding(inputs, w, municipality) for w in own]
+    else:
+        shown = [_finding(inputs, w) for w in warnings]
     return {"heading": heading, "anchor": anchor, "checked": validation["gecontroleerd"], "passed": validation["geslaagd"],
-            "warnings": [_finding(inputs, w) for w in validation.get("waarschuwingen", [])]}
+            "total": len(warnings), "warnings": shown, "others": len(warnings) - len(shown),
+            "municipality": None if municipality is None else inputs.names.get(municipality, municipality)}
 
 
-def quality_section(inputs: Inputs, heading: str = "Datakwaliteit", anchor: str = "kwaliteit") -> str:
-    return pages.render("kwaliteit.html.j2", **_quality_context(inputs, heading, anchor))
+def quality_section(inputs: Inputs, heading: str = "Datakwaliteit", anchor: str = "kwaliteit",
+                    municipality: str | None = None) -> str:
+    """The data-quality section; with `municipality` (a municipality's bijlage) only the warnings
+    that concern it, with its own example rows, and the number of other warnings in the run."""
+    return pages.render("kwaliteit.html.j2", **_quality_context(inputs, heading, anchor, municipality))
 
 
 CHANGES_SHOWN = 200

@@ -40,6 +40,7 @@ from jeugdmonitor.quality.findings import DataQualityError, Finding, findings  #
 from jeugdmonitor.quality.gate import (  # noqa: E402
     changed_figures,
     publish,
+    save_validation,
     validate,
     validate_raw,
     write_raw_summary,
@@ -56,5 +57,5 @@ from jeugdmonitor.quality.rules import (  # noqa: E402
 __all__ = [
     "CHECKPOINT", "CRITICAL", "DATASOURCE", "RAW_PREFIX", "WARNING", "DataQualityError", "Finding", "build_context",
     "changed_figures", "findings", "multiple_of_regex", "publish", "raw_suite_definitions",
-    "suite_definitions", "validate", "validate_raw", "write_raw_summary", "write_stamp",
+    "save_validation", "suite_definitions", "validate", "validate_raw", "write_raw_summary", "write_stamp",
 ]

@@ -1,6 +1,6 @@
 """The GX file data context in expectations/gx/: built from the rules by `build_context()` (`make
-expectations`), rewritten only when it differs in more than GX's random ids, and opened for
-validation."""
+expectations`) with ids derived from names instead of GX's random ones, rewritten only when a
+file differs, and opened for validation."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -39,10 +40,11 @@ CHECKPOINT = "schone_data"
 def build_context() -> bool:
     """(Re)create the GX file data context in expectations/gx from config/; True when it changed.
 
-    GX gives every suite, expectation, asset and definition a new random id, so rebuilding
-    in place would rewrite every committed file even when config/ did not change. The new
-    context is built beside the old one and replaces it only when it differs in more than
-    its ids. Validation results and Data Docs (uncommitted/) are kept either way: published
+    GX gives every suite, expectation, asset and definition a new random id. The new context
+    is built beside the old one, its ids are replaced by ids derived from names
+    (`_stable_ids`), and it replaces the old one only when a file differs: rebuilding from an
+    unchanged config/ rewrites nothing, and a change to config/ changes only the lines it
+    concerns. Validation results and Data Docs (uncommitted/) are kept either way: published
     reports' validation stamps point into them."""
     cfg = config.load()
     definitions = suite_definitions(cfg)
@@ -51,7 +53,8 @@ def build_context() -> bool:
     paths.EXPECTATIONS_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=paths.EXPECTATIONS_DIR, prefix=".opbouw-") as scratch:
         built = _build_context_in(Path(scratch), cfg, definitions)
-        if paths.GX_DIR.exists() and _content_without_ids(built) == _content_without_ids(paths.GX_DIR):
+        _stable_ids(built)
+        if paths.GX_DIR.exists() and _committed_files(built) == _committed_files(paths.GX_DIR):
             return False
         paths.GX_DIR.mkdir(exist_ok=True)
         for entry in paths.GX_DIR.iterdir():
@@ -66,32 +69,68 @@ def build_context() -> bool:
 UNCOMMITTED = paths.GX_UNCOMMITTED_NAME
 
 
-GX_CONTEXT_ID_KEYS = {"id", "data_context_id"}
+def _committed_files(gx_dir: Path) -> dict[str, bytes]:
+    """The committed part of a GX context: every file outside uncommitted/, by relative path."""
+    return {path.relative_to(gx_dir).as_posix(): path.read_bytes() for path in sorted(gx_dir.rglob("*"))
+            if path.is_file() and path.relative_to(gx_dir).parts[0] != UNCOMMITTED}
 
 
-def _content_without_ids(gx_dir: Path) -> dict[str, Any]:
-    """The committed part of a GX context, file by file, with GX's random ids left out."""
-    def strip(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in GX_CONTEXT_ID_KEYS}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
+# ids are uuid5 of a name in this namespace (fixed: changing it rewrites every committed file)
+ID_NAMESPACE = uuid.UUID("5d0f6a8e-2b51-4c39-9a57-6c1f0e7b3a24")
+UUID_PATTERN = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 
-    content: dict[str, Any] = {}
-    for path in sorted(gx_dir.rglob("*")):
-        relative = path.relative_to(gx_dir)
-        if not path.is_file() or relative.parts[0] == UNCOMMITTED:
-            continue
-        if path.suffix == ".json":
-            content[relative.as_posix()] = strip(json.loads(path.read_text(encoding="utf-8")))
-        elif path.suffix == ".yml":
-            content[relative.as_posix()] = strip(yaml.safe_load(path.read_text(encoding="utf-8")))
-        elif path.name == ".ge_store_backend_id":
-            content[relative.as_posix()] = None  # a random id and nothing else
-        else:
-            content[relative.as_posix()] = path.read_bytes()
-    return content
+
+def _stable_id(*name: str) -> str:
+    return str(uuid.uuid5(ID_NAMESPACE, "/".join(name)))
+
+
+def _stable_ids(gx_dir: Path) -> None:
+    """Replace every random id GX wrote in `gx_dir` by one derived from what it identifies
+    (data source, asset, suite, expectation, definition, checkpoint), the same in every file
+    that refers to it; an id whose owner is unknown stops the build."""
+    mapping = _id_mapping(gx_dir)
+    for relative in _committed_files(gx_dir):
+        path = gx_dir / relative
+        text = path.read_text(encoding="utf-8")
+        unknown = sorted(set(UUID_PATTERN.findall(text)) - set(mapping))
+        if unknown:
+            raise RuntimeError(f"{relative}: GX-id's zonder bekende eigenaar: {unknown}")
+        path.write_text(UUID_PATTERN.sub(lambda found: mapping[found.group()], text), encoding="utf-8")
+
+
+def _without_lists(value: Any) -> Any:
+    """An expectation's kwargs without their lists: what tells two expectations of a suite apart
+    (column, bounds, row condition) but not the value sets and KPI lists that grow with config/,
+    so a new KPI keeps the ids of the expectations that list it."""
+    if isinstance(value, dict):
+        return {k: _without_lists(v) for k, v in value.items() if not isinstance(v, list)}
+    return value
+
+
+def _id_mapping(gx_dir: Path) -> dict[str, str]:
+    """GX's random id -> a stable id, read from the places where each id is defined."""
+    mapping: dict[str, str] = {}
+    project = yaml.safe_load((gx_dir / "great_expectations.yml").read_text(encoding="utf-8"))
+    mapping[project["data_context_id"]] = _stable_id("data_context")
+    for source_name, source in project.get("fluent_datasources", {}).items():
+        mapping[source["id"]] = _stable_id("datasource", source_name)
+        for asset_name, asset in source.get("assets", {}).items():
+            mapping[asset["id"]] = _stable_id("asset", source_name, asset_name)
+            for batch_name, batch in asset.get("batch_definitions", {}).items():
+                mapping[batch["id"]] = _stable_id("batch_definition", source_name, asset_name, batch_name)
+    for path in sorted((gx_dir / "expectations").glob("*.json")):
+        suite = json.loads(path.read_text(encoding="utf-8"))
+        mapping[suite["id"]] = _stable_id("suite", suite["name"])
+        seen: dict[str, int] = {}
+        for expectation in suite["expectations"]:
+            identity = json.dumps([expectation["type"], _without_lists(expectation["kwargs"])], sort_keys=True)
+            seen[identity] = seen.get(identity, 0) + 1
+            mapping[expectation["id"]] = _stable_id("expectation", suite["name"], identity, str(seen[identity]))
+    for kind in ("validation_definitions", "checkpoints"):
+        for path in sorted((gx_dir / kind).glob("*.json")):
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            mapping[entry["id"]] = _stable_id(kind, entry["name"])
+    return mapping
 
 
 def _build_context_in(root: Path, cfg: config.Config, definitions: dict[str, list[gxe.Expectation]]) -> Path:

@@ -3,7 +3,7 @@ for raw files) and example values; a critical one stops the run with DataQuality
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jeugdmonitor.errors import DataQualityError
@@ -21,6 +21,9 @@ class Finding:
     rows: list[int]
     rows_are_file_lines: bool
     note: str
+    # per area (gebied_code) of a clean table, its own flagged rows: {"aantal": n, "jaren": [...], "voorbeelden": [...]}
+    # (at most EXAMPLES_PER_AREA each), so a municipality's report shows its own examples, not the table's first
+    per_area: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
 
     def describe(self) -> str:
         if self.rows and self.rows_are_file_lines:
@@ -50,9 +53,13 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def findings(validation: Any, source: str, file_lines: bool) -> list[Finding]:
+EXAMPLES_PER_AREA = 5
+
+
+def findings(validation: Any, source: str, file_lines: bool, table: Any = None) -> list[Finding]:
     """Failed expectations of one validation result. With `file_lines`, DataFrame row
-    indexes are turned into line numbers of the raw file (header is line 1)."""
+    indexes are turned into line numbers of the raw file (header is line 1). `table`: the
+    validated clean table (a DataFrame), to record each area's own flagged rows (`per_area`)."""
     found = []
     for item in validation.results:
         if item.success:
@@ -75,8 +82,33 @@ def findings(validation: Any, source: str, file_lines: bool) -> list[Finding]:
             rows=[r + 2 for r in rows[:5]] if file_lines else rows[:5],
             rows_are_file_lines=file_lines,
             note=(cfg.meta or {}).get("toelichting", ""),
+            per_area=_per_area(table, details.get("unexpected_index_list"), cfg.kwargs.get("column")),
         ))
     return found
+
+
+def _per_area(table: Any, rows: Any, column: str | None) -> dict[str, dict[str, list[Any]]]:
+    """Every flagged row of `table` by area: its years and values (of `column`), the first
+    EXAMPLES_PER_AREA of each area. Empty without a table with gebied_code, or without row
+    indexes (an expectation on the whole table)."""
+    if table is None or "gebied_code" not in table.columns or not isinstance(rows, list):
+        return {}
+    flagged = table.iloc[[int(r) for r in rows if isinstance(r, int)]]
+    per_area: dict[str, dict[str, list[Any]]] = {}
+    for row in flagged.itertuples(index=False):
+        entry = per_area.setdefault(str(row.gebied_code), {"aantal": 0, "jaren": [], "voorbeelden": []})
+        entry["aantal"] += 1
+        if len(entry["jaren"]) < EXAMPLES_PER_AREA:
+            entry["jaren"].append(_plain(getattr(row, "jaar", None)))
+            entry["voorbeelden"].append(_plain(getattr(row, column)) if column in table.columns else None)
+    return dict(sorted(per_area.items()))
+
+
+def _plain(value: Any) -> Any:
+    """A table cell as JSON: a missing value (None, NaN, pandas' NA) as None."""
+    if value is None or (isinstance(value, float) and value != value) or str(value) == "<NA>":
+        return None
+    return jsonable(value.item() if hasattr(value, "item") else value)
 
 
 def stop_on_critical(found: list[Finding], what: str) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from great_expectations.expectations.expectation import (
     MulticolumnMapExpectation,
 )
 
-from jeugdmonitor import clean, paths
+from jeugdmonitor import clean, config, paths
 from jeugdmonitor.publish import swap_into_place
 from jeugdmonitor.quality.context import CHECKPOINT, RAW_PREFIX, data_docs_pages, open_context
 from jeugdmonitor.quality.findings import (
@@ -28,6 +30,7 @@ from jeugdmonitor.quality.findings import (
     jsonable,
     stop_on_critical,
 )
+from jeugdmonitor.quality.rules import raw_suite_definitions, suite_definitions
 from jeugdmonitor.vocabulary import CLEAN_TABLES
 
 RAW_RESULT_FORMAT = {"result_format": "COMPLETE", "partial_unexpected_count": 5}
@@ -78,29 +81,36 @@ def validate_raw(files: list[clean.RawFile]) -> dict[str, Any]:
             found_in[number] = [replace(f, column=raw_file.columns.get(f.column, f.column)) if f.column else f  # the file's own name
                                 for f in findings(result, paths.display_path(raw_file.path), file_lines=True)]
     found = [f for number in sorted(found_in) for f in found_in[number]]  # in file order, as the files were read
-    stop_on_critical(found, "Controle van de ruwe bestanden mislukt")
+    _stop_on_critical(context, found, "Controle van de ruwe bestanden mislukt")
     return {"gecontroleerd": checked, "geslaagd": checked - len(found), "waarschuwingen": [asdict(f) for f in found]}
 
 
-def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Run the checkpoint on the staged tables data/staging/<year>/; raise DataQualityError
-    on a critical failure. Returns the summary for publish()."""
-    missing = [t for t in CLEAN_TABLES if not paths.staging_table(year, t).exists()]
+def validate(year: int, raw_summary: dict[str, Any] | None = None, tables_dir: Path | None = None) -> dict[str, Any]:
+    """Run the checkpoint on the staged tables data/staging/<year>/ (or on `tables_dir`, a folder
+    named after the year: the tables of a notebook run by hand); raise DataQualityError on a
+    critical failure. Returns the summary for publish()."""
+    folder = paths.staging_dir(year) if tables_dir is None else Path(tables_dir)
+    staged = folder.resolve() == paths.staging_dir(year).resolve()
+    missing = [t for t in CLEAN_TABLES if not (folder / paths.table_filename(t)).exists()]
     if missing:
-        raise DataQualityError(f"schone tabellen ontbreken in {paths.display_path(paths.staging_dir(year))}: {missing}; "
-                               f"draai `make clean-data YEAR={year}`")
+        run_first = f"draai `make clean-data YEAR={year}`" if staged else "draai eerst notebook 01 met de hand"
+        raise DataQualityError(f"schone tabellen ontbreken in {paths.display_path(folder)}: {missing}; {run_first}")
     context = open_context()
-    with contextlib.chdir(paths.PROJECT_ROOT):
+    with _checkpoint_root(year, folder):
         # the run name puts the year in the Data Docs paths: validations/<table>/rapportjaar_<year>/...
+        run_name = f"rapportjaar_{year}" if staged else f"{paths.SCRATCH_DIR_NAME}_{year}"
         result = context.checkpoints.get(CHECKPOINT).run(batch_parameters={"year": year},
-                                                         run_id=RunIdentifier(run_name=f"rapportjaar_{year}"))
+                                                         run_id=RunIdentifier(run_name=run_name))
     found: list[Finding] = []
     checked = 0
     for validation in result.run_results.values():
         checked += len(validation.results)
-        found += findings(validation, paths.display_path(paths.staging_table(year, validation.suite_name)), file_lines=False)
-    stop_on_critical(found, f"Validatie van de schone data voor {year} mislukt")
-    raw_summary = raw_summary or _read_json(paths.raw_summary(year))
+        table_path = folder / paths.table_filename(validation.suite_name)
+        # a table with a failed expectation is read to record each area's own flagged rows
+        table = None if validation.success else pd.read_parquet(table_path)
+        found += findings(validation, paths.display_path(table_path), file_lines=False, table=table)
+    _stop_on_critical(context, found, f"Validatie van de schone data voor {year} mislukt")
+    raw_summary = raw_summary or _read_json(folder / paths.RAW_SUMMARY_NAME)
     return {
         "jaar": year,
         "gecontroleerd": checked + raw_summary.get("gecontroleerd", 0),
@@ -111,12 +121,69 @@ def validate(year: int, raw_summary: dict[str, Any] | None = None) -> dict[str, 
     }
 
 
+@contextlib.contextmanager
+def _checkpoint_root(year: int, folder: Path) -> Iterator[None]:
+    """The working folder the checkpoint runs in: GX finds a year's tables in
+    paths.GX_STAGING_BASE_RELATIVE/<year>/ relative to it. The project root for the staged tables;
+    for another folder a temporary root whose data/staging links to that folder's parent."""
+    if folder.resolve() == paths.staging_dir(year).resolve():
+        with contextlib.chdir(paths.PROJECT_ROOT):
+            yield
+        return
+    if folder.name != str(year):
+        raise ValueError(f"{paths.display_path(folder)}: de map met de tabellen van {year} moet {year} heten")
+    with tempfile.TemporaryDirectory(prefix="jeugdmonitor-gx-") as root:
+        base = Path(root) / paths.GX_STAGING_BASE_RELATIVE
+        base.parent.mkdir(parents=True)
+        base.symlink_to(folder.parent.resolve(), target_is_directory=True)
+        with contextlib.chdir(root):
+            yield
+
+
+def _stop_on_critical(context: Any, found: list[Finding], what: str) -> None:
+    """Stop on a critical finding; when a suite in expectations/gx/ no longer matches config/ (a KPI
+    or source added without `make expectations`), say first that this is the likely cause."""
+    try:
+        stop_on_critical(found, what)
+    except DataQualityError as error:
+        stale = stale_suites(context, config.load())
+        if not stale:
+            raise
+        raise DataQualityError(
+            f"{what}: de suites {', '.join(stale)} in {paths.display_path(paths.GX_DIR)} zijn ouder dan config/ (ze "
+            f"controleren niet wat config/ nu definieert). Draai `make expectations`, commit {paths.display_path(paths.GX_DIR)} "
+            f"en draai dan opnieuw.\n{error}") from error
+
+
+def stale_suites(context: Any, cfg: config.Config) -> list[str]:
+    """The suites of the GX context whose expectations differ from those config/ defines now
+    (or that are missing): the context was built from an older config/."""
+    defined = {**suite_definitions(cfg), **{RAW_PREFIX + kind: e for kind, e in raw_suite_definitions(cfg).items()}}
+    stale = []
+    for name, expectations in defined.items():
+        try:
+            committed = context.suites.get(name).expectations
+        except DataContextError:
+            stale.append(name)
+            continue
+        if sorted(map(_comparable, committed)) != sorted(map(_comparable, expectations)):
+            stale.append(name)
+    return sorted(stale)
+
+
+def _comparable(expectation: Any) -> tuple[str, str, str]:
+    described = expectation.configuration.to_json_dict()
+    return (described["type"], json.dumps(described["kwargs"], sort_keys=True),
+            json.dumps(described.get("meta"), sort_keys=True))
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def write_raw_summary(year: int, summary: dict[str, Any]) -> Path:
-    target = paths.raw_summary(year)
+def write_raw_summary(year: int, summary: dict[str, Any], out_dir: Path | None = None) -> Path:
+    """The raw-file checks' result beside the staged tables (or in `out_dir`, a notebook run by hand)."""
+    target = paths.raw_summary(year) if out_dir is None else Path(out_dir) / paths.RAW_SUMMARY_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return target
@@ -149,6 +216,17 @@ def publish(year: int, summary: dict[str, Any]) -> Path:
     write_stamp(year, summary, staged)
     swap_into_place(staged, target)
     return paths.validation_stamp(year)
+
+
+def save_validation(year: int, summary: dict[str, Any], out_dir: Path) -> Path:
+    """After a passed gate: publish into data/clean/<year>/ when `out_dir` is that folder (the
+    batch stage passes it); into any other folder (a notebook run by hand) only the summary is
+    written, beside the tables it checked: nothing is published."""
+    if Path(out_dir).resolve() == paths.clean_dir(year).resolve():
+        return publish(year, summary)
+    target = Path(out_dir) / paths.VALIDATION_STAMP_NAME
+    target.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return target
 
 
 def write_stamp(year: int, summary: dict[str, Any], folder: Path | None = None) -> Path:
