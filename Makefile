@@ -18,7 +18,7 @@ digits_only = $(if $(1),$(if $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst
 ifeq ($(call digits_only,$(value YEAR)),)
 $(error YEAR moet een jaartal zijn, zoals YEAR=2023; gekregen: '$(value YEAR)')
 endif
-# options of the report runner, e.g. REPORT_OPTIONS="--only GM0503 --timeout 600" (see README, The runner)
+# options of the report runner, e.g. REPORT_OPTIONS="--only GM0503 --timeout 600" (see docs/runner.md)
 REPORT_OPTIONS ?=
 PYTHON ?= python3
 VENV := .venv
