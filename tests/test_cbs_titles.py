@@ -82,3 +82,9 @@ def test_a_title_matching_no_entry_or_several_stops_listing_the_candidates():
 def test_two_names_on_one_entry_stop_the_match():
     with pytest.raises(cbs_titles.TitleMatchError, match=r"sleutel 'A028104' past bij meer dan één titel \['a', 'b'\]"):
         cbs_titles.match(FORMS, {"a": "JB 12 Totaal voogdij", "b": ["JB 12 Totaal Voogdij", "Voogdij"]}, "x")
+
+
+def test_an_entry_names_its_titles_by_mapping_or_as_one_title():
+    assert cbs_titles.titles_of({"JZ Totaal jeugdzorg": "jeugdzorg_totaal", "JH 1 Totaal jeugdhulp": "jeugdhulp"}) == [
+        "JZ Totaal jeugdzorg", "JH 1 Totaal jeugdhulp"]
+    assert cbs_titles.titles_of("Totaal mannen en vrouwen") == ["Totaal mannen en vrouwen"]  # never its letters

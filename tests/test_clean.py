@@ -229,17 +229,17 @@ def test_ages_are_read_by_title_and_groups_are_told_apart(cfg, tmp_path):
     spec = cfg.sources["cbs_bevolking"]
     data_path = tmp_path / "03759ned_TypedDataSet.csv"
     dimension = tmp_path / "03759ned_Leeftijd.csv"
-    _dimension_file(dimension, '"Key";"Title"\n"10000";"Totaal leeftijd"\n"10010";"0 jaar"\n"12210";"22 jaar"\n'
+    _dimension_file(dimension, '"Key";"Title"\n"10000";"Totaal"\n"10010";"0 jaar"\n"12210";"22 jaar"\n'
                     '"70100";"0 tot 5 jaar"\n"22300";"95 jaar of ouder"\n')
 
-    ages = clean._ages_by_title(data_path, spec, "Leeftijd")
+    ages = clean._ages_by_title(data_path, spec, "Leeftijd", "10000")
 
     assert ages == {"10000": clean.TOTAL_AGE, "10010": 0, "12210": 22, "70100": clean.AGE_GROUP,
                     "22300": clean.AGE_GROUP}
 
-    _dimension_file(dimension, '"Key";"Title"\n"10000";"Totaal leeftijd"\n"99999";"Gemiddelde leeftijd"\n')
+    _dimension_file(dimension, '"Key";"Title"\n"10000";"Totaal"\n"99999";"Gemiddelde leeftijd"\n')
     with pytest.raises(clean.raw.RawDataError, match=r"03759ned_Leeftijd.csv, kolom 'Title', regels 3: .*'99999'"):
-        clean._ages_by_title(data_path, spec, "Leeftijd")
+        clean._ages_by_title(data_path, spec, "Leeftijd", "10000")
 
 
 # ---------------------------------------------------------------------------- Iv3 tables

@@ -352,11 +352,17 @@ def test_ophalen_filters_from_config(cbs_server, tmp_path, cfg):
     fetch.fetch(["cbs_jeugdzorg"], years=YEARS, out_dir=out, cfg=youth)
     assert {r["VormenVanJeugdzorg"] for r in csv_rows(out / YOUTH_DATA)} == {"A045560", "A027919"}
 
-    population = with_source(cfg, "cbs_bevolking", ophalen={"filters": {"Geslacht": "totaal_geslacht",
-                                                                        "BurgerlijkeStaat": "totaal_burgerlijke_staat"}})
+    population = with_source(cfg, "cbs_bevolking", ophalen={**cfg.sources["cbs_bevolking"]["ophalen"],
+                                                            "filters": {"Leeftijd": ["10210"]}})
     fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=out, cfg=population)
     sent = cbs_server.data_requests("03759ned")[0]["$filter"][0]
+    # the totals config/bronnen.yaml names by title ("Totaal mannen en vrouwen"), as this table's keys
     assert "Geslacht eq 'T001038'" in sent and "BurgerlijkeStaat eq 'T001019'" in sent
+    assert "(Leeftijd eq '10000' or Leeftijd eq '10210' or Leeftijd eq '10010' or Leeftijd eq '10110')" in sent
+    assert raw.read_sidecar(out / "cbs/03759ned_TypedDataSet.csv")["sleutels"] == {
+        "onderwerpen": {"inwoners": "BevolkingOp1Januari_1"}, "onderwerptitels": {"inwoners": "Bevolking op 1 januari"},
+        "Geslacht": {"T001038": "Totaal mannen en vrouwen"}, "BurgerlijkeStaat": {"T001019": "Totaal burgerlijke staat"},
+        "Leeftijd": {"10000": "Totaal"}}
 
 
 def test_single_years_of_age_are_chosen_by_title_not_key(cbs_server, tmp_path, cfg):
@@ -384,8 +390,26 @@ def test_a_configured_key_the_table_lacks_stops_the_fetch_with_what_the_table_ha
     assert not out.exists()
 
 
+def test_op_titel_names_a_mapping_of_titles_or_one_title(cfg):
+    population = cfg.sources["cbs_bevolking"]
+    assert odata.titled_entries(population, "cbs_bevolking") == {
+        "Geslacht": "totaal_geslacht", "BurgerlijkeStaat": "totaal_burgerlijke_staat", "Leeftijd": "totaal_leeftijd"}
+    for empty in ("", " ", {}, None):
+        with pytest.raises(config.ConfigError, match=r"cbs_bevolking.ophalen.op_titel.Geslacht .*geen titel"):
+            odata.titled_entries({**population, "totaal_geslacht": empty}, "cbs_bevolking")
+
+
+def test_a_population_total_whose_title_the_table_lacks_stops_the_fetch(cbs_server, tmp_path, cfg):
+    wrong = with_source(cfg, "cbs_bevolking", totaal_geslacht="Mannen en vrouwen")
+
+    with pytest.raises(cbs_titles.TitleMatchError, match=r"03759ned/Geslacht.*'Mannen en vrouwen' komt niet voor.*'T001038'"):
+        fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=tmp_path / "raw", cfg=wrong)
+    assert cbs_server.data_requests("03759ned") == []
+
+
 def test_a_filtered_dimension_the_table_lacks_stops_before_any_lookup(cbs_server, tmp_path, cfg):
-    wrong = with_source(cfg, "cbs_bevolking", ophalen={"titels": {"Leeftijdsklasse": "^x$"}})
+    wrong = with_source(cfg, "cbs_bevolking", ophalen={**cfg.sources["cbs_bevolking"]["ophalen"],
+                                                       "titels": {"Leeftijdsklasse": "^x$"}})
 
     with pytest.raises(fetch.FetchError, match=r"geen dimensie\(s\) \['Leeftijdsklasse'\] die ophalen"):
         fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=tmp_path / "raw", cfg=wrong)

@@ -124,6 +124,107 @@ def test_observations_are_asked_with_an_odata4_filter_and_read_page_by_page(cbs_
     assert cbs_server.data_requests(YOUTH_TABLE) == []  # OData 3 was not asked
 
 
+# ---------------------------------------------------------------------------- the population table (03759ned)
+POPULATION = "03759ned"
+POPULATION_DATA = f"cbs/{POPULATION}_TypedDataSet.csv"
+
+
+def clean_population(cfg: config.Config, raw_dir, monkeypatch) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cleaning stage's population table from the raw files in `raw_dir`, and the raw rows as it
+    read them (the totals, the topic under its workbook name), both in one fixed order."""
+    monkeypatch.setattr(paths, "RAW_DIR", raw_dir)
+    # the fixtures hold the ages 0-2, not every age config/kpis.yaml sums: only that check is left out
+    monkeypatch.setattr(clean, "_check_ages_for_kpis", lambda *args: None)
+    files: list[clean.RawFile] = []
+    table = clean._load_population(cfg, files, [])
+    [read] = [f.frame for f in files]
+    read = read.drop(columns=["ID", "Geslacht", "BurgerlijkeStaat"], errors="ignore").assign(RegioS=read["RegioS"].str.strip())
+    return (table.sort_values(["gebied_code", "jaar", "leeftijd"]).reset_index(drop=True),
+            read.sort_values(["RegioS", "Perioden", "Leeftijd"]).reset_index(drop=True))
+
+
+def recode(root, table: str, dimension: str, codes: dict[str, str]) -> None:
+    """Give members of a dimension other codes in the recorded OData 4 answers of `table` (code list
+    and observations), as a service may code them otherwise than the other one does."""
+    for path in [root / table / f"{dimension}Codes.json", *(root / table).glob("Observations*.json")]:
+        text = path.read_text(encoding="utf-8")
+        for old, new in codes.items():
+            text = text.replace(f'"Identifier": "{old}"', f'"Identifier": "{new}"').replace(
+                f'"{dimension}": "{old}"', f'"{dimension}": "{new}"')
+        path.write_text(text, encoding="utf-8")
+
+
+def test_both_services_give_the_same_clean_population_table(cbs_server, tmp_path, cfg, monkeypatch):
+    fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=tmp_path / "odata3", cfg=cfg)
+    fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=tmp_path / "odata4",
+                cfg=with_source(cfg, "cbs_bevolking", dienst="odata4"))
+
+    assert cbs_server.observation_requests(POPULATION) and cbs_server.data_requests(POPULATION)
+    from_3, read_3 = clean_population(cfg, tmp_path / "odata3", monkeypatch)
+    from_4, read_4 = clean_population(cfg, tmp_path / "odata4", monkeypatch)
+    assert len(from_3) == 3 * 3 * 4 and set(from_3["leeftijd"].dropna()) == {0, 1, 2}  # 3 areas, 3 years, total + 3 ages
+    pd.testing.assert_frame_equal(from_4, from_3)
+    pd.testing.assert_frame_equal(read_4, read_3)
+
+
+def test_the_population_topic_and_totals_are_found_by_title_in_each_services_own_lists(cbs_server, tmp_path, cfg):
+    out = tmp_path / "raw"
+    fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=out, cfg=with_source(cfg, "cbs_bevolking", dienst="odata4"))
+    path = out / POPULATION_DATA
+
+    assert path.read_text(encoding="utf-8").splitlines()[0] == \
+        '"ID";"Geslacht";"Leeftijd";"BurgerlijkeStaat";"RegioS";"Perioden";"M000352"'
+    meta = raw.read_sidecar(path)
+    assert meta["dienst"] == "OData 4" and meta["sleutels"] == {
+        "onderwerpen": {"inwoners": "M000352"}, "onderwerptitels": {"inwoners": "Bevolking op 1 januari"},
+        "Geslacht": {"T001038": "Totaal mannen en vrouwen"}, "BurgerlijkeStaat": {"T001019": "Totaal burgerlijke staat"},
+        "Leeftijd": {"10000": "Totaal"}}
+    [first, *_] = cbs_server.observation_requests(POPULATION)
+    asked = first["$filter"][0]
+    assert "(Geslacht eq 'T001038')" in asked and "(BurgerlijkeStaat eq 'T001019')" in asked
+    assert "(Leeftijd eq '10000' or Leeftijd eq '10010' or Leeftijd eq '10110' or Leeftijd eq '10210')" in asked
+    assert asked.endswith("(Measure eq 'M000352')")  # not M000365, Gemiddelde bevolking
+
+
+def test_totals_coded_otherwise_on_odata4_give_the_same_clean_population_table(cbs_server, tmp_path, cfg, monkeypatch):
+    cbs_server.root4 = tmp_path / "odata4-answers"
+    shutil.copytree(FIXTURES4, cbs_server.root4)
+    recode(cbs_server.root4, POPULATION, "Geslacht", {"T001038": "T009001"})
+    recode(cbs_server.root4, POPULATION, "Leeftijd", {"10000": "T009002"})
+    fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=tmp_path / "odata3", cfg=cfg)
+    fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=tmp_path / "odata4",
+                cfg=with_source(cfg, "cbs_bevolking", dienst="odata4"))
+
+    meta = raw.read_sidecar(tmp_path / "odata4" / POPULATION_DATA)
+    assert meta["sleutels"]["Geslacht"] == {"T009001": "Totaal mannen en vrouwen"}
+    assert meta["sleutels"]["Leeftijd"] == {"T009002": "Totaal"}
+    from_3, _ = clean_population(cfg, tmp_path / "odata3", monkeypatch)
+    from_4, read_4 = clean_population(cfg, tmp_path / "odata4", monkeypatch)
+    assert "T009002" in set(read_4["Leeftijd"])
+    pd.testing.assert_frame_equal(from_4, from_3)
+
+
+def test_the_population_table_odata3_lacks_is_read_from_odata4(cbs_server, tmp_path, cfg):
+    cbs_server.root = tmp_path / "odata3"  # OData 3 without 03759ned: HTTP 404
+    shutil.copytree(FIXTURES, cbs_server.root, ignore=shutil.ignore_patterns(POPULATION))
+    out = tmp_path / "raw"
+    fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=out, cfg=cfg)  # the shipped choice: OData 3, then OData 4
+
+    meta = raw.read_sidecar(out / POPULATION_DATA)
+    assert meta["dienst"] == "OData 4" and "HTTP 404" in meta["teruggevallen_van"][0]
+    assert meta["sleutels"]["onderwerpen"] == {"inwoners": "M000352"}
+
+
+def test_a_population_file_without_its_recorded_topic_column_stops_the_cleaning(cbs_server, tmp_path, cfg, monkeypatch):
+    out = tmp_path / "raw"
+    fetch.fetch(["cbs_bevolking"], years=YEARS, out_dir=out, cfg=cfg)
+    meta = raw.read_sidecar(out / POPULATION_DATA)
+    raw.write_sidecar(out / POPULATION_DATA, {k: v for k, v in meta.items() if k not in ("sleutels", "sha256")})
+
+    with pytest.raises(raw.RawDataError, match=r"sleutels.onderwerpen.*make fetch"):
+        clean_population(cfg, out, monkeypatch)
+
+
 # ---------------------------------------------------------------------------- provenance
 def test_sidecars_record_the_service_its_version_path_and_the_url(cbs_server, tmp_path, cfg):
     out3, out4 = tmp_path / "odata3", tmp_path / "odata4"
@@ -214,10 +315,15 @@ def test_the_service_choice_is_checked(cfg):
     spec = cfg.sources["cbs_jeugdzorg"]
     assert services.preferred(cfg.sources, spec, "cbs_jeugdzorg") == "odata3"  # the shipped default
     assert [s.name for s in services.candidates(cfg.sources, spec, "cbs_jeugdzorg")] == ["OData 3", "OData 4"]
+    # the population table names its topic and totals by title: read from either service, like the youth-care tables
+    population = cfg.sources["cbs_bevolking"]
+    assert "dienst" not in population
+    assert [s.name for s in services.candidates(cfg.sources, population, "cbs_bevolking")] == ["OData 3", "OData 4"]
     # a source whose topics are named by OData 3 key is never read from OData 4
-    assert [s.name for s in services.candidates(cfg.sources, cfg.sources["cbs_bevolking"], "cbs_bevolking")] == ["OData 3"]
+    by_key = {name: value for name, value in population.items() if name != "ophalen"}
+    assert [s.name for s in services.candidates(cfg.sources, by_key, "cbs_bevolking")] == ["OData 3"]
     with pytest.raises(config.ConfigError, match=r"cbs_bevolking .*OData 3-sleutel.*dienst: odata3"):
-        services.candidates(cfg.sources, {**cfg.sources["cbs_bevolking"], "dienst": "odata4"}, "cbs_bevolking")
+        services.candidates(cfg.sources, {**by_key, "dienst": "odata4"}, "cbs_bevolking")
     with pytest.raises(config.ConfigError, match=r"dienst 'odata5'"):
         services.candidates(cfg.sources, {**spec, "dienst": "odata5"}, "cbs_jeugdzorg")
     with pytest.raises(config.ConfigError, match=r"cbs_diensten"):

@@ -111,6 +111,12 @@ def resolve(entries: Sequence[Mapping[str, Any]], titles: Sequence[str], where: 
     return {title: str(entry.get("Key", "")) for title, entry in match(entries, {str(t): str(t) for t in titles}, where).items()}
 
 
+def titles_of(entry: Mapping[str, Any] | str) -> list[str]:
+    """The CBS titles a configured entry names: the keys of a mapping (`vormen`: title -> workbook
+    name) or the one title it is (`totaal_geslacht`: "Totaal mannen en vrouwen")."""
+    return [entry] if isinstance(entry, str) else [str(title) for title in entry]
+
+
 def topic_entries(properties: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The topics of a table's DataProperties (not its dimensions or topic groups)."""
     return [p for p in properties if p.get("Type") == "Topic"]

@@ -125,12 +125,13 @@ AGE_GROUP = -1  # a Leeftijd key that is a group of ages ("0 tot 5 jaar", "95 ja
 TOTAL_AGE = -2  # the Leeftijd key of all ages together
 
 
-def _ages_by_title(path: Path, spec: dict[str, Any], dimension: str) -> dict[str, int]:
+def _ages_by_title(path: Path, spec: dict[str, Any], dimension: str, total_key: str) -> dict[str, int]:
     """Leeftijd key -> single year of age, TOTAL_AGE or AGE_GROUP, read from the dimension's titles.
 
     Keys differ between CBS tables, titles do not: "<n> jaar" is one year of age
-    (`enkel_jaar_titel` in config/bronnen.yaml). A title that is neither that, the total nor a
-    recognisable age group is an error, so that a new kind of category is never summed blindly."""
+    (`enkel_jaar_titel` in config/bronnen.yaml); `total_key` is the key of `totaal_leeftijd`, found
+    by its title (`_total_key`). A title that is neither that, the total nor a recognisable age
+    group is an error, so that a new kind of category is never summed blindly."""
     dimension_path = _dimension_path(path, dimension)
     ages = raw.read_dimension(dimension_path)
     single_year = re.compile(spec["enkel_jaar_titel"])
@@ -139,7 +140,7 @@ def _ages_by_title(path: Path, spec: dict[str, Any], dimension: str) -> dict[str
     strange = []
     for line, (key, title) in enumerate(zip(ages["Key"], ages["Title"], strict=True), start=2):
         match = single_year.fullmatch(title.strip())
-        if key == spec["totaal_leeftijd"]:
+        if key.strip() == total_key:
             age_of[key] = TOTAL_AGE
         elif match:
             age_of[key] = int(match.group(1))
@@ -150,7 +151,7 @@ def _ages_by_title(path: Path, spec: dict[str, Any], dimension: str) -> dict[str
     if strange:
         raise raw.RawDataError(
             dimension_path, "titels die geen enkel leeftijdsjaar zijn (enkel_jaar_titel "
-            f"{spec['enkel_jaar_titel']}), geen leeftijdsgroep en niet de totaalsleutel {spec['totaal_leeftijd']!r}: "
+            f"{spec['enkel_jaar_titel']}), geen leeftijdsgroep en niet het totaal {spec['totaal_leeftijd']!r} ({total_key!r}): "
             + ", ".join(f"{key!r} {title!r}" for _, key, title in strange[:5]),
             column="Title", rows=[line for line, _, _ in strange])
     return age_of
@@ -223,7 +224,7 @@ def _titles_of_keys(path: Path, spec: dict[str, Any], dimension: str, entry: str
     else:
         where, entries = dimension_path, listed.to_dict("records")
     try:
-        resolved = cbs_titles.resolve(entries, list(spec[entry]), f"{spec['tabel']}/{dimension}")
+        resolved = cbs_titles.resolve(entries, cbs_titles.titles_of(spec[entry]), f"{spec['tabel']}/{dimension}")
     except cbs_titles.TitleMatchError as error:
         raise raw.RawDataError(where, f"{error} ({entry} in config/bronnen.yaml)", column="Title") from error
     return {key.strip(): title for title, key in resolved.items()}
@@ -420,16 +421,35 @@ def _load_youth_care(cfg: config.Config, files: list[RawFile], provenance: list[
     return pd.concat(frames, ignore_index=True)
 
 
+def _total_key(path: Path, spec: dict[str, Any], dimension: str, entry: str) -> str:
+    """The key (stripped) of the one total that `spec[entry]` names by its CBS title (e.g.
+    `totaal_geslacht`: "Totaal mannen en vrouwen"), as the fetch recorded it in the sidecar
+    (`sleutels.<dimension>`), else from the dimension file: OData 3 and OData 4 may code it differently."""
+    [key] = _titles_of_keys(path, spec, dimension, entry)
+    return key
+
+
+def _population_totals(path: Path, spec: dict[str, Any], frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the totals over sex and marital status (their keys found by title)."""
+    dims = spec["dimensies"]
+    totals = pd.Series(True, index=frame.index)
+    for role, entry in (("geslacht", "totaal_geslacht"), ("burgerlijke_staat", "totaal_burgerlijke_staat")):
+        totals &= frame[dims[role]].str.strip().eq(_total_key(path, spec, dims[role], entry))
+    return frame[totals]
+
+
 def _load_population(cfg: config.Config, files: list[RawFile], provenance: list[dict[str, Any]]) -> pd.DataFrame:
-    """CBS population on 1 January per single year of age (and the total), region and year (03759ned)."""
+    """CBS population on 1 January per single year of age (and the total), region and year (03759ned).
+    The topic and the totals are named by title: the keys come from the sidecar (`sleutels`), so a
+    file fetched from OData 3 or OData 4 gives the same table."""
     spec, path = _cbs(cfg, "cbs_bevolking")
-    dims, topics = spec["dimensies"], spec["onderwerpen"]
+    dims = spec["dimensies"]
+    count = _topic_columns(path, spec)["inwoners"]
     frame = raw.read_cbs_table(path, [dims["geslacht"], dims["leeftijd"], dims["burgerlijke_staat"], dims["regio"],
-                                      dims["periode"]], {topics["inwoners"]: False}, cfg.sources["ontbrekend_teken"])
-    age_of = _ages_by_title(path, spec, dims["leeftijd"])
+                                      dims["periode"]], {count: False}, cfg.sources["ontbrekend_teken"])
+    age_of = _ages_by_title(path, spec, dims["leeftijd"], _total_key(path, spec, dims["leeftijd"], "totaal_leeftijd"))
     _check_codes(path, frame, dims["regio"], cfg.register, {NL_CODE})
-    totals = frame[dims["geslacht"]].eq(spec["totaal_geslacht"]) & frame[dims["burgerlijke_staat"]].eq(spec["totaal_burgerlijke_staat"])
-    frame = frame[totals]
+    frame = _population_totals(path, spec, frame)
     unknown_ages = ~frame[dims["leeftijd"]].isin(age_of)
     if unknown_ages.any():
         raise raw.RawDataError(path, "onbekende Leeftijd-sleutels", column=dims["leeftijd"],
@@ -444,16 +464,16 @@ def _load_population(cfg: config.Config, files: list[RawFile], provenance: list[
             "Haal op met `make fetch` (dat vraagt alleen enkele jaren) of verwijder die rijen",
             column=dims["leeftijd"], rows=[int(i) + 2 for i in frame.index[groups]])
     _check_ages_for_kpis(path, cfg, frame, dims, ages)
-    if frame[topics["inwoners"]].isna().any():
-        raise raw.RawDataError(path, "bevolkingsaantallen mogen niet leeg zijn", column=topics["inwoners"],
-                               rows=[int(i) + 2 for i in frame.index[frame[topics["inwoners"]].isna()]])
-    files.append(RawFile("cbs_bevolking", path, frame))
+    if frame[count].isna().any():
+        raise raw.RawDataError(path, "bevolkingsaantallen mogen niet leeg zijn", column=count,
+                               rows=[int(i) + 2 for i in frame.index[frame[count].isna()]])
+    files.append(RawFile("cbs_bevolking", path, frame.rename(columns={count: "inwoners"}), columns={"inwoners": count}))
     provenance.append(_provenance(path))
     return pd.DataFrame({
         "gebied_code": frame[dims["regio"]].astype("string"),
         "jaar": _years(path, frame, dims["periode"]),
         "leeftijd": ages.replace({TOTAL_AGE: pd.NA}).astype("Int64"),
-        "inwoners": frame[topics["inwoners"]],
+        "inwoners": frame[count],
     })
 
 

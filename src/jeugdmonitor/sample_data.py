@@ -82,6 +82,21 @@ SAMPLE_TOPIC_KEYS = {"jongeren": "JongerenMetJeugdzorg_1", "jongeren_relatief": 
                      "trajecten": "Jeugdzorgtrajecten_3"}
 SAMPLE_TOPIC_KEYS_BY_AGE = {"jongeren": "TotaalJongerenMetJeugdzorg_1"}
 SAMPLE_AGE_GROUP_KEYS = {"totaal": "T009002", (0, 3): "71090", (4, 11): "71091", (12, 17): "71092", (18, 22): "71093"}
+# 03759ned on OData 3: its topic key and the keys of the totals (config/bronnen.yaml names them by title)
+SAMPLE_POPULATION_TOPIC_KEYS = {"inwoners": "BevolkingOp1Januari_1"}
+SAMPLE_POPULATION_TOTAL_KEYS = {"totaal_geslacht": "T001038", "totaal_burgerlijke_staat": "T001019",
+                                "totaal_leeftijd": "10000"}
+
+
+def _population_keys(spec: dict) -> dict:
+    """What the sample's 03759ned sidecar records (`sleutels`), as a fetch from OData 3 would: the
+    topic's column and title, and per dimension the key of the total with its title."""
+    dims = spec["dimensies"]
+    return {"onderwerpen": dict(SAMPLE_POPULATION_TOPIC_KEYS),
+            "onderwerptitels": {name: str(spec["onderwerpen"][name]) for name in SAMPLE_POPULATION_TOPIC_KEYS},
+            **{dims[role]: {SAMPLE_POPULATION_TOTAL_KEYS[entry]: str(spec[entry])}
+               for role, entry in (("geslacht", "totaal_geslacht"), ("burgerlijke_staat", "totaal_burgerlijke_staat"),
+                                   ("leeftijd", "totaal_leeftijd"))}}
 
 
 def _sample_series(source: str, spec: dict, years: list[int],
@@ -427,7 +442,8 @@ class Generator:
     def write_population(self) -> None:
         spec = self.cfg.sources["cbs_bevolking"]
         dims = spec["dimensies"]
-        age_keys = [spec["totaal_leeftijd"]] + [f"{10010 + 100 * age}" for age in AGES]
+        totals = SAMPLE_POPULATION_TOTAL_KEYS
+        age_keys = [totals["totaal_leeftijd"]] + [f"{10010 + 100 * age}" for age in AGES]
         rows = []
         codes = [u.code for u in self.units] + [NL_CODE]
         for code in codes:
@@ -435,20 +451,21 @@ class Generator:
                 if (code, year) not in self._population:
                     continue
                 for key, value in zip(age_keys, self._population[(code, year)], strict=True):
-                    rows.append([spec["totaal_geslacht"], key, spec["totaal_burgerlijke_staat"], code.ljust(8),
+                    rows.append([totals["totaal_geslacht"], key, totals["totaal_burgerlijke_staat"], code.ljust(8),
                                  self._period_key(year), self._pad(int(value))])
         rows.sort(key=lambda r: (r[3], r[4], int(r[1])))
         out_rows = [[str(i), *row] for i, row in enumerate(rows)]
         path = self.out / spec["bestand"]
         raw.write_csv(path, ["ID", dims["geslacht"], dims["leeftijd"], dims["burgerlijke_staat"], dims["regio"],
-                             dims["periode"], spec["onderwerpen"]["inwoners"]], out_rows, quote_all=True)
+                             dims["periode"], SAMPLE_POPULATION_TOPIC_KEYS["inwoners"]], out_rows, quote_all=True)
         status_backup = self.status
         self.status = {}  # population on 1 January is definitive
-        self._sidecar(path, spec, "TypedDataSet")
+        self._sidecar(path, spec, "TypedDataSet", extra={"sleutels": _population_keys(spec)})
         self._dimension(spec, dims["leeftijd"], ["Key", "Title"],
-                        [[age_keys[0], "Totaal"]] + [[k, f"{a} jaar"] for k, a in zip(age_keys[1:], AGES, strict=True)])
-        self._dimension(spec, dims["geslacht"], ["Key", "Title"], [[spec["totaal_geslacht"], "Totaal mannen en vrouwen"]])
-        self._dimension(spec, dims["burgerlijke_staat"], ["Key", "Title"], [[spec["totaal_burgerlijke_staat"], "Totaal burgerlijke staat"]])
+                        [[age_keys[0], spec["totaal_leeftijd"]]] + [[k, f"{a} jaar"] for k, a in zip(age_keys[1:], AGES, strict=True)])
+        self._dimension(spec, dims["geslacht"], ["Key", "Title"], [[totals["totaal_geslacht"], spec["totaal_geslacht"]]])
+        self._dimension(spec, dims["burgerlijke_staat"], ["Key", "Title"],
+                        [[totals["totaal_burgerlijke_staat"], spec["totaal_burgerlijke_staat"]]])
         self._regions_dimension(spec, dims["regio"], with_regions=False)
         self._periods_dimension(spec, dims["periode"], self.years)
         self.status = status_backup

@@ -66,7 +66,8 @@ unchanged; every sidecar adds `dienst` (OData 3 or OData 4), `dienst_versiepad`,
 `dienst_adres` and, after a fallback, `teruggevallen_van`. When no service serves a table, the
 FetchError names each service, its failure, and the order the next attempt tries. Only a source
 that names its topics by title can be read from OData 4 (its measure codes differ from OData 3's
-topic keys); Iv3 and the area tables are read from OData 3.
+topic keys: M000352 for 03759ned's BevolkingOp1Januari_1); every StatLine source does, the
+population table included. Iv3 and the area tables are read from OData 3.
 
 Environment
 -----------
@@ -101,13 +102,14 @@ The Iv3 fetch takes its selection from `verslagsoort`, `taakvelden` and `lasten_
 ophalen: {filters: {<Dimension>: [key, ...] | <name of another entry of the same source>}}
     Restricts a dimension in the request (and checks it on the answer). A name refers to
     another entry of the source: a mapping gives its keys, a list its items, a value itself;
-    e.g. `{VormenVanJeugdzorg: vormen}` or `{Geslacht: totaal_geslacht}`. A dimension of the
+    e.g. `{VormenVanJeugdzorg: [A045560, A027919]}`. A dimension of the
     CBS table that `dimensies` does not name must be fixed to one key this way. Each key is looked up
     in the table's own dimension list first: a key the table lacks stops the fetch with a listing of
     the keys and titles it has, and the request uses the key as CBS spells it (with its padding).
 ophalen: {op_titel: {<Dimension>: <name of an entry of the source>}}
     The keys of the dimension are the table's keys for the titles in that entry (e.g.
-    `{VormenVanJeugdzorg: vormen}`, whose keys are CBS titles such as "JZ Totaal jeugdzorg"); a
+    `{VormenVanJeugdzorg: vormen}`, whose keys are CBS titles such as "JZ Totaal jeugdzorg", or
+    `{Geslacht: totaal_geslacht}`, one title: "Totaal mannen en vrouwen"); a
     source with `op_titel` names its `onderwerpen` by title too (DataProperties Title). Each title
     must match exactly one key of the table's own list (`cbs_titles.match`: compared after
     `cbs_titles.normal`, which ignores apostrophe and quote forms, kinds of spaces and letter case;

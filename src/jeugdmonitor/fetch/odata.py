@@ -60,14 +60,16 @@ def title_filters(spec: Mapping[str, Any], key: str) -> dict[str, re.Pattern[str
 
 
 def titled_entries(spec: Mapping[str, Any], key: str) -> dict[str, str]:
-    """`ophalen.op_titel` of a source: dimension -> the entry of the source whose keys are CBS
-    titles (e.g. `{VormenVanJeugdzorg: vormen}`)."""
+    """`ophalen.op_titel` of a source: dimension -> the entry of the source that gives CBS titles:
+    a mapping whose keys are titles (e.g. `{VormenVanJeugdzorg: vormen}`) or one title (e.g.
+    `{Geslacht: totaal_geslacht}`, "Totaal mannen en vrouwen")."""
     wanted = (spec.get("ophalen") or {}).get("op_titel") or {}
     result: dict[str, str] = {}
     for dimension, entry in wanted.items():
-        if not isinstance(spec.get(entry), Mapping) or not spec[entry]:
+        value = spec.get(entry)
+        if not (isinstance(value, Mapping) and value) and not (isinstance(value, str) and value.strip()):
             raise config.ConfigError(f"config/bronnen.yaml: {key}.ophalen.op_titel.{dimension} verwijst naar {entry!r}, "
-                                     f"dat geen niet-lege lijst titels van {key} is")
+                                     f"dat geen titel of niet-lege lijst titels van {key} is")
         result[str(dimension)] = str(entry)
     return result
 
@@ -79,7 +81,7 @@ def resolve_titles(service: Service, table: str, url: str, spec: Mapping[str, An
     list. A title with no key or several stops the fetch (TitleMatchError, exit 2) listing the
     candidates."""
     return {dimension: cbs_titles.match(dimension_entries(service, table, dimension),
-                                        {str(title): str(title) for title in spec[entry]},
+                                        {title: title for title in cbs_titles.titles_of(spec[entry])},
                                         f"CBS-tabel {table} ({url}/{dimension})")
             for dimension, entry in titled.items()}
 

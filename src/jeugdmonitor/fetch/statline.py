@@ -145,9 +145,9 @@ def download_table(cfg: config.Config, key: str, folder: Path, service: AnyServi
                                  [*configured_filters, *titled, *by_title])
     fixed = resolve_filters(service, table, url, configured_filters, titled)
     title_keys = resolve_titles(service, table, url, spec, by_title)
-    for dimension, entries_by_title in title_keys.items():
-        fixed[dimension] = list(dict.fromkeys([*fixed.get(dimension, []),
-                                               *(str(e.get("Key", "")) for e in entries_by_title.values())]))
+    for dimension, entries_by_title in title_keys.items():  # the keys named by title first (e.g. a total)
+        fixed[dimension] = list(dict.fromkeys([*(str(e.get("Key", "")) for e in entries_by_title.values()),
+                                               *fixed.get(dimension, [])]))
     check_unnamed_dimensions_fixed(table, url, dimensions_of(properties), list(dimensions.values()), fixed)
 
     clauses = [any_of([f"{period_dim} eq {quote(p)}" for p in sorted(wanted_periods)]) if wanted_periods

@@ -271,8 +271,8 @@ def raw_suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]
         "cbs_bevolking": [
             gxe.ExpectColumnValuesToMatchRegex(column=population["dimensies"]["regio"], regex=raw_codes, meta=c),
             periods(population["dimensies"]["periode"]),
-            gxe.ExpectColumnValuesToNotBeNull(column=population["onderwerpen"]["inwoners"], meta=c),
-            _non_negative(population["onderwerpen"]["inwoners"]),
+            gxe.ExpectColumnValuesToNotBeNull(column="inwoners", meta=c),  # the topic's column, by title (clean.RawFile)
+            _non_negative("inwoners"),
         ],
         "cbs_iv3": [
             gxe.ExpectColumnValuesToMatchRegex(column=iv3["dimensies"]["regio"], regex=MUNICIPALITY_CODE_PATTERN, meta=c),
