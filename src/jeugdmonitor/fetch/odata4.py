@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import requests
 
 from jeugdmonitor.errors import FetchError, ServiceUnavailable
+from jeugdmonitor.fetch.address import base_address
 
 ENV_URL4 = "JEUGDMONITOR_CBS4_URL"
 
@@ -62,9 +63,7 @@ class Service4:
 
 
 def parse_service4(value: str, origin: str = ENV_URL4) -> Service4:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise FetchError(f"{origin}={value!r} is geen basisadres van de OData 4-dienst zoals {DEFAULT_URL4}")
+    parts = base_address(value, origin, f"van de OData 4-dienst zoals {DEFAULT_URL4}")
     return Service4(f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}")
 
 

@@ -24,6 +24,7 @@ import cbsodata
 import requests
 
 from jeugdmonitor.errors import FetchError, ServiceUnavailable
+from jeugdmonitor.fetch.address import base_address
 from jeugdmonitor.fetch.odata4 import Service4
 from jeugdmonitor.fetch.odata4 import dimension_entries as codes_of
 
@@ -62,9 +63,7 @@ class Service:
 
 
 def parse_service(value: str, origin: str = ENV_URL) -> Service:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise FetchError(f"{origin}={value!r} is geen basisadres zoals {DEFAULT_URL} of http://127.0.0.1:8123")
+    parts = base_address(value, origin, f"zoals {DEFAULT_URL} of http://127.0.0.1:8123")
     prefix = parts.path.rstrip("/")
     if re.search(r"/odata(api|feed|catalog)?(/|$)", prefix, flags=re.IGNORECASE):
         raise FetchError(f"{origin}={value!r}: geef alleen het basisadres (zoals {DEFAULT_URL}); "
