@@ -90,6 +90,33 @@ def test_every_rank_agrees_with_the_table_beside_it(built):
     assert checked > 0
 
 
+def test_every_highest_and_lowest_agrees_with_the_table_beside_it(built):
+    """A region overview's panel says 'Hoogste: X (v); laagste: Y (w)' and gives the region and
+    Nederland: the same as the first and last rows and the reference rows of its table."""
+    checked = 0
+    for page in sorted((built / "reports" / str(YEAR)).glob("regio-*.html")):
+        html = unescape(page.read_text(encoding="utf-8"))
+        for panel in re.findall(r'<div class="jm-paneel" id="paneel-.*?</table>', html, flags=re.S):
+            said = re.search(r"Hoogste: (.+?) \(([^)]+)\); laagste: (.+?) \(([^)]+)\)\. (.+?): (.+?)(?:; Nederland: (.+?))?\. ",
+                             panel)
+            assert said, (page.name, panel[:200])
+            rows = [(_text(name), value) for name, value in
+                    re.findall(r'<tr><td class="jm-getal">\d+</td><th scope="row">(.*?)</th><td class="jm-getal">([^<]*)</td>',
+                               panel)]
+            valued = [(name, value) for name, value in rows if value != "–"]
+            values = [_number(value) for _, value in valued]
+            assert values == sorted(values, reverse=True), (page.name, values)
+            assert (valued[0][0], _number(valued[0][1])) == (said.group(1), _number(said.group(2))), page.name
+            assert (valued[-1][0], _number(valued[-1][1])) == (said.group(3), _number(said.group(4))), page.name
+            references = dict(re.findall(r'<tr class="jm-referentie"><td></td><th scope="row">(.*?)</th>'
+                                         r'<td class="jm-getal">([^<]*)</td>', panel))
+            assert _number(references[said.group(5)]) == _number(said.group(6)), page.name
+            if said.group(7) is not None:  # a region's own export has no national figure
+                assert _number(references["Nederland"]) == _number(said.group(7)), page.name
+            checked += 1
+    assert checked >= 4, "every region overview has its panels"
+
+
 def test_no_count_is_ranked_or_set_beside_the_country(built):
     for page in sorted((built / "reports" / str(YEAR)).glob("GM*-bijlage.html")):
         html = page.read_text(encoding="utf-8")
