@@ -30,10 +30,18 @@ CONFIG := $(wildcard config/*.yaml)
 # only names make can follow (jeugdmonitor.raw.SAFE_NAME): the cleaning stage refuses any other name with a message
 RAW := $(shell LC_ALL=C find data/raw -type f -not -name README.md -regextype posix-extended -regex '[A-Za-z0-9._/+-]+' 2>/dev/null)
 GX_FILES := $(shell find expectations/gx -type f -not -path '*/uncommitted/*' 2>/dev/null)
-# Every stage depends on every file of the package (modules and templates), found on disk, so
-# this list cannot go stale: a module one stage imports today may be imported by another
-# tomorrow (tests/integration/test_make_dependencies.py touches each file and checks).
+# Every file of the package (modules and templates), found on disk.
 PKG_FILES := $(shell find $(PKG) -type f \( -name '*.py' -o -path '$(PKG)/templates/*' \) -not -path '*/__pycache__/*' 2>/dev/null)
+# Each stage depends on the package files it uses: the modules it imports and the template folders
+# they load, derived from the import graph by `python -m jeugdmonitor.deps make` (standard library
+# only, so the system Python runs it before .venv exists) into STAGE_FILES_clean/_validate/_reports.
+# make rebuilds this include whenever a package file or notebook changes, so it cannot go stale
+# (tests/integration/test_make_dependencies.py touches each file and checks both directions).
+DEPS_MK := .make/stages.mk
+$(DEPS_MK): $(PKG_FILES) $(wildcard notebooks/*.ipynb)
+	@mkdir -p $(@D)
+	PYTHONPATH=src $(PYTHON) -B -m jeugdmonitor.deps make > $@.tmp && mv $@.tmp $@
+include $(DEPS_MK)
 
 STAGED := data/staging/$(YEAR).klaar.json
 VALIDATED := data/clean/$(YEAR)/validatie.json
@@ -100,17 +108,17 @@ import: $(SETUP_STAMP) ## een export van een regio controleren en in data/raw/re
 
 clean-data: $(STAGED) ## opschonen: data/raw -> data/staging/YEAR/*.parquet (contract van de ruwe bestanden gecontroleerd)
 
-$(STAGED): $(SETUP_STAMP) $(RAW) $(CONFIG) $(GX_FILES) notebooks/01_opschonen.ipynb $(PKG_FILES)
+$(STAGED): $(SETUP_STAMP) $(RAW) $(CONFIG) $(GX_FILES) notebooks/01_opschonen.ipynb $(STAGE_FILES_clean)
 	$(PY) -m jeugdmonitor.cli clean --year $(YEAR)
 
 validate: $(VALIDATED) ## kwaliteitspoort: GX-checkpoint, dan publiceren naar data/clean/YEAR
 
-$(VALIDATED): $(STAGED) $(CONFIG) $(GX_FILES) notebooks/02_valideren.ipynb $(PKG_FILES)
+$(VALIDATED): $(STAGED) $(CONFIG) $(GX_FILES) notebooks/02_valideren.ipynb $(STAGE_FILES_validate)
 	@# the staged tables are moved away by a successful gate: re-stage if they are gone
 	@test -d data/staging/$(YEAR) || $(PY) -m jeugdmonitor.cli clean --year $(YEAR)
 	$(PY) -m jeugdmonitor.cli validate --year $(YEAR)
 
-REPORT_INPUTS := $(VALIDATED) $(CONFIG) notebooks/03_gemeenterapport.ipynb notebooks/04_overzicht.ipynb notebooks/05_regio.ipynb $(PKG_FILES)
+REPORT_INPUTS := $(VALIDATED) $(CONFIG) notebooks/03_gemeenterapport.ipynb notebooks/04_overzicht.ipynb notebooks/05_regio.ipynb $(STAGE_FILES_reports)
 
 # `make reports` always asks the runner: it checks every published output against the sha256 in
 # its build manifest and rebuilds what changed or disappeared (make's clock sees only index.html);
