@@ -220,3 +220,15 @@ def test_a_municipality_template_rebuilds_municipality_pages_only_and_only_marks
     built = _built(out)
     assert len(built) == MUNICIPALITIES - 1 and all(k.startswith("GM") and k != "GM0503" for k in built), built
 
+
+def test_make_voorbeeld_builds_one_page_into_the_scratch_folder_and_publishes_nothing(project):
+    out = project / "reports" / str(YEAR)
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    for variable, page in (("GEMEENTE=GM0503", "GM0503.html"), ("REGIO=JZ24", "regio-JZ24.html")):
+        # the copy's clean data are taken as they are (-o: no re-cleaning for lack of a staging stamp)
+        result = run(project, "make", "voorbeeld", variable, f"YEAR={YEAR}", "-o", f"data/clean/{YEAR}/validatie.json")
+        assert f"niet gepubliceerd: reports/voorbeeld/{page}" in result.stdout, result.stdout + result.stderr
+        assert "Nederland" in (project / "reports" / "voorbeeld" / page).read_text(encoding="utf-8")
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    refused = run(project, "make", "voorbeeld", f"YEAR={YEAR}", "-o", f"data/clean/{YEAR}/validatie.json", check=False)
+    assert refused.returncode == 2 and "GEMEENTE=GM0503 of" in refused.stderr
