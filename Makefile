@@ -62,7 +62,7 @@ SCREENSHOT_DIR := docs/screenshots
 all: setup reports ## alles opzetten en elke rapportage van YEAR bouwen (de hoofdtaak)
 
 help: ## de doelen opsommen
-	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+	@grep -hE '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
 setup: $(SETUP_STAMP) ## virtuele omgeving uit requirements.lock, projectkernel, uitvoerfilter voor notebooks
 
