@@ -229,3 +229,10 @@ def test_the_next_full_build_rebuilds_the_pages_an_only_build_marked_stale(tmp_p
     assert [p.key for p in again.stale] == ["GM0518"]  # a second --only build keeps it marked
     full = _plan(tmp_path, monkeypatch, published, {"GM0503", "GM0518"}, everything=True)
     assert sorted(p.key for p in full.build) == ["GM0503", "GM0518"] and not full.stale
+
+
+def test_a_stale_page_whose_inputs_are_back_to_its_own_is_current_again(tmp_path):
+    page, inputs = _page(), {"tabellen": "a", "notebook": "b"}
+    entry = {**_entry(page, tmp_path, inputs), "status": runner.STALE_STATUS}
+    assert runner._is_current(entry, page, inputs, tmp_path, 2023)
+    assert not runner._is_current(entry, page, {**inputs, "tabellen": "c"}, tmp_path, 2023)

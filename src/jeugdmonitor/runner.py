@@ -469,8 +469,9 @@ def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
 
 def _is_current(entry: dict[str, Any] | None, page: Page, inputs: dict[str, str], folder: Path, year: int) -> bool:
     """True when the page in `folder` was built from these inputs and parameters and its files
-    are still exactly what was built (checked by sha256 before they are trusted)."""
-    return (entry is not None and entry.get("status") in OK_STATUSES and entry.get("invoer") == inputs
+    are still exactly what was built (checked by sha256 before they are trusted). A page marked
+    stale is current again when its inputs are back to those it was built from."""
+    return (entry is not None and entry.get("status") in (*OK_STATUSES, STALE_STATUS) and entry.get("invoer") == inputs
             and entry.get("parameters") == page.parameters and _outputs_intact(entry, page, folder, year))
 
 
