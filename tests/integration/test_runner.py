@@ -180,7 +180,8 @@ def test_the_same_error_in_the_first_pages_stops_the_run_and_is_told_once(projec
     assert "dezelfde fout in 2 pagina's" in result.stderr and "de run is gestopt" in result.stderr
     assert result.stderr.count("AttributeError") == 1, result.stderr
     assert "in cel " in result.stderr and "jeugdmonitor/paths.py, regel " in result.stderr, result.stderr
-    assert len(pids.read_text().split()) < 6, "stopped after the first pages instead of trying all 35"
+    # the pages the workers had started before the second failure came back still ran
+    assert len(pids.read_text().split()) < MUNICIPALITIES // 3, "stopped after the first pages, not after all 35"
 
 
 def _own_package(project: Path) -> dict[str, str]:
