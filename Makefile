@@ -11,7 +11,7 @@ YEAR ?= 2023
 # No make variable reaches a shell as text. YEAR and N become file names and arguments, so they
 # must be whole numbers (checked here on their unexpanded value, before any recipe runs); the
 # variables that carry free text (REGIO, SOORT, BESTAND, PERIODE, JZ, JAAR, JAREN, SCHAAL, DOEL,
-# REPORT_OPTIONS) are exported unexpanded to the environment as JEUGDMONITOR_MAKE_<NAME> and read by
+# REPORT_OPTIONS, GEMEENTE) are exported unexpanded to the environment as JEUGDMONITOR_MAKE_<NAME> and read by
 # `python -m jeugdmonitor.makeargs <target>` (see src/jeugdmonitor/makeargs.py), never spliced
 # into a recipe.
 digits_only = $(if $(1),$(if $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst 5,,$(subst 6,,$(subst 7,,$(subst 8,,$(subst 9,,$(1))))))))))),,ok))
@@ -30,16 +30,27 @@ CONFIG := $(wildcard config/*.yaml)
 # only names make can follow (jeugdmonitor.raw.SAFE_NAME): the cleaning stage refuses any other name with a message
 RAW := $(shell LC_ALL=C find data/raw -type f -not -name README.md -regextype posix-extended -regex '[A-Za-z0-9._/+-]+' 2>/dev/null)
 GX_FILES := $(shell find expectations/gx -type f -not -path '*/uncommitted/*' 2>/dev/null)
-# Every stage depends on every file of the package (modules and templates), found on disk, so
-# this list cannot go stale: a module one stage imports today may be imported by another
-# tomorrow (tests/integration/test_make_dependencies.py touches each file and checks).
+# Every file of the package (modules and templates), found on disk.
 PKG_FILES := $(shell find $(PKG) -type f \( -name '*.py' -o -path '$(PKG)/templates/*' \) -not -path '*/__pycache__/*' 2>/dev/null)
+# Each stage depends on the package files it uses: the modules it imports and the template folders
+# they load, derived from the import graph by `python -m jeugdmonitor.deps make` (standard library
+# only, so the system Python runs it before .venv exists) into STAGE_FILES_clean/_validate/_reports.
+# make rebuilds this include whenever a package file or notebook changes, so it cannot go stale
+# (tests/integration/test_make_dependencies.py touches each file and checks both directions).
+# (A folder without the package, such as the tests' recording stand-in, has no package files to depend on.)
+DEPS_MK := .make/stages.mk
+ifneq ($(wildcard $(PKG)/deps.py),)
+$(DEPS_MK): $(PKG_FILES) $(wildcard notebooks/*.ipynb)
+	@mkdir -p $(@D)
+	@PYTHONPATH=src $(PYTHON) -B -m jeugdmonitor.deps make > $@.tmp && mv $@.tmp $@
+include $(DEPS_MK)
+endif
 
 STAGED := data/staging/$(YEAR).klaar.json
 VALIDATED := data/clean/$(YEAR)/validatie.json
 REPORT_INDEX := reports/$(YEAR)/index.html
 
-.PHONY: all help setup fetch regio import clean-data validate reports yearly test lab expectations sample-data bench clean
+.PHONY: all help setup fetch regio import clean-data validate reports voorbeeld yearly test lab expectations sample-data bench clean
 .PHONY: browser-deps chromium pdf screenshots
 
 # browser tests: Debian's chromium (apt-get, as root) and axe-core pinned in package-lock.json (npm ci)
@@ -51,7 +62,7 @@ SCREENSHOT_DIR := docs/screenshots
 all: setup reports ## alles opzetten en elke rapportage van YEAR bouwen (de hoofdtaak)
 
 help: ## de doelen opsommen
-	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+	@grep -hE '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
 setup: $(SETUP_STAMP) ## virtuele omgeving uit requirements.lock, projectkernel, uitvoerfilter voor notebooks
 
@@ -85,7 +96,7 @@ $(SETUP_STAMP): requirements.lock pyproject.toml
 	@echo "$(CURDIR)" > $@
 
 JAREN ?= 2015-2024
-MAKE_VARIABLES := YEAR REGIO SOORT BESTAND PERIODE JZ JAAR JAREN SCHAAL DOEL REPORT_OPTIONS
+MAKE_VARIABLES := YEAR REGIO SOORT BESTAND PERIODE JZ JAAR JAREN SCHAAL DOEL REPORT_OPTIONS GEMEENTE
 $(foreach name,$(MAKE_VARIABLES),$(eval export JEUGDMONITOR_MAKE_$(name) = $$(value $(name))))
 MAKEARGS := $(PY) -m jeugdmonitor.makeargs
 
@@ -100,23 +111,27 @@ import: $(SETUP_STAMP) ## een export van een regio controleren en in data/raw/re
 
 clean-data: $(STAGED) ## opschonen: data/raw -> data/staging/YEAR/*.parquet (contract van de ruwe bestanden gecontroleerd)
 
-$(STAGED): $(SETUP_STAMP) $(RAW) $(CONFIG) $(GX_FILES) notebooks/01_opschonen.ipynb $(PKG_FILES)
+$(STAGED): $(SETUP_STAMP) $(RAW) $(CONFIG) $(GX_FILES) notebooks/01_opschonen.ipynb $(STAGE_FILES_clean)
 	$(PY) -m jeugdmonitor.cli clean --year $(YEAR)
 
 validate: $(VALIDATED) ## kwaliteitspoort: GX-checkpoint, dan publiceren naar data/clean/YEAR
 
-$(VALIDATED): $(STAGED) $(CONFIG) $(GX_FILES) notebooks/02_valideren.ipynb $(PKG_FILES)
+$(VALIDATED): $(STAGED) $(CONFIG) $(GX_FILES) notebooks/02_valideren.ipynb $(STAGE_FILES_validate)
 	@# the staged tables are moved away by a successful gate: re-stage if they are gone
 	@test -d data/staging/$(YEAR) || $(PY) -m jeugdmonitor.cli clean --year $(YEAR)
 	$(PY) -m jeugdmonitor.cli validate --year $(YEAR)
 
-REPORT_INPUTS := $(VALIDATED) $(CONFIG) notebooks/03_gemeenterapport.ipynb notebooks/04_overzicht.ipynb notebooks/05_regio.ipynb $(PKG_FILES)
+REPORT_INPUTS := $(VALIDATED) $(CONFIG) notebooks/03_gemeenterapport.ipynb notebooks/04_overzicht.ipynb notebooks/05_regio.ipynb $(STAGE_FILES_reports)
 
 # `make reports` always asks the runner: it checks every published output against the sha256 in
 # its build manifest and rebuilds what changed or disappeared (make's clock sees only index.html);
 # unchanged pages are taken over, so an up-to-date set costs a check, not a build
 reports: $(REPORT_INPUTS) ## één HTML-rapportage per gemeente, een overzicht per regio en de index in reports/YEAR (de runner beslist wat verouderd is)
 	$(MAKEARGS) reports
+
+# one page in reports/voorbeeld/ from the validated data, in a warmed kernel; publishes nothing
+voorbeeld: $(VALIDATED) ## één pagina snel bekijken in reports/voorbeeld/ zonder te publiceren (GEMEENTE=GM0503 of REGIO=JZ24)
+	$(MAKEARGS) voorbeeld
 
 # what pdf and screenshots depend on: built when missing or older than its inputs
 $(REPORT_INDEX): $(REPORT_INPUTS)

@@ -159,3 +159,80 @@ def test_a_corrupt_manifest_is_set_aside_with_a_warning(tmp_path, caplog, conten
     assert not path.exists() and (tmp_path / "bouwmanifest.json.onleesbaar").read_bytes() == content
     assert "bouwmanifest.json is onleesbaar" in caplog.text and "opzij gezet" in caplog.text
     assert runner.choose_municipalities(AVAILABLE, runner.read_manifest(tmp_path), ["GM0503"], None)[0] == ["GM0503"]
+
+
+def _checksums(**changed: str) -> dict:
+    """Checksum groups as input_checksums gives them; `changed` replaces a file's sha."""
+    groups = {
+        "tabellen": {"jeugdzorg.parquet": "t"},
+        "config": {"kpis.yaml": "k"},
+        "sjablonen": {"pages/gemeente/kop.html.j2": "g", "pages/regio/overzicht.html.j2": "r",
+                      "pages/index.html.j2": "i", "pages/macros.html.j2": "m", "jeugdmonitor/index.html.j2": "n"},
+        "code": {"report.py": "p", "overview.py": "o", "sample_data.py": "s", "importer.py": "imp"},
+        "notebooks": {"03_gemeenterapport.ipynb": "3", "05_regio.ipynb": "5", "04_overzicht.ipynb": "4"},
+    }
+    for name, sha in changed.items():
+        group = next(g for g, files in groups.items() if name in files)
+        groups[group][name] = sha
+    return groups
+
+
+PAGES_OF_EACH_KIND = (
+    _page(),
+    runner.Page("JZ24", "regio", "05_regio.ipynb", {"regio": "JZ24"}, "regio-JZ24.html", "t", "Haaglanden"),
+    runner.Page(runner.INDEX_KEY, "index", "04_overzicht.ipynb", {"gemeenten": []}, "index.html", "t", "index"),
+)
+
+
+def _changed_kinds(name: str) -> set[str]:
+    before, after = _checksums(), _checksums(**{name: "veranderd"})
+    return {page.kind for page in PAGES_OF_EACH_KIND if runner.page_inputs(page, before) != runner.page_inputs(page, after)}
+
+
+@pytest.mark.parametrize(("name", "kinds"), [
+    ("pages/gemeente/kop.html.j2", {"gemeente"}),
+    ("pages/regio/overzicht.html.j2", {"regio"}),
+    ("pages/macros.html.j2", {"gemeente", "regio", "index"}),  # shared by every page
+    ("jeugdmonitor/index.html.j2", {"gemeente", "regio", "index"}),  # the HTML export of every page
+    ("report.py", {"gemeente", "regio", "index"}),  # every report notebook imports it
+    ("sample_data.py", set()),  # no page imports it
+    ("importer.py", set()),
+    ("kpis.yaml", {"gemeente", "regio", "index"}),
+])
+def test_a_page_kind_is_stale_only_for_the_templates_and_modules_it_uses(name, kinds):
+    assert _changed_kinds(name) == kinds
+
+
+def _plan(tmp_path, monkeypatch, published: dict, selected: set[str], everything: bool) -> runner.Plan:
+    monkeypatch.setattr(paths, "report_dir", lambda year: tmp_path / "gepubliceerd")
+    return runner.plan_run(2023, [_page("GM0503"), _page("GM0518")], selected, _checksums(**{"pages/gemeente/kop.html.j2": "nieuw"}),
+                           published, {"pagina's": {}}, tmp_path / "bouw", False, everything)
+
+
+def _published_before_a_template_change(tmp_path) -> dict:
+    folder = tmp_path / "gepubliceerd"
+    return {"pagina's": {code: {**_entry(_page(code), folder, runner.page_inputs(_page(code), _checksums())),
+                                "soort": "gemeente"} for code in ("GM0503", "GM0518")}}
+
+
+def test_an_only_build_after_a_change_builds_the_selection_and_marks_the_others_stale(tmp_path, monkeypatch):
+    plan = _plan(tmp_path, monkeypatch, _published_before_a_template_change(tmp_path), {"GM0503"}, everything=False)
+    assert [p.key for p in plan.build] == ["GM0503"]
+    assert [p.key for p in plan.stale] == ["GM0518"] and not plan.take_over
+
+
+def test_the_next_full_build_rebuilds_the_pages_an_only_build_marked_stale(tmp_path, monkeypatch):
+    published = _published_before_a_template_change(tmp_path)
+    published["pagina's"]["GM0518"]["status"] = runner.STALE_STATUS
+    assert runner.choose_municipalities(["GM0503", "GM0518"], published, ["GM0503"], None)[0] == ["GM0503", "GM0518"]
+    again = _plan(tmp_path, monkeypatch, published, {"GM0503"}, everything=False)
+    assert [p.key for p in again.stale] == ["GM0518"]  # a second --only build keeps it marked
+    full = _plan(tmp_path, monkeypatch, published, {"GM0503", "GM0518"}, everything=True)
+    assert sorted(p.key for p in full.build) == ["GM0503", "GM0518"] and not full.stale
+
+
+def test_a_stale_page_whose_inputs_are_back_to_its_own_is_current_again(tmp_path):
+    page, inputs = _page(), {"tabellen": "a", "notebook": "b"}
+    entry = {**_entry(page, tmp_path, inputs), "status": runner.STALE_STATUS}
+    assert runner._is_current(entry, page, inputs, tmp_path, 2023)
+    assert not runner._is_current(entry, page, {**inputs, "tabellen": "c"}, tmp_path, 2023)

@@ -23,7 +23,7 @@ EXIT_NOTEBOOK = errors.EXIT_NOTEBOOK
 DEFAULT_YEAR = 2023
 DISK_FULL = os.strerror(errno.ENOSPC)  # "No space left on device", as a notebook's error carries it
 # the commands that read config/: its files are checked against their schemas first
-CONFIG_COMMANDS = ("clean", "validate", "reports", "pdf", "expectations", "sample-data", "regio", "import")
+CONFIG_COMMANDS = ("clean", "validate", "reports", "voorbeeld", "pdf", "expectations", "sample-data", "regio", "import")
 
 
 def _exit_code(error: pipeline.StageError) -> int:
@@ -53,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
                                  help=f"tijdslimiet per pagina; daarna nog één poging (standaard {batchkernel.DEFAULT_TIMEOUT})")
             command.add_argument("--opnieuw", action="store_true",
                                  help="de gekozen pagina's ook bouwen als hun invoer niet veranderd is")
+    command = sub.add_parser("voorbeeld", help="één pagina (gemeente of regio) snel bouwen in reports/voorbeeld/, "
+                                               "zonder iets te publiceren")
+    command.add_argument("--year", type=int, default=DEFAULT_YEAR, help="rapportjaar")
+    command.add_argument("--gemeente", default=None, help="gemeentecode, bijvoorbeeld GM0503")
+    command.add_argument("--regio", default=None, help="jeugdregiocode, bijvoorbeeld JZ24")
     command = sub.add_parser("pdf", help="één A4-PDF per gemeenterapportage (en regio-overzicht) -> reports/<jaar>/pdf/")
     command.add_argument("--year", type=int, default=DEFAULT_YEAR, help="rapportjaar")
     command.add_argument("--gemeente", action="append", help="alleen deze pagina: GM0503, of regio-JZ31 (herhaalbaar)")
@@ -130,6 +135,9 @@ def _run(args: argparse.Namespace) -> int:
         # stops with DataQualityError (exit 3) when the stamp's Data Docs pages are gone
         pipeline.run_reports(args.year, args.only, args.workers, limit=args.limit, timeout=args.timeout or None,
                              force=args.opnieuw)
+    elif args.command == "voorbeeld":
+        from jeugdmonitor import preview  # the report modules: only this command and the runner need them
+        preview.build_preview(args.year, args.gemeente, args.regio)
     elif args.command == "pdf":
         from jeugdmonitor import pdf  # WeasyPrint: only this step needs it
         logging.getLogger("weasyprint").setLevel(logging.ERROR)  # unsupported screen CSS is not news

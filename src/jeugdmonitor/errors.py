@@ -81,6 +81,12 @@ class DamagedFileError(WorkbookError, ValueError):
     exit_code = EXIT_BAD_INPUT
 
 
+class TemplateError(WorkbookError, ValueError):
+    """A page template (templates/pages/) does not compile; the message names its file and line."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
 class PdfError(WorkbookError, RuntimeError):
     """A page could not be converted to PDF; the message names it."""
 

@@ -80,13 +80,19 @@ def reports_args() -> list[str]:
     return ["reports", *_year(), *_report_options()]
 
 
+def voorbeeld_args() -> list[str]:
+    if (value("GEMEENTE") is None) == (value("REGIO") is None):
+        raise SystemExit(_refuse("geef één pagina: make voorbeeld GEMEENTE=GM0503 of make voorbeeld REGIO=JZ24"))
+    return ["voorbeeld", *_year(), *_optional("--gemeente", "GEMEENTE"), *_optional("--regio", "REGIO")]
+
+
 def sample_data_args() -> list[str]:
     return ["sample-data", *_optional("--schaal", "SCHAAL"), *_optional("--doel", "DOEL")]
 
 
 TARGETS: dict[str, Callable[[], list[str]]] = {
     "fetch": fetch_args, "regio": regio_args, "import": import_args, "reports": reports_args,
-    "sample-data": sample_data_args,
+    "sample-data": sample_data_args, "voorbeeld": voorbeeld_args,
 }
 
 

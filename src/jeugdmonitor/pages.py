@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from jeugdmonitor import formatting
+from jeugdmonitor import errors, formatting, paths
 
 PAGES_DIR = Path(__file__).parent / "templates" / "pages"
 
@@ -47,6 +47,24 @@ def _environment() -> jinja2.Environment:
 ENVIRONMENT = _environment()
 
 
+def check_templates() -> int:
+    """Compile every page template once, before any page is built, and return how many there
+    are: a syntax error stops the run at once with the template's file, line and that line's
+    text (errors.TemplateError, exit 2), instead of failing in the kernel of every page."""
+    found = sorted(PAGES_DIR.rglob("*.j2"))
+    for path in found:
+        source = path.read_text(encoding="utf-8")
+        try:
+            ENVIRONMENT.compile(source, path.relative_to(PAGES_DIR).as_posix(), str(path))
+        except jinja2.TemplateSyntaxError as error:
+            lines = source.splitlines()
+            shown = lines[error.lineno - 1].strip() if 0 < (error.lineno or 0) <= len(lines) else ""
+            raise errors.TemplateError(
+                f"{paths.display_path(path)}, regel {error.lineno}: het sjabloon klopt niet ({error.message})"
+                + (f"\n    {shown}" if shown else "")) from None
+    return len(found)
+
+
 def render(template: str, **context: Any) -> str:
     """The template rendered with `context`, as one HTML fragment without blank lines."""
     text = ENVIRONMENT.get_template(template).render(**context)
@@ -66,4 +84,4 @@ def render_text(template: str, **context: Any) -> str:
     return " ".join(ENVIRONMENT.get_template(template).render(**context).split())
 
 
-__all__ = ["Markup", "render", "render_text", "word"]
+__all__ = ["Markup", "check_templates", "render", "render_text", "word"]

@@ -42,7 +42,7 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
-from jeugdmonitor import builddate, charts, config, datadocs, pages, paths, publish, raw, render, report
+from jeugdmonitor import builddate, charts, config, datadocs, deps, pagefailure, pages, paths, publish, raw, render, report
 from jeugdmonitor.batchkernel import (
     DEFAULT_TIMEOUT,
     KERNEL_ARGUMENTS,
@@ -63,6 +63,8 @@ KERNEL_PAGES = 1000
 MANIFEST_VERSION = 2  # 2: the sha256 of every output file ("uitvoer")
 MANIFEST_INTERVAL = 1.0  # seconds between rewrites of the build manifest while pages finish
 OK_STATUSES = ("gebouwd", "overgenomen", "hervat")
+# a published page an --only run kept although its inputs changed: the next full run rebuilds it
+STALE_STATUS = "verouderd"
 log = logging.getLogger("jeugdmonitor")
 
 
@@ -265,6 +267,19 @@ def _start_worker(pages_per_kernel: int, year: int | None = None) -> None:
         _worker.warm(warm_code(year))
 
 
+def start_worker(year: int) -> None:
+    """Make this process a worker with a warmed kernel (for one page outside a pool: the preview)."""
+    _start_worker(KERNEL_PAGES, year)
+
+
+def stop_worker() -> None:
+    """Stop this process's kernel, started by start_worker."""
+    global _worker
+    if _worker is not None:
+        _stop_worker(_worker)
+        _worker = None
+
+
 def _ready() -> None:
     """A task that does nothing: submitted once per worker, it makes the pool start its workers."""
 
@@ -303,7 +318,8 @@ def _run_page(year: int, page: Page, staging_dir: Path, banner: str | None, time
 
 def build_page(year: int, page: Page, staging: str, banner: str | None, timeout: float | None,
                retries: int = RETRIES) -> PageResult:
-    """Build one page, with a fresh kernel and another attempt after a failure or a timeout."""
+    """Build one page; after a timeout or a kernel that died, another attempt in a fresh kernel.
+    An error of the notebook or its HTML is not retried: it would only happen again."""
     started = time.perf_counter()
     staging_dir = Path(staging)
     error, ename = None, None
@@ -312,13 +328,15 @@ def build_page(year: int, page: Page, staging: str, banner: str | None, timeout:
             _run_page(year, page, staging_dir, banner, timeout)
             return PageResult(page.key, True, time.perf_counter() - started, attempt)
         except papermill.PapermillExecutionError as failure:
-            error, ename = f"{failure.ename}: {failure.evalue}", failure.ename
+            _worker_state().restart()  # whatever the failed page left in the kernel goes with it
+            return PageResult(page.key, False, time.perf_counter() - started, attempt,
+                              pagefailure.describe(failure), failure.ename)
         except CellTimeoutError:
             error, ename = f"tijdslimiet van {timeout:g} s overschreden", "TimeoutError"
         except DeadKernelError as failure:
             error, ename = f"de kernel is gestopt: {failure}", "DeadKernelError"
         except render.RenderError as failure:
-            error, ename = str(failure), "RenderError"
+            return PageResult(page.key, False, time.perf_counter() - started, attempt, str(failure), "RenderError")
         except RuntimeError as failure:  # nbclient: the kernel did not start or died before replying
             error, ename = f"de kernel werkte niet: {failure}", "RuntimeError"
         _worker_state().restart()  # whatever the failed page left in the kernel goes with it
@@ -354,10 +372,23 @@ def _group_digest(files: dict[str, str]) -> str:
     return hashlib.sha256("".join(f"{name}\0{sha}\n" for name, sha in sorted(files.items())).encode()).hexdigest()
 
 
+def _used_by(page: Page, group: str, files: dict[str, str]) -> dict[str, str]:
+    """The files of a checksum group a page of this kind uses: of the templates those of its own
+    kind and the shared ones, of the package code the modules its notebook and the worker import
+    (jeugdmonitor.deps), so that a municipality template rebuilds municipality pages only."""
+    if group == "sjablonen":
+        return {name: sha for name, sha in files.items() if deps.page_uses_template(page.kind, name)}
+    if group == "code":
+        used = deps.page_modules(str(paths.notebook(page.notebook)))
+        return {name: sha for name, sha in files.items() if name in used}
+    return files
+
+
 def page_inputs(page: Page, checksums: dict[str, dict[str, str]]) -> dict[str, str]:
     """The checksums a page depends on: one digest per group, its own notebook, and the fixed
     build date when SOURCE_DATE_EPOCH sets it (it is printed on the page)."""
-    inputs = {group: _group_digest(files) for group, files in checksums.items() if group != "notebooks"}
+    inputs = {group: _group_digest(_used_by(page, group, files)) for group, files in checksums.items()
+              if group != "notebooks"}
     inputs["notebook"] = checksums["notebooks"][page.notebook]
     epoch = os.environ.get(builddate.ENV_VAR)
     if epoch is not None:
@@ -438,8 +469,16 @@ def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
 
 def _is_current(entry: dict[str, Any] | None, page: Page, inputs: dict[str, str], folder: Path, year: int) -> bool:
     """True when the page in `folder` was built from these inputs and parameters and its files
-    are still exactly what was built (checked by sha256 before they are trusted)."""
-    return (entry is not None and entry.get("status") in OK_STATUSES and entry.get("invoer") == inputs
+    are still exactly what was built (checked by sha256 before they are trusted). A page marked
+    stale is current again when its inputs are back to those it was built from."""
+    return (entry is not None and entry.get("status") in (*OK_STATUSES, STALE_STATUS) and entry.get("invoer") == inputs
+            and entry.get("parameters") == page.parameters and _outputs_intact(entry, page, folder, year))
+
+
+def _is_published(entry: dict[str, Any] | None, page: Page, folder: Path, year: int) -> bool:
+    """True when the page in `folder` is intact as its entry records it (current or stale): a
+    page an --only run may keep although its inputs changed since."""
+    return (entry is not None and entry.get("status") in (*OK_STATUSES, STALE_STATUS)
             and entry.get("parameters") == page.parameters and _outputs_intact(entry, page, folder, year))
 
 
@@ -457,20 +496,27 @@ def _link_or_copy(source: Path, target: Path) -> None:
 class Plan:
     """What a run does with each page of the set."""
     keep: list[Page] = field(default_factory=list)  # finished in the staging folder of an interrupted run
-    take_over: list[Page] = field(default_factory=list)  # unchanged (or not selected): from the published set
+    take_over: list[Page] = field(default_factory=list)  # unchanged: from the published set
+    stale: list[Page] = field(default_factory=list)  # not selected, inputs changed: kept, marked STALE_STATUS
     build: list[Page] = field(default_factory=list)
 
 
-def _pages(cfg: config.Config, year: int, municipalities: list[str], regions: list[str]) -> list[Page]:
+def page_of(cfg: config.Config, year: int, kind: str, code: str) -> Page:
+    """The page of one municipality (kind LEVEL_MUNICIPALITY) or region ("regio")."""
     register = cfg.register
-    result = [Page(code, LEVEL_MUNICIPALITY, paths.REPORT_NOTEBOOK_NAME, {"gemeente": code}, report.report_filename(code),
-                   pages.word("titel_gemeente", register.municipality(code).name, year), register.municipality(code).name,
-                   ((paths.APPENDIX_TAG, paths.appendix_page_name(code),
-                     pages.word("titel_bijlage", register.municipality(code).name, year)),))
-              for code in municipalities]
-    result += [Page(code, "regio", paths.REGION_NOTEBOOK_NAME, {"regio": code}, report.region_filename(code),
-                    pages.word("titel_regio", register.region(code).name, year), register.region(code).name)
-               for code in regions]
+    if kind == LEVEL_MUNICIPALITY:
+        name = register.municipality(code).name
+        return Page(code, LEVEL_MUNICIPALITY, paths.REPORT_NOTEBOOK_NAME, {"gemeente": code}, report.report_filename(code),
+                    pages.word("titel_gemeente", name, year), name,
+                    ((paths.APPENDIX_TAG, paths.appendix_page_name(code), pages.word("titel_bijlage", name, year)),))
+    name = register.region(code).name
+    return Page(code, "regio", paths.REGION_NOTEBOOK_NAME, {"regio": code}, report.region_filename(code),
+                pages.word("titel_regio", name, year), name)
+
+
+def _pages(cfg: config.Config, year: int, municipalities: list[str], regions: list[str]) -> list[Page]:
+    result = [page_of(cfg, year, LEVEL_MUNICIPALITY, code) for code in municipalities]
+    result += [page_of(cfg, year, "regio", code) for code in regions]
     result.append(Page(INDEX_KEY, "index", paths.INDEX_NOTEBOOK_NAME, {"gemeenten": municipalities},
                        paths.INDEX_PAGE_NAME, pages.word("titel_index", year), pages.word("titel_index", year),
                        ((paths.ACCOUNTABILITY_TAG, paths.ACCOUNTABILITY_PAGE_NAME,
@@ -489,7 +535,7 @@ def choose_municipalities(available: list[str], published: dict[str, Any], only:
     if limit is not None:
         selected |= set(available[:limit])
     published_codes = {entry["parameters"].get("gemeente") for entry in published["pagina's"].values()
-                       if entry.get("soort") == LEVEL_MUNICIPALITY and entry.get("status") in OK_STATUSES}
+                       if entry.get("soort") == LEVEL_MUNICIPALITY and entry.get("status") in (*OK_STATUSES, STALE_STATUS)}
     return [code for code in available if code in selected or code in published_codes], selected
 
 
@@ -509,9 +555,8 @@ def plan_run(year: int, pages_of_set: list[Page], selected: set[str], inputs: di
             plan.build.append(page)
         elif _is_current(published["pagina's"].get(page.key), page, own_inputs, target, year):
             plan.take_over.append(page)
-        elif not chosen and _is_current(published["pagina's"].get(page.key), page,
-                                        published["pagina's"][page.key].get("invoer"), target, year):
-            plan.take_over.append(page)  # not selected: the published page stays, even when its inputs changed
+        elif not chosen and _is_published(published["pagina's"].get(page.key), page, target, year):
+            plan.stale.append(page)  # not selected: the published page stays until a full run rebuilds it
         else:
             plan.build.append(page)
     return plan
@@ -572,6 +617,7 @@ def run_reports(year: int, only: Sequence[str] | None = None, workers: int | Non
     """Build the report set of `year`: every municipality's report (or a selection, keeping the
     other published reports), the region overviews and the index; publish only if all succeed."""
     started = time.perf_counter()
+    pages.check_templates()  # a template's syntax error stops the run here, once, before any page
     inputs = report.load_inputs(year)  # fails early when the data did not pass validation
     cfg, areas = inputs.cfg, inputs.areas
     banner = report.FICTITIOUS_LABEL if inputs.fictitious else None  # on every page of the run
@@ -603,6 +649,10 @@ def run_reports(year: int, only: Sequence[str] | None = None, workers: int | Non
             for name in page.files(year):
                 _link_or_copy(target / name, staging / name)
             manifest["pagina's"][page.key] = {**published["pagina's"][page.key], "status": "overgenomen"}
+        for page in plan.stale:
+            for name in page.files(year):
+                _link_or_copy(target / name, staging / name)
+            manifest["pagina's"][page.key] = {**published["pagina's"][page.key], "status": STALE_STATUS}
         write_manifest(staging, manifest)
         log.info("rapporten %s: %d gemeenten en %d regio-overzichten; %d pagina's te bouwen, %d ongewijzigd overgenomen, "
                  "%d hervat", year, len(municipalities), len(regions), len(plan.build), len(plan.take_over), len(plan.keep))
@@ -615,10 +665,8 @@ def run_reports(year: int, only: Sequence[str] | None = None, workers: int | Non
         charts.write_runtime(staging)
         failures = _build(pool, year, plan.build, staging, banner, checksums, manifest, timeout, retries)
     if failures:
-        lines = "\n".join(f"  {page.key} {page.name}: {result.error}\n    uitgevoerd notebook: "
-                          f"{paths.executed_notebook_dir(staging) / page.executed_name}" for page, result in failures)
-        raise StageError(f"{len(failures)} van de {len(plan.build)} pagina's zijn mislukt (na {retries + 1} pogingen); "
-                         f"er is niets gepubliceerd:\n{lines}", ename=failures[0][1].ename)
+        raise StageError(pagefailure.summary(failures, len(plan.build), paths.executed_notebook_dir(staging)),
+                         ename=failures[0][1].ename)
     built = [page.key for page in plan.build]
     manifest["pagina's"] = {page.key: manifest["pagina's"][page.key] for page in pages_of_set}  # in register order
     write_manifest(staging, manifest)
@@ -629,6 +677,9 @@ def run_reports(year: int, only: Sequence[str] | None = None, workers: int | Non
     publish.swap_into_place(staging, target)
     print(f"{len(municipalities)} rapporten, {len(regions)} regio-overzichten en index gepubliceerd in {target} "
           f"({len(built)} gebouwd, {len(plan.take_over)} overgenomen, {len(plan.keep)} hervat)", file=sys.stderr)
+    if plan.stale:
+        print(f"{len(plan.stale)} niet gekozen pagina's zijn verouderd (hun invoer is veranderd) en staan zo in "
+              f"{paths.BUILD_MANIFEST_NAME}: een gewone `make reports` bouwt ze opnieuw", file=sys.stderr)
     return target
 
 
@@ -678,6 +729,9 @@ def _build(pool: ProcessPoolExecutor | None, year: int, todo: list[Page], stagin
                 failures.append((page, result))
                 entry = _entry(page, page_inputs(page, checksums), "mislukt", result.seconds, year, fout=result.error)
             manifest["pagina's"][page.key] = {**entry, "pogingen": result.attempts}
+            if pagefailure.is_shared(failures):  # the error of every page: stop instead of failing them all
+                pool.shutdown(wait=False, cancel_futures=True)
+                break
             # the whole manifest is rewritten (about 10 ms at national size), not after every page: a
             # run killed outright rebuilds on resume the pages of at most the last interval
             if time.monotonic() - written >= MANIFEST_INTERVAL:

@@ -92,6 +92,8 @@ CASES = [
      lambda v: ["import", "--regio", "JZ08", "--soort", "trajecten", "--bestand", "t.csv", "--periode", v]),
     ("sample-data", "SCHAAL", {}, lambda v: ["sample-data", "--schaal", v]),
     ("sample-data", "DOEL", {}, lambda v: ["sample-data", "--schaal", "voorbeeld", "--doel", v]),
+    ("voorbeeld", "GEMEENTE", {}, lambda v: ["voorbeeld", "--year", "2023", "--gemeente", v]),
+    ("voorbeeld", "REGIO", {}, lambda v: ["voorbeeld", "--year", "2023", "--regio", v]),
 ]
 
 
@@ -119,7 +121,8 @@ def test_report_options_are_split_as_words_not_run(folder, target):
 
 
 @pytest.mark.parametrize("name", ["YEAR", "N"])
-@pytest.mark.parametrize("target", ["reports", "clean-data", "validate", "pdf", "yearly", "bench", "screenshots", "help"])
+@pytest.mark.parametrize("target", ["reports", "voorbeeld", "clean-data", "validate", "pdf", "yearly", "bench", "screenshots",
+                                    "help"])
 def test_a_number_variable_that_is_not_a_number_stops_make_before_any_recipe(folder, target, name):
     marker = folder / "GERAAKT"
     for text in [*hostile_values(marker), "", "2023 2024", "-1"]:

@@ -8,6 +8,7 @@ newer modification time and `make --question` must call the stage stale (exit 1)
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,11 +69,63 @@ def _stale_stages(root: Path, relative: str) -> set[str]:
         return {target for target in STAGES if _stale(root, target)}
 
 
-def test_every_package_module_and_template_makes_every_stage_stale(up_to_date):
+STAGE_OF = {STAGED: "clean", VALIDATED: "validate", REPORTS: "reports"}
+
+
+def _expected_stale(root: Path, relative: str) -> set[str]:
+    """The stages that use a package file (by the import graph) and the stages after them."""
+    result = run(root, "python3", "-B", "-c", "import json, sys; from jeugdmonitor import deps; "
+                 "print(json.dumps({s: deps.stage_files(s) for s in deps.STAGES}))",
+                 env={"PYTHONPATH": str(root / "src")})
+    uses = json.loads(result.stdout)
+    first = next((i for i, target in enumerate(STAGES) if relative in uses[STAGE_OF[target]]), len(STAGES))
+    return set(STAGES[first:])
+
+
+def test_every_package_file_makes_the_stages_that_use_it_stale(up_to_date):
     files = _package_files(up_to_date)
     assert any(f.endswith("/iv3.py") for f in files) and any("/templates/" in f for f in files)
-    missing = {f: sorted(set(STAGES) - stale) for f in files if (stale := _stale_stages(up_to_date, f)) != set(STAGES)}
-    assert not missing, f"stages that do not depend on these package files: {missing}"
+    wrong = {f: (sorted(stale), sorted(expected)) for f in files
+             if (stale := _stale_stages(up_to_date, f)) != (expected := _expected_stale(up_to_date, f))}
+    assert not wrong, f"package files whose stale stages (found, expected) differ: {wrong}"
+
+
+@pytest.mark.parametrize("relative", [
+    f"{PACKAGE}/clean.py", f"{PACKAGE}/paths.py", f"{PACKAGE}/config.py", f"{PACKAGE}/quality/rules.py",
+])
+def test_a_module_cleaning_imports_makes_every_stage_stale(up_to_date, relative):
+    assert _stale_stages(up_to_date, Path(relative).as_posix()) == set(STAGES)
+
+
+@pytest.mark.parametrize("relative", [
+    f"{PACKAGE}/report.py", f"{PACKAGE}/runner.py", f"{PACKAGE}/charts.py",
+    f"{PACKAGE}/templates/pages/gemeente/kop.html.j2", f"{PACKAGE}/templates/pages/index.html.j2",
+    f"{PACKAGE}/templates/jeugdmonitor/index.html.j2",
+])
+def test_a_report_module_or_template_leaves_cleaning_and_validation_up_to_date(up_to_date, relative):
+    assert _stale_stages(up_to_date, Path(relative).as_posix()) == {REPORTS}
+
+
+def test_a_module_unused_by_every_stage_makes_none_stale(up_to_date):
+    assert _stale_stages(up_to_date, f"{PACKAGE.as_posix()}/sample_data.py") == set()
+
+
+def test_a_new_import_is_followed_without_editing_the_makefile(up_to_date):
+    """The lists come from the import graph: once clean.py imports report, report.py is an
+    input of cleaning (make rebuilds its include before asking)."""
+    module = up_to_date / PACKAGE / "clean.py"
+    before = module.read_text(encoding="utf-8")
+    stat = module.stat()
+    try:
+        module.write_text(before + "\nfrom jeugdmonitor import report  # noqa\n", encoding="utf-8")
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # cleaning stale only through report.py
+        os.utime(up_to_date / ".make" / "stages.mk", (0, 0))  # as after an edit: the module is newer than the include
+        assert _stale_stages(up_to_date, f"{PACKAGE.as_posix()}/report.py") == set(STAGES)
+    finally:
+        module.write_text(before, encoding="utf-8")
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        os.utime(up_to_date / ".make" / "stages.mk", (0, 0))
+    assert _stale_stages(up_to_date, f"{PACKAGE.as_posix()}/report.py") == {REPORTS}
 
 
 def test_every_definition_makes_every_stage_stale(up_to_date):
