@@ -22,8 +22,9 @@ EXIT_NOTEBOOK = errors.EXIT_NOTEBOOK
 
 DEFAULT_YEAR = 2023
 DISK_FULL = os.strerror(errno.ENOSPC)  # "No space left on device", as a notebook's error carries it
-# the commands that read config/: its files are checked against their schemas first
-CONFIG_COMMANDS = ("clean", "validate", "reports", "voorbeeld", "pdf", "expectations", "sample-data", "regio", "import")
+# the commands that read config/: its files are checked against their schemas first (pdf reads only
+# the published pages, which a copy of reports/<year>/ alone may hold)
+CONFIG_COMMANDS = ("clean", "validate", "reports", "voorbeeld", "expectations", "sample-data", "regio", "import")
 
 
 def _exit_code(error: pipeline.StageError) -> int:
