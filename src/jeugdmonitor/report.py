@@ -480,10 +480,7 @@ def local_table(report: Report) -> pd.DataFrame:
     """The lokale paragraaf: the local situation in figures, for the report year and the year
     before, beside the region and the country (text cells in Dutch number format, status marked)."""
     inputs = report.inputs
-    columns = {f"{report.name} {report.year - 1}": (report.municipality, report.year - 1),
-               f"{report.name} {report.year}": (report.municipality, report.year),
-               f"{pages.word('regio', report.region_name)} {report.year}": (report.region, report.year),
-               f"{NL_NAME} {report.year}": (NL_CODE, report.year)}
+    columns = _local_columns(report)
     rows = []
     for kpi_id in inputs.cfg.local_kpis:
         kpi = inputs.cfg.kpis[kpi_id]
@@ -521,7 +518,7 @@ def save_local_table(report: Report, out_dir: Path) -> list[Path]:
 
 
 def _local_columns(report: Report) -> dict[str, tuple[str, int]]:
-    """The lokale paragraaf's value columns (label: area, year), as local_table names them."""
+    """The lokale paragraaf's value columns (label: area, year), for the page, the CSV and the workbook."""
     return {f"{report.name} {report.year - 1}": (report.municipality, report.year - 1),
             f"{report.name} {report.year}": (report.municipality, report.year),
             f"{pages.word('regio', report.region_name)} {report.year}": (report.region, report.year),
