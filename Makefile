@@ -27,13 +27,13 @@ SETUP_STAMP := $(VENV)/.setup-klaar
 
 PKG := src/jeugdmonitor
 CONFIG := $(wildcard config/*.yaml)
-# only names make can follow (jeugdmonitor.raw.SAFE_NAME): the cleaning stage refuses any other name with a message
+# only names make can follow (jeugdmonitor.sources.raw.SAFE_NAME): the cleaning stage refuses any other name with a message
 RAW := $(shell LC_ALL=C find data/raw -type f -not -name README.md -regextype posix-extended -regex '[A-Za-z0-9._/+-]+' 2>/dev/null)
 GX_FILES := $(shell find expectations/gx -type f -not -path '*/uncommitted/*' 2>/dev/null)
 # Every file of the package (modules and templates), found on disk.
 PKG_FILES := $(shell find $(PKG) -type f \( -name '*.py' -o -path '$(PKG)/templates/*' \) -not -path '*/__pycache__/*' 2>/dev/null)
 # Each stage depends on the package files it uses: the modules it imports and the template folders
-# they load, derived from the import graph by `python -m jeugdmonitor.deps make` (standard library
+# they load, derived from the import graph by `python -m jeugdmonitor.runner.deps make` (standard library
 # only, so the system Python runs it before .venv exists) into STAGE_FILES_clean/_validate/_reports.
 # make rebuilds this include whenever a package file or notebook changes, so it cannot go stale
 # (tests/integration/test_make_dependencies.py touches each file and checks both directions).
@@ -42,7 +42,7 @@ DEPS_MK := .make/stages.mk
 ifneq ($(wildcard $(PKG)/deps.py),)
 $(DEPS_MK): $(PKG_FILES) $(wildcard notebooks/*.ipynb)
 	@mkdir -p $(@D)
-	@PYTHONPATH=src $(PYTHON) -B -m jeugdmonitor.deps make > $@.tmp && mv $@.tmp $@
+	@PYTHONPATH=src $(PYTHON) -B -m jeugdmonitor.runner.deps make > $@.tmp && mv $@.tmp $@
 include $(DEPS_MK)
 endif
 
@@ -183,10 +183,10 @@ $(PDF_STAMP): $(REPORT_INDEX) $(PKG)/pdf.py
 	@touch $@
 
 screenshots: $(REPORT_INDEX) $(BROWSER_STAMP) ## de schermafbeeldingen van de README in docs/screenshots/ uit de voorbeelddata (chromium zonder scherm, offline)
-	$(PY) -m jeugdmonitor.browser screenshots --year $(YEAR) --out $(SCREENSHOT_DIR)
+	$(PY) -m jeugdmonitor.devtools.browser screenshots --year $(YEAR) --out $(SCREENSHOT_DIR)
 
 environment.yml: requirements.lock $(PKG)/environment.py ## conda-omgeving die het lockbestand volgt
-	$(PY) -m jeugdmonitor.environment > $@
+	$(PY) -m jeugdmonitor.devtools.environment > $@
 
 N ?= 20
 ifeq ($(call digits_only,$(value N)),)

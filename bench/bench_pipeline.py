@@ -46,7 +46,7 @@ manager, client = start_new_kernel(kernel_name={kernel!r})
 try:
     reply = client.execute_interactive(
         "import pandas, altair, pyarrow\\nfrom IPython.display import HTML, display\\n"
-        "from jeugdmonitor import charts, pages, paths, report", timeout=600)
+        "from jeugdmonitor import paths; from jeugdmonitor.report import charts, municipality, templates", timeout=600)
     if reply["content"]["status"] != "ok":
         raise SystemExit(f"imports in the kernel failed: {{reply['content']}}")
 finally:
@@ -148,7 +148,7 @@ def main() -> int:
         print(f"jeugdmonitor benchmark at national size, year {year}, {os.cpu_count()} cores, "
               f"{psutil.virtual_memory().total / 2**30:.0f} GiB, load average {os.getloadavg()[0]:.1f}", flush=True)
         line("national sample data (copy of the project)",
-             run([PYTHON, "-m", "jeugdmonitor.sample_data", "--schaal", "landelijk", "--doel", str(project)], base_env, ROOT))
+             run([PYTHON, "-m", "jeugdmonitor.devtools.sample_data", "--schaal", "landelijk", "--doel", str(project)], base_env, ROOT))
         clean = run([PYTHON, "-m", "jeugdmonitor.cli", "clean", "--year", year], env, project)
         line("clean (notebook 01)", clean)
         validate = run([PYTHON, "-m", "jeugdmonitor.cli", "validate", "--year", year], env, project)

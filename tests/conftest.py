@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from jeugdmonitor import clean, config, paths
+from jeugdmonitor import paths
+from jeugdmonitor.clean import stage
+from jeugdmonitor.definitions import config
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -44,8 +46,8 @@ def project(tmp_path: Path):
 def clean_tables(project):
     """The sample data's clean tables of 2023, staged in the project copy (to be validated)."""
     cfg = config.load()
-    tables = clean.build_tables(cfg, clean.load_raw(cfg), 2023)
-    clean.save_staged(tables, 2023)
+    tables = stage.build_tables(cfg, stage.load_raw(cfg), 2023)
+    stage.save_staged(tables, 2023)
     return tables
 
 

@@ -14,7 +14,9 @@ import logging
 import os
 import sys
 
-from jeugdmonitor import batchkernel, builddate, configcheck, errors, paths, pipeline, projecttree, publish, runlock
+from jeugdmonitor import buildinfo, errors, paths, projecttree, publish
+from jeugdmonitor.definitions import configcheck
+from jeugdmonitor.runner import kernel, pipeline, runlock
 
 EXIT_BAD_INPUT = errors.EXIT_BAD_INPUT
 EXIT_QUALITY = errors.EXIT_QUALITY
@@ -50,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--limit", type=int, default=None, metavar="N",
                                  help="alleen de eerste N gemeenten (volgorde van het register)")
             command.add_argument("--workers", type=int, default=None, help="pagina's tegelijk (standaard: het aantal cores)")
-            command.add_argument("--timeout", type=float, default=batchkernel.DEFAULT_TIMEOUT, metavar="SECONDEN",
-                                 help=f"tijdslimiet per pagina; daarna nog één poging (standaard {batchkernel.DEFAULT_TIMEOUT})")
+            command.add_argument("--timeout", type=float, default=kernel.DEFAULT_TIMEOUT, metavar="SECONDEN",
+                                 help=f"tijdslimiet per pagina; daarna nog één poging (standaard {kernel.DEFAULT_TIMEOUT})")
             command.add_argument("--opnieuw", action="store_true",
                                  help="de gekozen pagina's ook bouwen als hun invoer niet veranderd is")
     command = sub.add_parser("voorbeeld", help="één pagina (gemeente of regio) snel bouwen in reports/voorbeeld/, "
@@ -83,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     # a stage of a report year holds that year's lock: two runs of one year never mix
     try:
         projecttree.check_project_tree()  # a copied project never runs on the original
-        builddate.build_datetime()  # a bad SOURCE_DATE_EPOCH stops the run before anything is written
+        buildinfo.build_datetime()  # a bad SOURCE_DATE_EPOCH stops the run before anything is written
         if args.command in CONFIG_COMMANDS:
             configcheck.check()  # definitions checked before any stage: one message, exit 2
         lock = runlock.year_lock(args.year, args.command) if hasattr(args, "year") else contextlib.nullcontext()
@@ -137,10 +139,10 @@ def _run(args: argparse.Namespace) -> int:
         pipeline.run_reports(args.year, args.only, args.workers, limit=args.limit, timeout=args.timeout or None,
                              force=args.opnieuw)
     elif args.command == "voorbeeld":
-        from jeugdmonitor import preview  # the report modules: only this command and the runner need them
+        from jeugdmonitor.runner import preview  # the report modules: only this command and the runner need them
         preview.build_preview(args.year, args.gemeente, args.regio)
     elif args.command == "pdf":
-        from jeugdmonitor import pdf  # WeasyPrint: only this step needs it
+        from jeugdmonitor.report import pdf  # WeasyPrint: only this step needs it
         logging.getLogger("weasyprint").setLevel(logging.ERROR)  # unsupported screen CSS is not news
         print(f"PDF's in {pdf.run_pdf(args.year, args.gemeente)}")
     elif args.command == "expectations":
@@ -150,7 +152,7 @@ def _run(args: argparse.Namespace) -> int:
         else:
             print(f"GX-context in {paths.GX_DIR} ongewijzigd: config/ geeft dezelfde suites")
     elif args.command == "sample-data":
-        from jeugdmonitor import sample_data
+        from jeugdmonitor.devtools import sample_data
         sample_data.main(["--schaal", args.schaal, *(["--doel", args.doel] if args.doel else [])])
     elif args.command == "regio":
         _write_region(args.jeugdregio, args.jaar)
@@ -160,7 +162,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _write_region(region: str, year: int | None) -> None:
-    from jeugdmonitor import areas, config
+    from jeugdmonitor.definitions import config
+    from jeugdmonitor.sources import areas
     plan = areas.write_region(config.load(), region, year)
     if plan.region_present and not plan.added and not plan.filled:
         print(f"{plan.code} {plan.name} en haar gemeenten staan al in config/gemeenten.yaml; niets gewijzigd")
@@ -181,7 +184,8 @@ def _write_region(region: str, year: int | None) -> None:
 def _import_export(region: str, kind: str, source: str, period: str | None) -> None:
     from pathlib import Path
 
-    from jeugdmonitor import config, importer
+    from jeugdmonitor.definitions import config
+    from jeugdmonitor.fetch import importer
     result = importer.import_export(config.load(), region, kind, Path(source),
                                     importer.parse_period(period) if period else None)
     print(f"{source} gecontroleerd ({result.rows} regels) en opgeslagen als {result.stored} met {result.sidecar.name}")

@@ -83,10 +83,12 @@ def notebook(name: str) -> Path:
 
 # templates ship with the package (not the project tree): nbconvert's page template and the
 # Data Docs index
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+# the package folder: its templates and schemas are read from here
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATE_DIR = PACKAGE_DIR / "templates"
 DATA_DOCS_TEMPLATE_DIR = TEMPLATE_DIR / "datadocs"
 # the JSON schemas config/*.yaml is checked against (one per file, named after it)
-SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+SCHEMA_DIR = PACKAGE_DIR / "definitions" / "schemas"
 
 # ---- file names the workbook writes (one place, so a name is changed once)
 TABLE_SUFFIX = ".parquet"
@@ -264,7 +266,7 @@ def local_table_name(municipality: str, extension: str) -> str:
 
 # ---- a notebook run by hand (JupyterLab, default parameters: `uitvoer_map = None`) writes into
 # these scratch folders, never into data/staging/, data/clean/ or reports/<year>/: only the batch
-# stages publish (jeugdmonitor.interactive)
+# stages publish (jeugdmonitor.runner.interactive)
 SCRATCH_DIR_NAME = "voorbeeld"
 
 

@@ -148,7 +148,8 @@ def test_a_file_name_with_spaces_under_raw_does_not_break_make(folder):
 
 
 def test_the_cleaning_stage_refuses_a_name_make_cannot_follow(project):
-    from jeugdmonitor import errors, paths, raw
+    from jeugdmonitor import errors, paths
+    from jeugdmonitor.sources import raw
     raw.check_file_names(paths.RAW_DIR)  # the bundled names are all fine
     odd = paths.RAW_DIR / "regio" / "JZ08" / "kopie van budget.csv"
     odd.write_text("x")

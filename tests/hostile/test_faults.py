@@ -145,7 +145,7 @@ def _failing_run(project: Path, error: OSError):
 def test_a_full_disk_is_a_message_and_leaves_nothing_half_built(project, capsys, monkeypatch):
     import errno
 
-    from jeugdmonitor import pipeline
+    from jeugdmonitor.runner import pipeline
     before = _published_reports(project)
     full = OSError(errno.ENOSPC, "No space left on device", str(project / "reports" / ".bouw-2023" / "GM0503.html"))
     monkeypatch.setattr(pipeline, "run_reports", _failing_run(project, full))
@@ -158,7 +158,7 @@ def test_a_full_disk_is_a_message_and_leaves_nothing_half_built(project, capsys,
 def test_a_read_only_folder_is_a_message(project, capsys, monkeypatch):
     import errno
 
-    from jeugdmonitor import pipeline
+    from jeugdmonitor.runner import pipeline
     before = _published_reports(project)
     denied = PermissionError(errno.EACCES, "Permission denied", str(project / "reports" / ".bouw-2023"))
     monkeypatch.setattr(pipeline, "run_reports", _failing_run(project, denied))
@@ -170,19 +170,20 @@ def test_a_read_only_folder_is_a_message(project, capsys, monkeypatch):
 def test_a_manifest_that_cannot_be_written_leaves_no_scratch_file(tmp_path, monkeypatch):
     import errno
 
-    from jeugdmonitor import runner
+    from jeugdmonitor.runner import run
 
     def full(*args):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(runner.os, "replace", full)
+    monkeypatch.setattr(run.os, "replace", full)
     with pytest.raises(OSError):
-        runner.write_manifest(tmp_path, {"pagina's": {}})
+        run.write_manifest(tmp_path, {"pagina's": {}})
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_notebook_that_meets_a_full_disk_leaves_no_staging(project, capsys, monkeypatch):
-    from jeugdmonitor import paths, pipeline
+    from jeugdmonitor import paths
+    from jeugdmonitor.runner import pipeline
 
     def run_clean(year):
         _fill(paths.staging_dir(year), NEW)

@@ -11,7 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jeugdmonitor import cli, config, errors, importer
+from jeugdmonitor import cli, errors
+from jeugdmonitor.definitions import config
+from jeugdmonitor.fetch import importer
 
 ROWS = [["peildatum", "gemeentecode", "aantal_wachtenden", "mediaan_wachttijd_dagen", "aantal_zorgelijk_wachtenden"],
         *[[f"01-{m:02d}-2023", "GM0034", 10, 20, 1] for m in range(1, 13)]]

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from jeugdmonitor import batchkernel
+from jeugdmonitor.runner import kernel
 
 
 def _folder(tmp: Path, name: str, owner: object | None) -> Path:
-    folder = tmp / f"{batchkernel.KERNEL_FOLDER_PREFIX}{name}"
+    folder = tmp / f"{kernel.KERNEL_FOLDER_PREFIX}{name}"
     folder.mkdir()
     (folder / "kernel.json").write_text("{}")
     if owner is not None:
-        (folder / batchkernel.OWNER_FILE).write_text(json.dumps(owner))
+        (folder / kernel.OWNER_FILE).write_text(json.dumps(owner))
     return folder
 
 
@@ -30,17 +30,17 @@ def gone_pid() -> int:
 
 
 def test_only_folders_whose_owner_is_gone_are_removed(tmp_path, gone_pid):
-    me = {"pid": os.getpid(), "start": batchkernel._start_time(os.getpid())}
+    me = {"pid": os.getpid(), "start": kernel._start_time(os.getpid())}
     living = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        other = {"pid": living.pid, "start": batchkernel._start_time(living.pid)}
+        other = {"pid": living.pid, "start": kernel._start_time(living.pid)}
         kept = [_folder(tmp_path, "eigen", me), _folder(tmp_path, "levend", other),
                 _folder(tmp_path, "zonder-eigenaar", None), _folder(tmp_path, "onleesbaar", "geen record")]
         stale = [_folder(tmp_path, "weg", {"pid": gone_pid, "start": 1.0}),
                  _folder(tmp_path, "pid-hergebruikt", {**me, "start": me["start"] - 3600})]
         other_name = tmp_path / "iets-anders"
         other_name.mkdir()
-        removed = batchkernel.remove_stale_kernel_folders(tmp_path)
+        removed = kernel.remove_stale_kernel_folders(tmp_path)
         assert sorted(removed) == sorted(stale)
         assert all(f.exists() for f in kept) and other_name.exists()
         assert not any(f.exists() for f in stale)
@@ -51,25 +51,25 @@ def test_only_folders_whose_owner_is_gone_are_removed(tmp_path, gone_pid):
 
 def test_a_new_kernel_folder_records_its_owner_and_clears_stale_ones(tmp_path, monkeypatch, gone_pid):
     monkeypatch.setenv("TMPDIR", str(tmp_path))
-    monkeypatch.setattr(batchkernel.tempfile, "tempdir", None)  # read TMPDIR again
+    monkeypatch.setattr(kernel.tempfile, "tempdir", None)  # read TMPDIR again
     stale = _folder(tmp_path, "weg", {"pid": gone_pid, "start": 1.0})
-    with batchkernel.kernel_folder() as folder:
+    with kernel.kernel_folder() as folder:
         assert folder.parent == tmp_path and oct(folder.stat().st_mode & 0o777) == "0o700"
-        owner = json.loads((folder / batchkernel.OWNER_FILE).read_text())
-        assert owner["pid"] == os.getpid() and owner["start"] == batchkernel._start_time(os.getpid())
+        owner = json.loads((folder / kernel.OWNER_FILE).read_text())
+        assert owner["pid"] == os.getpid() and owner["start"] == kernel._start_time(os.getpid())
         assert not stale.exists()
-        assert batchkernel.remove_stale_kernel_folders(tmp_path) == [], "never while its owner lives"
+        assert kernel.remove_stale_kernel_folders(tmp_path) == [], "never while its owner lives"
     assert not folder.exists()
 
 
 def test_two_workers_clearing_the_same_stale_folder_do_not_fail(tmp_path, monkeypatch, gone_pid):
     stale = _folder(tmp_path, "weg", {"pid": gone_pid, "start": 1.0})
-    real_rmtree = batchkernel.shutil.rmtree
+    real_rmtree = kernel.shutil.rmtree
 
     def removed_by_the_other_worker_first(path, *args, **kwargs):
         real_rmtree(path)
         raise FileNotFoundError(2, "No such file or directory", str(path))
 
-    monkeypatch.setattr(batchkernel.shutil, "rmtree", removed_by_the_other_worker_first)
-    assert batchkernel.remove_stale_kernel_folders(tmp_path) == []
+    monkeypatch.setattr(kernel.shutil, "rmtree", removed_by_the_other_worker_first)
+    assert kernel.remove_stale_kernel_folders(tmp_path) == []
     assert not stale.exists()

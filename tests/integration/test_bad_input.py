@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jeugdmonitor import raw
+from jeugdmonitor.sources import raw
 
 from .conftest import YEAR, make_copy, run
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jeugdmonitor import paths, raw
+from jeugdmonitor import paths
+from jeugdmonitor.sources import raw
 
 from .conftest import YEAR, make_copy, run
 

@@ -1,7 +1,7 @@
 """The built pages as a reader's browser shows them: headless Chromium with the network cut.
 
 Every page type of the run (a municipality report, the index, the Data Docs index and every
-region overview regio-*.html) is opened once (jeugdmonitor.browser) and checked: no axe-core
+region overview regio-*.html) is opened once (jeugdmonitor.devtools.browser) and checked: no axe-core
 violation of WCAG 2.1 A and AA, no console error, no failed request and no request leaving
 the machine, every chart drawn, headings in order, the fictitious-data label visible, and
 the municipality report's summary naming a goal status. Screenshots of a municipality
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from jeugdmonitor import browser as browser_module
 from jeugdmonitor import vocabulary
+from jeugdmonitor.devtools import browser as browser_module
 
 from .conftest import YEAR
 

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 import yaml
 
-from jeugdmonitor import formatting
+from jeugdmonitor.report import formatting
 from jeugdmonitor.vocabulary import GOAL_STATUSES
 
 from .conftest import YEAR

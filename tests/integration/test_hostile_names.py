@@ -1,5 +1,5 @@
 """Names that begin like spreadsheet formulas, through the whole pipeline: every download of
-the run is read back and holds them as text, never as a formula (jeugdmonitor.downloads)."""
+the run is read back and holds them as text, never as a formula (jeugdmonitor.report.downloads)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from jeugdmonitor import downloads
+from jeugdmonitor.report import downloads
 
 from .conftest import YEAR, make_copy, run
 

@@ -74,7 +74,7 @@ STAGE_OF = {STAGED: "clean", VALIDATED: "validate", REPORTS: "reports"}
 
 def _expected_stale(root: Path, relative: str) -> set[str]:
     """The stages that use a package file (by the import graph) and the stages after them."""
-    result = run(root, "python3", "-B", "-c", "import json, sys; from jeugdmonitor import deps; "
+    result = run(root, "python3", "-B", "-c", "import json, sys; from jeugdmonitor.runner import deps; "
                  "print(json.dumps({s: deps.stage_files(s) for s in deps.STAGES}))",
                  env={"PYTHONPATH": str(root / "src")})
     uses = json.loads(result.stdout)
@@ -91,14 +91,14 @@ def test_every_package_file_makes_the_stages_that_use_it_stale(up_to_date):
 
 
 @pytest.mark.parametrize("relative", [
-    f"{PACKAGE}/clean.py", f"{PACKAGE}/paths.py", f"{PACKAGE}/config.py", f"{PACKAGE}/quality/rules.py",
+    f"{PACKAGE}/clean/stage.py", f"{PACKAGE}/paths.py", f"{PACKAGE}/definitions/config.py", f"{PACKAGE}/quality/rules.py",
 ])
 def test_a_module_cleaning_imports_makes_every_stage_stale(up_to_date, relative):
     assert _stale_stages(up_to_date, Path(relative).as_posix()) == set(STAGES)
 
 
 @pytest.mark.parametrize("relative", [
-    f"{PACKAGE}/report.py", f"{PACKAGE}/runner.py", f"{PACKAGE}/charts.py",
+    f"{PACKAGE}/report/municipality.py", f"{PACKAGE}/runner/run.py", f"{PACKAGE}/report/charts.py",
     f"{PACKAGE}/templates/pages/gemeente/kop.html.j2", f"{PACKAGE}/templates/pages/index.html.j2",
     f"{PACKAGE}/templates/jeugdmonitor/index.html.j2",
 ])
@@ -107,25 +107,25 @@ def test_a_report_module_or_template_leaves_cleaning_and_validation_up_to_date(u
 
 
 def test_a_module_unused_by_every_stage_makes_none_stale(up_to_date):
-    assert _stale_stages(up_to_date, f"{PACKAGE.as_posix()}/sample_data.py") == set()
+    assert _stale_stages(up_to_date, f"{PACKAGE.as_posix()}/devtools/sample_data.py") == set()
 
 
 def test_a_new_import_is_followed_without_editing_the_makefile(up_to_date):
-    """The lists come from the import graph: once clean.py imports report, report.py is an
+    """The lists come from the import graph: once the cleaning stage imports the report module, it is an
     input of cleaning (make rebuilds its include before asking)."""
-    module = up_to_date / PACKAGE / "clean.py"
+    module = up_to_date / PACKAGE / "clean" / "stage.py"
     before = module.read_text(encoding="utf-8")
     stat = module.stat()
     try:
-        module.write_text(before + "\nfrom jeugdmonitor import report  # noqa\n", encoding="utf-8")
-        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # cleaning stale only through report.py
+        module.write_text(before + "\nfrom jeugdmonitor.report import municipality  # noqa\n", encoding="utf-8")
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # cleaning stale only through the report module
         os.utime(up_to_date / ".make" / "stages.mk", (0, 0))  # as after an edit: the module is newer than the include
-        assert _stale_stages(up_to_date, f"{PACKAGE.as_posix()}/report.py") == set(STAGES)
+        assert _stale_stages(up_to_date, f"{PACKAGE.as_posix()}/report/municipality.py") == set(STAGES)
     finally:
         module.write_text(before, encoding="utf-8")
         os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         os.utime(up_to_date / ".make" / "stages.mk", (0, 0))
-    assert _stale_stages(up_to_date, f"{PACKAGE.as_posix()}/report.py") == {REPORTS}
+    assert _stale_stages(up_to_date, f"{PACKAGE.as_posix()}/report/municipality.py") == {REPORTS}
 
 
 def test_every_definition_makes_every_stage_stale(up_to_date):

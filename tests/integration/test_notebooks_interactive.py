@@ -10,7 +10,8 @@ import nbformat
 import papermill
 import pytest
 
-from jeugdmonitor import paths, pipeline
+from jeugdmonitor import paths
+from jeugdmonitor.runner import pipeline
 
 from .conftest import YEAR, make_copy, run
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jeugdmonitor import browser as browser_module
+from jeugdmonitor.devtools import browser as browser_module
 
 from .conftest import YEAR
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from jeugdmonitor import browser as browser_module
+from jeugdmonitor.devtools import browser as browser_module
 from jeugdmonitor.vocabulary import GOAL_STATUSES
 
 from ..conftest import REPO_ROOT

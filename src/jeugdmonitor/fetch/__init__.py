@@ -141,13 +141,7 @@ from __future__ import annotations
 from jeugdmonitor.fetch.batch import SOURCES, default_regions, fetch, fetchable
 from jeugdmonitor.fetch.cli import main
 from jeugdmonitor.fetch.files import LICENCE, FetchedTable
-from jeugdmonitor.fetch.iv3_download import (
-    IV3,
-    Iv3Settings,
-    download_iv3,
-    iv3_settings,
-    iv3_years,
-)
+from jeugdmonitor.fetch.iv3_download import IV3, Iv3Settings, download_iv3, iv3_settings, iv3_years
 from jeugdmonitor.fetch.odata import MAX_FILTER_CHARS, REGIONS_PER_REQUEST
 from jeugdmonitor.fetch.odata4 import DEFAULT_URL4, ENV_URL4, Service4, parse_service4
 from jeugdmonitor.fetch.service import (

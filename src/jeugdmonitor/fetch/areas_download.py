@@ -12,10 +12,11 @@ from typing import Any
 
 import cbsodata
 
-from jeugdmonitor import areas, cbs_titles, config, raw
+from jeugdmonitor.definitions import cbs_titles, config
 from jeugdmonitor.fetch.answers import in_cbs_order, table_infos, typed_data_set, used_entries
 from jeugdmonitor.fetch.files import FetchedTable, provenance, span, write_dimension
 from jeugdmonitor.fetch.service import FetchError, Service, call, service_for
+from jeugdmonitor.sources import areas, raw
 
 log = logging.getLogger(__name__)
 

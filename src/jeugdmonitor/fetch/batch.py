@@ -8,7 +8,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from jeugdmonitor import areas, config, paths
+from jeugdmonitor import paths
+from jeugdmonitor.definitions import config
 from jeugdmonitor.fetch.areas_download import download_areas
 from jeugdmonitor.fetch.files import FetchedTable, span
 from jeugdmonitor.fetch.iv3_download import IV3, download_iv3, iv3_settings, iv3_years
@@ -16,6 +17,7 @@ from jeugdmonitor.fetch.service import FetchError
 from jeugdmonitor.fetch.services import AnyService, candidates, first_answering
 from jeugdmonitor.fetch.statline import download_table, series_years, table_years
 from jeugdmonitor.publish import move_files_into
+from jeugdmonitor.sources import areas
 from jeugdmonitor.vocabulary import NL_CODE
 
 SOURCES = ("cbs_jeugdzorg", "cbs_jeugdzorg_leeftijd", "cbs_bevolking", "cbs_iv3")

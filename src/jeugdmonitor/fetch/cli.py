@@ -8,7 +8,8 @@ import re
 import sys
 from pathlib import Path
 
-from jeugdmonitor import config, paths, projecttree
+from jeugdmonitor import paths, projecttree
+from jeugdmonitor.definitions import config
 from jeugdmonitor.errors import WorkbookError
 from jeugdmonitor.fetch.batch import AREAS, SOURCES, fetch, fetchable
 from jeugdmonitor.fetch.files import LICENCE, span

@@ -10,8 +10,8 @@ from typing import Any
 
 import cbsodata
 
-from jeugdmonitor import raw
 from jeugdmonitor.fetch.service import FetchError
+from jeugdmonitor.sources import raw
 
 LICENCE = "CC BY 4.0"
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import cbsodata
 
-from jeugdmonitor import cbs_titles, config, iv3, raw
+from jeugdmonitor.definitions import cbs_titles, config
 from jeugdmonitor.fetch.answers import (
     check_properties,
     check_unnamed_dimensions_fixed,
@@ -25,22 +25,10 @@ from jeugdmonitor.fetch.answers import (
     typed_data_set,
     used_entries,
 )
-from jeugdmonitor.fetch.files import (
-    USED_KEYS,
-    FetchedTable,
-    provenance,
-    read_back,
-    span,
-    write_dimension,
-)
+from jeugdmonitor.fetch.files import USED_KEYS, FetchedTable, provenance, read_back, span, write_dimension
 from jeugdmonitor.fetch.odata import MAX_FILTER_CHARS, any_of, encoded_length, quote
-from jeugdmonitor.fetch.service import (
-    FetchError,
-    Service,
-    call,
-    dimension_entries,
-    service_for,
-)
+from jeugdmonitor.fetch.service import FetchError, Service, call, dimension_entries, service_for
+from jeugdmonitor.sources import iv3, raw
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from jeugdmonitor import cbs_titles, config
+from jeugdmonitor.definitions import cbs_titles, config
 from jeugdmonitor.fetch.answers import listing
 from jeugdmonitor.fetch.service import FetchError, Service, dimension_entries
 

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from jeugdmonitor import config
+from jeugdmonitor.definitions import config
 from jeugdmonitor.errors import FetchError, ServiceUnavailable
 from jeugdmonitor.fetch.odata4 import Service4, service4_from_environment
 from jeugdmonitor.fetch.service import Service, service_for

@@ -12,7 +12,7 @@ from typing import Any
 
 import cbsodata
 
-from jeugdmonitor import cbs_titles, config, raw
+from jeugdmonitor.definitions import cbs_titles, config
 from jeugdmonitor.fetch.answers import (
     check_properties,
     check_unnamed_dimensions_fixed,
@@ -23,13 +23,7 @@ from jeugdmonitor.fetch.answers import (
     typed_data_set,
     used_entries,
 )
-from jeugdmonitor.fetch.files import (
-    USED_KEYS,
-    FetchedTable,
-    provenance,
-    read_back,
-    write_dimension,
-)
+from jeugdmonitor.fetch.files import USED_KEYS, FetchedTable, provenance, read_back, write_dimension
 from jeugdmonitor.fetch.odata import (
     any_of,
     build_filter,
@@ -46,6 +40,7 @@ from jeugdmonitor.fetch.odata4 import download as download4
 from jeugdmonitor.fetch.service import FetchError, call, dimension_entries, service_for
 from jeugdmonitor.fetch.services import AnyService, describe
 from jeugdmonitor.fetch.services import provenance as service_provenance
+from jeugdmonitor.sources import raw
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ Modules (each one job)
   and the Data Docs pages a validation made
 - `gate`: validation of raw files and staged tables, publishing to data/clean/, the stamp
 
-The offline copy of the Data Docs for the reports is `jeugdmonitor.datadocs`, outside this
+The offline copy of the Data Docs for the reports is `jeugdmonitor.report.datadocs`, outside this
 package: it needs no GX, and the report runner does not load it.
 """
 
@@ -30,14 +30,9 @@ import os
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no network: never try to send usage statistics
 
-from jeugdmonitor.quality.context import (  # noqa: E402
-    CHECKPOINT,
-    DATASOURCE,
-    RAW_PREFIX,
-    build_context,
-)
+from jeugdmonitor.quality.context import CHECKPOINT, DATASOURCE, RAW_PREFIX, build_context
 from jeugdmonitor.quality.findings import DataQualityError, Finding, findings  # noqa: E402
-from jeugdmonitor.quality.gate import (  # noqa: E402
+from jeugdmonitor.quality.gate import (
     changed_figures,
     publish,
     save_validation,
@@ -46,7 +41,7 @@ from jeugdmonitor.quality.gate import (  # noqa: E402
     write_raw_summary,
     write_stamp,
 )
-from jeugdmonitor.quality.rules import (  # noqa: E402
+from jeugdmonitor.quality.rules import (
     CRITICAL,
     WARNING,
     multiple_of_regex,

@@ -20,7 +20,8 @@ import great_expectations.expectations as gxe
 import yaml
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from jeugdmonitor import config, paths
+from jeugdmonitor import paths
+from jeugdmonitor.definitions import config
 from jeugdmonitor.errors import DataQualityError
 from jeugdmonitor.quality.rules import raw_suite_definitions, suite_definitions
 from jeugdmonitor.vocabulary import CLEAN_TABLES

@@ -14,7 +14,7 @@ from typing import Any
 import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column
 
-from jeugdmonitor import config
+from jeugdmonitor.definitions import config
 from jeugdmonitor.vocabulary import LEVELS, STATUSES
 
 CRITICAL = "kritiek"

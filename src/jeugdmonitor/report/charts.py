@@ -1,0 +1,569 @@
+"""Charts of the reports (Altair), each rendered twice from one Vega-Lite spec.
+
+- Static: vl-convert compiles the spec and renders it to SVG in one call; the SVG is an image in
+  the page (`<img>` with a `data:` URL, so the page stays one file). It is what a reader sees
+  without scripts, and always in print. As an image rather than inline markup its thousands of
+  elements are not parsed again by nbconvert's HTML pass over the page.
+- Interactive: the same Vega-Lite spec travels in the figure as a `<script type="application/json">`
+  block; where scripts run, the local runtime (`write_runtime`, loaded as `RUNTIME_URL`, with
+  the same Vega-Lite version, VL_VERSION) compiles it and puts a Vega view over the static SVG
+  with tooltips and a highlight of one area on hover.
+
+Every value a tooltip shows is also in the chart's data table, formatted the same way
+(formatting.number), so nothing is reachable by mouse only. The number and time locale of both
+renderings derive from formatting.LOCALE. Output is deterministic: selections and views are
+named here, datasets are named by Altair from their content, and SVG ids are renamed from a
+hash of the spec (vl-convert numbers clip paths per process).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+from jeugdmonitor import paths
+from jeugdmonitor.report import templates
+from jeugdmonitor.report.formatting import LOCALE, escape, is_missing, number
+from jeugdmonitor.vocabulary import MERGED_MARK, STATUS_MARKS, STATUSES
+
+AREA_COLOURS = ["#01689b", "#e17000", "#5a5a5a"]  # colour-blind safe; lines also differ in dash
+AREA_DASHES = [[1, 0], [6, 3], [2, 2]]
+STATUS_SHAPES = dict(zip(STATUSES, ["circle", "triangle-up", "square"], strict=True))
+HIGHLIGHT_COLOUR = "#01689b"
+OTHER_COLOUR = "#6b6b6b"  # contrast above 3:1 on white (WCAG 1.4.11), unlike a light grey
+FADED_OPACITY = 0.2
+
+# the note under a chart with merged years: the same sentence as under its data table
+MERGED_NOTE = templates.render_text("noot_herindeling.txt.j2", merged_mark=MERGED_MARK)
+
+# Vega-Lite version Altair writes; the SVG compile and the browser bundle use the same one
+VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+D3_LOCALE = LOCALE.replace("_", "-")  # Babel's name -> the d3-format / d3-time-format name
+
+# the runtime lives once per report set, beside the pages that use it: reports/<year>/grafieken/
+RUNTIME_DIR = "grafieken"
+RUNTIME_FILE = "vega.js"
+RUNTIME_URL = f"{RUNTIME_DIR}/{RUNTIME_FILE}"  # relative to a page in reports/<year>/
+PAGE_SCRIPT = paths.TEMPLATE_DIR / "jeugdmonitor" / "static" / "grafieken.js"
+
+SELECTION = "jm_gebied"  # hover selection of one area, the same name in every chart
+
+
+# ------------------------------------------------------------------ locale and rendering
+@cache
+def locale() -> dict:
+    """Vega's locale config (number and time), derived from formatting.LOCALE."""
+    return {"number": vl_convert.get_format_locale(D3_LOCALE), "time": vl_convert.get_time_format_locale(D3_LOCALE)}
+
+
+def _shape(value: object) -> object:
+    """A spec's structure without its values: what differs between two reports' charts of one kind
+    is data, titles and names, not which properties are set."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items() if key != "datasets"}
+    if isinstance(value, list):
+        if all(not isinstance(item, dict | list) for item in value):  # a sort order, a domain: values
+            return sorted({type(item).__name__ for item in value})
+        return [_shape(item) for item in value]
+    return type(value).__name__
+
+
+# Vega-Lite shapes (see _shape) this process has validated against the schema
+_validated_shapes: set[str] = set()
+
+@contextlib.contextmanager
+def _unchecked() -> Iterator[None]:
+    """Altair's debug mode (on by default) serialises every schema object as it is created, only
+    to check it; charts are built with it off (Altair's own switch), and vegalite_dict validates
+    the whole spec of each structure once, so an invalid chart still fails."""
+    with alt.utils.schemapi.debug_mode(False):
+        yield
+
+
+def _builds_unchecked(function: Callable) -> Callable:
+    @functools.wraps(function)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        with _unchecked():
+            return function(*args, **kwargs)
+    return wrapper
+
+
+def vegalite_dict(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec. Altair's schema validation costs more than building the chart,
+    and a chart function gives the same structure for every report: a structure is validated the
+    first time this process meets it (an invalid chart still fails), not once per report."""
+    with _unchecked():
+        spec = chart.to_dict(validate=False)
+    shape = hashlib.sha256(json.dumps(_shape(spec), sort_keys=True).encode()).hexdigest()
+    if shape not in _validated_shapes:
+        chart.to_dict(validate=True)  # raises the schema error
+        _validated_shapes.add(shape)
+    return spec
+
+
+def page_spec(chart: alt.TopLevelMixin | dict) -> dict:
+    """The Vega-Lite spec both renderings use, with the locale and without a remote $schema
+    (`chart`: an Altair chart or its Vega-Lite dict from vegalite_dict). The page carries this
+    spec rather than the compiled Vega: a single vl-convert call then compiles and renders the
+    static SVG (a sixth less time per chart than compiling first), and it is a third smaller."""
+    spec = dict(chart) if isinstance(chart, dict) else vegalite_dict(chart)
+    spec.pop("$schema", None)
+    spec["config"] = {**spec.get("config", {}), "locale": locale(),
+                      # the figure is one image with a text alternative: no ARIA noise per mark
+                      "aria": False,
+                      # x axes carry years and numbers, and so do quantitative y axes: labels that are
+                      # never cut need no limit, and without one Vega does not measure each label
+                      # against it (a tenth of the SVG's rendering time; the SVG is the same)
+                      "axisX": {"labelLimit": 0}, "axisQuantitative": {"labelLimit": 0}}
+    # vl-convert lays out the static SVG with the fonts it has; a reader's sans-serif may be
+    # wider, so labels get room at the edges instead of being cut off there
+    spec.setdefault("padding", {"left": 24, "right": 24, "top": 5, "bottom": 5})
+    return spec
+
+
+def _spec_key(spec: dict) -> str:
+    return "jm" + hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:10]
+
+
+def _svg(spec: dict, key: str) -> str:
+    # the spec carries its locale (config.locale, from page_spec): passing it again as arguments
+    # gives the same SVG and makes vl-convert set and reset Vega's default locale on every call
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    # vl-convert numbers clip paths and gradients per process (clip1, clip2, ...): rename them in
+    # order of appearance under the chart's own key, so a chart's bytes do not depend on the charts
+    # rendered before it
+    ids: dict[str, str] = {}
+    for found in re.findall(r'\bid="([^"]+)"', svg):
+        ids.setdefault(found, f"{key}-{len(ids) + 1}")
+    if ids:
+        pattern = re.compile(r'(\bid="|url\(#|href="#)(' + "|".join(map(re.escape, ids)) + r')(?=[")])')
+        svg = pattern.sub(lambda m: m.group(1) + ids[m.group(2)], svg)
+    return svg
+
+
+def _image(svg: str, label: str) -> str:
+    """The SVG as an image in its own document, sized as vl-convert laid it out. The element
+    around it is the image for assistive technology (role="img" makes its content presentational);
+    the image carries the same text alternative (`label`, escaped) for a tagged PDF, which reads
+    the <img> itself."""
+    root = svg[:svg.index(">")]
+    size = "".join(f' {name}="{match.group(1)}"' for name in ("width", "height")
+                   if (match := re.search(rf'\s{name}="([\d.]+)"', root)))
+    return f'<img alt="{label}"{size} src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode("ascii")}">'
+
+
+def _json_block(data: dict) -> str:
+    """JSON that can sit inside <script>: no '<', '>' or '&' that could end the block."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def figure_html(chart: alt.TopLevelMixin, alt_text: str, caption: str | None = None,
+                notes: list[str] | None = None, interactive: bool = True) -> str:
+    """An accessible figure (WCAG 1.1.1): the static SVG image with a text alternative,
+    an empty place for the interactive view (filled by the runtime; hidden in print and without
+    scripts), the Vega-Lite spec as a JSON data block, and a caption (`caption`, default `alt_text`)
+    with the chart's notes (those the chart functions put in `usermeta`, then `notes`)."""
+    vegalite = vegalite_dict(chart)
+    spec = page_spec(vegalite)
+    key = _spec_key(spec)
+    label = escape(alt_text)
+    all_notes = list((vegalite.get("usermeta") or {}).get("jeugdmonitor", {}).get("noten", [])) + list(notes or [])
+    note_html = "".join(f'<span class="jm-grafiek-noot">{escape(n)}</span>' for n in dict.fromkeys(all_notes))
+    parts = [f'<figure class="jm-grafiek" id="{key}">',
+             f'<div class="jm-grafiek-statisch" role="img" aria-label="{label}">{_image(_svg(spec, key), label)}</div>']
+    if interactive:
+        # the Vega view goes in the inner element, which Vega gives its own (English) ARIA role;
+        # the outer image with the Dutch text alternative is what assistive technology reads
+        parts.append(f'<div class="jm-grafiek-interactief" role="img" aria-label="{label}">'
+                     f'<div class="jm-grafiek-vega" aria-hidden="true"></div></div>'
+                     f'<script type="application/json" class="jm-grafiek-spec">{_json_block({"spec": spec})}</script>')
+    parts.append(f"<figcaption>{escape(caption if caption is not None else alt_text)}{note_html}</figcaption></figure>")
+    return "".join(parts)
+
+
+def runtime_header() -> str:
+    """The first line of the chart runtime: what it bundles, their licences, and the versions and
+    page script it was bundled from. These determine the bundle, so an equal first line means an
+    equal runtime."""
+    script = PAGE_SCRIPT.read_text(encoding="utf-8")
+    return (f"/* jeugdmonitor grafieken: Vega {vl_convert.get_vega_version()}, Vega-Lite {VL_VERSION}, "
+            f"vega-embed {vl_convert.get_vega_embed_version()} (BSD-3-Clause, copyright University of Washington "
+            f"Interactive Data Lab) and their dependencies (BSD-3-Clause, ISC, MIT), bundled by vl-convert "
+            f"{vl_convert.__version__}, with the page script grafieken.js of jeugdmonitor (EUPL-1.2, sha256 "
+            f"{hashlib.sha256(script.encode()).hexdigest()}). */\n")
+
+
+def write_runtime(target_dir: Path) -> Path:
+    """Write the interactive runtime (Vega, Vega-Lite, vega-embed and the page script, bundled by
+    vl-convert) to `target_dir`/grafieken/vega.js, once per report set; pages in `target_dir`
+    load it as RUNTIME_URL. A runtime there with the same first line (runtime_header) is left as
+    it is: bundling takes more than a second. A new one replaces the file by rename, so a file it
+    shares with the published set (a hard link) is not changed."""
+    target = target_dir / RUNTIME_DIR / RUNTIME_FILE
+    header = runtime_header()
+    if target.exists():
+        with target.open(encoding="utf-8") as existing:
+            if existing.readline() == header:
+                return target
+    bundle = vl_convert.javascript_bundle(PAGE_SCRIPT.read_text(encoding="utf-8"), vl_version=VL_VERSION)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = target.with_name(target.name + ".tmp")
+    scratch.write_text(header + bundle, encoding="utf-8")
+    scratch.replace(target)
+    return target
+
+
+# ------------------------------------------------------------------ shared parts
+def _inline(frame: pd.DataFrame) -> dict | pd.DataFrame:
+    """A chart's data as the inline values Altair would make of `frame`, built column by column:
+    Altair's own sanitising copies and converts the frame cell by cell. Same values, same types
+    (missing -> None), same order, so the same dataset name and spec; a column kind not handled
+    here leaves the frame to Altair."""
+    columns = {}
+    for name, column in frame.items():
+        kind = column.dtype.kind
+        if not isinstance(name, str) or kind not in "fiubOT" and str(column.dtype) not in ("string", "str"):
+            return frame
+        values = column.astype(object).tolist()
+        if column.hasnans:
+            values = [None if is_missing(value) else value for value in values]
+        columns[name] = values
+    return {"values": [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]}
+
+
+def _status_text(status: object) -> str:
+    """'nader voorlopig (**)': the legend entry explains the mark on the axis label."""
+    status = str(status)
+    return f"{status} ({STATUS_MARKS[status]})" if STATUS_MARKS.get(status) else status
+
+
+def _status_shape(data: pd.DataFrame) -> alt.Shape:
+    present = [s for s in STATUSES if s in set(data["status"])]
+    return alt.Shape("status_tekst:N", title="Status", sort=[_status_text(s) for s in present],
+                     scale=alt.Scale(domain=[_status_text(s) for s in present], range=[STATUS_SHAPES[s] for s in present]),
+                     legend=alt.Legend(orient="bottom", offset=24))
+
+
+def _hover() -> alt.Parameter:
+    return alt.selection_point(name=SELECTION, fields=["gebied"], on="pointerover", clear="pointerout")
+
+
+def _hover_over(hover: alt.Parameter, views: list[str]) -> list[alt.TopLevelSelectionParameter]:
+    """The hover selection declared once, at the top of the chart, over the named views: what
+    Altair makes of a selection added to each layer or panel, without its work to lift and merge
+    them (it validates each copy against the schema, the larger part of building a chart). It is
+    set on the finished chart (`chart.params = ...`), with its views already named, so alt.layer
+    and alt.concat have nothing to lift."""
+    return [_Selection(name=SELECTION, select=hover.param.select, views=views)]
+
+
+class _Selection(alt.TopLevelSelectionParameter):
+    """The hover selection of one chart. Altair turns it into a dict, checked against the schema,
+    each time it copies the chart (every to_dict does, to compare selections); the chart's whole
+    spec, this selection included, is checked once per chart structure (vegalite_dict), so these
+    conversions skip the check."""
+
+    def to_dict(self, validate: bool = False, **kwargs: object) -> dict:
+        return super().to_dict(validate=validate, **kwargs)
+
+
+class _Part(alt.Chart):
+    """A layer or panel made for one chart only. alt.layer and alt.concat deep-copy every part
+    (twice), so that combining never changes a chart the caller may use again; that copy walks
+    every property of every channel, axis and scale, set or not, and took a fifth of a report's
+    time. A part is never used again, so its copy may share its channels (Python's __deepcopy__,
+    which Altair's copy honours); the spec is the same."""
+
+    def __deepcopy__(self, memo: object = None) -> _Part:
+        return self.copy(deep=False)
+
+
+# Channel values are passed as typed objects (alt.OpacityValue(...)), not as the dicts that
+# alt.condition and alt.value return: Altair turns a dict into its class with from_dict, which
+# hashes every schema class on each call and made up a third of a report's time. The spec is the same.
+def _faded(selection: alt.Parameter) -> alt.OpacityValue:
+    return alt.OpacityValue(**alt.condition(selection, alt.value(1), alt.value(FADED_OPACITY)))
+
+
+def _chosen_colour() -> alt.ColorValue:
+    return alt.ColorValue(**alt.condition("datum.gekozen", alt.value(HIGHLIGHT_COLOUR), alt.value(OTHER_COLOUR)))
+
+
+def _chosen_size(chosen: int, other: int) -> alt.SizeValue:
+    return alt.SizeValue(**alt.condition("datum.gekozen", alt.value(chosen), alt.value(other)))
+
+
+def _value_text(value: object, decimals: int, merged: bool = False) -> str:
+    text = number(value, decimals)
+    return text + MERGED_MARK if merged and not is_missing(value) else text
+
+
+def _usermeta(notes: list[str]) -> dict:
+    return {"jeugdmonitor": {"noten": notes}} if notes else {}
+
+
+def _bold_if(name: str | None) -> dict | str:
+    """Axis label weight: the highlighted area in bold (so it is not shown by colour alone)."""
+    if name is None:
+        return "normal"
+    return {"condition": {"test": f"datum.value === {json.dumps(name)}", "value": "bold"}, "value": "normal"}
+
+
+# ------------------------------------------------------------------ chart types
+@_builds_unchecked
+def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> alt.LayerChart:
+    """Lines per area over the years.
+
+    `series`: one row per area and year, in the order to show (areas, then years), columns
+    - `jaar_label` year with its status mark ('2023**'), shared by all areas of a year;
+    - `gebied` area name; `waarde` value (missing allowed: no point); `status` its status;
+    - `samengesteld` (optional, default False) True when the value was summed from the
+      municipalities before a merger: the year's axis label gets MERGED_MARK and the chart a note.
+    Status is shown by mark shape (with a legend) and by the mark on the axis label.
+    """
+    areas = list(dict.fromkeys(series["gebied"]))
+    frame = series.copy()
+    if "samengesteld" not in frame.columns:
+        frame["samengesteld"] = False
+    frame["samengesteld"] = frame["samengesteld"].fillna(False).astype(bool) & frame["waarde"].notna()
+    merged_years = set(frame.loc[frame["samengesteld"], "jaar_label"])
+    frame["jaar_as"] = frame["jaar_label"].map(lambda y: f"{y}{MERGED_MARK}" if y in merged_years else str(y))
+    years = list(dict.fromkeys(frame["jaar_as"]))
+    data = frame.dropna(subset=["waarde"]).assign(
+        waarde=lambda f: f["waarde"].astype(float),
+        waarde_tekst=lambda f: [_value_text(v, decimals, m) for v, m in zip(f["waarde"], f["samengesteld"], strict=True)],
+        status_tekst=lambda f: f["status"].map(_status_text),
+    )[["jaar_as", "jaar_label", "gebied", "waarde", "waarde_tekst", "status", "status_tekst"]]
+    hover = _hover()
+    # the data go on the layer chart, which both layers inherit: Altair copies each layer when
+    # combining them, and layers without their own data are cheap to copy
+    base = _Part().encode(
+        x=alt.X("jaar_as:O", title="Jaar", sort=years, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f"), scale=alt.Scale(zero=True)),
+        # colour and dash share one legend whose symbols are the lines themselves
+        color=alt.Color("gebied:N", title=None, sort=areas, scale=alt.Scale(domain=areas, range=AREA_COLOURS[: len(areas)]),
+                        legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2, symbolSize=400,
+                                          columnPadding=16)),
+        strokeDash=alt.StrokeDash("gebied:N", title=None, sort=areas,
+                                  scale=alt.Scale(domain=areas, range=AREA_DASHES[: len(areas)])),
+        opacity=_faded(hover),
+    )
+    lines = base.mark_line(strokeWidth=2).properties(name="jm_lijnen")
+    points = base.mark_point(size=60, filled=True).encode(
+        shape=_status_shape(data),
+        # the year as the table's row label; the merge mark goes with the value, as in the table
+        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("jaar_label:N", title="Jaar"),
+                 alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"), alt.Tooltip("status:N", title="Status")],
+    ).properties(name="jm_punten")
+    notes = [MERGED_NOTE] if merged_years else []
+    chart = alt.layer(lines, points, data=_inline(data), width=560, height=220, title=title,
+                      description=f"Lijngrafiek: {title}", usermeta=_usermeta(notes))
+    # on the lines only: Vega-Lite cannot define one selection in two layers of a view
+    chart.params = _hover_over(hover, [lines.name])
+    return chart
+
+
+def _dot_data(frame: pd.DataFrame, decimals: int, highlight: str | None) -> pd.DataFrame:
+    data = frame.dropna(subset=["waarde"]).copy()
+    data["waarde"] = data["waarde"].astype(float)
+    data["waarde_tekst"] = [_value_text(v, decimals) for v in data["waarde"]]
+    data["status_tekst"] = data["status"].map(_status_text)
+    data["gekozen"] = data["gebied"] == highlight
+    return data
+
+
+def _missing_note(frame: pd.DataFrame) -> list[str]:
+    missing = list(dict.fromkeys(frame.loc[frame["waarde"].isna(), "gebied"]))
+    return [f"Geen cijfer (onderdrukt of niet beschikbaar): {', '.join(missing)}."] if missing else []
+
+
+@_builds_unchecked
+def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, highlight: str | None,
+                     references: dict[str, object] | None = None) -> alt.LayerChart:
+    """One KPI for one year, every municipality of a region, sorted from high to low.
+
+    `frame`: one row per municipality, columns `gebied` (name), `waarde` (missing: left out and
+    named in a note), `status`. `highlight`: the name shown larger, darker and with a bold label.
+    `references`: label -> value (e.g. {'Regio Haaglanden': 10.1, 'Nederland': 9.8}), each drawn
+    as a labelled vertical line; a missing value draws no line.
+    """
+    data = _dot_data(frame, decimals, highlight)
+    order = list(data.sort_values(["waarde", "gebied"], ascending=[False, True])["gebied"])
+    height = max(22 * len(order), 120)
+    x = alt.X("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f", tickCount=6), scale=alt.Scale(zero=True))
+    hover = _hover()
+    base = _Part().encode(  # the data go on the layer chart (see trend_chart); the reference layers have their own
+        x=x,
+        y=alt.Y("gebied:N", title=None, sort=order,
+                axis=alt.Axis(labelLimit=220, labelFontWeight=_bold_if(highlight), labelFontSize=11)),
+        opacity=_faded(hover),
+    )
+    stems = base.mark_bar(color="#c8c8c8", height=2).properties(name="jm_stelen")
+    dots = base.mark_point(filled=True).encode(
+        shape=_status_shape(data),
+        color=_chosen_colour(),
+        size=_chosen_size(160, 60),
+        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"),
+                 alt.Tooltip("status:N", title="Status")],
+    ).properties(name="jm_punten")
+    layers = [stems, dots]
+    present = [(label, float(value)) for label, value in (references or {}).items() if not is_missing(value)]
+    if present:
+        refs = pd.DataFrame({"label": [label for label, _ in present], "waarde": [value for _, value in present]})
+        refs["tekst"] = [f"{label}: {_value_text(value, decimals)}" for label, value in present]
+        # one line of text per reference above the plot, so two close lines never overprint;
+        # a label near the right end is written leftwards from its line
+        refs["hoogte"] = [-6 - 14 * (len(refs) - 1 - i) for i in range(len(refs))]
+        refs["rechts"] = refs["waarde"] > 0.6 * max([*data["waarde"], *refs["waarde"], 0])
+        rules = _Part(_inline(refs)).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
+            x=x, y=alt.YValue(**alt.value(refs["hoogte"].min() + 4)), y2=alt.Y2Value(**alt.value(height)))
+        layers.append(rules)
+        for side, align, dx in ((False, "left", 3), (True, "right", -3)):
+            part = refs[refs["rechts"] == side]
+            if not part.empty:
+                layers.append(_Part(_inline(part)).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
+                    x=x, y=alt.Y("hoogte:Q", scale=None, axis=None), text=alt.Text("tekst:N")))
+    chart = alt.layer(*layers, data=_inline(data), width=460, height=height, description=f"Stippengrafiek: {title}",
+                      usermeta=_usermeta(_missing_note(frame)), title=alt.TitleParams(title, offset=8 + 14 * len(present)))
+    chart.params = _hover_over(hover, [dots.name])
+    return chart
+
+
+# a panel of the region overview sits in a grid cell half an A4 page wide (about 91 mm, 344 CSS
+# pixels) and scales to it: at this natural width its 11 px labels print at 7 pt or more
+PANEL_WIDTH = 150  # the plot; the names beside it and the padding come on top
+PANEL_FONT = 11
+PANEL_NAME_LIMIT = 140
+
+
+def _panel_config() -> dict:
+    """Fonts of a region-overview panel: one size (PANEL_FONT) for labels, titles and legends."""
+    axis = {"labelFontSize": PANEL_FONT, "titleFontSize": PANEL_FONT}
+    return {"axis": axis, "legend": {"labelFontSize": PANEL_FONT, "titleFontSize": PANEL_FONT},
+            "title": {"fontSize": PANEL_FONT + 1}}
+
+
+def _reference_layers(references: dict[str, object], decimals: int, x: alt.X, top_of_plot: float,
+                      bottom: float, widest: float) -> list[_Part]:
+    """A labelled vertical dashed rule per reference value (label -> value; a missing value draws
+    none), each label on its own line above the plot, so two close rules never overprint."""
+    present = [(label, float(value)) for label, value in references.items() if not is_missing(value)]
+    if not present:
+        return []
+    refs = pd.DataFrame({"label": [label for label, _ in present], "waarde": [value for _, value in present]})
+    refs["tekst"] = [f"{label}: {_value_text(value, decimals)}" for label, value in present]
+    refs["rechts"] = refs["waarde"] > 0.6 * max(widest, *refs["waarde"], 0)
+    # a label written leftwards from its rule lies above the rules left of it, one written
+    # rightwards above the rules right of it; each rule starts at its own label, so no rule
+    # crosses another's label
+    refs["_volgorde"] = [-value if right else value for value, right in zip(refs["waarde"], refs["rechts"], strict=True)]
+    refs = refs.sort_values(["rechts", "_volgorde"], ascending=[False, True], kind="stable").drop(columns="_volgorde")
+    refs["hoogte"] = [top_of_plot - 6 - 14 * (len(refs) - 1 - i) for i in range(len(refs))]
+    refs["begin"] = refs["hoogte"] + 4
+    layers = [_Part(_inline(refs)).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
+        x=x, y=alt.Y("begin:Q", scale=None, axis=None), y2=alt.Y2Value(**alt.value(bottom)))]
+    for side, align, dx in ((False, "left", 3), (True, "right", -3)):
+        part = refs[refs["rechts"] == side]
+        if not part.empty:
+            layers.append(_Part(_inline(part)).mark_text(align=align, dx=dx, baseline="bottom", fontSize=PANEL_FONT).encode(
+                x=x, y=alt.Y("hoogte:Q", scale=None, axis=None), text=alt.Text("tekst:N")))
+    return layers
+
+
+@_builds_unchecked
+def ranked_panel(frame: pd.DataFrame, title: str, unit: str, decimals: int,
+                 references: dict[str, object] | None = None) -> alt.LayerChart:
+    """One panel of a region's small multiples: one KPI, a dot per municipality, listed top to
+    bottom in the order of `frame`'s rows (the caller ranks them, so the chart and the table
+    beside it cannot disagree), nothing highlighted, and each reference (label -> value, e.g.
+    the region and Nederland) as a labelled dashed rule.
+
+    `frame`: columns `gebied`, `waarde` (missing: left out of the plot and named in a note), `status`.
+    """
+    data = _dot_data(frame, decimals, None)
+    order = list(data["gebied"])
+    height = max(16 * len(order), 80)
+    x = alt.X("waarde:Q", title=unit or None, axis=alt.Axis(format=f",.{decimals}f", tickCount=4, labelSeparation=8),
+              scale=alt.Scale(zero=True))
+    dots = _Part().mark_point(filled=True, size=60, color=OTHER_COLOUR).encode(
+        x=x,
+        y=alt.Y("gebied:N", title=None, sort=order, scale=alt.Scale(domain=order),
+                axis=alt.Axis(labelLimit=PANEL_NAME_LIMIT)),
+        shape=_status_shape(data),
+        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"),
+                 alt.Tooltip("status:N", title="Status")],
+    ).properties(name="jm_punten")
+    present = sum(not is_missing(v) for v in (references or {}).values())
+    layers = [dots, *_reference_layers(references or {}, decimals, x, 0, height, max([*data["waarde"], 0]))]
+    return alt.layer(*layers, data=_inline(data), width=PANEL_WIDTH, height=height, description=f"Stippengrafiek: {title}",
+                     usermeta=_usermeta(_missing_note(frame)), config=_panel_config(),
+                     title=alt.TitleParams(title, offset=8 + 14 * present, anchor="start"))
+
+
+def small_multiples(frame: pd.DataFrame, references: pd.DataFrame | None = None,
+                    decimals: int = 1) -> list[alt.LayerChart]:
+    """A region overview's small multiples: a panel (ranked_panel) per KPI, each its own chart,
+    so the panels reflow in the page's grid (two side by side on a wide screen and in print, one
+    on a phone).
+
+    `frame`: one row per KPI and municipality, columns `kpi_naam`, `gebied`, `waarde`, `status`,
+    optional `eenheid` and `decimalen` (per KPI, else `decimals`); panels keep the order of
+    `kpi_naam`, municipalities within a panel the order of the rows. `references`: columns
+    `kpi_naam`, `label`, `waarde` (the rules of each panel, in their order).
+    """
+    panels = []
+    for kpi, part in frame.groupby("kpi_naam", sort=False):
+        unit = "" if "eenheid" not in part.columns or is_missing(part["eenheid"].iloc[0]) else str(part["eenheid"].iloc[0])
+        places = decimals if "decimalen" not in part.columns or is_missing(part["decimalen"].iloc[0]) else int(part["decimalen"].iloc[0])
+        own = {} if references is None else dict(zip(*(references.loc[references["kpi_naam"] == kpi, c]
+                                                       for c in ("label", "waarde")), strict=True))
+        panels.append(ranked_panel(part, str(kpi), unit, places, own))
+    return panels
+
+
+@_builds_unchecked
+def region_trend(series: pd.DataFrame, title: str, unit: str, decimals: int) -> alt.LayerChart:
+    """A region's key figure over the years beside Nederland's: a line per area, sized as a
+    region-overview panel (see PANEL_WIDTH). Only for a rate or share: a count of a region and
+    of the country never share an axis (the caller chooses the KPIs).
+
+    `series`: one row per area and year, in the order to show (areas, then years), columns
+    `jaar_label` (year with status mark, shared by the areas of a year), `gebied`, `waarde`, `status`.
+    """
+    areas = list(dict.fromkeys(series["gebied"]))
+    years = list(dict.fromkeys(series["jaar_label"]))
+    data = series.dropna(subset=["waarde"]).assign(
+        waarde=lambda f: f["waarde"].astype(float),
+        waarde_tekst=lambda f: [_value_text(v, decimals) for v in f["waarde"]],
+        status_tekst=lambda f: f["status"].map(_status_text),
+    )[["jaar_label", "gebied", "waarde", "waarde_tekst", "status", "status_tekst"]]
+    base = _Part().encode(
+        x=alt.X("jaar_label:O", title=None, sort=years, axis=alt.Axis(labelAngle=-90 if len(years) > 6 else 0)),
+        y=alt.Y("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f", tickCount=4), scale=alt.Scale(zero=True)),
+        color=alt.Color("gebied:N", title=None, sort=areas, scale=alt.Scale(domain=areas, range=AREA_COLOURS[1: len(areas) + 1]),
+                        legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2, symbolSize=300,
+                                          direction="horizontal", columnPadding=16)),
+        strokeDash=alt.StrokeDash("gebied:N", title=None, sort=areas,
+                                  scale=alt.Scale(domain=areas, range=AREA_DASHES[1: len(areas) + 1])),
+    )
+    lines = base.mark_line(strokeWidth=2).properties(name="jm_lijnen")
+    # a year's status is its mark on the axis label (2023**), as in the table beside the chart
+    points = base.mark_point(size=40, filled=True).encode(
+        tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("jaar_label:N", title="Jaar"),
+                 alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"), alt.Tooltip("status:N", title="Status")],
+    ).properties(name="jm_punten")
+    # no title: the heading above the figure names the figure
+    return alt.layer(lines, points, data=_inline(data), width=PANEL_WIDTH + PANEL_NAME_LIMIT - 40, height=150,
+                     description=f"Lijngrafiek: {title}", config=_panel_config())

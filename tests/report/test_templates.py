@@ -1,0 +1,41 @@
+"""Page templates (templates.py): HTML escapes data, plain text does not, a misspelt name is an error."""
+
+from __future__ import annotations
+
+import jinja2
+import pytest
+
+from jeugdmonitor.report import municipality, templates
+
+
+def test_html_templates_escape_values_from_data():
+    html = templates.render("kwaliteit.html.j2", heading="<b>Kop</b>", anchor="a", checked=3, passed=3, total=0, warnings=[], others=0,
+                        municipality=None)
+    assert "&lt;b&gt;Kop&lt;/b&gt;" in html and "<b>Kop</b>" not in html
+
+
+def test_plain_text_templates_are_not_escaped_and_come_out_as_one_line(cfg):
+    kpi = cfg.kpis["jeugdhulp_aandeel"]
+    text = templates.render_text("grafiek_trend.txt.j2", kpi=kpi, first=2015, year=2023, areas=["'s-Gravenhage", "Nederland"],
+                             trend={"name": "'s-Gravenhage", "start": 9.1, "start_label": "2015", "end": 10.1,
+                                    "end_label": "2023**", "decimals": 1})
+    assert "'s-Gravenhage" in text and "&#39;" not in text and "\n" not in text
+    assert "gestegen van 9,1 in 2015 naar 10,1 in 2023**" in text
+    with pytest.raises(ValueError, match="platte tekst"):
+        templates.render_text("kwaliteit.html.j2")
+
+
+def test_a_misspelt_name_in_a_template_is_an_error():
+    with pytest.raises(jinja2.UndefinedError):
+        templates.render("kwaliteit.html.j2", heading="x", anchor="a", checked=1)  # no `passed`
+
+
+def test_words_come_from_their_template():
+    assert templates.word("regio", "Haaglanden") == "Regio Haaglanden"
+    assert templates.word("titel_gemeente", "Delft", 2023) == "Jeugdhulp Delft 2023"
+    assert municipality.FICTITIOUS_LABEL.startswith("Fictieve voorbeelddata")
+
+
+def test_status_legend_explains_every_mark():
+    legend = municipality.STATUS_LEGEND
+    assert "* voorlopig" in legend and "** nader voorlopig" in legend and "–" in legend
