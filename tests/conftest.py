@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from jeugdmonitor import paths
-from jeugdmonitor.clean import stage
+from jeugdmonitor.clean import build
 from jeugdmonitor.definitions import config
+from jeugdmonitor.sources import load
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -46,8 +47,8 @@ def project(tmp_path: Path):
 def clean_tables(project):
     """The sample data's clean tables of 2023, staged in the project copy (to be validated)."""
     cfg = config.load()
-    tables = stage.build_tables(cfg, stage.load_raw(cfg), 2023)
-    stage.save_staged(tables, 2023)
+    tables = build.build_tables(cfg, load.load_raw(cfg), 2023)
+    build.save_staged(tables, 2023)
     return tables
 
 

@@ -6,7 +6,6 @@ import papermill
 import pytest
 
 from jeugdmonitor import cli, errors, fetch, quality
-from jeugdmonitor.clean import stage
 from jeugdmonitor.definitions import config
 from jeugdmonitor.runner import pipeline
 from jeugdmonitor.sources import raw
@@ -25,7 +24,7 @@ def test_every_workbook_error_is_registered_with_its_code():
 def test_the_modules_raise_the_registered_classes():
     assert raw.RawDataError is errors.RawDataError
     assert config.ConfigError is errors.ConfigError and config.UnknownMunicipalityError is errors.UnknownMunicipalityError
-    assert stage.ReportYearError is errors.ReportYearError
+    assert errors.ReportYearError is errors.ReportYearError
     assert quality.DataQualityError is errors.DataQualityError and fetch.FetchError is errors.FetchError
 
 
@@ -58,7 +57,7 @@ def test_the_code_comes_from_the_name_not_from_the_message():
     (raw.RawDataError("data/raw/x.csv", "kapot", column="a", rows=[2]), 2),
     (config.ConfigError("config/kpis.yaml: fout"), 2),
     (config.UnknownMunicipalityError("gemeente GM9999 onbekend"), 2),
-    (stage.ReportYearError("geen data voor 1999"), 2),
+    (errors.ReportYearError("geen data voor 1999"), 2),
     (quality.DataQualityError("Data Docs weg"), 3),
     (FileNotFoundError("data/staging/2023 bestaat niet"), 4),
 ])

@@ -87,3 +87,52 @@ def test_the_report_runner_does_not_load_the_quality_gate():
     loaded = {m for m in reachable(import_graph(), "jeugdmonitor.runner.run") if m.startswith("jeugdmonitor.quality")}
     assert not loaded, sorted(loaded)
     assert "jeugdmonitor.quality.gate" in reachable(import_graph(), "jeugdmonitor.fetch.importer")  # the check can see one
+
+
+# Each stage folder may import the floor (the package's top-level modules) and the stages before
+# it; the pipeline reads from left to right. `cli` and `makeargs` (the command lines) may import
+# every stage; devtools stand beside the pipeline and only read definitions and sources.
+STAGE_ORDER = ("definitions", "sources", "clean", "quality", "fetch", "report", "runner")
+ALLOWED = {stage: set(STAGE_ORDER[:i]) for i, stage in enumerate(STAGE_ORDER)}
+ALLOWED["devtools"] = {"definitions", "sources"}
+ALLOWED["report"] = {"definitions", "sources"}  # reads validated tables through jeugdmonitor.tables
+COMMANDS = {"jeugdmonitor.cli", "jeugdmonitor.makeargs"}
+
+
+def _stage(module: str) -> str | None:
+    """The stage folder of a package module, or None for a module on the floor."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in ALLOWED) else None
+
+
+def stage_violations(graph: dict[str, set[str]]) -> list[str]:
+    """Imports that point against the pipeline: a stage importing a later one, the floor importing a stage."""
+    wrong = []
+    for module, targets in graph.items():
+        if module in COMMANDS:
+            continue
+        own = _stage(module)
+        for target in targets:
+            other = _stage(target)
+            if other is None or other == own:
+                continue
+            if own is None or other not in ALLOWED[own]:
+                wrong.append(f"{module} -> {target}")
+    return sorted(wrong)
+
+
+def test_imports_point_one_way_along_the_pipeline():
+    assert stage_violations(import_graph()) == []
+
+
+def test_the_stage_check_finds_an_import_against_the_pipeline():
+    graph = {"jeugdmonitor.sources.raw": {"jeugdmonitor.report.charts"}, "jeugdmonitor.paths": {"jeugdmonitor.clean.build"},
+             "jeugdmonitor.report.charts": {"jeugdmonitor.sources.raw", "jeugdmonitor.paths"}}
+    assert stage_violations(graph) == ["jeugdmonitor.paths -> jeugdmonitor.clean.build",
+                                       "jeugdmonitor.sources.raw -> jeugdmonitor.report.charts"]
+
+
+def test_every_stage_folder_says_its_job():
+    for stage in ALLOWED:
+        doc = ast.get_docstring(ast.parse((PACKAGE_DIR / stage / "__init__.py").read_text(encoding="utf-8")))
+        assert doc and len(doc.splitlines()) <= 12, stage

@@ -1,4 +1,5 @@
-"""The run date printed in a report's Verantwoording: today, or fixed by SOURCE_DATE_EPOCH.
+"""What a page says about its build: the run date (today, or fixed by SOURCE_DATE_EPOCH) and the
+checkout's commit, both printed in the Verantwoording.
 
 SOURCE_DATE_EPOCH is the reproducible-builds convention (https://reproducible-builds.org/specs/source-date-epoch/):
 a whole number of seconds since 1970-01-01 00:00:00 UTC. When it is set, the build date is the
@@ -9,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+from functools import cache
 
+from jeugdmonitor import paths
 from jeugdmonitor.errors import BuildDateError
 
 ENV_VAR = "SOURCE_DATE_EPOCH"
@@ -42,3 +46,14 @@ def build_datetime(environ: dict[str, str] | None = None) -> dt.datetime:
 def build_date(environ: dict[str, str] | None = None) -> dt.date:
     """The UTC date of SOURCE_DATE_EPOCH when set, else today's local date."""
     return build_datetime(environ).date()
+
+
+@cache
+def git_commit() -> str:
+    """The checkout's commit (asked once per process: a run does not change it)."""
+    try:
+        result = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.PROJECT_ROOT,
+                                capture_output=True, text=True, check=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "onbekend (geen git-checkout)"
+    return result.stdout.strip()

@@ -118,7 +118,10 @@ def table_filename(table: str) -> str:
 
 
 def report_page_name(municipality: str) -> str:
-    """A municipality's report page; the caller passes a validated code only."""
+    """A municipality's report page: from its code only (GM + 4 digits), never from a name, so
+    no data value can steer a path outside reports/."""
+    if not (len(municipality) == 6 and municipality.startswith("GM") and municipality[2:].isdigit()):
+        raise ValueError(f"geen gemeentecode: {municipality!r}")
     return f"{municipality}.html"
 
 
@@ -132,7 +135,9 @@ def executed_report_notebook_name(municipality: str) -> str:
 
 
 def region_page_name(region: str) -> str:
-    """A jeugdregio's overview page; the caller passes a validated code only."""
+    """A jeugdregio's overview page: from its code only (JZ + 2 digits)."""
+    if not (len(region) == 4 and region.startswith("JZ") and region[2:].isdigit()):
+        raise ValueError(f"geen jeugdregiocode: {region!r}")
     return f"regio-{region}.html"
 
 

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jeugdmonitor.clean import kpis, stage
+from jeugdmonitor.clean import build, kpis
+from jeugdmonitor.sources import exports, load
 
 HOEKSCHE_WAARD = "GM1963"
 WAITING_KPIS = ("wachttijd_dagen", "zorgelijk_wachtenden")
@@ -16,7 +17,7 @@ WAITING_KPIS = ("wachttijd_dagen", "zorgelijk_wachtenden")
 
 @pytest.fixture(scope="module")
 def tables(cfg) -> dict[str, pd.DataFrame]:
-    return stage.build_tables(cfg, stage.load_raw(cfg), 2023)
+    return build.build_tables(cfg, load.load_raw(cfg), 2023)
 
 
 @pytest.fixture(scope="module")
@@ -251,14 +252,14 @@ def test_realised_youth_care_costs_leave_the_transformatiefonds_out(tables, kpi)
 
 def test_budget_lines_can_be_chosen_by_pattern_or_list():
     lines = pd.Series(["Transformatiefonds: A", "Specialistische jeugdhulp", "Oud Transformatiefonds: B"])
-    assert kpis.budget_line_filter({"posten": "^Transformatiefonds: "}, lines).tolist() == [True, False, False]
-    assert kpis.budget_line_filter({"posten": "Transformatiefonds: "}, lines).tolist() == [True, False, False]  # from the start
-    assert kpis.budget_line_filter({"behalve_posten": ["Specialistische jeugdhulp"]}, lines).tolist() == [True, False, True]
-    assert kpis.budget_line_filter({}, lines).all()
+    assert exports.budget_line_filter({"posten": "^Transformatiefonds: "}, lines).tolist() == [True, False, False]
+    assert exports.budget_line_filter({"posten": "Transformatiefonds: "}, lines).tolist() == [True, False, False]  # from the start
+    assert exports.budget_line_filter({"behalve_posten": ["Specialistische jeugdhulp"]}, lines).tolist() == [True, False, True]
+    assert exports.budget_line_filter({}, lines).all()
     with pytest.raises(kpis.config.ConfigError, match="posten.*reguliere expressie"):
-        kpis.budget_line_filter({"posten": "(["}, lines)
+        exports.budget_line_filter({"posten": "(["}, lines)
     with pytest.raises(kpis.config.ConfigError, match="behalve_posten"):
-        kpis.budget_line_filter({"behalve_posten": []}, lines)
+        exports.budget_line_filter({"behalve_posten": []}, lines)
 
 
 def test_ambulant_share_of_started_trajectories(tables, kpi):

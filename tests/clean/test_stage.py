@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from jeugdmonitor import vocabulary
-from jeugdmonitor.clean import stage
+from jeugdmonitor import errors, paths, vocabulary
+from jeugdmonitor.clean import build, harmonise
 from jeugdmonitor.definitions import config
-from jeugdmonitor.sources import raw
+from jeugdmonitor.sources import cbs_keys, load, raw, rawdata
 
 HOEKSCHE_WAARD = "GM1963"
 HOEKSCHE_WAARD_PREDECESSORS = ["GM0585", "GM0611", "GM0588", "GM0584", "GM0617"]
@@ -17,13 +17,13 @@ AREA_TABLES = ("gebieden", "jeugdzorg", "bevolking", "uitgaven", "wachttijden", 
 
 
 @pytest.fixture(scope="module")
-def raw_data(cfg) -> stage.RawData:
-    return stage.load_raw(cfg)
+def raw_data(cfg) -> rawdata.RawData:
+    return load.load_raw(cfg)
 
 
 @pytest.fixture(scope="module")
 def tables(cfg, raw_data) -> dict[str, pd.DataFrame]:
-    return stage.build_tables(cfg, raw_data, 2023)
+    return build.build_tables(cfg, raw_data, 2023)
 
 
 def _raw_count(raw_data, code: str, year: int, form: str):
@@ -92,7 +92,7 @@ def test_harmonise_suppressed_cell_on_a_tiny_frame(cfg):
         "jongeren": pd.array([100, 200, 50, 25, None, 100, 200, 50, 25, 10, 3000], dtype="Int64"),
         "status": ["definitief"] * 11,
     })
-    result = stage.harmonise(frame, cfg.register, 2023, ["jaar", "vorm"], ["jongeren"])
+    result = harmonise.harmonise(frame, cfg.register, 2023, ["jaar", "vorm"], ["jongeren"])
     result = result.set_index(["gebied_code", "jaar"])
     assert result.loc[(HOEKSCHE_WAARD, 2018), "jongeren"] is pd.NA  # not 375: the suppressed cell stays hidden
     assert result.loc[(HOEKSCHE_WAARD, 2017), "jongeren"] == 385
@@ -110,7 +110,7 @@ def test_harmonise_takes_least_final_status(cfg):
         "jongeren": pd.array([10, 20], dtype="Int64"),
         "status": ["definitief", "voorlopig"],
     })
-    result = stage.harmonise(frame, cfg.register, 2023, ["jaar", "vorm"], ["jongeren"])
+    result = harmonise.harmonise(frame, cfg.register, 2023, ["jaar", "vorm"], ["jongeren"])
     assert result["gebied_code"].tolist() == ["GM1978"]
     assert result["jongeren"].tolist() == [30]
     assert result["status"].tolist() == ["voorlopig"]
@@ -123,7 +123,7 @@ def test_harmonise_drops_codes_that_leave_the_bundled_regions(cfg):
         "vorm": ["jeugdhulp"] * 3,
         "jongeren": pd.array([100, 50, 200], dtype="Int64"),
     })
-    result = stage.harmonise(frame, cfg.register, 2023, ["jaar", "vorm"], ["jongeren"])
+    result = harmonise.harmonise(frame, cfg.register, 2023, ["jaar", "vorm"], ["jongeren"])
     assert result["gebied_code"].tolist() == ["GM0482"]
     assert result["jongeren"].tolist() == [200]
 
@@ -212,20 +212,20 @@ def test_least_final():
 # ---------------------------------------------------------------------------- report year
 @pytest.mark.parametrize("year", [2030, 2014])
 def test_report_year_outside_the_data_raises(cfg, raw_data, year):
-    with pytest.raises(stage.ReportYearError, match=str(year)) as excinfo:
-        stage.build_tables(cfg, raw_data, year)
+    with pytest.raises(errors.ReportYearError, match=str(year)) as excinfo:
+        build.build_tables(cfg, raw_data, year)
     assert "2015-2024" in str(excinfo.value)
 
 
 def test_report_year_before_region_exports_raises(cfg, raw_data):
-    with pytest.raises(stage.ReportYearError, match="2019-2024"):
-        stage.check_report_year(cfg, raw_data, 2018)
+    with pytest.raises(errors.ReportYearError, match="2019-2024"):
+        build.check_report_year(cfg, raw_data, 2018)
 
 
 def _dimension_file(path, text: str) -> None:
-    sample_meta = stage.raw.read_sidecar(stage.paths.RAW_DIR / "cbs" / path.name)
+    sample_meta = raw.read_sidecar(paths.RAW_DIR / "cbs" / path.name)
     path.write_text(text, encoding="utf-8")
-    stage.raw.write_sidecar(path, {k: v for k, v in sample_meta.items() if k not in ("sha256", "bestand")})
+    raw.write_sidecar(path, {k: v for k, v in sample_meta.items() if k not in ("sha256", "bestand")})
 
 
 def test_ages_are_read_by_title_and_groups_are_told_apart(cfg, tmp_path):
@@ -235,14 +235,14 @@ def test_ages_are_read_by_title_and_groups_are_told_apart(cfg, tmp_path):
     _dimension_file(dimension, '"Key";"Title"\n"10000";"Totaal"\n"10010";"0 jaar"\n"12210";"22 jaar"\n'
                     '"70100";"0 tot 5 jaar"\n"22300";"95 jaar of ouder"\n')
 
-    ages = stage._ages_by_title(data_path, spec, "Leeftijd", "10000")
+    ages = cbs_keys.ages_by_title(data_path, spec, "Leeftijd", "10000")
 
-    assert ages == {"10000": stage.TOTAL_AGE, "10010": 0, "12210": 22, "70100": stage.AGE_GROUP,
-                    "22300": stage.AGE_GROUP}
+    assert ages == {"10000": cbs_keys.TOTAL_AGE, "10010": 0, "12210": 22, "70100": cbs_keys.AGE_GROUP,
+                    "22300": cbs_keys.AGE_GROUP}
 
     _dimension_file(dimension, '"Key";"Title"\n"10000";"Totaal"\n"99999";"Gemiddelde leeftijd"\n')
-    with pytest.raises(stage.raw.RawDataError, match=r"03759ned_Leeftijd.csv, kolom 'Title', regels 3: .*'99999'"):
-        stage._ages_by_title(data_path, spec, "Leeftijd", "10000")
+    with pytest.raises(raw.RawDataError, match=r"03759ned_Leeftijd.csv, kolom 'Title', regels 3: .*'99999'"):
+        cbs_keys.ages_by_title(data_path, spec, "Leeftijd", "10000")
 
 
 # ---------------------------------------------------------------------------- Iv3 tables
@@ -272,13 +272,13 @@ def test_iv3_spending_uses_the_newest_plaatsing_and_sums_the_whole_country(raw_d
 def test_iv3_tables_mixing_sample_and_fetched_figures_are_refused(cfg, project):
     _rewrite_sidecar(_iv3_path(project, 2023), fictief=False)
     with pytest.raises(raw.RawDataError, match=r"mengen fictieve voorbeelddata \(45038NED.*met opgehaalde cijfers \(45063NED\)"):
-        stage.load_raw(config.load())
+        load.load_raw(config.load())
 
 
 def test_iv3_status_that_disagrees_with_the_sidecar_is_refused(project):
     _rewrite_sidecar(_iv3_path(project, 2024), perioden_status={"2024": "Nader voorlopig"})
     with pytest.raises(raw.RawDataError, match=r"45067NED_TypedDataSet\.csv.*'Voorlopig'.*sidecar legde 'Nader voorlopig' vast"):
-        stage.load_raw(config.load())
+        load.load_raw(config.load())
 
 
 def test_iv3_table_without_a_bundled_municipality_is_refused(project):
@@ -287,7 +287,7 @@ def test_iv3_table_without_a_bundled_municipality_is_refused(project):
     path.write_text("".join(line for line in lines if not line.startswith('"GM0518')), encoding="utf-8")
     _rewrite_sidecar(path)
     with pytest.raises(raw.RawDataError, match=r"45063NED_Gemeenten\.csv.*in 2023 bestonden, ontbreken in de tabel: \['GM0518'\]"):
-        stage.load_raw(config.load())
+        load.load_raw(config.load())
 
 
 # ---------------------------------------------------------------------------- successor tables
@@ -324,23 +324,23 @@ def test_a_year_in_the_table_and_in_its_successor_is_refused(project):
     _move_year_into_successor(project, 2020, keep_series=False)  # a hand-made successor file, no recorded choice
     with pytest.raises(raw.RawDataError, match=r"85099NED_TypedDataSet\.csv, kolom 'Perioden', regels \d+.*jaren \[2020\] "
                                                r"staan ook in 84134NED"):
-        stage.load_raw(config.load())
+        load.load_raw(config.load())
 
 
 def test_a_year_the_recorded_choice_gives_to_another_table_is_refused(project):
     _move_year_into_successor(project, 2020, keep_series=True)
     with pytest.raises(raw.RawDataError, match=r"85099NED_TypedDataSet\.csv, kolom 'Perioden'.*jaren \[2020\] horen volgens "
                                                r"de sidecar \(reeks: 84134NED 2015-2020, 85099NED 2021-2024\)"):
-        stage.load_raw(config.load())
+        load.load_raw(config.load())
 
 
 def test_keys_come_from_the_titles_when_the_sidecar_records_none(project):
-    before = stage.load_raw(config.load()).youth_care
+    before = load.load_raw(config.load()).youth_care
     path = project / "data" / "raw" / "cbs" / "85099NED_TypedDataSet.csv"
     meta = raw.read_sidecar(path)
     raw.write_sidecar(path, {**{k: v for k, v in meta.items() if k not in ("bestand", "sha256")},
                              "sleutels": {"onderwerpen": meta["sleutels"]["onderwerpen"]}})
-    after = stage.load_raw(config.load()).youth_care
+    after = load.load_raw(config.load()).youth_care
     keys = ["gebied_code", "jaar", "vorm"]
     pd.testing.assert_frame_equal(after.sort_values(keys).reset_index(drop=True), before.sort_values(keys).reset_index(drop=True))
 
@@ -362,14 +362,14 @@ def test_a_dimension_file_whose_titles_do_not_resolve_is_refused(project, title,
                      encoding="utf-8")
     _rewrite_sidecar(forms)
     with pytest.raises(raw.RawDataError, match=r"85099NED_VormenVanJeugdzorg\.csv, kolom 'Title': .*" + message):
-        stage.load_raw(config.load())
+        load.load_raw(config.load())
 
 
 def test_a_table_without_recorded_topic_columns_is_refused(project):
     path = project / "data" / "raw" / "cbs" / "84134NED_TypedDataSet.csv"
     raw.write_sidecar(path, {k: v for k, v in raw.read_sidecar(path).items() if k not in ("bestand", "sha256", "sleutels")})
     with pytest.raises(raw.RawDataError, match=r"84134NED_TypedDataSet\.csv\.meta\.json: de sidecar legt niet vast welke kolom"):
-        stage.load_raw(config.load())
+        load.load_raw(config.load())
 
 
 # ---------------------------------------------------------------------------- trajectory export period
@@ -390,14 +390,14 @@ def test_a_trajectory_export_without_a_valid_period_is_refused(project, period):
     path = _trajectories(project)
     _rewrite_sidecar(path, periode=period)
     with pytest.raises(raw.RawDataError, match=r"JZ08/trajecten\.csv\.meta\.json.*periode.*van.*tot"):
-        stage.load_raw(config.load())
+        load.load_raw(config.load())
 
 
 def test_trajectories_outside_the_export_period_are_refused(project):
     path = _trajectories(project)
     _rewrite_sidecar(path, periode={"van": "2020-01-01", "tot": "2024-12-31"})  # the file also holds 2019 endings
     with pytest.raises(raw.RawDataError, match=r"JZ08/trajecten\.csv, kolom 'einddatum', regels \d+.*voor 2020-01-01 eindigden"):
-        stage.load_raw(config.load())
+        load.load_raw(config.load())
 
 
 # ---------------------------------------------------------------------------- youth care by age (84135NED, 85100NED)
@@ -446,7 +446,7 @@ def test_age_groups_above_their_total_are_refused(project):
     _rewrite_sidecar(path)
     with pytest.raises(raw.RawDataError, match=r"84135NED_TypedDataSet\.csv, kolom 'TotaalJongerenMetJeugdzorg_1', "
                                                r"regels .*meer dan het totaal \(T009002\).*A042502 GM0503 2016JJ00"):
-        stage.load_raw(config.load())
+        load.load_raw(config.load())
 
 
 def _set_age_cells(path, form: str, region: str, period: str, values: dict[str, int]) -> None:
@@ -474,9 +474,9 @@ def test_age_groups_independently_rounded_above_their_total_are_accepted_up_to_t
         with pytest.raises(raw.RawDataError, match=r"kolom 'TotaalJongerenMetJeugdzorg_1', regels .*meer dan het totaal "
                                                    r"\(T009002\).*meer dan afronding op 5 kan verklaren \(ten hoogste 2,5 per "
                                                    r"groep en 2,5 voor het totaal\).*A027918 GM0034 2018JJ00: 530 tegen 515"):
-            stage.load_raw(config.load())
+            load.load_raw(config.load())
         return
-    data = stage.load_raw(config.load())
+    data = load.load_raw(config.load())
     rows = data.youth_care_by_age
     rows = rows[(rows["gebied_code"] == "GM0034") & (rows["jaar"] == 2018) & (rows["vorm"] == "jeugdhulp_met_verblijf")]
     assert sorted(rows["jongeren"].tolist()) == sorted(groups)  # kept as CBS published them, not scaled to the total
@@ -489,7 +489,7 @@ def test_an_age_key_whose_title_is_another_group_is_refused(project):
     _rewrite_sidecar(path)
     with pytest.raises(raw.RawDataError, match=r"85100NED_Persoonskenmerken\.csv, kolom 'Title'.*'71091'.*4 tot 18 jaar.*"
                                                r"in plaats van 'Leeftijd: 4 tot 12 jaar'"):
-        stage.load_raw(config.load())
+        load.load_raw(config.load())
 
 
 # ---------------------------------------------------------------------------- the waiting-time norm
@@ -498,7 +498,7 @@ def test_a_waiting_time_export_counted_with_another_norm_is_refused(project, nor
     path = project / "data" / "raw" / "regio" / "JZ31" / "wachttijden.csv"
     _rewrite_sidecar(path, wachtnorm_dagen=norm)
     with pytest.raises(raw.RawDataError, match=r"JZ31/wachttijden\.csv\.meta\.json: wachtnorm_dagen is .*stelt 63 in"):
-        stage.load_raw(config.load())
+        load.load_raw(config.load())
 
 
 def test_the_norm_is_read_from_config(project):
@@ -509,4 +509,4 @@ def test_the_norm_is_read_from_config(project):
                        encoding="utf-8")
     config.load.cache_clear()
     with pytest.raises(raw.RawDataError, match=r"JZ24/wachttijden\.csv\.meta\.json: wachtnorm_dagen is 63.*stelt 42 in"):
-        stage.load_raw(config.load())
+        load.load_raw(config.load())

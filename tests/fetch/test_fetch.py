@@ -27,10 +27,9 @@ import cbsodata
 import pytest
 
 from jeugdmonitor import fetch
-from jeugdmonitor.clean import stage
 from jeugdmonitor.definitions import cbs_titles, config
 from jeugdmonitor.fetch import odata
-from jeugdmonitor.sources import raw
+from jeugdmonitor.sources import cbs, cbs_keys, raw
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "odata"
 FIXTURES4 = Path(__file__).parents[1] / "fixtures" / "odata4"
@@ -179,7 +178,7 @@ def dimension_path(data_path: Path, name: str) -> Path:
 
 
 def read_like_clean(cfg: config.Config, key: str, out: Path, table: str | None = None):
-    """Read a fetched table of a source (default: its newest) with the arguments stage.load_raw
+    """Read a fetched table of a source (default: its newest) with the arguments load.load_raw
     uses: the topic columns the sidecar recorded for the configured titles."""
     parts = config.table_parts(key, cfg.sources[key])
     spec = parts[-1].spec if table is None else next(p.spec for p in parts if p.spec["tabel"] == table)
@@ -780,8 +779,8 @@ def test_two_successive_tables_give_each_year_from_the_newest_with_keys_resolved
     forms = {}
     for part in config.table_parts("cbs_jeugdzorg", cfg.sources["cbs_jeugdzorg"]):
         path = out / part.spec["bestand"]
-        assert stage._topic_columns(path, part.spec)["jongeren_relatief"] == "JongerenMetJeugdzorgRelatief_2"
-        title_of = stage._titles_of_keys(path, part.spec, "VormenVanJeugdzorg", "vormen")
+        assert cbs_keys.topic_columns(path, part.spec)["jongeren_relatief"] == "JongerenMetJeugdzorgRelatief_2"
+        title_of = cbs_keys.titles_of_keys(path, part.spec, "VormenVanJeugdzorg", "vormen")
         frame, _ = read_like_clean(cfg, "cbs_jeugdzorg", out, part.spec["tabel"])
         forms[part.spec["tabel"]] = set(frame["VormenVanJeugdzorg"].map(title_of).map(part.spec["vormen"]))
     assert forms["84134NED"] == forms[YOUTH_TABLE] == {"jeugdzorg_totaal", "jeugdhulp", "jeugdhulp_met_verblijf",
@@ -796,7 +795,7 @@ def test_cleaning_refuses_a_year_that_two_tables_of_the_series_supply(cbs_server
     frame, _ = read_like_clean(cfg, "cbs_jeugdzorg", out, YOUTH_TABLE)
     dims = parts[1].spec["dimensies"]
     with pytest.raises(raw.RawDataError, match=r"jaren \[2022\] staan ook in 84134NED"):
-        stage._check_series_part(out / YOUTH_DATA, frame, dims, "cbs_jeugdzorg", parts[1], {"84134NED": {2020, 2022}},
+        cbs._check_series_part(out / YOUTH_DATA, frame, dims, "cbs_jeugdzorg", parts[1], {"84134NED": {2020, 2022}},
                                  register)
 
 
@@ -966,7 +965,7 @@ def test_ten_years_are_fetched_though_cbs_renames_groups_and_renumbers_keys_betw
     assert topics["onderwerpen"]["jongeren_relatief"] == "JongerenMetJeugdzorgRelatief_2"
     assert topics["onderwerptitels"]["jongeren_relatief"] == "Jongeren met Jeugdzorg (relatief)"
     part = config.table_parts("cbs_jeugdzorg", cfg.sources["cbs_jeugdzorg"])[0]
-    title_of = stage._titles_of_keys(out / part.spec["bestand"], part.spec, "VormenVanJeugdzorg", "vormen")
+    title_of = cbs_keys.titles_of_keys(out / part.spec["bestand"], part.spec, "VormenVanJeugdzorg", "vormen")
     assert title_of["A042502"] == "JH 1 Totaal jeugdhulp" and title_of["A027919"] == "JB 1 Totaal jeugdbescherming"
     assert title_of["A028103"] == "JB 11 Totaal ondertoezichtstelling" and title_of["A028104"] == "JB 12 Totaal voogdij"
 

@@ -12,10 +12,9 @@ import pandas as pd
 import pytest
 
 from jeugdmonitor import fetch, paths
-from jeugdmonitor.clean import stage
 from jeugdmonitor.definitions import cbs_titles, config
 from jeugdmonitor.fetch import odata4, services
-from jeugdmonitor.sources import raw
+from jeugdmonitor.sources import cbs, raw, rawdata
 from tests.fetch import test_fetch
 from tests.fetch.test_fetch import (
     FEED,
@@ -55,9 +54,9 @@ def clean_youth_care(cfg: config.Config, raw_dir, monkeypatch) -> tuple[pd.DataF
     the raw files as it read them (workbook names), both in one fixed order."""
     monkeypatch.setattr(paths, "RAW_DIR", raw_dir)
     # the fixtures hold four areas, not every municipality of config/gemeenten.yaml: only that check is left out
-    monkeypatch.setattr(stage, "_check_complete", lambda *args: None)
-    files: list[stage.RawFile] = []
-    table = stage._load_youth_care(cfg, files, [])
+    monkeypatch.setattr(cbs, "check_complete", lambda *args: None)
+    files: list[rawdata.RawFile] = []
+    table = cbs.load_youth_care(cfg, files, [])
     keys = ["gebied_code", "jaar", "vorm"]
     read = pd.concat([f.frame.drop(columns="ID", errors="ignore").assign(RegioS=f.frame["RegioS"].str.strip()) for f in files])
     return (table.sort_values(keys).reset_index(drop=True),
@@ -137,9 +136,9 @@ def clean_population(cfg: config.Config, raw_dir, monkeypatch) -> tuple[pd.DataF
     read them (the totals, the topic under its workbook name), both in one fixed order."""
     monkeypatch.setattr(paths, "RAW_DIR", raw_dir)
     # the fixtures hold the ages 0-2, not every age config/kpis.yaml sums: only that check is left out
-    monkeypatch.setattr(stage, "_check_ages_for_kpis", lambda *args: None)
-    files: list[stage.RawFile] = []
-    table = stage._load_population(cfg, files, [])
+    monkeypatch.setattr(cbs, "_check_ages_for_kpis", lambda *args: None)
+    files: list[rawdata.RawFile] = []
+    table = cbs.load_population(cfg, files, [])
     [read] = [f.frame for f in files]
     read = read.drop(columns=["ID", "Geslacht", "BurgerlijkeStaat"], errors="ignore").assign(RegioS=read["RegioS"].str.strip())
     return (table.sort_values(["gebied_code", "jaar", "leeftijd"]).reset_index(drop=True),

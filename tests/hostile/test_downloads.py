@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from jeugdmonitor.definitions import config
-from jeugdmonitor.report import downloads, formatting, municipality
+from jeugdmonitor.report import accountability, downloads, formatting, local, subject
+from jeugdmonitor.report.inputs import STATUS_LEGEND
 
 from ..report.test_municipality import _inputs, _row
 
@@ -66,12 +67,12 @@ def hostile_report(cfg, monkeypatch):
     inputs = _inputs(hostile_cfg, rows)
     inputs.areas.loc[inputs.areas["gebied_code"] == "GM0503", "naam"] = name
     inputs.areas.loc[inputs.areas["gebied_code"] == "JZ24", "naam"] = region_name
-    return municipality.Report(inputs, "GM0503", name, "JZ24", region_name)
+    return subject.Report(inputs, "GM0503", name, "JZ24", region_name)
 
 
 def test_every_download_reads_back_as_data(hostile_report, tmp_path):
-    written = [*municipality.save_local_table(hostile_report, tmp_path), municipality.save_figures(hostile_report, tmp_path),
-               municipality.save_overview(hostile_report.inputs, tmp_path)]
+    written = [*local.save_local_table(hostile_report, tmp_path), local.save_figures(hostile_report, tmp_path),
+               accountability.save_overview(hostile_report.inputs, tmp_path)]
     assert sorted(p.name for p in written) == sorted(["GM0503_lokale_paragraaf.csv", "GM0503_lokale_paragraaf.xlsx",
                                                       "GM0503_cijfers.csv", "overzicht_2023.csv"])
     for path in written:
@@ -79,8 +80,8 @@ def test_every_download_reads_back_as_data(hostile_report, tmp_path):
             _assert_no_formula_in_csv(path)
         else:
             _assert_no_formula_in_workbook(path)
-    local = _csv_cells(tmp_path / "GM0503_lokale_paragraaf.csv")
-    assert f"'{HOSTILE[0]} 2023" in local[0] and local[1][0] == "'" + HOSTILE[3]
+    local_cells = _csv_cells(tmp_path / "GM0503_lokale_paragraaf.csv")
+    assert f"'{HOSTILE[0]} 2023" in local_cells[0] and local_cells[1][0] == "'" + HOSTILE[3]
     overview = _csv_cells(tmp_path / "overzicht_2023.csv")
     header = overview[0]
     names = {row[header.index("naam")] for row in overview[1:]}
@@ -89,7 +90,7 @@ def test_every_download_reads_back_as_data(hostile_report, tmp_path):
 
 
 def test_the_workbook_holds_numbers_with_their_status_beside_them(hostile_report, tmp_path):
-    municipality.save_local_table(hostile_report, tmp_path)
+    local.save_local_table(hostile_report, tmp_path)
     sheet = openpyxl.load_workbook(tmp_path / "GM0503_lokale_paragraaf.xlsx").active
     header = [c.value for c in sheet[1]]
     assert header[:2] == ["Indicator", "Eenheid"] and header[2] == f"{HOSTILE[0]} 2022"
@@ -105,7 +106,7 @@ def test_the_workbook_holds_numbers_with_their_status_beside_them(hostile_report
     assert page_cell == formatting.number(first[4].value, kpi.decimals) + first[5].value
     notes = [row[0] for row in sheet.iter_rows(min_row=len(hostile_report.inputs.cfg.local_kpis) + 2, values_only=True)
              if row[0]]
-    assert notes[0] == municipality.STATUS_LEGEND and any("getallen" in n for n in notes)
+    assert notes[0] == STATUS_LEGEND and any("getallen" in n for n in notes)
     assert any("Fictieve voorbeelddata" in n for n in notes)
 
 

@@ -170,14 +170,14 @@ def test_a_read_only_folder_is_a_message(project, capsys, monkeypatch):
 def test_a_manifest_that_cannot_be_written_leaves_no_scratch_file(tmp_path, monkeypatch):
     import errno
 
-    from jeugdmonitor.runner import run
+    from jeugdmonitor.runner import manifest
 
     def full(*args):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(run.os, "replace", full)
+    monkeypatch.setattr(manifest.os, "replace", full)
     with pytest.raises(OSError):
-        run.write_manifest(tmp_path, {"pagina's": {}})
+        manifest.write_manifest(tmp_path, {"pagina's": {}})
     assert list(tmp_path.iterdir()) == []
 
 

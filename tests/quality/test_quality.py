@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from jeugdmonitor import paths, quality, vocabulary
-from jeugdmonitor.clean import stage
+from jeugdmonitor.clean import build
 from jeugdmonitor.definitions import config
+from jeugdmonitor.sources import load, rawdata
 
 from ..conftest import REPO_ROOT
 
@@ -76,7 +77,7 @@ def test_share_above_100_stops_the_run_and_names_table_column_and_values(clean_t
 
 def test_tables_checked_by_hand_are_validated_in_their_folder_and_never_published(clean_tables):
     scratch = paths.scratch_data_dir(2023)
-    stage.save_staged(clean_tables, 2023, scratch)
+    build.save_staged(clean_tables, 2023, scratch)
     for table in vocabulary.CLEAN_TABLES:  # only the scratch folder holds the tables
         paths.staging_table(2023, table).unlink()
     summary = quality.validate(2023, {"gecontroleerd": 0, "geslaagd": 0, "waarschuwingen": []}, tables_dir=scratch)
@@ -89,7 +90,7 @@ def test_a_scratch_table_that_fails_names_its_own_file(clean_tables):
     scratch = paths.scratch_data_dir(2023)
     kpis = clean_tables["kpi_waarden"].copy()
     kpis.loc[kpis.index[0], "waarde"] = -1e9
-    stage.save_staged({**clean_tables, "kpi_waarden": kpis}, 2023, scratch)
+    build.save_staged({**clean_tables, "kpi_waarden": kpis}, 2023, scratch)
     with pytest.raises(quality.DataQualityError, match="data/voorbeeld/2023/kpi_waarden.parquet"):
         quality.validate(2023, {}, tables_dir=scratch)
 
@@ -137,7 +138,7 @@ def test_warning_does_not_stop_the_run(clean_tables):
 
 def test_raw_contract_failure_names_the_raw_file_and_its_lines(project):
     cfg = config.load()
-    data = stage.load_raw(cfg)
+    data = load.load_raw(cfg)
     budget = next(f for f in data.files if f.kind == "budget")
     budget.frame.loc[3, "gerealiseerd_euro"] = -1
     with pytest.raises(quality.DataQualityError) as error:
@@ -148,7 +149,7 @@ def test_raw_contract_failure_names_the_raw_file_and_its_lines(project):
 
 def test_raw_contract_failure_in_a_later_file_of_a_source_names_that_file(project):
     # the files of one source are validated as one batch; a failure still names its own file and lines
-    data = stage.load_raw(config.load())
+    data = load.load_raw(config.load())
     budgets = [f for f in data.files if f.kind == "budget"]
     assert len(budgets) > 1
     budgets[-1].frame.loc[[2, 6], "begroot_euro"] = -5
@@ -161,7 +162,7 @@ def test_raw_contract_failure_in_a_later_file_of_a_source_names_that_file(projec
 
 def test_raw_contract_judges_each_file_on_its_own_keys(project):
     # a trajectory number of one region may also be used by another region: unique per file
-    data = stage.load_raw(config.load())
+    data = load.load_raw(config.load())
     first, second = [f for f in data.files if f.kind == "trajecten"][:2]
     second.frame.loc[0, "trajectnummer"] = first.frame.loc[0, "trajectnummer"]
     summary = quality.validate_raw(data.files)
@@ -172,13 +173,13 @@ def test_raw_contract_judges_each_file_on_its_own_keys(project):
 
 
 def test_raw_contract_counts_every_expectation_of_every_file(project):
-    files = stage.load_raw(config.load()).files
+    files = load.load_raw(config.load()).files
     each = [quality.validate_raw([f]) for f in files]
     assert quality.validate_raw(files)["gecontroleerd"] == sum(s["gecontroleerd"] for s in each)
 
 
 def test_raw_contract_passes_on_the_bundled_data(project):
-    summary = quality.validate_raw(stage.load_raw(config.load()).files)
+    summary = quality.validate_raw(load.load_raw(config.load()).files)
     assert summary["gecontroleerd"] == summary["geslaagd"] > 50
 
 
@@ -212,15 +213,15 @@ def test_each_table_of_a_series_gets_its_own_raw_suite_on_its_own_columns(cfg):
     columns = {kind: {e.column for e in definitions[kind] if hasattr(e, "column")} for kind in ("cbs_jeugdzorg", "cbs_jeugdzorg_90001NED")}
     assert "VormenVanJeugdzorg" in columns["cbs_jeugdzorg"] and "Zorgvormen" not in columns["cbs_jeugdzorg"]
     assert "Zorgvormen" in columns["cbs_jeugdzorg_90001NED"]
-    # topics by the workbook's names: CBS's topic keys differ per table (stage.RawFile renames them)
+    # topics by the workbook's names: CBS's topic keys differ per table (rawdata.RawFile renames them)
     assert {"jongeren", "jongeren_relatief", "trajecten"} <= columns["cbs_jeugdzorg"] & columns["cbs_jeugdzorg_90001NED"]
     forms = [e for e in definitions["cbs_jeugdzorg_90001NED"] if getattr(e, "column", None) == "Zorgvormen"]
     assert [e.value_set for e in forms] == [["jeugdhulp"]]
 
 
 def test_a_raw_file_without_its_suite_asks_for_make_expectations(project):
-    youth_care = stage.load_raw(config.load()).files[0]
-    unknown = stage.RawFile("cbs_jeugdzorg_90001NED", youth_care.path, youth_care.frame)
+    youth_care = load.load_raw(config.load()).files[0]
+    unknown = rawdata.RawFile("cbs_jeugdzorg_90001NED", youth_care.path, youth_care.frame)
     with pytest.raises(quality.DataQualityError, match=r"84134NED_TypedDataSet\.csv: geen suite voor ruwe data "
                                                        r"ruw_cbs_jeugdzorg_90001NED.*make expectations"):
         quality.validate_raw([unknown])
@@ -331,7 +332,7 @@ def test_a_gate_failure_from_a_suite_older_than_config_asks_for_make_expectation
     kpis.write_text(kpis.read_text(encoding="utf-8").replace("kpis:\n", NEW_KPI, 1), encoding="utf-8")
     config.load.cache_clear()
     cfg = config.load()
-    stage.save_staged(stage.build_tables(cfg, stage.load_raw(cfg), 2023), 2023)
+    build.save_staged(build.build_tables(cfg, load.load_raw(cfg), 2023), 2023)
     with pytest.raises(quality.DataQualityError) as error:
         quality.validate(2023, {})
     message = str(error.value)

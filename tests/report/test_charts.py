@@ -17,7 +17,7 @@ import pytest
 import vl_convert
 
 from jeugdmonitor import paths, vocabulary
-from jeugdmonitor.report import charts, export, municipality
+from jeugdmonitor.report import charts, export, formatting
 
 TEMPLATE = paths.TEMPLATE_DIR / "jeugdmonitor" / "index.html.j2"
 
@@ -159,7 +159,7 @@ def test_tooltips_show_the_value_as_in_the_table_and_its_status():
     data = _values(_spec(_trend()))
     by_key = {(row["gebied"], row["jaar_as"]): row for row in data}
     # the same text as the data table: formatting.number, the merge mark where the table has it
-    assert by_key[("Delft", "2021¹")]["waarde_tekst"] == municipality.number(1021.25, 1) + charts.MERGED_MARK == "1.021,3¹"
+    assert by_key[("Delft", "2021¹")]["waarde_tekst"] == formatting.number(1021.25, 1) + charts.MERGED_MARK == "1.021,3¹"
     assert by_key[("Nederland", "2023*")]["waarde_tekst"] == "973,3"
     assert by_key[("Nederland", "2023*")]["status"] == "voorlopig"
 

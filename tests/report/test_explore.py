@@ -6,10 +6,11 @@ from __future__ import annotations
 import altair as alt
 import pytest
 
-from jeugdmonitor import paths
-from jeugdmonitor.clean import stage
+from jeugdmonitor import paths, tables
+from jeugdmonitor.clean import build
 from jeugdmonitor.definitions import config
 from jeugdmonitor.report import explore
+from jeugdmonitor.sources import load
 from jeugdmonitor.vocabulary import CLEAN_TABLES
 
 from ..conftest import REPO_ROOT, copy_project
@@ -23,7 +24,7 @@ def published(tmp_path_factory):
     config.load.cache_clear()
     try:
         cfg = config.load()
-        stage.write_tables(stage.build_tables(cfg, stage.load_raw(cfg), 2023), paths.clean_dir(2023))
+        tables.write_tables(build.build_tables(cfg, load.load_raw(cfg), 2023), paths.clean_dir(2023))
         paths.validation_stamp(2023).write_text("{}", encoding="utf-8")
         yield root
     finally:

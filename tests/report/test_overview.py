@@ -11,7 +11,8 @@ import pytest
 
 from jeugdmonitor import paths
 from jeugdmonitor.definitions import config
-from jeugdmonitor.report import charts, goals, municipality, overview
+from jeugdmonitor.report import charts, goals, overview
+from jeugdmonitor.report.inputs import Inputs
 from jeugdmonitor.vocabulary import GOAL_MET, GOAL_NOT_MET, GOAL_STATUS_SYMBOLS, GOAL_STATUSES
 
 MEMBERS = {"GM0503": "Delft", "GM0518": "'s-Gravenhage", "GM0603": "Rijswijk", "GM0637": "Zoetermeer"}
@@ -29,7 +30,7 @@ def _row(area, year, kpi, value, status="definitief"):
     return [area, _level(area), year, kpi, None, None, value, status, False, None]
 
 
-def _inputs(cfg) -> municipality.Inputs:
+def _inputs(cfg) -> Inputs:
     areas = [{"gebied_code": code, "naam": name, "niveau": "gemeente", "regio_code": "JZ24", "regio_naam": "Haaglanden"}
              for code, name in MEMBERS.items()]
     areas += [{"gebied_code": "JZ24", "naam": "Haaglanden", "niveau": "jeugdregio", "regio_code": "JZ24", "regio_naam": "Haaglanden"},
@@ -42,7 +43,7 @@ def _inputs(cfg) -> municipality.Inputs:
         rows.append(_row(area, 2023, "jeugdhulp_aandeel", value))
     kpis = pd.DataFrame(rows, columns=["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status",
                                        "samengesteld", "verandering_pct"])
-    return municipality.Inputs(year=2023, cfg=cfg, areas=pd.DataFrame(areas), kpi_values=kpis,
+    return Inputs(year=2023, cfg=cfg, areas=pd.DataFrame(areas), kpi_values=kpis,
                          sources=pd.DataFrame([{"bestand": "cbs/x.csv", "fictief": True}]),
                          harmonisation=pd.DataFrame(columns=["jaar", "oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "actie"]),
                          validation={"gecontroleerd": 3, "geslaagd": 3, "waarschuwingen": [], "datadocs": {}})

@@ -5,7 +5,8 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from jeugdmonitor.report import municipality, templates
+from jeugdmonitor.report import templates
+from jeugdmonitor.report.inputs import FICTITIOUS_LABEL, STATUS_LEGEND
 
 
 def test_html_templates_escape_values_from_data():
@@ -33,9 +34,9 @@ def test_a_misspelt_name_in_a_template_is_an_error():
 def test_words_come_from_their_template():
     assert templates.word("regio", "Haaglanden") == "Regio Haaglanden"
     assert templates.word("titel_gemeente", "Delft", 2023) == "Jeugdhulp Delft 2023"
-    assert municipality.FICTITIOUS_LABEL.startswith("Fictieve voorbeelddata")
+    assert FICTITIOUS_LABEL.startswith("Fictieve voorbeelddata")
 
 
 def test_status_legend_explains_every_mark():
-    legend = municipality.STATUS_LEGEND
+    legend = STATUS_LEGEND
     assert "* voorlopig" in legend and "** nader voorlopig" in legend and "–" in legend

@@ -4,9 +4,10 @@ stage's folder is used as given, silently."""
 from __future__ import annotations
 
 from jeugdmonitor import paths
-from jeugdmonitor.clean import stage
+from jeugdmonitor.clean import build
 from jeugdmonitor.definitions import config
 from jeugdmonitor.runner import interactive
+from jeugdmonitor.sources import load
 
 
 def test_a_run_by_hand_writes_to_the_scratch_folder_and_says_so(project, capsys):
@@ -31,7 +32,7 @@ def test_scratch_folders_lie_outside_the_published_ones(project):
 
 def test_tables_cleaned_by_hand_get_no_staging_marker(project):
     cfg = config.load()
-    tables = {"gebieden": stage.build_tables(cfg, stage.load_raw(cfg), 2023)["gebieden"]}
-    written = stage.save_staged(tables, 2023, paths.scratch_data_dir(2023))
+    tables = {"gebieden": build.build_tables(cfg, load.load_raw(cfg), 2023)["gebieden"]}
+    written = build.save_staged(tables, 2023, paths.scratch_data_dir(2023))
     assert written == [paths.scratch_data_dir(2023) / "gebieden.parquet"]
     assert not paths.staging_marker(2023).exists() and not paths.staging_dir(2023).exists()

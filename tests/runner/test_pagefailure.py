@@ -9,13 +9,13 @@ import pytest
 
 from jeugdmonitor import errors, paths
 from jeugdmonitor.report import templates
-from jeugdmonitor.runner import pagefailure, run
+from jeugdmonitor.runner import pagefailure
 
 PACKAGE = paths.PACKAGE_DIR
 TRACEBACK = [
     "\x1b[31mValueError\x1b[39m                          Traceback (most recent call last)",
     "\x1b[36mCell\x1b[39m \x1b[32mIn[5]\x1b[39m\x1b[32m, line 2\x1b[39m\n----> 2 report.schrijf(r)\n",
-    f"\x1b[36mFile \x1b[39m\x1b[32m{PACKAGE}/report/municipality.py:195\x1b[39m, in \x1b[36mkop\x1b[39m\n",
+    f"\x1b[36mFile \x1b[39m\x1b[32m{PACKAGE}/report/municipal.py:195\x1b[39m, in \x1b[36mkop\x1b[39m\n",
     "\x1b[36mFile \x1b[39m\x1b[32m/usr/lib/python3/site-packages/jinja2/environment.py:1016\x1b[39m, in get_template\n",
     "\x1b[31mValueError\x1b[39m: kapot",
 ]
@@ -29,12 +29,12 @@ def _failure(evalue: str = "kapot") -> SimpleNamespace:
 def test_a_notebook_error_names_the_exception_the_cell_and_the_package_line():
     text = pagefailure.describe(_failure())
     assert text.splitlines() == ["ValueError: kapot", "    in cel 5: # de kop",
-                                 f"    uit {paths.display_path(PACKAGE / 'report.py')}, regel 195"]
+                                 f"    uit {paths.display_path(PACKAGE / 'report' / 'municipal.py')}, regel 195"]
 
 
 def _result(key: str, error: str, ename: str = "ValueError") -> tuple:
     page = SimpleNamespace(key=key, name=key, executed_name=f"{key}.ipynb")
-    return page, run.PageResult(key, False, 1.0, 1, error, ename)
+    return page, page.PageResult(key, False, 1.0, 1, error, ename)
 
 
 def test_the_same_error_in_the_first_two_pages_stops_the_run_and_is_told_once(tmp_path):

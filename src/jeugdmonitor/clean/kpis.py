@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
 
 from jeugdmonitor.definitions import config
+from jeugdmonitor.sources import exports
 from jeugdmonitor.vocabulary import (
     LEVEL_COUNTRY,
     LEVEL_MUNICIPALITY,
@@ -45,30 +45,6 @@ def _export_years(trajectories: pd.DataFrame, tables: dict[str, pd.DataFrame]) -
     pairs = [(code, year) for code, region in zip(members["gebied_code"], members["regio_code"], strict=True)
              for year in range(int(first[region]), int(last[region]) + 1)]
     return pd.MultiIndex.from_tuples(pairs, names=["gebied_code", "jaar"])
-
-
-def budget_line_filter(spec: dict[str, Any], lines: pd.Series) -> pd.Series:
-    """Which budget lines a `budget` side counts: `posten` (only these) and `behalve_posten` (not
-    these), each a regular expression matched from the start of `begrotingspost` or a list of exact
-    names. Neither: every line."""
-    keep = pd.Series(True, index=lines.index)
-    for option, wanted in (("posten", True), ("behalve_posten", False)):
-        rule = spec.get(option)
-        if rule is None:
-            continue
-        if isinstance(rule, str):
-            try:
-                pattern = re.compile(rule)
-            except re.error as error:
-                raise config.ConfigError(f"config/kpis.yaml: budget {option} {rule!r} is geen reguliere expressie ({error})") from error
-            match = lines.astype(str).str.match(pattern).astype(bool)
-        elif isinstance(rule, list) and rule:
-            match = lines.isin([str(r) for r in rule])
-        else:
-            raise config.ConfigError(f"config/kpis.yaml: budget {option} moet een reguliere expressie of een lijst "
-                                     f"begrotingsposten zijn, niet {rule!r}")
-        keep &= match if wanted else ~match
-    return keep
 
 
 def _age_groups(frame: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
@@ -150,7 +126,7 @@ def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame
         return _with_regions(municipal, tables, "value")
     if source == "budget":
         frame = tables["budget"]
-        frame = frame[budget_line_filter(spec, frame["begrotingspost"])]
+        frame = frame[exports.budget_line_filter(spec, frame["begrotingspost"])]
         municipal = frame.groupby(["gebied_code", "jaar"])[f"{spec['maat']}_euro"].sum().rename("value").reset_index()
         municipal = municipal.assign(status=STATUS_FINAL, samengesteld=False)
         return _with_regions(municipal, tables, "value")

@@ -2,7 +2,7 @@
 data/raw/regio/<code>/ under its contract, with the sidecar the workbook needs.
 
 The file is checked with the cleaning stage's own checks before anything is placed: its contract
-(stage.check_region_export: columns, types, codes, periods; exit 2) and the source's data-quality
+(exports.check_region_export: columns, types, codes, periods; exit 2) and the source's data-quality
 rules (the GX suite ruw_<soort>; exit 3). A file that fails is refused naming the file, the column
 and the rows, and data/raw/ stays as it was. A CSV as Dutch spreadsheets write it (UTF-8 with BOM or
 Windows-1252, CRLF line ends, decimal comma, dates like 1-3-2023) is stored in the contract's
@@ -28,13 +28,12 @@ import openpyxl
 import pandas as pd
 
 from jeugdmonitor import paths
-from jeugdmonitor.clean import stage
 from jeugdmonitor.definitions import config
 from jeugdmonitor.errors import ConfigError, DataQualityError, RawDataError
 from jeugdmonitor.publish import move_files_into
-from jeugdmonitor.sources import raw
+from jeugdmonitor.sources import exports, raw, rawdata
 
-KINDS = stage.REGION_EXPORTS
+KINDS = exports.REGION_EXPORTS
 ENCODINGS = ("utf-8-sig", "cp1252")  # what spreadsheets write: UTF-8 (with or without BOM), else Windows-1252
 DUTCH_WHOLE_NUMBER = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,0+)?|-?\d+,0+")  # 1.234 / 1.234,00 / 12,0
 SHORT_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
@@ -272,7 +271,7 @@ def import_export(cfg: config.Config, region: str, kind: str, source: Path, peri
             meta["periode"] = {"van": "1900-01-01", "tot": "2999-12-31"}  # widened first: the file's own dates decide
         raw.write_sidecar(staged, meta)
         try:
-            frame = stage.check_region_export(cfg, region, kind, staged)
+            frame = exports.check_region_export(cfg, region, kind, staged)
             if kind == "trajecten":
                 first, last = period or _derived_period(frame)
                 if period is None:
@@ -280,14 +279,14 @@ def import_export(cfg: config.Config, region: str, kind: str, source: Path, peri
                                  "geef PERIODE=van:tot als de export een andere periode beslaat")
                 meta["periode"] = {"van": first.isoformat(), "tot": last.isoformat()}
                 raw.write_sidecar(staged, meta)
-                frame = stage.check_region_export(cfg, region, kind, staged)
+                frame = exports.check_region_export(cfg, region, kind, staged)
         except RawDataError as error:
             raise _relocated(error, staged, source) from error
         # the source's data-quality rules (GX suite ruw_<kind>), as the cleaning stage runs them: a
         # critical failure stops with exit 3 and the file's lines
         from jeugdmonitor import quality  # GX: loaded only once the file passed its structure checks
         try:
-            quality.validate_raw([stage.RawFile(kind, staged, frame.copy())])
+            quality.validate_raw([rawdata.RawFile(kind, staged, frame.copy())])
         except DataQualityError as error:
             message = str(error)
             for shown in (paths.display_path(staged), str(staged.resolve())):

@@ -21,12 +21,12 @@ from great_expectations.expectations.expectation import (
 )
 
 from jeugdmonitor import paths
-from jeugdmonitor.clean import stage
 from jeugdmonitor.definitions import config
 from jeugdmonitor.publish import swap_into_place
 from jeugdmonitor.quality.context import CHECKPOINT, RAW_PREFIX, data_docs_pages, open_context
 from jeugdmonitor.quality.findings import DataQualityError, Finding, findings, jsonable, stop_on_critical
 from jeugdmonitor.quality.rules import raw_suite_definitions, suite_definitions
+from jeugdmonitor.sources import rawdata
 from jeugdmonitor.vocabulary import CLEAN_TABLES
 
 RAW_RESULT_FORMAT = {"result_format": "COMPLETE", "partial_unexpected_count": 5}
@@ -39,7 +39,7 @@ def _judges_rows(suite: Any) -> bool:
                and getattr(e, "mostly", 1) == 1 for e in suite.expectations)
 
 
-def validate_raw(files: list[stage.RawFile]) -> dict[str, Any]:
+def validate_raw(files: list[rawdata.RawFile]) -> dict[str, Any]:
     """Validate every raw file against its source's suite; raise DataQualityError on a
     critical failure, naming the file, column, expectation, example values and file lines.
 

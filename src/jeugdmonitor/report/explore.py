@@ -10,8 +10,7 @@ import difflib
 import altair as alt
 import pandas as pd
 
-from jeugdmonitor import paths
-from jeugdmonitor.clean import stage
+from jeugdmonitor import paths, tables
 from jeugdmonitor.definitions import config
 from jeugdmonitor.report import charts
 from jeugdmonitor.report.formatting import year_label
@@ -26,7 +25,7 @@ def clean_table(year: int, table: str) -> pd.DataFrame:
     if table not in CLEAN_TABLES:
         raise ValueError(f"onbekende schone tabel {table!r}{_nearest(table, CLEAN_TABLES)} (bekend: {', '.join(CLEAN_TABLES)})")
     names = _area_names(year)
-    frame = stage.read_table(year, table)
+    frame = tables.read_table(year, table)
     if "gebied_code" not in frame.columns or table == "gebieden":
         return frame
     unnamed = sorted(set(frame["gebied_code"]) - set(names))
@@ -96,7 +95,7 @@ def _area_names(year: int) -> dict[str, str]:
     if not stamp.exists():  # only data that passed the data-quality gate, as the reports
         raise FileNotFoundError(f"{paths.display_path(stamp)} ontbreekt: de schone data van {year} zijn niet door de "
                                 f"validatie gekomen (draai `make validate YEAR={year}`)")
-    areas = stage.read_table(year, "gebieden")
+    areas = tables.read_table(year, "gebieden")
     return dict(zip(areas["gebied_code"], areas["naam"], strict=True))
 
 

@@ -13,15 +13,9 @@ import pandas as pd
 from jeugdmonitor import paths
 from jeugdmonitor.definitions import config
 from jeugdmonitor.report import charts, goals, templates
+from jeugdmonitor.report.accountability import quality_log
 from jeugdmonitor.report.formatting import value_with_mark, year_label
-from jeugdmonitor.report.municipality import (
-    NL_NAME,
-    Inputs,
-    _common,
-    quality_log,
-    region_filename,
-    report_filename,
-)
+from jeugdmonitor.report.inputs import NL_NAME, Inputs, page_context
 from jeugdmonitor.vocabulary import (
     GOAL_STATUS_SYMBOLS,
     GOAL_STATUSES,
@@ -64,7 +58,7 @@ def ranked(inputs: Inputs, kpi_id: str, members: pd.DataFrame) -> list[dict[str,
     rows = []
     for code, name in zip(members["gebied_code"], members["naam"], strict=True):
         value, status = inputs.values.get(kpi_id, code, inputs.year)
-        rows.append({"code": code, "name": name, "page": report_filename(code), "value": value, "status": status})
+        rows.append({"code": code, "name": name, "page": paths.report_page_name(code), "value": value, "status": status})
     rows.sort(key=lambda row: (row["value"] is None, -(row["value"] or 0.0), row["name"].casefold()))
     place = 0
     for row in rows:
@@ -145,9 +139,9 @@ def region_page(inputs: Inputs, region_code: str) -> str:
                       "per_status": names_per_status(own)})
     key_figures = [cfg.kpis[k] for k in cfg.overview_kpis if is_rate(cfg.kpis[k])]
     trends = [t for t in (_trend(inputs, region, kpi) for kpi in key_figures) if t is not None]
-    municipalities = [{"name": name, "page": report_filename(code)}
+    municipalities = [{"name": name, "page": paths.report_page_name(code)}
                       for code, name in zip(members["gebied_code"], members["naam"], strict=True)]
-    return templates.render("regio/overzicht.html.j2", **_common(inputs), region=region, year=year,
+    return templates.render("regio/overzicht.html.j2", **page_context(inputs), region=region, year=year,
                         municipalities=municipalities, lines=lines,
                         region_counts=goals.count_statuses([line["region"] for line in lines]),
                         symbols=GOAL_STATUS_SYMBOLS, panels=[_panel(inputs, region, kpi, members) for kpi in key_figures],
@@ -162,11 +156,11 @@ def _region_entry(inputs: Inputs, region_code: str, members: pd.DataFrame) -> di
     rows = []
     for code, name in zip(members["gebied_code"], members["naam"], strict=True):
         own = [goals.municipality_assessment(g, inputs.values, code, region_code, year).status for g in region_goals]
-        rows.append({"name": name, "page": report_filename(code), "cells": _overview_cells(inputs, code),
+        rows.append({"name": name, "page": paths.report_page_name(code), "cells": _overview_cells(inputs, code),
                      "statuses": own, "csv": paths.local_table_name(code, "csv"),
                      "xlsx": paths.local_table_name(code, "xlsx")})
     own = [goals.assess(g, inputs.values, region_code, year) for g in region_goals]
-    return {"code": region_code, "name": cfg.register.region(region_code).name, "page": region_filename(region_code),
+    return {"code": region_code, "name": cfg.register.region(region_code).name, "page": paths.region_page_name(region_code),
             "goals": list(region_goals), "rows": rows, "cells": _overview_cells(inputs, region_code),
             "statuses": [a.status for a in own], "counts": goals.count_statuses(own)}
 
@@ -183,7 +177,7 @@ def index_page(inputs: Inputs, municipalities: list[str] | None = None) -> str:
             members = members[members["gebied_code"].isin(municipalities)]
         if not members.empty:
             regions.append(_region_entry(inputs, region_code, members))
-    return templates.render("index.html.j2", **_common(inputs), year=inputs.year, regions=regions,
+    return templates.render("index.html.j2", **page_context(inputs), year=inputs.year, regions=regions,
                         kpis=[inputs.cfg.kpis[k] for k in inputs.cfg.overview_kpis], symbols=GOAL_STATUS_SYMBOLS,
                         overview_csv=paths.overview_csv_name(inputs.year), script=paths.INDEX_SCRIPT_NAME,
                         count=sum(len(r["rows"]) for r in regions),
@@ -202,8 +196,8 @@ def write_index_script(out_dir: Path) -> Path:
 def accountability_heading(inputs: Inputs) -> str:
     """The verantwoording page's heading, with links back to the index and every region overview."""
     codes = dict.fromkeys(inputs.areas.loc[inputs.areas["niveau"] == LEVEL_MUNICIPALITY, "regio_code"])
-    regions = [{"name": inputs.cfg.register.region(code).name, "page": region_filename(code)} for code in codes]
-    return templates.render("verantwoording_kop.html.j2", **_common(inputs), year=inputs.year, index=paths.INDEX_PAGE_NAME,
+    regions = [{"name": inputs.cfg.register.region(code).name, "page": paths.region_page_name(code)} for code in codes]
+    return templates.render("verantwoording_kop.html.j2", **page_context(inputs), year=inputs.year, index=paths.INDEX_PAGE_NAME,
                         regions=regions)
 
 

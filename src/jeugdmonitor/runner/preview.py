@@ -15,20 +15,20 @@ from pathlib import Path
 from jeugdmonitor import paths
 from jeugdmonitor.definitions import config
 from jeugdmonitor.report import charts, templates
-from jeugdmonitor.runner import run
+from jeugdmonitor.runner import page, plan, workers
 from jeugdmonitor.runner.kernel import DEFAULT_TIMEOUT, StageError
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
 
-def preview_page(cfg: config.Config, year: int, municipality: str | None, region: str | None) -> run.Page:
+def preview_page(cfg: config.Config, year: int, municipality: str | None, region: str | None) -> page.Page:
     """The runner's page for the municipality or region asked for (exactly one of them)."""
     if (municipality is None) == (region is None):
         raise config.ConfigError("geef één pagina: GEMEENTE=GM0503 of REGIO=JZ24")
     if municipality is not None:
         cfg.register.municipality(municipality)  # an unknown code: UnknownMunicipalityError, exit 2
-        return run.page_of(cfg, year, LEVEL_MUNICIPALITY, municipality)
+        return plan.page_of(cfg, year, LEVEL_MUNICIPALITY, municipality)
     cfg.register.region(region)
-    return run.page_of(cfg, year, "regio", region)
+    return plan.page_of(cfg, year, "regio", region)
 
 
 def build_preview(year: int, municipality: str | None = None, region: str | None = None,
@@ -43,11 +43,11 @@ def build_preview(year: int, municipality: str | None = None, region: str | None
     out.mkdir(parents=True, exist_ok=True)
     charts.write_runtime(out)  # the chart runtime the page loads, beside it
     banner = municipality.FICTITIOUS_LABEL if inputs.fictitious else None
-    run.start_worker(year)
+    workers.start_worker(year)
     try:
-        result = run.build_page(year, page, str(out), banner, timeout)
+        result = workers.build_page(year, page, str(out), banner, timeout)
     finally:
-        run.stop_worker()
+        workers.stop_worker()
     if not result.ok:
         raise StageError(f"voorbeeld van {page.key} {page.name} is mislukt: {result.error}\n    uitgevoerd notebook: "
                          f"{paths.display_path(paths.executed_notebook_dir(out) / page.executed_name)}",
