@@ -130,10 +130,6 @@ def appendix_page_name(municipality: str) -> str:
     return f"{municipality}-bijlage.html"
 
 
-def executed_report_notebook_name(municipality: str) -> str:
-    return f"{municipality}.ipynb"
-
-
 def region_page_name(region: str) -> str:
     """A jeugdregio's overview page: from its code only (JZ + 2 digits)."""
     if not (len(region) == 4 and region.startswith("JZ") and region[2:].isdigit()):
@@ -250,10 +246,6 @@ def executed_notebook_dir(base: Path) -> Path:
 def run_lock(year: int) -> Path:
     """Held by the one run of a report year at a time (clean, validate, reports, pdf)."""
     return STAGING_DIR / f".run-{year}.lock"
-
-
-def log_dir(year: int) -> Path:
-    return LOG_DIR / str(year)
 
 
 def raw_sidecar(path: Path) -> Path:

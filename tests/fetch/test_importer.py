@@ -59,7 +59,7 @@ def test_an_excel_workbook_is_checked_and_placed_with_its_sidecar(project, tmp_p
     assert meta["origineel"] == {"bestand": workbook.name, "sha256": raw.sha256(workbook)}
     assert meta["wachtnorm_dagen"] == 63 and meta["fictief"] is False and meta["opgehaald"] == dt.date.today().isoformat()
     assert {"bron", "tabel", "titel", "url", "licentie"} <= set(meta)
-    assert len(exports.check_region_export(config.load(), "JZ31", "wachttijden", stored)) == len(frame)
+    assert len(exports.check_region_export(config.load(), "JZ31", "wachttijden", stored)[0]) == len(frame)
     assert "wachttijden.csv (met sidecar) vervangen door wachttijden.xlsx" in capsys.readouterr().out
 
 

@@ -10,6 +10,7 @@ import pytest
 from jeugdmonitor import errors, paths
 from jeugdmonitor.report import templates
 from jeugdmonitor.runner import pagefailure
+from jeugdmonitor.runner.page import PageResult
 
 PACKAGE = paths.PACKAGE_DIR
 TRACEBACK = [
@@ -34,7 +35,7 @@ def test_a_notebook_error_names_the_exception_the_cell_and_the_package_line():
 
 def _result(key: str, error: str, ename: str = "ValueError") -> tuple:
     page = SimpleNamespace(key=key, name=key, executed_name=f"{key}.ipynb")
-    return page, page.PageResult(key, False, 1.0, 1, error, ename)
+    return page, PageResult(key, False, 1.0, 1, error, ename)
 
 
 def test_the_same_error_in_the_first_two_pages_stops_the_run_and_is_told_once(tmp_path):

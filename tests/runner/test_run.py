@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from jeugdmonitor import paths
-from jeugdmonitor.runner import manifest, page, plan, run, workers
+from jeugdmonitor.runner import manifest, plan, run, workers
+from jeugdmonitor.runner.page import INDEX_KEY, Page, PageResult
 
 AVAILABLE = ["GM0503", "GM0518", "GM1916", "GM0034"]
 
@@ -32,11 +33,11 @@ def test_limit_takes_the_first_municipalities_of_the_register():
     assert chosen == ["GM0503", "GM0518"] and selected == {"GM0503", "GM0518"}
 
 
-def _page(code: str = "GM0503") -> page.Page:
-    return page.Page(code, "gemeente", "03_gemeenterapport.ipynb", {"gemeente": code}, f"{code}.html", "t", "Delft")
+def _page(code: str = "GM0503") -> Page:
+    return Page(code, "gemeente", "03_gemeenterapport.ipynb", {"gemeente": code}, f"{code}.html", "t", "Delft")
 
 
-def _entry(page: page.Page, folder: Path, inputs: dict) -> dict:
+def _entry(page: Page, folder: Path, inputs: dict) -> dict:
     for name in page.files(2023):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text("x")
@@ -57,8 +58,8 @@ def test_a_page_is_current_only_with_equal_inputs_parameters_and_all_its_files(t
 
 def test_progress_without_a_terminal_is_one_plain_line_per_page(capsys):
     progress = run._Progress(12)
-    progress.finished(_page(), page.PageResult("GM0503", True, 5.08, 1))
-    progress.finished(_page("GM0518"), page.PageResult("GM0518", False, 61.0, 2, "ValueError: x"))
+    progress.finished(_page(), PageResult("GM0503", True, 5.08, 1))
+    progress.finished(_page("GM0518"), PageResult("GM0518", False, 61.0, 2, "ValueError: x"))
     progress.close()
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "[ 1/12] GM0503 Delft                      5.1 s"
@@ -84,10 +85,10 @@ class _FinishedPool:
         if page.key == self.stop:
             future.set_exception(KeyboardInterrupt())
         elif page.key == self.failing:
-            future.set_result(page.PageResult(page.key, False, 1.0, 1, "ValueError: x"))
+            future.set_result(PageResult(page.key, False, 1.0, 1, "ValueError: x"))
         else:
             _entry(page, Path(args[0]), {})  # the page's files, as a worker writes them
-            future.set_result(page.PageResult(page.key, True, 1.0, 1))
+            future.set_result(PageResult(page.key, True, 1.0, 1))
         return future
 
     def shutdown(self, **kwargs):
@@ -122,7 +123,7 @@ def test_an_interrupted_build_leaves_the_manifest_of_the_pages_it_finished(tmp_p
 
 
 def test_the_index_page_owns_its_filter_script_so_a_taken_over_index_keeps_it():
-    index = page.Page(page.INDEX_KEY, "index", "04_overzicht.ipynb", {"gemeenten": []}, "index.html", "t", "t")
+    index = Page(INDEX_KEY, "index", "04_overzicht.ipynb", {"gemeenten": []}, "index.html", "t", "t")
     assert index.files(2023)[:3] == ["index.html", "overzicht_2023.csv", paths.INDEX_SCRIPT_NAME]
 
 
@@ -180,8 +181,8 @@ def _checksums(**changed: str) -> dict:
 
 PAGES_OF_EACH_KIND = (
     _page(),
-    page.Page("JZ24", "regio", "05_regio.ipynb", {"regio": "JZ24"}, "regio-JZ24.html", "t", "Haaglanden"),
-    page.Page(page.INDEX_KEY, "index", "04_overzicht.ipynb", {"gemeenten": []}, "index.html", "t", "index"),
+    Page("JZ24", "regio", "05_regio.ipynb", {"regio": "JZ24"}, "regio-JZ24.html", "t", "Haaglanden"),
+    Page(INDEX_KEY, "index", "04_overzicht.ipynb", {"gemeenten": []}, "index.html", "t", "index"),
 )
 
 

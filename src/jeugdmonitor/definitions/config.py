@@ -407,7 +407,3 @@ def load() -> Config:
             }.items()
         },
     )
-
-
-def config_files() -> list[Path]:
-    return sorted(paths.CONFIG_DIR.glob("*.yaml"))

@@ -267,21 +267,17 @@ def import_export(cfg: config.Config, region: str, kind: str, source: Path, peri
             meta["wachtnorm_dagen"] = int(exports["wachttijden"]["wachtnorm_dagen"])
             notes.append(f"wachtnorm_dagen {meta['wachtnorm_dagen']} vastgelegd (config/bronnen.yaml): controleer dat de "
                          "regio de zorgelijk wachtenden met die norm telt")
-        if kind == "trajecten":
-            meta["periode"] = {"van": "1900-01-01", "tot": "2999-12-31"}  # widened first: the file's own dates decide
-        raw.write_sidecar(staged, meta)
         try:
-            frame = exports.check_region_export(cfg, region, kind, staged)
-            if kind == "trajecten":
-                first, last = period or _derived_period(frame)
-                if period is None:
-                    notes.append(f"periode {first} - {last} afgeleid uit de data (eerste einddatum, laatste datum); "
-                                 "geef PERIODE=van:tot als de export een andere periode beslaat")
-                meta["periode"] = {"van": first.isoformat(), "tot": last.isoformat()}
-                raw.write_sidecar(staged, meta)
-                frame = exports.check_region_export(cfg, region, kind, staged)
+            frame, covered = exports.check_region_export(cfg, region, kind, staged, sidecar=False,
+                                                         period=period or _derived_period)
         except RawDataError as error:
             raise _relocated(error, staged, source) from error
+        if covered is not None:
+            if period is None:
+                notes.append(f"periode {covered[0].date()} - {covered[1].date()} afgeleid uit de data (eerste einddatum, "
+                             "laatste datum); geef PERIODE=van:tot als de export een andere periode beslaat")
+            meta["periode"] = {"van": covered[0].date().isoformat(), "tot": covered[1].date().isoformat()}
+        raw.write_sidecar(staged, meta)
         # the source's data-quality rules (GX suite ruw_<kind>), as the cleaning stage runs them: a
         # critical failure stops with exit 3 and the file's lines
         from jeugdmonitor import quality  # GX: loaded only once the file passed its structure checks
@@ -304,8 +300,6 @@ def import_export(cfg: config.Config, region: str, kind: str, source: Path, peri
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     stored = next(p for p in moved if p.name == stored_name)
-    found_period = None
-    if kind == "trajecten":
-        found_period = (dt.date.fromisoformat(meta["periode"]["van"]), dt.date.fromisoformat(meta["periode"]["tot"]))
+    found_period = None if covered is None else (covered[0].date(), covered[1].date())
     return Imported(region=region, kind=kind, stored=stored, sidecar=paths.raw_sidecar(stored), rows=len(frame),
                     period=found_period, notes=notes)

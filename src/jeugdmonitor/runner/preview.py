@@ -15,12 +15,13 @@ from pathlib import Path
 from jeugdmonitor import paths
 from jeugdmonitor.definitions import config
 from jeugdmonitor.report import charts, templates
-from jeugdmonitor.runner import page, plan, workers
+from jeugdmonitor.runner import plan, workers
 from jeugdmonitor.runner.kernel import DEFAULT_TIMEOUT, StageError
+from jeugdmonitor.runner.page import Page
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
 
-def preview_page(cfg: config.Config, year: int, municipality: str | None, region: str | None) -> page.Page:
+def preview_page(cfg: config.Config, year: int, municipality: str | None, region: str | None) -> Page:
     """The runner's page for the municipality or region asked for (exactly one of them)."""
     if (municipality is None) == (region is None):
         raise config.ConfigError("geef één pagina: GEMEENTE=GM0503 of REGIO=JZ24")

@@ -183,12 +183,8 @@ def run_reports(year: int, only: Sequence[str] | None = None, workers: int | Non
 
 
 def default_workers() -> int:
-    """One worker per core. A page's time is nearly all in its kernel (its HTML takes the worker a
-    tenth of it), so a worker more than cores does not fill gaps: it warms a kernel more and the
-    kernels take turns on the cores (on 2 cores, run alternately: 20 national reports in 18.9 and
-    19.8 s with 2 workers, 20.9 and 22.2 s with 3; 100 in 67 and 60 s against 78 and 65 s; all 385
-    national pages in 245.7 and 260.1 s against 248.9 and 298.4 s; the 40 sample pages in 25.3 and
-    26.2 s against 29.3 and 27.0 s)."""
+    """One worker per core: a page's time is nearly all in its kernel, so a worker more than cores
+    only warms another kernel to take turns on the same cores (measured: bench/README.md)."""
     return os.cpu_count() or 1
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,26 +43,33 @@ def load_region_exports(cfg: config.Config, files: list[RawFile], provenance: li
     for region in register.regions:
         for kind in parts:
             path = raw.export_file(paths.region_export_dir(region), exports[kind]["bestand"])
-            frame = check_region_export(cfg, region, kind, path)
+            frame, period = check_region_export(cfg, region, kind, path)
             files.append(RawFile(kind, path, frame.copy()))
-            if kind == "trajecten":
-                first, last = _export_period(path, frame)
-                frame.insert(0, "export_tot", last)
-                frame.insert(0, "export_van", first)
+            if period is not None:
+                frame.insert(0, "export_tot", period[1])
+                frame.insert(0, "export_van", period[0])
             frame.insert(0, "regio_code", region)
             parts[kind].append(frame)
             provenance.append(provenance_of(path))
     return {kind: pd.concat(frames, ignore_index=True) for kind, frames in parts.items()}
 
 
-def check_region_export(cfg: config.Config, region: str, kind: str, path: Path) -> pd.DataFrame:
-    """Read one of a region's exports under its contract (checksum, columns, types, codes of the
-    region, every municipality and period; for trajectories the sidecar's period). Also used by
-    `make import` on a file before it is placed in data/raw/."""
+Period = tuple[pd.Timestamp, pd.Timestamp]
+
+
+def check_region_export(cfg: config.Config, region: str, kind: str, path: Path, *, sidecar: bool = True,
+                        period: Callable[[pd.DataFrame], tuple[dt.date, dt.date]] | tuple[dt.date, dt.date] | None = None,
+                        ) -> tuple[pd.DataFrame, Period | None]:
+    """Read one of a region's exports under its contract (columns, types, codes of the region,
+    every municipality and period) and return it with the period a trajectory export covers.
+
+    A file in data/raw/ has its sidecar: its checksum is verified and a trajectory export's period
+    read from it. `make import` checks a staged file before it writes the sidecar (once), so it
+    passes `sidecar=False` and the period: given, or derived from the file (a function)."""
     register = cfg.register
     exports = cfg.sources["regio_exports"]
-    frame = raw.read_region_export(path, exports[kind]["kolommen"], exports["datumformaat"])
-    if kind == "wachttijden":
+    frame = raw.read_region_export(path, exports[kind]["kolommen"], exports["datumformaat"], verify_checksum=sidecar)
+    if kind == "wachttijden" and sidecar:
         _check_waiting_norm(cfg, path)
     check_codes(path, frame.astype({"gemeentecode": str}), "gemeentecode", register, set())
     outside = frame["gemeentecode"].map(lambda c: register.municipality(c).region) != region
@@ -73,15 +81,13 @@ def check_region_export(cfg: config.Config, region: str, kind: str, path: Path) 
         period_years = frame["jaar"] if kind == "budget" else frame["peildatum"].dt.year
         check_exists_in_year(path, frame["gemeentecode"].astype(str), period_years, register, "gemeentecode")
         _check_export_complete(path, frame, kind, register, region)
-    else:
-        _export_period(path, frame)
-    return frame
+        return frame, None
+    covered = sidecar_period(path) if period is None else period(frame) if callable(period) else period
+    return frame, _check_export_period(path, frame, covered, "sidecar `periode`" if period is None else "PERIODE")
 
 
-def _export_period(path: Path, frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The period a trajectory export covers, from its sidecar (`periode`: `van`, `tot`). The
-    export holds every trajectory that ran at any time in it, so in- and outflow are complete
-    for the years inside it only; trajectories that did not run in it are refused."""
+def sidecar_period(path: Path) -> tuple[dt.date, dt.date]:
+    """The period a trajectory export covers, from its sidecar (`periode`: `van`, `tot`)."""
     sidecar = paths.raw_sidecar(path)
     period = raw.read_sidecar(path).get("periode")
     try:
@@ -92,12 +98,18 @@ def _export_period(path: Path, frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Ti
                                         f"moment in liep, staat in het bestand); gevonden {period!r}") from error
     if first > last:
         raise raw.RawDataError(sidecar, f"periode: van {first} ligt na tot {last}")
-    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    return first, last
+
+
+def _check_export_period(path: Path, frame: pd.DataFrame, period: tuple[dt.date, dt.date], source: str) -> Period:
+    """The export holds every trajectory that ran at any time in its period, so in- and outflow
+    are complete for the years inside it only; trajectories that did not run in it are refused."""
+    first, last = pd.Timestamp(period[0]), pd.Timestamp(period[1])
     for column, outside, what in (("einddatum", frame["einddatum"] < first, f"voor {first.date()} eindigden"),
                                   ("startdatum", frame["startdatum"] > last, f"na {last.date()} begonnen")):
         if outside.any():
             raise raw.RawDataError(path, f"trajecten die {what}, buiten de periode van de export "
-                                         f"{first.date()} - {last.date()} (sidecar `periode`)", column=column,
+                                         f"{first.date()} - {last.date()} ({source})", column=column,
                                    rows=[int(i) + 2 for i in frame.index[outside]])
     return first, last
 
