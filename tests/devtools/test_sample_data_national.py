@@ -13,6 +13,7 @@ import yaml
 from jeugdmonitor import paths
 from jeugdmonitor.definitions import config
 from jeugdmonitor.devtools import sample_data
+from jeugdmonitor.devtools.sample import national as national_sample
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMMITTED_RAW = REPO_ROOT / "data" / "raw"
@@ -32,7 +33,7 @@ def national(tmp_path_factory) -> Path:
     """A national copy of the project (without its GX suites: the register is what is tested)."""
     before = _digest(REPO_ROOT / "config"), _digest(COMMITTED_RAW)
     target = tmp_path_factory.mktemp("landelijk") / "project"
-    sample_data.generate_national(target, suites=False)
+    national_sample.generate_national(target, suites=False)
     assert (_digest(REPO_ROOT / "config"), _digest(COMMITTED_RAW)) == before, "the project's own tree was written"
     return target
 
@@ -52,8 +53,8 @@ def national_cfg(national) -> config.Config:
 def test_every_municipality_of_the_country_in_a_region(national_cfg):
     register = national_cfg.register
     current = register.existing(LAST_YEAR)
-    assert len(current) == sample_data.NATIONAL_MUNICIPALITIES
-    assert len(register.regions) == sample_data.NATIONAL_REGIONS
+    assert len(current) == national_sample.NATIONAL_MUNICIPALITIES
+    assert len(register.regions) == national_sample.NATIONAL_REGIONS
     assert all(m.region is not None for m in current)
     assert all(len(register.members(region, LAST_YEAR)) >= 2 for region in register.regions)
 
@@ -96,11 +97,11 @@ def test_cbs_region_dimension_lists_the_country(national, national_cfg):
 
 
 def test_register_is_seeded(cfg):
-    assert sample_data.national_definitions(cfg) == sample_data.national_definitions(cfg)
+    assert national_sample.national_definitions(cfg) == national_sample.national_definitions(cfg)
 
 
 def test_written_register_is_the_one_generated(national, cfg):
-    gemeenten, sample = sample_data.national_definitions(cfg)
+    gemeenten, sample = national_sample.national_definitions(cfg)
     written = yaml.safe_load((national / "config" / "gemeenten.yaml").read_text(encoding="utf-8"))
     assert written == gemeenten
     assert yaml.safe_load((national / "config" / "voorbeelddata.yaml").read_text(encoding="utf-8")) == sample
@@ -110,9 +111,9 @@ def test_refuses_a_folder_in_use_and_a_register_already_national(tmp_path, natio
     (tmp_path / "in-gebruik").mkdir()
     (tmp_path / "in-gebruik" / "iets.txt").write_text("x", encoding="utf-8")
     with pytest.raises(config.ConfigError, match="niet leeg"):
-        sample_data.generate_national(tmp_path / "in-gebruik", suites=False)
+        national_sample.generate_national(tmp_path / "in-gebruik", suites=False)
     with pytest.raises(config.ConfigError, match="git checkout config"):
-        sample_data.national_definitions(national_cfg)
+        national_sample.national_definitions(national_cfg)
 
 
 def test_command_line_needs_a_target(capsys):
