@@ -39,7 +39,7 @@ PKG_FILES := $(shell find $(PKG) -type f \( -name '*.py' -o -path '$(PKG)/templa
 # (tests/integration/test_make_dependencies.py touches each file and checks both directions).
 # (A folder without the package, such as the tests' recording stand-in, has no package files to depend on.)
 DEPS_MK := .make/stages.mk
-ifneq ($(wildcard $(PKG)/deps.py),)
+ifneq ($(wildcard $(PKG)/runner/deps.py),)
 $(DEPS_MK): $(PKG_FILES) $(wildcard notebooks/*.ipynb)
 	@mkdir -p $(@D)
 	@PYTHONPATH=src $(PYTHON) -B -m jeugdmonitor.runner.deps make > $@.tmp && mv $@.tmp $@
@@ -65,35 +65,6 @@ help: ## de doelen opsommen
 	@grep -hE '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
 setup: $(SETUP_STAMP) ## virtuele omgeving uit requirements.lock, projectkernel, uitvoerfilter voor notebooks
-
-# The setup stamp holds the project folder the venv was made for. In a copy (cp -r) the copied
-# .venv still runs the original's code (its editable install points at the original src/), so
-# make sets the copy up anew: the old .venv (a copied folder or a link) is removed, never followed.
-# JEUGDMONITOR_ROOT (the tests' copies, with a linked .venv) says where to work and skips this.
-# A stamp without a folder predates this record: then the venv's own activate script says where it was made.
-SETUP_FOR := $(if $(wildcard $(SETUP_STAMP)),$(strip $(file < $(SETUP_STAMP))))
-ifeq ($(SETUP_FOR),)
-SETUP_FOR := $(if $(wildcard $(SETUP_STAMP)),$(patsubst %/$(VENV),%,$(shell sed -n 's/^VIRTUAL_ENV="\(.*\)"$$/\1/p' $(VENV)/bin/activate 2>/dev/null)))
-endif
-ifndef JEUGDMONITOR_ROOT
-ifneq ($(SETUP_FOR),)
-ifneq ($(SETUP_FOR),$(CURDIR))
-.PHONY: $(SETUP_STAMP)
-$(info .venv is gemaakt voor $(SETUP_FOR), niet voor $(CURDIR): make zet deze kopie opnieuw op (.venv wordt vervangen; het origineel blijft onaangeroerd))
-endif
-endif
-endif
-
-$(SETUP_STAMP): requirements.lock pyproject.toml
-	@if [ -L $(VENV) ] || { [ -n "$(SETUP_FOR)" ] && [ "$(SETUP_FOR)" != "$(CURDIR)" ]; }; then \
-	  echo "oude $(VENV) (gemaakt voor $(or $(SETUP_FOR),een andere map)) wordt vervangen"; rm -rf $(VENV); fi
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(PY) -m ipykernel install --sys-prefix --name jeugdmonitor --display-name "Jeugdmonitor (.venv)"
-	@# strip notebook outputs on commit (git filter); only inside a git checkout
-	@if git rev-parse --git-dir >/dev/null 2>&1; then $(VENV)/bin/nbstripout --install; fi
-	@echo "$(CURDIR)" > $@
 
 JAREN ?= 2015-2024
 MAKE_VARIABLES := YEAR REGIO SOORT BESTAND PERIODE JZ JAAR JAREN SCHAAL DOEL REPORT_OPTIONS GEMEENTE
@@ -178,14 +149,14 @@ $(BROWSER_STAMP): package.json package-lock.json | chromium
 
 pdf: $(PDF_STAMP) ## één A4-PDF per gemeenterapportage (en regio-overzicht) in reports/YEAR/pdf/ (WeasyPrint)
 
-$(PDF_STAMP): $(REPORT_INDEX) $(PKG)/pdf.py
+$(PDF_STAMP): $(REPORT_INDEX) $(PKG)/report/pdf.py
 	$(PY) -m jeugdmonitor.cli pdf --year $(YEAR)
 	@touch $@
 
 screenshots: $(REPORT_INDEX) $(BROWSER_STAMP) ## de schermafbeeldingen van de README in docs/screenshots/ uit de voorbeelddata (chromium zonder scherm, offline)
 	$(PY) -m jeugdmonitor.devtools.browser screenshots --year $(YEAR) --out $(SCREENSHOT_DIR)
 
-environment.yml: requirements.lock $(PKG)/environment.py ## conda-omgeving die het lockbestand volgt
+environment.yml: requirements.lock $(PKG)/devtools/environment.py ## conda-omgeving die het lockbestand volgt
 	$(PY) -m jeugdmonitor.devtools.environment > $@
 
 N ?= 20
@@ -198,6 +169,36 @@ bench: $(SETUP_STAMP) ## de pijplijn op landelijke omvang timen in een tijdelijk
 
 clean: ## gegenereerde data, rapportages en logs verwijderen (niet data/raw)
 	rm -rf data/clean/[0-9]* data/clean/.vorige-* data/clean/.nieuw-* data/staging/[0-9]* data/staging/.gx-opbouw reports/[0-9]* reports/.bouw-* reports/.vorige-* reports/.nieuw-* logs expectations/gx/uncommitted
+
+# ------------------------------------------------------------------ setting up, and the copy guard
+# The setup stamp holds the project folder the venv was made for. In a copy (cp -r) the copied
+# .venv still runs the original's code (its editable install points at the original src/), so
+# make sets the copy up anew: the old .venv (a copied folder or a link) is removed, never followed.
+# JEUGDMONITOR_ROOT (the tests' copies, with a linked .venv) says where to work and skips this.
+# A stamp without a folder predates this record: then the venv's own activate script says where it was made.
+SETUP_FOR := $(if $(wildcard $(SETUP_STAMP)),$(strip $(file < $(SETUP_STAMP))))
+ifeq ($(SETUP_FOR),)
+SETUP_FOR := $(if $(wildcard $(SETUP_STAMP)),$(patsubst %/$(VENV),%,$(shell sed -n 's/^VIRTUAL_ENV="\(.*\)"$$/\1/p' $(VENV)/bin/activate 2>/dev/null)))
+endif
+ifndef JEUGDMONITOR_ROOT
+ifneq ($(SETUP_FOR),)
+ifneq ($(SETUP_FOR),$(CURDIR))
+.PHONY: $(SETUP_STAMP)
+$(info .venv is gemaakt voor $(SETUP_FOR), niet voor $(CURDIR): make zet deze kopie opnieuw op (.venv wordt vervangen; het origineel blijft onaangeroerd))
+endif
+endif
+endif
+
+$(SETUP_STAMP): requirements.lock pyproject.toml
+	@if [ -L $(VENV) ] || { [ -n "$(SETUP_FOR)" ] && [ "$(SETUP_FOR)" != "$(CURDIR)" ]; }; then \
+	  echo "oude $(VENV) (gemaakt voor $(or $(SETUP_FOR),een andere map)) wordt vervangen"; rm -rf $(VENV); fi
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --sys-prefix --name jeugdmonitor --display-name "Jeugdmonitor (.venv)"
+	@# strip notebook outputs on commit (git filter); only inside a git checkout
+	@if git rev-parse --git-dir >/dev/null 2>&1; then $(VENV)/bin/nbstripout --install; fi
+	@echo "$(CURDIR)" > $@
 
 # make itself would export a variable given on the command line by its expanded value (running a
 # `$(shell ...)` in it): only the unexpanded copies (JEUGDMONITOR_MAKE_<NAME>, near the top) reach the environment.
