@@ -5,22 +5,8 @@ The rules and targets live in config/doelen.yaml; this module decides a status w
 vocabulary.GOAL_STATUSES and records why (a reason key the page templates explain in words,
 and the figures behind it). It says nothing itself: the templates do.
 
-Rules (config `regel`):
-  max_waarde        the value is at most `waarde` (in `jaar` when given)
-  min_waarde        the value is at least `waarde` (in `jaar` when given)
-  daling            the value is lower than the year before (a goal for every year)
-  stijging          the value is higher than the year before (a goal for every year)
-  onder_landelijk   the value is below the value for the Netherlands
-  verhouding_max    the KPI divided by the KPI `ten_opzichte_van` is at most `waarde`
-  volgen            the regiovisie asks to follow the figure, without a target
-With a target year still ahead and a `basisjaar`, a `max_waarde`/`min_waarde` goal is
-"op koers" when the value is on the straight path from the base year's value to the target
-(at most / at least the path's value for the report year), else "niet op koers"; from the
-target year on it is "gehaald" or "niet gehaald". A goal whose KPI is a regional total
-(`gemeente: aandeel_inwoners`) is judged for a municipality against its share of the target
-by inhabitants (naar rato inwonertal), as the regions share their costs. A goal with a
-`looptijd` [first, last] (a fund that ran for some years) has "geen doel" before its first
-year, and after its last year keeps the status of its last year.
+The rules (config `regel`), the path towards a target year, shares of a regional total and
+`looptijd`: docs/report.md, *Goals and how their status is decided*.
 """
 
 from __future__ import annotations
