@@ -91,7 +91,7 @@ def test_every_package_file_makes_the_stages_that_use_it_stale(up_to_date):
 
 
 @pytest.mark.parametrize("relative", [
-    f"{PACKAGE}/clean/stage.py", f"{PACKAGE}/paths.py", f"{PACKAGE}/definitions/config.py", f"{PACKAGE}/quality/rules.py",
+    f"{PACKAGE}/clean/build.py", f"{PACKAGE}/paths.py", f"{PACKAGE}/definitions/config.py", f"{PACKAGE}/quality/rules.py",
 ])
 def test_a_module_cleaning_imports_makes_every_stage_stale(up_to_date, relative):
     assert _stale_stages(up_to_date, Path(relative).as_posix()) == set(STAGES)
@@ -113,7 +113,7 @@ def test_a_module_unused_by_every_stage_makes_none_stale(up_to_date):
 def test_a_new_import_is_followed_without_editing_the_makefile(up_to_date):
     """The lists come from the import graph: once the cleaning stage imports the report module, it is an
     input of cleaning (make rebuilds its include before asking)."""
-    module = up_to_date / PACKAGE / "clean" / "stage.py"
+    module = up_to_date / PACKAGE / "clean" / "build.py"
     before = module.read_text(encoding="utf-8")
     stat = module.stat()
     try:
