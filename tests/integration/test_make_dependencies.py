@@ -98,7 +98,7 @@ def test_a_module_cleaning_imports_makes_every_stage_stale(up_to_date, relative)
 
 
 @pytest.mark.parametrize("relative", [
-    f"{PACKAGE}/report/municipality.py", f"{PACKAGE}/runner/run.py", f"{PACKAGE}/report/charts.py",
+    f"{PACKAGE}/report/municipal.py", f"{PACKAGE}/runner/run.py", f"{PACKAGE}/report/charts.py",
     f"{PACKAGE}/templates/pages/gemeente/kop.html.j2", f"{PACKAGE}/templates/pages/index.html.j2",
     f"{PACKAGE}/templates/jeugdmonitor/index.html.j2",
 ])
@@ -117,15 +117,15 @@ def test_a_new_import_is_followed_without_editing_the_makefile(up_to_date):
     before = module.read_text(encoding="utf-8")
     stat = module.stat()
     try:
-        module.write_text(before + "\nfrom jeugdmonitor.report import municipality  # noqa\n", encoding="utf-8")
+        module.write_text(before + "\nfrom jeugdmonitor.report import municipal  # noqa\n", encoding="utf-8")
         os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # cleaning stale only through the report module
         os.utime(up_to_date / ".make" / "stages.mk", (0, 0))  # as after an edit: the module is newer than the include
-        assert _stale_stages(up_to_date, f"{PACKAGE.as_posix()}/report/municipality.py") == set(STAGES)
+        assert _stale_stages(up_to_date, f"{PACKAGE.as_posix()}/report/municipal.py") == set(STAGES)
     finally:
         module.write_text(before, encoding="utf-8")
         os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         os.utime(up_to_date / ".make" / "stages.mk", (0, 0))
-    assert _stale_stages(up_to_date, f"{PACKAGE.as_posix()}/report/municipality.py") == {REPORTS}
+    assert _stale_stages(up_to_date, f"{PACKAGE.as_posix()}/report/municipal.py") == {REPORTS}
 
 
 def test_every_definition_makes_every_stage_stale(up_to_date):
