@@ -15,6 +15,7 @@ from pathlib import Path
 from jeugdmonitor import paths
 from jeugdmonitor.definitions import config
 from jeugdmonitor.report import charts, templates
+from jeugdmonitor.report.inputs import FICTITIOUS_LABEL, load_inputs
 from jeugdmonitor.runner import plan, workers
 from jeugdmonitor.runner.kernel import DEFAULT_TIMEOUT, StageError
 from jeugdmonitor.runner.page import Page
@@ -38,12 +39,12 @@ def build_preview(year: int, municipality: str | None = None, region: str | None
     error (StageError, as a run of the runner does) and publishes nothing."""
     started = time.perf_counter()
     templates.check_templates()  # a template's syntax error: its file and line, before the kernel starts
-    inputs = municipality.load_inputs(year)
+    inputs = load_inputs(year)
     page = preview_page(inputs.cfg, year, municipality, region)
     out = paths.scratch_report_dir()
     out.mkdir(parents=True, exist_ok=True)
     charts.write_runtime(out)  # the chart runtime the page loads, beside it
-    banner = municipality.FICTITIOUS_LABEL if inputs.fictitious else None
+    banner = FICTITIOUS_LABEL if inputs.fictitious else None
     workers.start_worker(year)
     try:
         result = workers.build_page(year, page, str(out), banner, timeout)
