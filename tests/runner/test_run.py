@@ -116,10 +116,10 @@ def test_the_manifest_holds_every_finished_page_when_the_build_ends_within_the_w
 def test_an_interrupted_build_leaves_the_manifest_of_the_pages_it_finished(tmp_path, monkeypatch):
     monkeypatch.setattr(run, "MANIFEST_INTERVAL", 3600)
     todo = [_page("GM0503"), _page("GM1916"), _page("GM0034")]
-    manifest = _new_manifest()
+    recorded = _new_manifest()
     with pytest.raises(KeyboardInterrupt):
-        run._build(_FinishedPool(stop="GM1916"), 2023, todo, tmp_path, None, CHECKSUMS, manifest, None, 0)
-    assert manifest.read_manifest(tmp_path) == manifest and "GM1916" not in manifest["pagina's"]
+        run._build(_FinishedPool(stop="GM1916"), 2023, todo, tmp_path, None, CHECKSUMS, recorded, None, 0)
+    assert manifest.read_manifest(tmp_path) == recorded and "GM1916" not in recorded["pagina's"]
 
 
 def test_the_index_page_owns_its_filter_script_so_a_taken_over_index_keeps_it():
@@ -218,9 +218,9 @@ def _published_before_a_template_change(tmp_path) -> dict:
 
 
 def test_an_only_build_after_a_change_builds_the_selection_and_marks_the_others_stale(tmp_path, monkeypatch):
-    plan = _plan(tmp_path, monkeypatch, _published_before_a_template_change(tmp_path), {"GM0503"}, everything=False)
-    assert [p.key for p in plan.build] == ["GM0503"]
-    assert [p.key for p in plan.stale] == ["GM0518"] and not plan.take_over
+    planned = _plan(tmp_path, monkeypatch, _published_before_a_template_change(tmp_path), {"GM0503"}, everything=False)
+    assert [p.key for p in planned.build] == ["GM0503"]
+    assert [p.key for p in planned.stale] == ["GM0518"] and not planned.take_over
 
 
 def test_the_next_full_build_rebuilds_the_pages_an_only_build_marked_stale(tmp_path, monkeypatch):
