@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import charts, config, goals, pages, paths
+from jeugdmonitor import charts, config, goals, maps, pages, paths
 from jeugdmonitor.formatting import value_with_mark, year_label
 from jeugdmonitor.report import NL_NAME, Inputs, _common, quality_log, region_filename, report_filename
 from jeugdmonitor.vocabulary import GOAL_STATUS_SYMBOLS, GOAL_STATUSES, LEVEL_MUNICIPALITY, NL_CODE, least_final
@@ -83,7 +83,8 @@ def _panel(inputs: Inputs, region: config.Region, kpi: config.Kpi, members: pd.D
     text = pages.render_text("grafiek_regio.txt.j2", kpi=kpi, region=region, year_label=label, rows=rows,
                              references=references)
     return {"kpi": kpi, "rows": rows, "references": references, "title": title,
-            "figure": pages.Markup(charts.figure_html(chart, text, caption=pages.word("bijschrift_paneel"), interactive=False))}
+            "figure": pages.Markup(charts.figure_html(chart, text, caption=pages.word("bijschrift_paneel"), interactive=False)),
+            "map": maps.region_map(inputs.year, region.name, kpi, rows, label)}
 
 
 def _trend(inputs: Inputs, region: config.Region, kpi: config.Kpi) -> dict[str, Any] | None:
@@ -171,7 +172,7 @@ def index_page(inputs: Inputs, municipalities: list[str] | None = None) -> str:
     return pages.render("index.html.j2", **_common(inputs), year=inputs.year, regions=regions,
                         kpis=[inputs.cfg.kpis[k] for k in inputs.cfg.overview_kpis], symbols=GOAL_STATUS_SYMBOLS,
                         overview_csv=paths.overview_csv_name(inputs.year), script=paths.INDEX_SCRIPT_NAME,
-                        count=sum(len(r["rows"]) for r in regions),
+                        count=sum(len(r["rows"]) for r in regions), map=maps.index_map(inputs, municipalities),
                         accountability_page=paths.ACCOUNTABILITY_PAGE_NAME)
 
 

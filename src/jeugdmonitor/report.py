@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import __version__, builddate, charts, clean, config, downloads, goals, kpis, pages, paths
+from jeugdmonitor import __version__, builddate, charts, clean, config, downloads, goals, kpis, maps, pages, paths
 from jeugdmonitor.formatting import MISSING, is_missing, mark, number, value_with_mark, year_label
 from jeugdmonitor.vocabulary import (
     GOAL_NONE,
@@ -420,11 +420,12 @@ def kpi_section(report: Report, kpi_id: str) -> str:
     region, region_status = report.value(kpi_id, report.region, report.year)
     country, country_status = report.value(kpi_id, NL_CODE, report.year)
     change = _change(report, kpi, report.municipality)
+    comparison = _comparison(report, kpi)
     return pages.render("gemeente/kpi.html.j2", **_common(report.inputs), r=report, kpi=kpi, areas=_area_list(report, kpi),
                         now={"value": value, "status": status}, change=change, judgement=goals.judge_change(kpi, change),
                         region={"value": region, "status": region_status},
                         country={"value": country, "status": country_status},
-                        trend=_trend(report, kpi), comparison=_comparison(report, kpi))
+                        trend=_trend(report, kpi), comparison=comparison, map=maps.municipality_map(report, kpi, comparison))
 
 
 def goals_section(report: Report) -> str:
