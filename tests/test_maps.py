@@ -148,3 +148,10 @@ def test_no_map_without_a_boundary_for_any_row():
     rows = [maps.MapRow("GM8001", "Voorbeeldgemeente 001", 1.0)]
     assert maps.figure(rows, 2023, KPI, "ergens", "2023") is None
     assert maps.figure(_rows(), 2022, KPI, "ergens", "2022") is None  # no boundaries of 2022 or earlier
+
+
+def test_the_verantwoording_states_the_boundaries_source_and_attribution():
+    stated = maps.source(2024)
+    assert stated["bestand"] == "geo/gemeente_2023.topojson" and stated["jaar"] == 2023
+    assert stated["bronvermelding"].startswith("Kadaster / Centraal Bureau voor de Statistiek")
+    assert maps.source(2022) is None

@@ -32,7 +32,7 @@ LAYER = "gemeente_gegeneraliseerd"
 PAGE = 1000  # PDOK answers at most 1000 features per request
 TIMEOUT = (5, 60)
 ATTRIBUTION = "Kadaster / Centraal Bureau voor de Statistiek"
-LICENCE = (f"Open data van Kadaster en CBS via PDOK, met verplichte bronvermelding '{ATTRIBUTION}'")
+LICENCE = f"Open data van Kadaster en CBS via PDOK, met verplichte bronvermelding '{ATTRIBUTION}'."
 
 
 def service_url(year: int) -> str:

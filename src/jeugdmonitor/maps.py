@@ -148,6 +148,12 @@ def _rounded(geometry: dict[str, Any]) -> dict[str, Any]:
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
 
 
+def source(year: int) -> dict[str, Any] | None:
+    """The sidecar of the boundaries a report of `year` uses, for the verantwoording (None: none)."""
+    path = boundary_file(year)
+    return None if path is None else {**raw.verify(path), "bestand": path.relative_to(paths.RAW_DIR).as_posix()}
+
+
 # ------------------------------------------------------------------ the map
 @charts._builds_unchecked
 def choropleth(features: list[dict[str, Any]], title: str, unit: str, decimals: int,

@@ -665,7 +665,7 @@ def accountability_section(inputs: Inputs, parameters: dict[str, Any], region: s
         years = harmonisation.loc[harmonisation["oude_code"] == row.oude_code, "jaar"]
         merged.append({**row._asdict(), "van": int(years.min()), "tot": int(years.max())})
     return pages.render("verantwoording.html.j2", **_common(inputs), sources=list(sources.itertuples()), merged=merged,
-                        merged_action=MERGED_ACTION,
+                        merged_action=MERGED_ACTION, boundaries=maps.source(inputs.year),
                         year=inputs.year, parameters=parameters, version=__version__, commit=git_commit(),
                         versions=inputs.cfg.versions, build_date=builddate.build_date().isoformat())
 

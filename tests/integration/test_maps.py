@@ -100,3 +100,12 @@ def test_the_index_maps_every_reported_municipality_and_names_the_highest_and_lo
     assert _number(said.group(2)) == round(max(values.values()), decimals) == round(values[said.group(1)], decimals)
     assert _number(said.group(4)) == round(min(values.values()), decimals) == round(values[said.group(3)], decimals)
     assert "Kadaster / Centraal Bureau voor de Statistiek" in html
+
+
+def test_the_verantwoording_page_states_where_the_boundaries_come_from(built):
+    folder = built / "reports" / str(YEAR)
+    pages = sorted(folder.glob("verantwoording*.html"))
+    assert pages
+    html = unescape(pages[0].read_text(encoding="utf-8"))
+    assert "Gemeentegrenzen op de kaarten: CBS-gebiedsindelingen 2023" in html
+    assert "Bronvermelding: Kadaster / Centraal Bureau voor de Statistiek, 2023" in html
