@@ -53,7 +53,8 @@ def test_every_region_overview_has_a_map_per_key_rate_agreeing_with_its_table(bu
             valued = [(name, _number(value)) for name, value in rows if value != "–"]
             assert (said.group(1), _number(said.group(2))) == valued[0], (page.name, kpi)
             assert (said.group(3), _number(said.group(4))) == valued[-1], (page.name, kpi)
-            names = [unescape(re.sub(r"<[^>]+>", "", n)) for n in re.findall(r'<tr><td class="jm-getal">[^<]*</td><th scope="row">(.*?)</th>', panel)]
+            names = [unescape(re.sub(r"<[^>]+>", "", n))
+                     for n in re.findall(r'<tr><td class="jm-getal">[^<]*</td><th scope="row">(.*?)</th>', panel)]
             assert _drawn(maps[0]) == sorted(names), (page.name, kpi)  # every municipality of the table, no other
 
 
