@@ -188,11 +188,12 @@ class MapRow:
 
 
 def figure(rows: list[MapRow], year: int, kpi: Any, place: str, year_label: str,
-           highlight: str | None = None, table: str | None = None) -> dict[str, Any] | None:
+           highlight: str | None = None, table: str | None = None, interactive: bool = True) -> dict[str, Any] | None:
     """The map of `rows` (the table's municipalities, highest first) for one KPI: the figure's
     HTML, the names not drawn and the boundaries' year; None without boundaries for any of them.
     `place`: the areas in words ('de gemeenten van Haaglanden'), for the text alternative;
-    `table`: where the figures are (default: the table beside the map)."""
+    `table`: where the figures are (default: the table beside the map); `interactive`: False on
+    the pages whose charts are all static (region overview, index: no chart runtime to load)."""
     boundaries = load(year)
     drawn = [row for row in rows if boundaries is not None and row.code in boundaries.areas]
     if not drawn:
@@ -210,7 +211,7 @@ def figure(rows: list[MapRow], year: int, kpi: Any, place: str, year_label: str,
     if missing:
         notes.append(pages.render_text("kaart_zonder_grens.txt.j2", names=missing, year=boundaries.year))
     chart = choropleth(features, kpi.name, kpi.unit, kpi.decimals, highlight)
-    html = charts.figure_html(chart, text, caption=pages.word("bijschrift_kaart"), notes=notes)
+    html = charts.figure_html(chart, text, caption=pages.word("bijschrift_kaart"), notes=notes, interactive=interactive)
     return {"figure": pages.Markup(html), "missing": missing, "boundary_year": boundaries.year, "text": text}
 
 
@@ -221,7 +222,7 @@ def _rows(rows: list[dict[str, Any]]) -> list[MapRow]:
 
 def region_map(year: int, region_name: str, kpi: Any, rows: list[dict[str, Any]], year_label: str) -> dict[str, Any] | None:
     """A region overview's map of one key rate: `rows` are its panel's ranked rows (the table)."""
-    return figure(_rows(rows), year, kpi, pages.word("kaart_regio", region_name), year_label)
+    return figure(_rows(rows), year, kpi, pages.word("kaart_regio", region_name), year_label, interactive=False)
 
 
 def municipality_map(report: Any, kpi: Any, comparison: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -252,5 +253,6 @@ def index_map(inputs: Any, municipalities: list[str] | None = None) -> dict[str,
                 statuses += [status] if status is not None else []
     rows.sort(key=lambda row: (row.value is None, -(row.value or 0.0), row.name.casefold()))
     label = year_label(inputs.year, least_final(statuses) if statuses else None)
-    result = figure(rows, inputs.year, kpi, pages.word("kaart_index"), label, table=pages.word("kaart_index_tabel"))
+    result = figure(rows, inputs.year, kpi, pages.word("kaart_index"), label, table=pages.word("kaart_index_tabel"),
+                    interactive=False)
     return None if result is None else {**result, "kpi": kpi}
