@@ -155,3 +155,11 @@ def test_the_verantwoording_states_the_boundaries_source_and_attribution():
     assert stated["bestand"] == "geo/gemeente_2023.topojson" and stated["jaar"] == 2023
     assert stated["bronvermelding"].startswith("Kadaster / Centraal Bureau voor de Statistiek")
     assert maps.source(2022) is None
+
+
+def test_the_caption_says_where_the_figures_are():
+    beside = str(maps.figure(_rows(), 2023, KPI, "ergens", "2023")["figure"])
+    assert "de legenda geeft de schaal. De cijfers staan in de tabel bij de kaart." in beside
+    below = maps.figure(_rows(), 2023, KPI, "ergens", "2023", table="De cijfers staan per regio in de tabellen hieronder.")
+    assert below["text"].endswith("De cijfers staan per regio in de tabellen hieronder.")
+    assert "de legenda geeft de schaal. De cijfers staan per regio in de tabellen hieronder." in str(below["figure"])

@@ -202,6 +202,7 @@ def figure(rows: list[MapRow], year: int, kpi: Any, place: str, year_label: str,
     features = [{"type": "Feature", "geometry": boundaries.areas[row.code][1],
                  "properties": {"gebied": row.name, "waarde": row.value, "waarde_tekst": number(row.value, kpi.decimals)}}
                 for row in drawn]
+    table = table or pages.word("kaart_tabel")
     valued = [row for row in rows if row.value is not None]
     text = pages.render_text("grafiek_kaart.txt.j2", kpi=kpi, place=place, year_label=year_label, count=len(drawn),
                              highest=valued[0] if valued else None, lowest=valued[-1] if len(valued) > 1 else None,
@@ -211,7 +212,7 @@ def figure(rows: list[MapRow], year: int, kpi: Any, place: str, year_label: str,
     if missing:
         notes.append(pages.render_text("kaart_zonder_grens.txt.j2", names=missing, year=boundaries.year))
     chart = choropleth(features, kpi.name, kpi.unit, kpi.decimals, highlight)
-    html = charts.figure_html(chart, text, caption=pages.word("bijschrift_kaart"), notes=notes, interactive=interactive)
+    html = charts.figure_html(chart, text, caption=f'{pages.word("bijschrift_kaart")} {table}', notes=notes, interactive=interactive)
     return {"figure": pages.Markup(html), "missing": missing, "boundary_year": boundaries.year, "text": text}
 
 
