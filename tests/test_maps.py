@@ -163,3 +163,10 @@ def test_the_caption_says_where_the_figures_are():
     below = maps.figure(_rows(), 2023, KPI, "ergens", "2023", table="De cijfers staan per regio in de tabellen hieronder.")
     assert below["text"].endswith("De cijfers staan per regio in de tabellen hieronder.")
     assert "de legenda geeft de schaal. De cijfers staan per regio in de tabellen hieronder." in str(below["figure"])
+
+
+def test_a_long_list_of_areas_without_boundary_is_counted_in_the_text_alternative_and_named_under_the_map():
+    many = [maps.MapRow(f"GM8{i:03d}", f"Voorbeeldgemeente {i:03d}", 1.0) for i in range(1, 13)]
+    result = maps.figure(_rows() + many, 2023, KPI, "alle gemeenten", "2023")
+    assert "Niet op de kaart: 13 gemeenten zonder grens, genoemd onder de kaart." in result["text"]
+    assert "Voorbeeldgemeente 005" not in result["text"] and "Voorbeeldgemeente 005" in str(result["figure"])
