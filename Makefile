@@ -11,7 +11,7 @@ YEAR ?= 2023
 # No make variable reaches a shell as text. YEAR and N become file names and arguments, so they
 # must be whole numbers (checked here on their unexpanded value, before any recipe runs); the
 # variables that carry free text (REGIO, SOORT, BESTAND, PERIODE, JZ, JAAR, JAREN, SCHAAL, DOEL,
-# REPORT_OPTIONS, GEMEENTE) are exported unexpanded to the environment as JEUGDMONITOR_MAKE_<NAME> and read by
+# REPORT_OPTIONS, GEMEENTE, TABEL) are exported unexpanded to the environment as JEUGDMONITOR_MAKE_<NAME> and read by
 # `python -m jeugdmonitor.makeargs <target>` (see src/jeugdmonitor/makeargs.py), never spliced
 # into a recipe.
 digits_only = $(if $(1),$(if $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst 5,,$(subst 6,,$(subst 7,,$(subst 8,,$(subst 9,,$(1))))))))))),,ok))
@@ -67,11 +67,11 @@ help: ## de doelen opsommen
 setup: $(SETUP_STAMP) ## virtuele omgeving uit requirements.lock, projectkernel, uitvoerfilter voor notebooks
 
 JAREN ?= 2015-2024
-MAKE_VARIABLES := YEAR REGIO SOORT BESTAND PERIODE JZ JAAR JAREN SCHAAL DOEL REPORT_OPTIONS GEMEENTE
+MAKE_VARIABLES := YEAR REGIO SOORT BESTAND PERIODE JZ JAAR JAREN SCHAAL DOEL REPORT_OPTIONS GEMEENTE TABEL
 $(foreach name,$(MAKE_VARIABLES),$(eval export JEUGDMONITOR_MAKE_$(name) = $$(value $(name))))
 MAKEARGS := $(PY) -m jeugdmonitor.makeargs
 
-fetch: $(SETUP_STAMP) ## de echte CBS-tabellen en de gebiedentabellen ophalen in data/raw (netwerk nodig; JAREN=2015-2024, JEUGDMONITOR_CBS_URL=spiegel)
+fetch: $(SETUP_STAMP) ## de echte CBS-tabellen en de gebiedentabellen ophalen in data/raw (netwerk nodig; JAREN=2015-2024, JEUGDMONITOR_CBS_URL=spiegel; TABEL=gemeentegrenzen: de gemeentegrenzen van PDOK)
 	$(MAKEARGS) fetch
 
 regio: $(SETUP_STAMP) ## een jeugdregio en haar gemeenten uit de CBS-gebiedentabel in config/gemeenten.yaml zetten (JZ=JZ24, JAAR=)

@@ -60,7 +60,7 @@ def _year() -> list[str]:
 
 
 def fetch_args() -> list[str]:
-    return ["--jaren", _required("JAREN", "make fetch JAREN=2015-2024")]
+    return ["--jaren", _required("JAREN", "make fetch JAREN=2015-2024"), *_optional("--tabel", "TABEL")]
 
 
 def regio_args() -> list[str]:

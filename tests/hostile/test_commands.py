@@ -80,6 +80,7 @@ def make(root: Path, *args: str) -> tuple[subprocess.CompletedProcess, list[dict
 # (target, the variable under attack, the other variables it needs, where the value must arrive)
 CASES = [
     ("fetch", "JAREN", {}, lambda v: ["--jaren", v]),
+    ("fetch", "TABEL", {"JAREN": "2023"}, lambda v: ["--jaren", "2023", "--tabel", v]),
     ("regio", "JZ", {}, lambda v: ["regio", "--jeugdregio", v]),
     ("regio", "JAAR", {"JZ": "JZ24"}, lambda v: ["regio", "--jeugdregio", "JZ24", "--jaar", v]),
     ("import", "REGIO", {"SOORT": "budget", "BESTAND": "b.csv"},

@@ -15,9 +15,13 @@ from jeugdmonitor.fetch.batch import AREAS, SOURCES, fetch, fetchable
 from jeugdmonitor.fetch.files import LICENCE, span
 from jeugdmonitor.fetch.iv3_download import IV3
 from jeugdmonitor.fetch.odata4 import DEFAULT_URL4, ENV_URL4
+from jeugdmonitor.fetch.pdok import ATTRIBUTION as BOUNDARY_ATTRIBUTION
+from jeugdmonitor.fetch.pdok import ENV_URL as ENV_PDOK_URL
+from jeugdmonitor.fetch.pdok import fetch_boundaries
 from jeugdmonitor.fetch.service import DEFAULT_URL, ENV_URL
 
 REGION_CODE = re.compile(r"[A-Z]{2}[0-9A-Z]{2,8}")
+BOUNDARIES = "gemeentegrenzen"  # --tabel: the municipal boundaries of PDOK (jeugdmonitor.fetch.pdok), only when asked
 
 
 def _years_arg(text: str) -> list[int]:
@@ -53,9 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regio", nargs="+", action="extend", type=_region_arg, metavar="CODE",
                         help="gebiedscodes (standaard: elke code in config/gemeenten.yaml, de jeugdregio's en NL01); "
                              "niet voor Iv3, dat altijd voor elke gemeente wordt opgehaald")
-    parser.add_argument("--tabel", action="append", choices=(*SOURCES, AREAS),
+    parser.add_argument("--tabel", action="append", choices=(*SOURCES, AREAS, BOUNDARIES),
                         help="bron in config/bronnen.yaml (herhaalbaar; standaard: elke bron zonder "
-                             "ophalen.beschikbaar: false, en cbs_gebieden; cbs_iv3 en cbs_gebieden zijn één tabel per jaar)")
+                             "ophalen.beschikbaar: false, en cbs_gebieden; cbs_iv3 en cbs_gebieden zijn één tabel per jaar; "
+                             f"{BOUNDARIES}: alleen op verzoek, de gemeentegrenzen per jaar van PDOK, {ENV_PDOK_URL}=spiegel)")
     parser.add_argument("--out", type=Path, default=paths.RAW_DIR, help="doelmap (standaard: data/raw)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log elke URL die cbsodata ophaalt")
     args = parser.parse_args(argv)
@@ -64,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         projecttree.check_project_tree()  # a copied project never fetches into the original
         # by default also the area tables, from which `make regio` writes a region into the register
         keys = tuple(dict.fromkeys(args.tabel)) if args.tabel else (*fetchable(config.load()), AREAS)
-        fetched = fetch(keys, args.jaren, args.regio, args.out)
+        fetched = fetch([k for k in keys if k != BOUNDARIES], args.jaren, args.regio, args.out) if set(keys) - {BOUNDARIES} else []
+        boundaries = [fetch_boundaries(year, args.out) for year in args.jaren] if BOUNDARIES in keys else []
     except WorkbookError as error:  # FetchError: exit 1; ConfigError: exit 2
         print(f"FOUT: {error}\n{args.out} is ongewijzigd.", file=sys.stderr)
         return error.exit_code
@@ -81,5 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         count += len(item.files)
     if args.regio and any(item.key == IV3 for item in fetched):
         print("--regio geldt niet voor Iv3: elke Iv3-tabel is met alle gemeenten opgehaald (het landelijke cijfer is hun som)")
-    print(f"{count} bestanden met sidecar geschreven in {args.out} (licentie {LICENCE}, bron: CBS)")
+    if fetched:
+        print(f"{count} bestanden met sidecar geschreven in {args.out} (licentie {LICENCE}, bron: CBS)")
+    for path in boundaries:
+        print(f"{path}  gemeentegrenzen met sidecar (bron: {BOUNDARY_ATTRIBUTION}, via PDOK)")
     return 0

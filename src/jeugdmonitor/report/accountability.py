@@ -11,6 +11,7 @@ from jeugdmonitor import __version__, buildinfo, paths
 from jeugdmonitor.report import downloads, templates
 from jeugdmonitor.report.formatting import number, value_with_mark
 from jeugdmonitor.report.inputs import Inputs, page_context
+from jeugdmonitor.sources import boundaries
 from jeugdmonitor.vocabulary import (
     MERGED_ACTION,
 )
@@ -94,7 +95,7 @@ def accountability_section(inputs: Inputs, parameters: dict[str, Any], region: s
         years = harmonisation.loc[harmonisation["oude_code"] == row.oude_code, "jaar"]
         merged.append({**row._asdict(), "van": int(years.min()), "tot": int(years.max())})
     return templates.render("verantwoording.html.j2", **page_context(inputs), sources=list(sources.itertuples()), merged=merged,
-                        merged_action=MERGED_ACTION,
+                        merged_action=MERGED_ACTION, boundaries=boundaries.source(inputs.year),
                         year=inputs.year, parameters=parameters, version=__version__, commit=buildinfo.git_commit(),
                         versions=inputs.cfg.versions, build_date=buildinfo.build_date().isoformat())
 

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor.definitions import config
-from jeugdmonitor.report import charts, goals, templates
+from jeugdmonitor.report import charts, goals, maps, templates
 from jeugdmonitor.report.formatting import is_missing, year_label
 from jeugdmonitor.report.inputs import NL_NAME, page_context
 from jeugdmonitor.report.subject import Report, area_list, areas_for, change_between
@@ -117,11 +117,12 @@ def kpi_section(report: Report, kpi_id: str) -> str:
     region, region_status = report.value(kpi_id, report.region, report.year)
     country, country_status = report.value(kpi_id, NL_CODE, report.year)
     change = change_between(report, kpi, report.municipality)
+    comparison = comparison_of(report, kpi)
     return templates.render("gemeente/kpi.html.j2", **page_context(report.inputs), r=report, kpi=kpi, areas=area_list(report, kpi),
                         now={"value": value, "status": status}, change=change, judgement=goals.judge_change(kpi, change),
                         region={"value": region, "status": region_status},
                         country={"value": country, "status": country_status},
-                        trend=trend_of(report, kpi), comparison=comparison_of(report, kpi))
+                        trend=trend_of(report, kpi), comparison=comparison, map=maps.municipality_map(report, kpi, comparison))
 
 
 def goals_section(report: Report) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from jeugdmonitor import paths
 from jeugdmonitor.definitions import config
-from jeugdmonitor.report import charts, goals, templates
+from jeugdmonitor.report import charts, goals, maps, templates
 from jeugdmonitor.report.accountability import quality_log
 from jeugdmonitor.report.formatting import value_with_mark, year_label
 from jeugdmonitor.report.inputs import NL_NAME, Inputs, page_context
@@ -92,7 +92,8 @@ def _panel(inputs: Inputs, region: config.Region, kpi: config.Kpi, members: pd.D
     text = templates.render_text("grafiek_regio.txt.j2", kpi=kpi, region=region, year_label=label, rows=rows,
                              references=references)
     return {"kpi": kpi, "rows": rows, "references": references, "title": title,
-            "figure": templates.Markup(charts.figure_html(chart, text, caption=templates.word("bijschrift_paneel"), interactive=False))}
+            "figure": templates.Markup(charts.figure_html(chart, text, caption=templates.word("bijschrift_paneel"), interactive=False)),
+            "map": maps.region_map(inputs.year, region.name, kpi, rows, label)}
 
 
 def _trend(inputs: Inputs, region: config.Region, kpi: config.Kpi) -> dict[str, Any] | None:
@@ -180,7 +181,7 @@ def index_page(inputs: Inputs, municipalities: list[str] | None = None) -> str:
     return templates.render("index.html.j2", **page_context(inputs), year=inputs.year, regions=regions,
                         kpis=[inputs.cfg.kpis[k] for k in inputs.cfg.overview_kpis], symbols=GOAL_STATUS_SYMBOLS,
                         overview_csv=paths.overview_csv_name(inputs.year), script=paths.INDEX_SCRIPT_NAME,
-                        count=sum(len(r["rows"]) for r in regions),
+                        count=sum(len(r["rows"]) for r in regions), map=maps.index_map(inputs, municipalities),
                         accountability_page=paths.ACCOUNTABILITY_PAGE_NAME)
 
 
