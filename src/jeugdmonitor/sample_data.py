@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from jeugdmonitor import config, paths, raw, sample_areas
+from jeugdmonitor import config, paths, raw, sample_areas, sample_quarter
 from jeugdmonitor.vocabulary import NL_CODE
 
 FICTITIOUS = "fictieve voorbeelddata"
@@ -653,6 +653,7 @@ class Generator:
         self.write_population()
         self.write_spending()
         self.write_region_exports()
+        sample_quarter.write_monthly_spending(self.cfg, self.out, int(self.sample["zaad"]), self._region_sidecar)
         sample_areas.write_area_tables(self.cfg, self.out)  # CBS's area tables, for `make regio`
         return sorted(p for p in self.out.rglob("*") if p.is_file() and p.name != "README.md")
 
