@@ -142,3 +142,17 @@ def page_codes(kwartaal: str, folder: str | None = None) -> list[tuple[str, str,
     tables = load_tables(folder or str(clean_dir(parse_quarter(kwartaal))))
     frame = tables["uitgaven"].sort_values(["regio_code", "niveau"], ascending=[True, False], kind="stable")
     return list(zip(frame["gebied_code"], frame["niveau"], frame["gebied_naam"], strict=True))
+
+
+def annual_links(cfg: config.Config, year: int) -> list[dict[str, str]]:
+    """The quarters of `year` the annual index links: those whose months every region that reports
+    per quarter has in its monthly realisation export (`make kwartaal` builds them)."""
+    from jeugdmonitor import kwartaal
+
+    regions = kwartaal.settings(cfg, Quarter(year, 1))
+    if not regions:
+        return []
+    present = [set(kwartaal.read_monthly_spending(cfg, r.code)["peildatum"].dt.to_period("M")) for r in regions]
+    names = ", ".join(r.name for r in regions)
+    return [{"href": f"../{Quarter(year, q)}/{paths.INDEX_PAGE_NAME}", "label": Quarter(year, q).label, "regions": names}
+            for q in range(1, 5) if all(set(Quarter(year, q).months_to_date) <= months for months in present)]

@@ -77,13 +77,16 @@ def input_checksums(quarter: Quarter) -> dict[str, str]:
 
 
 def _scrub(executed: Path) -> None:
-    """Remove what papermill records of the clock, so that the executed notebook is reproducible."""
+    """Remove what papermill records of the clock (and the random id of the cell it adds), so that
+    the executed notebook is reproducible."""
     notebook = nbformat.read(executed, as_version=4)
     for meta in [notebook.metadata.get("papermill", {}), *(c.metadata.get("papermill", {}) for c in notebook.cells)]:
         for key in TIMING_KEYS:
             meta.pop(key, None)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", ()):
+            cell.id = "ingevoegde-parameters"  # papermill gives the cell it adds a random id
     nbformat.write(notebook, executed)
 
 

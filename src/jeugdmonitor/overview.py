@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import charts, config, goals, pages, paths
+from jeugdmonitor import charts, config, goals, kwartaal_pages, pages, paths
 from jeugdmonitor.formatting import value_with_mark, year_label
 from jeugdmonitor.report import NL_NAME, Inputs, _common, quality_log, region_filename, report_filename
 from jeugdmonitor.vocabulary import GOAL_STATUS_SYMBOLS, GOAL_STATUSES, LEVEL_MUNICIPALITY, NL_CODE, least_final
@@ -172,7 +172,8 @@ def index_page(inputs: Inputs, municipalities: list[str] | None = None) -> str:
                         kpis=[inputs.cfg.kpis[k] for k in inputs.cfg.overview_kpis], symbols=GOAL_STATUS_SYMBOLS,
                         overview_csv=paths.overview_csv_name(inputs.year), script=paths.INDEX_SCRIPT_NAME,
                         count=sum(len(r["rows"]) for r in regions),
-                        accountability_page=paths.ACCOUNTABILITY_PAGE_NAME)
+                        accountability_page=paths.ACCOUNTABILITY_PAGE_NAME,
+                        quarters=kwartaal_pages.annual_links(inputs.cfg, inputs.year))
 
 
 def write_index_script(out_dir: Path) -> Path:
