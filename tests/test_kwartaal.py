@@ -115,3 +115,10 @@ def test_the_annual_report_links_the_quarters_the_data_cover(cfg):
     assert [link["href"] for link in links] == [f"../2023-K{q}/index.html" for q in range(1, 5)]
     assert links[1]["label"] == "2e kwartaal 2023" and "Flevoland" in links[1]["regions"]
     assert kwartaal_pages.annual_links(cfg, 2018) == []  # the monthly export starts in 2019
+
+
+def test_the_annual_index_page_links_its_quarters(cfg):
+    from jeugdmonitor import overview
+    from tests.test_overview import _inputs
+    page = overview.index_page(_inputs(cfg))
+    assert 'id="kwartalen"' in page and 'href="../2023-K2/index.html"' in page and "2e kwartaal 2023" in page
