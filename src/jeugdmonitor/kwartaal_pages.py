@@ -43,7 +43,7 @@ def _rows(frame: pd.DataFrame, code: str) -> list[dict[str, Any]]:
     return frame[frame["gebied_code"] == code].to_dict("records") if len(frame) else []
 
 
-def _fictitious() -> bool:
+def fictitious() -> bool:
     """Whether the regional exports are the bundled fictitious sample (their sidecars say so)."""
     from jeugdmonitor import raw
     return any(raw.read_sidecar(p.with_name(p.name.removesuffix(paths.SIDECAR_SUFFIX))).get("fictief") is True
@@ -52,7 +52,7 @@ def _fictitious() -> bool:
 
 def _common(quarter: Quarter) -> dict[str, Any]:
     return {"quarter_label": quarter.label, "year": quarter.year, "annual_year": quarter.year - 1,
-            "last_month": month_label(quarter.months[-1]), "fictitious": _fictitious(),
+            "last_month": month_label(quarter.months[-1]), "fictitious": fictitious(),
             "label": pages.word("label_fictief")}
 
 

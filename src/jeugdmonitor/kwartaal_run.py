@@ -26,7 +26,7 @@ from typing import Any
 
 import nbformat
 
-from jeugdmonitor import config, kwartaal, kwartaal_pages, paths, publish, raw, render, runlock
+from jeugdmonitor import config, kwartaal, kwartaal_pages, pages, paths, publish, raw, render, runlock
 from jeugdmonitor.batchkernel import StageError
 from jeugdmonitor.period import Quarter, parse_quarter
 
@@ -90,7 +90,7 @@ def _scrub(executed: Path) -> None:
     nbformat.write(notebook, executed)
 
 
-def _build_page(quarter: Quarter, code: str, title: str, staging: Path) -> list[str]:
+def _build_page(quarter: Quarter, code: str, title: str, staging: Path, banner: str | None) -> list[str]:
     """One page: the notebook executed with its parameters, then its HTML; the files it wrote."""
     import papermill
 
@@ -108,7 +108,7 @@ def _build_page(quarter: Quarter, code: str, title: str, staging: Path) -> list[
                          f"uitgevoerd notebook bewaard om na te kijken: {executed}") from error
     _scrub(executed)
     page = page_file(staging, code)
-    render.notebook_to_html(executed, page, title, None)
+    render.notebook_to_html(executed, page, title, banner)
     return [page.relative_to(staging).as_posix(), executed.relative_to(staging).as_posix()]
 
 
@@ -146,6 +146,8 @@ def build_pages(quarter: Quarter, force: bool = False) -> Path:
     inputs = _digest(input_checksums(quarter))
     published = {} if force else _published(quarter).get("paginas", {})
     entries: dict[str, Any] = {}
+    # the fictitious-data banner on every page when the exports are the bundled sample
+    banner = pages.word("label_fictief") if kwartaal_pages.fictitious() else None
     todo = [(code, f"{name}: kwartaalrapportage {quarter.label}") for code, _, name in kwartaal_pages.page_codes(str(quarter))]
     todo.append((INDEX, f"Kwartaalrapportages jeugdhulp, {quarter.label}"))
     for number, (code, title) in enumerate(todo, start=1):
@@ -153,7 +155,7 @@ def build_pages(quarter: Quarter, force: bool = False) -> Path:
         if _take_over(published.get(code), digest, quarter, staging):
             status, files = "overgenomen", list(published[code]["uitvoer"])
         else:
-            status, files = "gebouwd", _build_page(quarter, code, title, staging)
+            status, files = "gebouwd", _build_page(quarter, code, title, staging, banner)
         entries[code] = {"invoer": digest, "status": status,
                          "uitvoer": {f: raw.sha256(staging / f) for f in files}}
         print(f"[{number:>2}/{len(todo)}] {code} {status}", flush=True)
