@@ -11,7 +11,7 @@ YEAR ?= 2023
 # No make variable reaches a shell as text. YEAR and N become file names and arguments, so they
 # must be whole numbers (checked here on their unexpanded value, before any recipe runs); the
 # variables that carry free text (REGIO, SOORT, BESTAND, PERIODE, JZ, JAAR, JAREN, SCHAAL, DOEL,
-# REPORT_OPTIONS, GEMEENTE, TABEL) are exported unexpanded to the environment as JEUGDMONITOR_MAKE_<NAME> and read by
+# REPORT_OPTIONS, GEMEENTE, TABEL, KWARTAAL) are exported unexpanded to the environment as JEUGDMONITOR_MAKE_<NAME> and read by
 # `python -m jeugdmonitor.makeargs <target>` (see src/jeugdmonitor/makeargs.py), never spliced
 # into a recipe.
 digits_only = $(if $(1),$(if $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst 5,,$(subst 6,,$(subst 7,,$(subst 8,,$(subst 9,,$(1))))))))))),,ok))
@@ -50,7 +50,7 @@ STAGED := data/staging/$(YEAR).klaar.json
 VALIDATED := data/clean/$(YEAR)/validatie.json
 REPORT_INDEX := reports/$(YEAR)/index.html
 
-.PHONY: all help setup fetch regio import clean-data validate reports voorbeeld yearly test lab expectations sample-data bench clean
+.PHONY: all help setup fetch regio import clean-data validate reports voorbeeld kwartaal yearly test lab expectations sample-data bench clean
 .PHONY: browser-deps chromium pdf screenshots
 
 # browser tests: Debian's chromium (apt-get, as root) and axe-core pinned in package-lock.json (npm ci)
@@ -67,7 +67,7 @@ help: ## de doelen opsommen
 setup: $(SETUP_STAMP) ## virtuele omgeving uit requirements.lock, projectkernel, uitvoerfilter voor notebooks
 
 JAREN ?= 2015-2024
-MAKE_VARIABLES := YEAR REGIO SOORT BESTAND PERIODE JZ JAAR JAREN SCHAAL DOEL REPORT_OPTIONS GEMEENTE TABEL
+MAKE_VARIABLES := YEAR REGIO SOORT BESTAND PERIODE JZ JAAR JAREN SCHAAL DOEL REPORT_OPTIONS GEMEENTE TABEL KWARTAAL
 $(foreach name,$(MAKE_VARIABLES),$(eval export JEUGDMONITOR_MAKE_$(name) = $$(value $(name))))
 MAKEARGS := $(PY) -m jeugdmonitor.makeargs
 
@@ -103,6 +103,11 @@ reports: $(REPORT_INPUTS) ## één HTML-rapportage per gemeente, een overzicht p
 # one page in reports/voorbeeld/ from the validated data, in a warmed kernel; publishes nothing
 voorbeeld: $(VALIDATED) ## één pagina snel bekijken in reports/voorbeeld/ zonder te publiceren (GEMEENTE=GM0503 of REGIO=JZ24)
 	$(MAKEARGS) voorbeeld
+
+# the quarter reports (docs/kwartaal.md): the year's gate through `make validate`, then the quarter's
+# tables and pages, published all or nothing; the runner decides what is stale, as for `reports`
+kwartaal: $(SETUP_STAMP) ## kwartaalrapportages van de regio's die per kwartaal rapporteren in reports/KWARTAAL (KWARTAAL=2024-K2)
+	$(MAKEARGS) kwartaal
 
 # what pdf and screenshots depend on: built when missing or older than its inputs
 $(REPORT_INDEX): $(REPORT_INPUTS)

@@ -26,7 +26,7 @@ DEFAULT_YEAR = 2023
 DISK_FULL = os.strerror(errno.ENOSPC)  # "No space left on device", as a notebook's error carries it
 # the commands that read config/: its files are checked against their schemas first (pdf reads only
 # the published pages, which a copy of reports/<year>/ alone may hold)
-CONFIG_COMMANDS = ("clean", "validate", "reports", "voorbeeld", "expectations", "sample-data", "regio", "import")
+CONFIG_COMMANDS = ("clean", "validate", "reports", "voorbeeld", "expectations", "sample-data", "regio", "import", "kwartaal")
 
 
 def _exit_code(error: pipeline.StageError) -> int:
@@ -64,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     command = sub.add_parser("pdf", help="één A4-PDF per gemeenterapportage (en regio-overzicht) -> reports/<jaar>/pdf/")
     command.add_argument("--year", type=int, default=DEFAULT_YEAR, help="rapportjaar")
     command.add_argument("--gemeente", action="append", help="alleen deze pagina: GM0503, of regio-JZ31 (herhaalbaar)")
+    command = sub.add_parser("kwartaal", help="kwartaalrapportages van de regio's die per kwartaal rapporteren "
+                                              "-> reports/<kwartaal>/ (notebook 06)")
+    command.add_argument("--kwartaal", required=True, help="het kwartaal, bijvoorbeeld 2024-K2")
+    command.add_argument("--opnieuw", action="store_true", help="elke pagina bouwen, ook als haar invoer niet veranderd is")
     sub.add_parser("expectations", help="de GX-suites en het checkpoint in expectations/ opnieuw opbouwen uit config/")
     command = sub.add_parser("sample-data", help="de fictieve voorbeelddata in data/raw/ opnieuw maken")
     command.add_argument("--schaal", default="voorbeeld", help="voorbeeld (standaard) of landelijk: elke gemeente van Nederland")
@@ -145,6 +149,9 @@ def _run(args: argparse.Namespace) -> int:
         from jeugdmonitor.report import pdf  # WeasyPrint: only this step needs it
         logging.getLogger("weasyprint").setLevel(logging.ERROR)  # unsupported screen CSS is not news
         print(f"PDF's in {pdf.run_pdf(args.year, args.gemeente)}")
+    elif args.command == "kwartaal":
+        from jeugdmonitor.runner import quarter  # the quarter stage: gate, tables and pages of one quarter
+        quarter.run(args.kwartaal, args.opnieuw)
     elif args.command == "expectations":
         from jeugdmonitor import quality  # GX: only this command and the stages need it
         if quality.build_context():

@@ -86,13 +86,17 @@ def voorbeeld_args() -> list[str]:
     return ["voorbeeld", *_year(), *_optional("--gemeente", "GEMEENTE"), *_optional("--regio", "REGIO")]
 
 
+def kwartaal_args() -> list[str]:
+    return ["kwartaal", "--kwartaal", _required("KWARTAAL", "make kwartaal KWARTAAL=2024-K2")]
+
+
 def sample_data_args() -> list[str]:
     return ["sample-data", *_optional("--schaal", "SCHAAL"), *_optional("--doel", "DOEL")]
 
 
 TARGETS: dict[str, Callable[[], list[str]]] = {
     "fetch": fetch_args, "regio": regio_args, "import": import_args, "reports": reports_args,
-    "sample-data": sample_data_args, "voorbeeld": voorbeeld_args,
+    "sample-data": sample_data_args, "voorbeeld": voorbeeld_args, "kwartaal": kwartaal_args,
 }
 
 

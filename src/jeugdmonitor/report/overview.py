@@ -12,7 +12,7 @@ import pandas as pd
 
 from jeugdmonitor import paths
 from jeugdmonitor.definitions import config
-from jeugdmonitor.report import charts, goals, maps, templates
+from jeugdmonitor.report import charts, goals, maps, quarter, templates
 from jeugdmonitor.report.accountability import quality_log
 from jeugdmonitor.report.formatting import value_with_mark, year_label
 from jeugdmonitor.report.inputs import NL_NAME, Inputs, page_context
@@ -182,7 +182,8 @@ def index_page(inputs: Inputs, municipalities: list[str] | None = None) -> str:
                         kpis=[inputs.cfg.kpis[k] for k in inputs.cfg.overview_kpis], symbols=GOAL_STATUS_SYMBOLS,
                         overview_csv=paths.overview_csv_name(inputs.year), script=paths.INDEX_SCRIPT_NAME,
                         count=sum(len(r["rows"]) for r in regions), map=maps.index_map(inputs, municipalities),
-                        accountability_page=paths.ACCOUNTABILITY_PAGE_NAME)
+                        accountability_page=paths.ACCOUNTABILITY_PAGE_NAME,
+                        quarters=quarter.annual_links(inputs.cfg, inputs.year))
 
 
 def write_index_script(out_dir: Path) -> Path:

@@ -8,6 +8,7 @@ from pathlib import Path
 from jeugdmonitor import paths
 from jeugdmonitor.definitions import config
 from jeugdmonitor.devtools import sample_areas
+from jeugdmonitor.devtools.sample import quarter
 from jeugdmonitor.devtools.sample.cbs_files import CbsFiles
 from jeugdmonitor.devtools.sample.figures import SampleFigures
 from jeugdmonitor.devtools.sample.region_files import RegionFiles
@@ -24,6 +25,7 @@ class Generator(SampleFigures, CbsFiles, RegionFiles):
         self.write_population()
         self.write_spending()
         self.write_region_exports()
+        quarter.write_monthly_spending(self.cfg, self.out, int(self.sample["zaad"]), self._region_sidecar)
         sample_areas.write_area_tables(self.cfg, self.out)  # CBS's area tables, for `make regio`
         return sorted(p for p in self.out.rglob("*") if p.is_file() and p.name != "README.md")
 

@@ -1,0 +1,159 @@
+"""The HTML of the quarter reports: a page per municipality, per jeugdregio, and the index.
+
+Reads the quarter's clean tables (data/clean/<kwartaal>/, written by jeugdmonitor.runner.quarter)
+and fills the templates in templates/pages/kwartaal/; every sentence lives there. Amounts over
+months the administration has not closed carry the voorlopig mark (*), and each page says which
+months are closed. The notebook 06_kwartaal.ipynb calls these functions.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jeugdmonitor import paths
+from jeugdmonitor.definitions import config
+from jeugdmonitor.definitions.quarters import KIND_FINANCIAL, TABLES, settings
+from jeugdmonitor.period import Quarter, month_label, parse_quarter
+from jeugdmonitor.report import formatting, templates
+from jeugdmonitor.sources import raw
+from jeugdmonitor.sources.quarter_exports import read_monthly_spending
+from jeugdmonitor.vocabulary import LEVEL_REGION, STATUS_FINAL, STATUS_PROVISIONAL
+
+TEMPLATE_DIR = "kwartaal"
+PLACEMENT_KPI = "jeugdhulp_met_verblijf_aantal"  # the yearly KPI of Flevoland's goal on placements
+
+
+def clean_dir(quarter: Quarter) -> Path:
+    """The quarter's clean tables (data/clean/2024-K2/)."""
+    return paths.CLEAN_DIR / str(quarter)
+
+
+@cache
+def load_tables(folder: str) -> dict[str, pd.DataFrame]:
+    """The quarter's tables in `folder`, read once per process."""
+    return {name: pd.read_parquet(Path(folder) / paths.table_filename(name)) for name in (*TABLES, "regio")}
+
+
+def euro(value: float) -> str:
+    """'€ 42.198.729' (rounded to the euro)."""
+    return f"€ {formatting.number(round(float(value)))}"
+
+
+def _rows(frame: pd.DataFrame, code: str) -> list[dict[str, Any]]:
+    return frame[frame["gebied_code"] == code].to_dict("records") if len(frame) else []
+
+
+def fictitious() -> bool:
+    """Whether the regional exports are the bundled fictitious sample (their sidecars say so)."""
+    return any(raw.read_sidecar(p.with_name(p.name.removesuffix(paths.SIDECAR_SUFFIX))).get("fictief") is True
+               for p in sorted((paths.RAW_DIR / "regio").glob(f"*/*{paths.SIDECAR_SUFFIX}")))
+
+
+def _common(quarter: Quarter) -> dict[str, Any]:
+    return {"quarter_label": quarter.label, "year": quarter.year, "annual_year": quarter.year - 1,
+            "last_month": month_label(quarter.months[-1]), "fictitious": fictitious(),
+            "label": templates.word("label_fictief")}
+
+
+def _trajectory_rows(rows: list[dict[str, Any]], quarter: Quarter) -> list[dict[str, Any]]:
+    shown = []
+    for row in rows:
+        label = quarter.label if row["periode"] == "kwartaal" else f"{row['jaar']} tot en met {month_label(quarter.months[-1])}"
+        if row["jaar"] != quarter.year:
+            label = (f"{quarter.quarter}e kwartaal {row['jaar']}" if row["periode"] == "kwartaal"
+                     else f"{row['jaar']} tot en met {month_label(quarter.shifted(-4).months[-1])}")
+        shown.append({**row, "label": label})
+    return shown
+
+
+def _placement_change(rows: list[dict[str, Any]]) -> str:
+    if len(rows) < 5:
+        return "te kort om met een jaar eerder te vergelijken"
+    change = rows[-1]["lopend"] - rows[-5]["lopend"]
+    if change == 0:
+        return "evenveel als een jaar eerder"
+    return f"{formatting.number(abs(change))} {'minder' if change < 0 else 'meer'} dan een jaar eerder ({rows[-5]['lopend']})"
+
+
+def area_page(kwartaal: str, code: str, folder: str | None = None) -> str:
+    """The page of municipality or region `code` for quarter `kwartaal` ('2024-K2')."""
+    quarter = parse_quarter(kwartaal)
+    tables = load_tables(folder or str(clean_dir(quarter)))
+    spending = _rows(tables["uitgaven"], code)
+    if not spending:
+        raise KeyError(f"{code} rapporteert niet per kwartaal in {quarter} (config/kwartaal.yaml)")
+    spending_row = spending[0]
+    region = tables["regio"][tables["regio"]["regio_code"] == spending_row["regio_code"]].to_dict("records")[0]
+    months = _rows(tables["maanden"], code)
+    final = [month_label(pd.Period(m["maand"], "M")) for m in months if m["status"] == STATUS_FINAL]
+    provisional = [month_label(pd.Period(m["maand"], "M")) for m in months if m["status"] == STATUS_PROVISIONAL]
+    seasonal = spending_row["methode"] == "seizoen"
+    context = {
+        **_common(quarter), "area": {"code": code, "naam": spending_row["gebied_naam"]}, "level": spending_row["niveau"],
+        "region": region, "financial_only": region["soort"] == KIND_FINANCIAL, "spending": spending_row,
+        "mark": formatting.mark(spending_row["status"]), "euro": euro,
+        "final_months": ", ".join(final), "provisional_months": ", ".join(provisional),
+        "method_sentence": "Met het gebruikelijke verloop over de maanden doorgetrokken" if seasonal
+        else "In hetzelfde tempo doorgetrokken",
+        "target_words": "het kostenplafond" if spending_row["doel"] == "plafond" else "het budget",
+        "sources": "Bron: de exports van de jeugdregio (trajecten, wachttijden per maand, budget en realisatie per maand).",
+    }
+    if not context["financial_only"]:
+        trajectories = _trajectory_rows(_rows(tables["trajecten"], code), quarter)
+        by_key = {(r["jaar"], r["periode"]): r for r in trajectories}
+        placements = _rows(tables["uithuisplaatsingen"], code)
+        context.update({
+            "trajectories": trajectories,
+            "t": {"now_q": by_key[(quarter.year, "kwartaal")], "before_q": by_key[(quarter.year - 1, "kwartaal")]},
+            "waiting": [{**r, "label": month_label(pd.Period(r["maand"], "M"))} for r in _rows(tables["wachttijden"], code)],
+            "norm": int(config.load().sources["regio_exports"]["wachttijden"]["wachtnorm_dagen"]),
+            "placements": placements, "placement_change": _placement_change(placements),
+            "goal": _placement_goal(region["regio_code"]),
+        })
+    return templates.render(f"{TEMPLATE_DIR}/pagina.html.j2", **context)
+
+
+def _placement_goal(region: str) -> str | None:
+    """The region's goal on placements from config/doelen.yaml, if it has one (Flevoland: horizon zero)."""
+    for goal in config.load().goals.get(region, ()):
+        if goal.kpi == PLACEMENT_KPI:
+            return f"doel van de regio: {goal.text[0].lower()}{goal.text[1:]}"
+    return None
+
+
+def index_page(kwartaal: str, folder: str | None = None) -> str:
+    """The index of the quarter: every reporting region with its municipalities."""
+    quarter = parse_quarter(kwartaal)
+    tables = load_tables(folder or str(clean_dir(quarter)))
+    spending = tables["uitgaven"]
+    regions = []
+    for region in tables["regio"].to_dict("records"):
+        members = spending[(spending["regio_code"] == region["regio_code"]) & (spending["niveau"] != LEVEL_REGION)]
+        regions.append({"code": region["regio_code"], "naam": region["regio_naam"], "soort": region["soort"],
+                        "provisional": bool((spending.loc[spending["gebied_code"] == region["regio_code"], "status"]
+                                             == STATUS_PROVISIONAL).any()),
+                        "gemeenten": [{"code": c, "naam": n} for c, n in zip(members["gebied_code"], members["gebied_naam"], strict=True)]})
+    return templates.render(f"{TEMPLATE_DIR}/index.html.j2", **_common(quarter), regions=regions)
+
+
+def page_codes(kwartaal: str, folder: str | None = None) -> list[tuple[str, str, str]]:
+    """(code, level, name) of every page of the quarter, regions first."""
+    tables = load_tables(folder or str(clean_dir(parse_quarter(kwartaal))))
+    frame = tables["uitgaven"].sort_values(["regio_code", "niveau"], ascending=[True, False], kind="stable")
+    return list(zip(frame["gebied_code"], frame["niveau"], frame["gebied_naam"], strict=True))
+
+
+def annual_links(cfg: config.Config, year: int) -> list[dict[str, str]]:
+    """The quarters of `year` the annual index links: those whose months every region that reports
+    per quarter has in its monthly realisation export (`make kwartaal` builds them)."""
+    regions = settings(cfg, Quarter(year, 1))
+    if not regions:
+        return []
+    present = [set(read_monthly_spending(cfg, r.code)["peildatum"].dt.to_period("M")) for r in regions]
+    names = ", ".join(r.name for r in regions)
+    return [{"href": f"../{Quarter(year, q)}/{paths.INDEX_PAGE_NAME}", "label": Quarter(year, q).label, "regions": names}
+            for q in range(1, 5) if all(set(Quarter(year, q).months_to_date) <= months for months in present)]

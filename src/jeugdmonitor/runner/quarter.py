@@ -1,0 +1,185 @@
+"""The quarter stage (`make kwartaal KWARTAAL=2024-K2`): gate, clean for the quarter, pages, publish.
+
+The same machinery as a report year, for a period that is a quarter:
+1. the gate: `make validate YEAR=<the quarter's year>` (the Makefile's own DAG, so an up-to-date
+   year costs a check): every raw file is checked under its contract and by the GX checkpoint;
+2. the quarter's tables (jeugdmonitor.clean.quarter) are cleaned into data/staging/<kwartaal>/ and
+   published to data/clean/<kwartaal>/ by exchange; a quarter the exports do not cover is refused
+   before anything is written, naming the months that are missing;
+3. a page per municipality and region of the regions that report per quarter, and the index, each
+   one papermill execution of notebooks/06_kwartaal.ipynb rendered to HTML, in reports/.bouw-<kwartaal>/;
+   a page whose inputs and parameters equal those in the published build manifest, and whose files
+   are still those it wrote, is taken over instead of rebuilt;
+4. the finished folder replaces reports/<kwartaal>/ in one step (publish.swap_into_place): all or nothing.
+Nothing in a page or the manifest depends on the clock, so a rerun is byte for byte the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from jeugdmonitor import paths, publish
+from jeugdmonitor.clean import quarter as quarter_tables
+from jeugdmonitor.definitions import config
+from jeugdmonitor.period import Quarter, parse_quarter
+from jeugdmonitor.report import export, templates
+from jeugdmonitor.report import quarter as quarter_pages
+from jeugdmonitor.runner import runlock
+from jeugdmonitor.runner.kernel import StageError
+from jeugdmonitor.sources import raw
+
+NOTEBOOK_NAME = "06_kwartaal.ipynb"
+INDEX = "index"
+TIMING_KEYS = ("start_time", "end_time", "duration", "exception")
+log = logging.getLogger("jeugdmonitor")
+
+
+def report_dir(quarter: Quarter) -> Path:
+    return paths.REPORTS_DIR / str(quarter)
+
+
+def run_gate(year: int) -> None:
+    """The yearly gate on the raw files, through the Makefile (stale-only); StageError when it fails."""
+    make = shutil.which("make")
+    if make is None:
+        raise StageError("make is niet gevonden: de kwaliteitspoort draait via `make validate`")
+    result = subprocess.run([make, "--no-print-directory", "validate", f"YEAR={year}"], cwd=paths.PROJECT_ROOT, check=False)
+    if result.returncode != 0:
+        raise StageError(f"de kwaliteitspoort (make validate YEAR={year}) is niet geslaagd (exit {result.returncode}); "
+                         f"er is niets gepubliceerd")
+
+
+def clean_quarter(quarter: Quarter, tables: dict[str, Any]) -> Path:
+    """The quarter's tables, staged and then published to data/clean/<kwartaal>/ in one step."""
+    staging = paths.STAGING_DIR / str(quarter)
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    for name, frame in sorted(tables.items()):
+        frame.to_parquet(staging / paths.table_filename(name), index=False)
+    return publish.swap_into_place(staging, quarter_pages.clean_dir(quarter))
+
+
+def _digest(parts: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def input_checksums(quarter: Quarter) -> dict[str, str]:
+    """sha256 of every input of the quarter's pages: its tables, config/, the notebook, templates and code."""
+    folders = [(quarter_pages.clean_dir(quarter), "*"), (paths.CONFIG_DIR, "*"), (paths.TEMPLATE_DIR, "*"), (paths.PACKAGE_DIR, "*.py")]
+    result = {paths.display_path(p): raw.sha256(p) for folder, pattern in folders
+              for p in sorted(folder.rglob(pattern)) if p.is_file() and "__pycache__" not in p.parts}
+    result[NOTEBOOK_NAME] = raw.sha256(paths.notebook(NOTEBOOK_NAME))
+    return result
+
+
+def _scrub(executed: Path) -> None:
+    """Remove what papermill records of the clock (and the random id of the cell it adds), so that
+    the executed notebook is reproducible."""
+    notebook = nbformat.read(executed, as_version=4)
+    for meta in [notebook.metadata.get("papermill", {}), *(c.metadata.get("papermill", {}) for c in notebook.cells)]:
+        for key in TIMING_KEYS:
+            meta.pop(key, None)
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", ()):
+            cell.id = "ingevoegde-parameters"  # papermill gives the cell it adds a random id
+    nbformat.write(notebook, executed)
+
+
+def _build_page(quarter: Quarter, code: str, title: str, staging: Path, banner: str | None) -> list[str]:
+    """One page: the notebook executed with its parameters, then its HTML; the files it wrote."""
+    import papermill
+
+    from jeugdmonitor.runner.kernel import KERNEL_ARGUMENTS, KERNEL_NAME, kernel_config, kernel_folder
+    executed = paths.executed_notebook_dir(staging) / f"{code}.ipynb"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with kernel_folder() as socket_dir:
+            papermill.execute_notebook(str(paths.notebook(NOTEBOOK_NAME)), str(executed),
+                                       parameters={"kwartaal": str(quarter), "gebied": code}, kernel_name=KERNEL_NAME,
+                                       progress_bar=False, cwd=str(paths.NOTEBOOK_DIR), config=kernel_config(Path(socket_dir)),
+                                       extra_arguments=KERNEL_ARGUMENTS)
+    except papermill.PapermillExecutionError as error:
+        raise StageError(f"{NOTEBOOK_NAME} ({code}, {quarter}) is mislukt: {error.ename}: {error.evalue}\n"
+                         f"uitgevoerd notebook bewaard om na te kijken: {executed}") from error
+    _scrub(executed)
+    page = page_file(staging, code)
+    export.notebook_to_html(executed, page, title, banner)
+    return [page.relative_to(staging).as_posix(), executed.relative_to(staging).as_posix()]
+
+
+def page_file(folder: Path, code: str) -> Path:
+    """The HTML file of page `code`: index.html, regio-JZ08.html or GM0034.html."""
+    if code == INDEX:
+        return paths.report_index(folder)
+    return folder / (paths.region_page_name(code) if code.startswith("JZ") else paths.report_page_name(code))
+
+
+def _published(quarter: Quarter) -> dict[str, Any]:
+    manifest = paths.build_manifest(report_dir(quarter))
+    return json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+
+
+def _take_over(entry: dict[str, Any] | None, digest: str, quarter: Quarter, staging: Path) -> bool:
+    """Copy a page's files from the published set when its inputs are the same and its files unchanged."""
+    if not entry or entry.get("invoer") != digest:
+        return False
+    source = report_dir(quarter)
+    if any(not (source / f).is_file() or raw.sha256(source / f) != sha for f, sha in entry["uitvoer"].items()):
+        return False
+    for name in entry["uitvoer"]:
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / name, staging / name)
+    return True
+
+
+def build_pages(quarter: Quarter, force: bool = False) -> Path:
+    """Every page of the quarter in a staging folder, then published in one step."""
+    staging = paths.REPORTS_DIR / f".bouw-{quarter}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    inputs = _digest(input_checksums(quarter))
+    published = {} if force else _published(quarter).get("paginas", {})
+    entries: dict[str, Any] = {}
+    # the fictitious-data banner on every page when the exports are the bundled sample
+    banner = templates.word("label_fictief") if quarter_pages.fictitious() else None
+    todo = [(code, f"{name}: kwartaalrapportage {quarter.label}") for code, _, name in quarter_pages.page_codes(str(quarter))]
+    todo.append((INDEX, f"Kwartaalrapportages jeugdhulp, {quarter.label}"))
+    for number, (code, title) in enumerate(todo, start=1):
+        digest = _digest({"invoer": inputs, "parameters": {"kwartaal": str(quarter), "gebied": code}})
+        if _take_over(published.get(code), digest, quarter, staging):
+            status, files = "overgenomen", list(published[code]["uitvoer"])
+        else:
+            status, files = "gebouwd", _build_page(quarter, code, title, staging, banner)
+        entries[code] = {"invoer": digest, "status": status,
+                         "uitvoer": {f: raw.sha256(staging / f) for f in files}}
+        print(f"[{number:>2}/{len(todo)}] {code} {status}", flush=True)
+    manifest = {"kwartaal": str(quarter), "paginas": {k: {key: v for key, v in e.items() if key != "status"}
+                                                      for k, e in entries.items()}}
+    paths.build_manifest(staging).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    built = sum(e["status"] == "gebouwd" for e in entries.values())
+    target = publish.swap_into_place(staging, report_dir(quarter))
+    print(f"kwartaal {quarter}: {built} pagina's gebouwd, {len(entries) - built} ongewijzigd overgenomen, "
+          f"gepubliceerd in {paths.display_path(target)}")
+    return target
+
+
+def run(text: str, force: bool = False) -> Path:
+    """`make kwartaal`: the quarter named by `text` ('2024-K2'), from the gate to the published templates."""
+    quarter = parse_quarter(text)  # a malformed value stops here, before anything runs
+    # an uncovered quarter is refused (naming its missing months) before the gate or anything else runs
+    tables = quarter_tables.build_tables(config.load(), quarter)
+    run_gate(quarter.year)
+    with runlock.year_lock(str(quarter), "kwartaal"):  # type: ignore[arg-type]  # the lock file is named by the period
+        clean_quarter(quarter, tables)
+        return build_pages(quarter, force)

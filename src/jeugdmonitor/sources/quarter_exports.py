@@ -1,0 +1,79 @@
+"""A region's exports as a quarter report reads them: the monthly realisation (realisatie_maand)
+and the yearly exports, each under its contract, and the months a quarter needs that they do not
+cover yet (a quarter they do not cover is refused, naming the files and months)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jeugdmonitor import paths
+from jeugdmonitor.definitions import config
+from jeugdmonitor.definitions.quarters import KIND_FULL, RegionSetting
+from jeugdmonitor.period import PeriodError, Quarter, months_text
+from jeugdmonitor.sources import raw
+from jeugdmonitor.sources.exports import check_region_export
+
+
+# ------------------------------------------------------------------ reading under contract
+def export_path(cfg: config.Config, region: str, kind: str) -> Path:
+    return raw.export_file(paths.region_export_dir(region), cfg.sources["regio_exports"][kind]["bestand"])
+
+
+def read_monthly_spending(cfg: config.Config, region: str) -> pd.DataFrame:
+    """The region's realisation per month (realisatie_maand): columns and types, municipalities of
+    the region, and a status per row that is one of the configured statuses."""
+    spec = cfg.sources["regio_exports"]
+    path = export_path(cfg, region, "realisatie_maand")
+    frame = raw.read_region_export(path, spec["realisatie_maand"]["kolommen"], spec["datumformaat"])
+    outside = frame["gemeentecode"].map(lambda c: cfg.register.municipality(str(c)).region) != region
+    if outside.any():
+        raise raw.RawDataError(path, f"gemeenten buiten regio {region}: {frame.loc[outside, 'gemeentecode'].unique()[:5].tolist()}",
+                               column="gemeentecode", rows=[int(i) + 2 for i in frame.index[outside]])
+    allowed = spec["realisatie_maand"]["statussen"]
+    unknown = ~frame["status"].isin(allowed)
+    if unknown.any():
+        raise raw.RawDataError(path, f"onbekende status {frame.loc[unknown, 'status'].unique()[:3].tolist()}; "
+                                     f"toegestaan: {', '.join(allowed)}", column="status",
+                               rows=[int(i) + 2 for i in frame.index[unknown]])
+    return frame
+
+
+def read_exports(cfg: config.Config, region: str) -> dict[str, Any]:
+    """The region's four exports, each read and checked under its contract."""
+    result: dict[str, Any] = {kind: check_region_export(cfg, region, kind, export_path(cfg, region, kind))[0]
+                              for kind in ("wachttijden", "trajecten", "budget")}
+    result["realisatie_maand"] = read_monthly_spending(cfg, region)
+    period = raw.read_sidecar(export_path(cfg, region, "trajecten"))["periode"]
+    result["trajecten_periode"] = (pd.Timestamp(period["van"]), pd.Timestamp(period["tot"]))
+    return result
+
+
+def missing_months(quarter: Quarter, exports: dict[str, Any], kind: str) -> list[pd.Period]:
+    """The months `kind` needs for `quarter` that its export does not hold."""
+    if kind == "trajecten":  # the quarter and the same quarter a year before, inside the export's period
+        first, last = exports["trajecten_periode"]
+        wanted = quarter.shifted(-4).months + quarter.months
+        return [m for m in wanted if m.start_time < first or m.end_time.normalize() > last]
+    if kind == "wachttijden":
+        present = set(exports["wachttijden"]["peildatum"].dt.to_period("M"))
+        return [m for m in quarter.months if m not in present]
+    present = set(exports["realisatie_maand"]["peildatum"].dt.to_period("M"))
+    return [m for m in quarter.months_to_date if m not in present]
+
+
+def check_coverage(cfg: config.Config, quarter: Quarter, region: RegionSetting, exports: dict[str, Any]) -> None:
+    """Refuse a quarter the region's exports do not cover, naming the file and the missing months."""
+    kinds = ["realisatie_maand"] + (["trajecten", "wachttijden"] if region.kind == KIND_FULL else [])
+    problems = []
+    for kind in kinds:
+        missing = missing_months(quarter, exports, kind)
+        if missing:
+            problems.append(f"{paths.display_path(export_path(cfg, region.code, kind))} mist {months_text(missing)}")
+    if quarter.year not in set(exports["budget"]["jaar"].astype(int)):
+        problems.append(f"{paths.display_path(export_path(cfg, region.code, 'budget'))} mist het budget van {quarter.year}")
+    if problems:
+        raise PeriodError(f"kwartaal {quarter} zit niet in de data van {region.name} ({region.code}): "
+                          + "; ".join(problems) + ". Er is niets gepubliceerd.")
