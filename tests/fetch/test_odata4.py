@@ -1,5 +1,5 @@
 """Tests for reading StatLine tables from CBS's OData 4 service and falling back between the
-services: the local server of tests/test_fetch.py serves the recorded OData 4 answers of
+services: the local server of tests/fetch/conftest.py serves the recorded OData 4 answers of
 tests/fixtures/odata4 (84134NED and 85099NED, built from the OData 3 answers with
 tests/fixtures/odata4/build.py, so both hold the same figures)."""
 
@@ -15,8 +15,8 @@ from jeugdmonitor import fetch, paths
 from jeugdmonitor.definitions import cbs_titles, config
 from jeugdmonitor.fetch import odata4, services
 from jeugdmonitor.sources import cbs, raw, rawdata
-from tests.fetch import test_fetch
-from tests.fetch.test_fetch import (
+
+from .helpers import (
     FEED,
     FIXTURES,
     FIXTURES4,
@@ -32,9 +32,6 @@ from tests.fetch.test_fetch import (
     snapshot,
     with_source,
 )
-
-# the local CBS server and the network guard of tests/test_fetch.py (pytest finds them by their own names)
-cbs_server, no_network = test_fetch.cbs_server, test_fetch.no_network
 
 SERIES_YEARS = [2020, 2021, 2022, 2023, 2024]  # 2020 from 84134NED, 2022-2024 from 85099NED
 TOPICS4 = ["M004501", "M004502", "M004503"]  # 85099NED's measure codes of the three configured titles
