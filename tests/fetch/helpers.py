@@ -161,3 +161,21 @@ def patch_fixture(server: FixtureServer, tmp_path: Path, table: str, part: str, 
 
 def snapshot(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): raw.sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ---------------------------------------------------------------------------- OData 4 and the choice of service
+SERIES_YEARS = [2020, 2021, 2022, 2023, 2024]  # 2020 from 84134NED, 2022-2024 from 85099NED
+
+
+def on_service(cfg: config.Config, kind: str, successor: str | None = None) -> config.Config:
+    """cfg with cbs_jeugdzorg read from `kind` first (and its successor from `successor`, if given)."""
+    changed = with_source(cfg, "cbs_jeugdzorg", dienst=kind)
+    if successor:
+        changed.sources["cbs_jeugdzorg"]["opvolgers"] = [{**changed.sources["cbs_jeugdzorg"]["opvolgers"][0],
+                                                          "dienst": successor}]
+    return changed
+
+
+# the population table, read from either service
+POPULATION = "03759ned"
+POPULATION_DATA = f"cbs/{POPULATION}_TypedDataSet.csv"
