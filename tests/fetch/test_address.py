@@ -8,7 +8,6 @@ import pytest
 from jeugdmonitor import fetch
 
 
-# ---------------------------------------------------------------------------- address and command line
 def test_the_address_comes_from_the_environment_or_the_config():
     local = fetch.parse_service("http://127.0.0.1:8123/")
     assert (local.base_url, local.catalog_url, local.use_https) == ("http://127.0.0.1:8123", "127.0.0.1:8123", False)
