@@ -6,12 +6,13 @@ import os
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from jeugdmonitor import paths
 from jeugdmonitor.clean import build
 from jeugdmonitor.definitions import config
-from jeugdmonitor.sources import load
+from jeugdmonitor.sources import load, rawdata
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -55,3 +56,15 @@ def clean_tables(project):
 @pytest.fixture(scope="session")
 def cfg() -> config.Config:
     return config.load()
+
+
+@pytest.fixture(scope="module")
+def raw_data(cfg) -> rawdata.RawData:
+    """The bundled sample's raw data, read once per test module."""
+    return load.load_raw(cfg)
+
+
+@pytest.fixture(scope="module")
+def tables(cfg, raw_data) -> dict[str, pd.DataFrame]:
+    """The clean tables of 2023 built from `raw_data`, once per test module."""
+    return build.build_tables(cfg, raw_data, 2023)

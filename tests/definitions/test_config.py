@@ -317,3 +317,10 @@ def test_the_new_goal_kpis_are_defined(cfg):
                 "transformatiefonds_begroot_mln": 0.000001, "transformatiefonds_besteed_mln": 0.000001,
                 "transformatiefonds_besteed_pct": 100, "ambulant_aandeel": 100, "lang_wachtenden_aandeel": 100}
     assert {k: cfg.kpis[k].scale for k in expected} == expected
+
+
+def test_a_kpi_without_a_margin_is_refused(tmp_path, monkeypatch):
+    spec = {"kpis": {"k": {"naam": "K", "omschrijving": "", "teller": {}, "schaal": 1, "eenheid": "x",
+                           "richting": "neutraal", "decimalen": 0}}}
+    with pytest.raises(config.ConfigError, match="k: veld 'marge' ontbreekt"):
+        config._kpis(spec)

