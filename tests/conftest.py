@@ -58,13 +58,13 @@ def cfg() -> config.Config:
     return config.load()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def raw_data(cfg) -> rawdata.RawData:
-    """The bundled sample's raw data, read once per test module."""
+    """The bundled sample's raw data, read once per test session (no test changes it)."""
     return load.load_raw(cfg)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tables(cfg, raw_data) -> dict[str, pd.DataFrame]:
-    """The clean tables of 2023 built from `raw_data`, once per test module."""
+    """The clean tables of 2023 built from `raw_data`, once per test session (no test changes them)."""
     return build.build_tables(cfg, raw_data, 2023)
