@@ -64,6 +64,7 @@ def _changed_kinds(name: str) -> set[str]:
 @pytest.mark.parametrize(("name", "kinds"), [
     ("pages/gemeente/kop.html.j2", {"gemeente"}),
     ("pages/regio/overzicht.html.j2", {"regio"}),
+    ("pages/kwartaal/pagina.html.j2", set()),  # the quarter pages only, which the yearly runner does not build
     ("pages/macros.html.j2", {"gemeente", "regio", "index"}),  # shared by every page
     ("jeugdmonitor/index.html.j2", {"gemeente", "regio", "index"}),  # the HTML export of every page
     ("report/inputs.py", {"gemeente", "regio", "index"}),  # every report notebook imports it

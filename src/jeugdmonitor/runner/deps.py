@@ -31,7 +31,7 @@ DISPATCHERS = frozenset({"cli", "makeargs", "runner.pipeline"})
 # a template folder belongs to the module that loads it: a stage that imports the module uses the folder
 TEMPLATE_OWNERS = {"pages": "report.templates", "jeugdmonitor": "report.export", "datadocs": "report.datadocs"}
 # page kinds with template folders of their own (templates/pages/<kind>/)
-PAGE_KINDS = ("gemeente", "regio", "index")
+PAGE_KINDS = ("gemeente", "regio", "index", "kwartaal")  # kwartaal: the quarter pages (runner.quarter)
 
 
 @dataclass(frozen=True)
