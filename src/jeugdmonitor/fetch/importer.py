@@ -236,8 +236,8 @@ def import_export(cfg: config.Config, region: str, kind: str, source: Path, peri
     if suffix not in (".csv", ".xlsx"):
         raise RawDataError(source, f"verwacht een .csv- of .xlsx-bestand, gevonden {source.suffix!r}")
     check_source(source, cfg.sources.get("import_grenzen") or {})
-    exports = cfg.sources["regio_exports"]
-    contract = exports[kind]
+    contracts = cfg.sources["regio_exports"]
+    contract = contracts[kind]
     stored_name = Path(contract["bestand"]).with_suffix(suffix).name
     target_dir = paths.region_export_dir(region)
     target_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -264,7 +264,7 @@ def import_export(cfg: config.Config, region: str, kind: str, source: Path, peri
         }
         if kind == "wachttijden":
             # the norm the export's zorgelijk wachtenden are counted with: the one config/ sets
-            meta["wachtnorm_dagen"] = int(exports["wachttijden"]["wachtnorm_dagen"])
+            meta["wachtnorm_dagen"] = int(contracts["wachttijden"]["wachtnorm_dagen"])
             notes.append(f"wachtnorm_dagen {meta['wachtnorm_dagen']} vastgelegd (config/bronnen.yaml): controleer dat de "
                          "regio de zorgelijk wachtenden met die norm telt")
         try:
