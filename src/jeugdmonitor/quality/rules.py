@@ -280,50 +280,56 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
     }
 
 
+def _raw_periods(column: str) -> gxe.Expectation:
+    """CBS's whole-year periods: <year>JJ00."""
+    return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=r"^\d{4}JJ00$", meta=_critical())
+
+
+# The youth-care tables are checked with the workbook's topic names as columns and the
+# workbook's form names / configured age-group titles as values (clean.RawFile): CBS renumbers
+# topics and keys between the tables of a series, the titles in config/bronnen.yaml stay.
+def _raw_youth_care(cfg: config.Config, spec: dict[str, Any]) -> list[gxe.Expectation]:
+    """One table of CBS's youth-care series: codes, periods, forms, counts under disclosure control."""
+    c = _critical()
+    return [
+        gxe.ExpectColumnValuesToMatchRegex(column=spec["dimensies"]["regio"], regex=AREA_CODE_PATTERN, meta=c),
+        _raw_periods(spec["dimensies"]["periode"]),
+        gxe.ExpectColumnValuesToBeInSet(column=spec["dimensies"]["vorm"], value_set=sorted(spec["vormen"].values()), meta=c),
+        _non_negative("jongeren"),
+        *_disclosure(cfg, "jongeren", "CBS-aantallen"),
+        gxe.ExpectColumnValuesToBeBetween(column="jongeren_relatief", min_value=0, max_value=100,
+                                          meta=_critical(toelichting="een percentage")),
+        _non_negative("trajecten"),
+    ]
+
+
+def _raw_youth_care_by_age(cfg: config.Config, spec: dict[str, Any]) -> list[gxe.Expectation]:
+    """One table of CBS's youth care by age series: also the configured age groups."""
+    dims = spec["dimensies"]
+    c = _critical()
+    return [
+        gxe.ExpectColumnValuesToMatchRegex(column=dims["regio"], regex=AREA_CODE_PATTERN, meta=c),
+        _raw_periods(dims["periode"]),
+        gxe.ExpectColumnValuesToBeInSet(column=dims["kenmerk"], value_set=sorted(str(k) for k in spec["leeftijdsgroepen"]), meta=c),
+        gxe.ExpectColumnValuesToBeInSet(column=dims["vorm"], value_set=sorted(spec["vormen"].values()), meta=c),
+        _non_negative("jongeren"),
+        *_disclosure(cfg, "jongeren", "CBS-aantallen"),
+    ]
+
+
 def raw_suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
     """The data contract of every raw source, on its own column names (suite `ruw_<kind>`)."""
     c = _critical()
     src = cfg.sources
     youth, population, iv3 = src["cbs_jeugdzorg"], src["cbs_bevolking"], src["cbs_iv3"]
-    raw_codes = r"^(?:GM\d{4}|JZ\d{2}|NL01)$"
-
-    def periods(column: str) -> gxe.Expectation:
-        return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=r"^\d{4}JJ00$", meta=c)
-
-    # The youth-care tables are checked with the workbook's topic names as columns and the
-    # workbook's form names / configured age-group titles as values (clean.RawFile): CBS renumbers
-    # topics and keys between the tables of a series, the titles in config/bronnen.yaml stay.
-    def youth_care(spec: dict[str, Any]) -> list[gxe.Expectation]:
-        return [
-            gxe.ExpectColumnValuesToMatchRegex(column=spec["dimensies"]["regio"], regex=raw_codes, meta=c),
-            periods(spec["dimensies"]["periode"]),
-            gxe.ExpectColumnValuesToBeInSet(column=spec["dimensies"]["vorm"], value_set=sorted(spec["vormen"].values()), meta=c),
-            _non_negative("jongeren"),
-            *_disclosure(cfg, "jongeren", "CBS-aantallen"),
-            gxe.ExpectColumnValuesToBeBetween(column="jongeren_relatief", min_value=0, max_value=100,
-                                              meta=_critical(toelichting="een percentage")),
-            _non_negative("trajecten"),
-        ]
-
-    def youth_care_by_age(spec: dict[str, Any]) -> list[gxe.Expectation]:
-        dims = spec["dimensies"]
-        return [
-            gxe.ExpectColumnValuesToMatchRegex(column=dims["regio"], regex=raw_codes, meta=c),
-            periods(dims["periode"]),
-            gxe.ExpectColumnValuesToBeInSet(column=dims["kenmerk"], value_set=sorted(str(k) for k in spec["leeftijdsgroepen"]), meta=c),
-            gxe.ExpectColumnValuesToBeInSet(column=dims["vorm"], value_set=sorted(spec["vormen"].values()), meta=c),
-            _non_negative("jongeren"),
-            *_disclosure(cfg, "jongeren", "CBS-aantallen"),
-        ]
-
     return {
         # one suite per table of the series: a successor table may name its columns differently
-        **{part.kind: youth_care(part.spec) for part in config.table_parts("cbs_jeugdzorg", youth)},
-        **{part.kind: youth_care_by_age(part.spec)
+        **{part.kind: _raw_youth_care(cfg, part.spec) for part in config.table_parts("cbs_jeugdzorg", youth)},
+        **{part.kind: _raw_youth_care_by_age(cfg, part.spec)
            for part in config.table_parts("cbs_jeugdzorg_leeftijd", src["cbs_jeugdzorg_leeftijd"])},
         "cbs_bevolking": [
-            gxe.ExpectColumnValuesToMatchRegex(column=population["dimensies"]["regio"], regex=raw_codes, meta=c),
-            periods(population["dimensies"]["periode"]),
+            gxe.ExpectColumnValuesToMatchRegex(column=population["dimensies"]["regio"], regex=AREA_CODE_PATTERN, meta=c),
+            _raw_periods(population["dimensies"]["periode"]),
             gxe.ExpectColumnValuesToNotBeNull(column="inwoners", meta=c),  # the topic's column, by title (clean.RawFile)
             _non_negative("inwoners"),
         ],
