@@ -13,6 +13,7 @@ import errno
 import logging
 import os
 import sys
+from typing import Any
 
 from jeugdmonitor import buildinfo, errors, paths, projecttree, publish
 from jeugdmonitor.definitions import configcheck
@@ -36,9 +37,17 @@ def _exit_code(error: pipeline.StageError) -> int:
     return errors.exit_code_of(ename, default=EXIT_NOTEBOOK)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command line: the pipeline's stages and the tools around them, each a subcommand."""
     parser = argparse.ArgumentParser(prog="jeugdmonitor", description="Pijplijn van het jeugdhulp-werkboek")
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_stage_commands(sub)
+    _add_tool_commands(sub)
+    return parser
+
+
+def _add_stage_commands(sub: Any) -> None:
+    """clean, validate, reports, voorbeeld and pdf: the stages of a report year (--year)."""
     for name, help_text in (("clean", "ruwe data -> data/staging/<jaar>/ (notebook 01)"),
                             ("validate", "GX-checkpoint op data/staging/<jaar>/, publiceren naar data/clean/<jaar>/ "
                                          "(notebook 02)"),
@@ -68,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
                                               "-> reports/<kwartaal>/ (notebook 06)")
     command.add_argument("--kwartaal", required=True, help="het kwartaal, bijvoorbeeld 2024-K2")
     command.add_argument("--opnieuw", action="store_true", help="elke pagina bouwen, ook als haar invoer niet veranderd is")
+
+
+def _add_tool_commands(sub: Any) -> None:
+    """expectations, sample-data, regio and import: the tools that prepare rules, data and register."""
     sub.add_parser("expectations", help="de GX-suites en het checkpoint in expectations/ opnieuw opbouwen uit config/")
     command = sub.add_parser("sample-data", help="de fictieve voorbeelddata in data/raw/ opnieuw maken")
     command.add_argument("--schaal", default="voorbeeld", help="voorbeeld (standaard) of landelijk: elke gemeente van Nederland")
@@ -82,7 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     command.add_argument("--bestand", required=True, help="de export: .csv (';') of .xlsx")
     command.add_argument("--periode", default=None, help="periode van een trajectenexport: 2019-2024 of "
                                                          "2019-01-01:2024-12-31 (standaard: afgeleid uit de data)")
-    args = parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand; every failure the workbook knows ends in a Dutch message and its exit code."""
+    args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("papermill").setLevel(logging.WARNING)  # our own progress lines say enough
     logging.getLogger("great_expectations").setLevel(logging.WARNING)  # its info lines are for its developers

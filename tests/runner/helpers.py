@@ -29,7 +29,8 @@ def _checksums(**changed: str) -> dict:
         "tabellen": {"jeugdzorg.parquet": "t"},
         "config": {"kpis.yaml": "k"},
         "sjablonen": {"pages/gemeente/kop.html.j2": "g", "pages/regio/overzicht.html.j2": "r",
-                      "pages/index.html.j2": "i", "pages/macros.html.j2": "m", "pages/kwartaal/pagina.html.j2": "q", "jeugdmonitor/index.html.j2": "n"},
+                      "pages/index.html.j2": "i", "pages/macros.html.j2": "m", "pages/kwartaal/pagina.html.j2": "q",
+                      "jeugdmonitor/index.html.j2": "n"},
         "code": {"report/inputs.py": "p", "report/overview.py": "o", "devtools/sample_data.py": "s", "fetch/importer.py": "imp"},
         "notebooks": {"03_gemeenterapport.ipynb": "3", "05_regio.ipynb": "5", "04_overzicht.ipynb": "4"},
     }

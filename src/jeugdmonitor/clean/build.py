@@ -43,12 +43,8 @@ def check_report_year(cfg: config.Config, data: RawData, year: int) -> None:
         )
 
 
-def build_tables(cfg: config.Config, data: RawData, year: int) -> dict[str, pd.DataFrame]:
-    """All clean tables for report year `year`, on that year's municipal boundaries."""
-    register = cfg.register
-    check_report_year(cfg, data, year)
-    years = sorted(y for y in data.youth_care["jaar"].unique() if y <= year)
-
+def _areas_table(register: config.Register, year: int) -> pd.DataFrame:
+    """The areas of the report: each region's municipalities of `year` followed by the region, then NL."""
     areas = []
     for region in register.regions.values():
         for code in register.members(region.code, year):
@@ -57,8 +53,12 @@ def build_tables(cfg: config.Config, data: RawData, year: int) -> dict[str, pd.D
         areas.append({"gebied_code": region.code, "naam": region.name, "niveau": LEVEL_REGION,
                       "regio_code": region.code, "regio_naam": region.name})
     areas.append({"gebied_code": NL_CODE, "naam": "Nederland", "niveau": LEVEL_COUNTRY, "regio_code": pd.NA, "regio_naam": pd.NA})
-    gebieden = pd.DataFrame(areas).astype("string")
+    return pd.DataFrame(areas).astype("string")
 
+
+def _cbs_tables(data: RawData, register: config.Register, year: int) -> dict[str, pd.DataFrame]:
+    """The CBS tables on the boundaries of `year`: municipalities harmonised, region sums and the
+    national rows, in order and typed (youth care, population, spending, youth care by age)."""
     youth_m = harmonise(data.youth_care, register, year, ["jaar", "vorm"], ["jongeren"])
     jeugdzorg = pd.concat([youth_m, youth_care_region_sums(data, youth_m, register, year),
                            country_rows(data.youth_care, year)[youth_m.columns]], ignore_index=True)
@@ -77,30 +77,50 @@ def build_tables(cfg: config.Config, data: RawData, year: int) -> dict[str, pd.D
     uitgaven = pd.concat([spend_m, region_sums(spend_m, register, year, ["jaar", "taakveld"], ["lasten_euro"]),
                           country_rows(data.spending, year)[spend_m.columns]], ignore_index=True)
 
+    tables = {
+        "jeugdzorg": in_order(jeugdzorg, ["jaar", "vorm"]).astype({"jongeren": "Int64", "jaar": "int64", "samengesteld": "bool"}),
+        "bevolking": in_order(bevolking, ["jaar", "leeftijd"]).astype({"inwoners": "Int64", "jaar": "int64", "samengesteld": "bool"}),
+        "uitgaven": in_order(uitgaven, ["jaar", "taakveld"]).astype({"lasten_euro": "Int64", "jaar": "int64", "samengesteld": "bool"}),
+        "jeugdzorg_leeftijd": in_order(jeugdzorg_leeftijd, age_keys).astype(
+            {"jongeren": "Int64", "jaar": "int64", "leeftijd_van": "int64", "leeftijd_tot": "int64", "samengesteld": "bool"}),
+    }
+    for name, table in tables.items():
+        tables[name] = table.astype({"gebied_code": "string", "niveau": "string"})
+        if "status" in tables[name]:
+            tables[name]["status"] = tables[name]["status"].astype("string")
+    return tables
+
+
+def _export_tables(data: RawData, year: int) -> dict[str, pd.DataFrame]:
+    """The regions' exports up to `year` (waiting times, trajectories, budget), keyed by gebied_code, sorted."""
     waiting = data.waiting[data.waiting["peildatum"].dt.year <= year].rename(columns={"gemeentecode": "gebied_code"})
     waiting = waiting.assign(jaar=waiting["peildatum"].dt.year.astype("int64"))
     trajectories = data.trajectories.rename(columns={"gemeentecode": "gebied_code"})
     trajectories = trajectories[trajectories["startdatum"].dt.year <= year]
     budget = data.budget.rename(columns={"gemeentecode": "gebied_code"})
     budget = budget[budget["jaar"] <= year].astype({"jaar": "int64"})
-
-    tables = {
-        "gebieden": gebieden,
-        "jeugdzorg": in_order(jeugdzorg, ["jaar", "vorm"]).astype({"jongeren": "Int64", "jaar": "int64", "samengesteld": "bool"}),
-        "bevolking": in_order(bevolking, ["jaar", "leeftijd"]).astype({"inwoners": "Int64", "jaar": "int64", "samengesteld": "bool"}),
-        "uitgaven": in_order(uitgaven, ["jaar", "taakveld"]).astype({"lasten_euro": "Int64", "jaar": "int64", "samengesteld": "bool"}),
-        "jeugdzorg_leeftijd": in_order(jeugdzorg_leeftijd, age_keys).astype(
-            {"jongeren": "Int64", "jaar": "int64", "leeftijd_van": "int64", "leeftijd_tot": "int64", "samengesteld": "bool"}),
+    return {
         "wachttijden": waiting.sort_values(["gebied_code", "peildatum"]).reset_index(drop=True),
         "trajecten": trajectories.sort_values(["gebied_code", "startdatum", "trajectnummer"]).reset_index(drop=True),
         "budget": budget.sort_values(["gebied_code", "jaar", "begrotingspost"]).reset_index(drop=True),
+    }
+
+
+def build_tables(cfg: config.Config, data: RawData, year: int) -> dict[str, pd.DataFrame]:
+    """All clean tables for report year `year`, on that year's municipal boundaries: the areas,
+    the CBS tables, the regions' exports, how municipalities were harmonised, the sources and
+    the KPI values computed from them."""
+    register = cfg.register
+    check_report_year(cfg, data, year)
+    years = sorted(y for y in data.youth_care["jaar"].unique() if y <= year)
+    gebieden = _areas_table(register, year)
+    tables = {
+        "gebieden": gebieden,
+        **_cbs_tables(data, register, year),
+        **_export_tables(data, year),
         "harmonisatie": harmonisation_table(register, years, year),
         "bronnen": provenance_table(data.provenance),
     }
-    for name in ("jeugdzorg", "jeugdzorg_leeftijd", "bevolking", "uitgaven"):
-        tables[name] = tables[name].astype({"gebied_code": "string", "niveau": "string"})
-        if "status" in tables[name]:
-            tables[name]["status"] = tables[name]["status"].astype("string")
     tables["kpi_waarden"] = kpis.compute(cfg, tables, year)
     return tables
 

@@ -61,76 +61,112 @@ def _age_groups(frame: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
     return frame[frame["leeftijd_van"].ge(low) & frame["leeftijd_tot"].le(high)]
 
 
+def _youth_care_part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Young people with one form of youth care (CBS, with its own status and composition)."""
+    frame = tables["jeugdzorg"]
+    frame = frame[frame["vorm"] == spec["vorm"]]
+    return frame[["gebied_code", "jaar", "jongeren", "status", "samengesteld"]].rename(columns={"jongeren": "value"})
+
+
+def _youth_care_by_age_part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Young people with one form of youth care in the ages `leeftijd`, summed over age groups."""
+    frame = tables["jeugdzorg_leeftijd"]
+    frame = _age_groups(frame[frame["vorm"] == spec["vorm"]], spec)
+    # a sum with a suppressed age group is itself missing
+    return sum_parts(frame, ["gebied_code", "jaar"], ["jongeren"]).rename(columns={"jongeren": "value"})
+
+
+def _population_part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Inhabitants in total (`leeftijd: totaal`) or in the ages [from, to]; population figures are final."""
+    frame = tables["bevolking"]
+    if spec["leeftijd"] == "totaal":
+        frame = frame[frame["leeftijd"].isna()]
+    else:
+        low, high = spec["leeftijd"]
+        frame = frame[frame["leeftijd"].between(low, high)]
+    result = sum_parts(frame, ["gebied_code", "jaar"], ["inwoners"]).rename(columns={"inwoners": "value"})
+    return result.assign(status=STATUS_FINAL)
+
+
+def _spending_part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Lasten in euro on the configured taakvelden (Iv3)."""
+    frame = tables["uitgaven"]
+    frame = frame[frame["taakveld"].isin(spec["taakvelden"])]
+    return sum_parts(frame, ["gebied_code", "jaar"], ["lasten_euro"]).rename(columns={"lasten_euro": "value"})
+
+
+def _waiting_part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One measure (`maat`) of the regions' waiting-time exports per municipality and year, plus region sums."""
+    frame = tables["wachttijden"]
+    measure = spec["maat"]
+    if measure == "wachtdagen_gewogen":
+        values = frame.assign(value=frame["mediaan_wachttijd_dagen"] * frame["aantal_wachtenden"])
+    elif measure == "wachtenden":
+        values = frame.assign(value=frame["aantal_wachtenden"])
+    elif measure == "zorgelijk_wachtenden_december":
+        values = frame[frame["peildatum"].dt.month == 12].assign(value=frame["aantal_zorgelijk_wachtenden"])
+    elif measure == "wachtenden_december":
+        values = frame[frame["peildatum"].dt.month == 12].assign(value=frame["aantal_wachtenden"])
+    else:
+        raise config.ConfigError(f"config/kpis.yaml: onbekende wachttijden-maat {measure!r}")
+    municipal = values.groupby(["gebied_code", "jaar"])["value"].sum().reset_index()
+    municipal = municipal.assign(status=STATUS_FINAL, samengesteld=False)
+    return _with_regions(municipal, tables, "value")
+
+
+def _trajectory_part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Trajectories started, ended or their difference (`maat`) per municipality and whole year
+    of its region's export period (of the `zorgvormen`, when given), plus region sums."""
+    frame = tables["trajecten"]
+    periods = frame  # the export periods, whatever the forms counted
+    forms = spec.get("zorgvormen")
+    if forms is not None:
+        if not isinstance(forms, list) or not forms:
+            raise config.ConfigError(f"config/kpis.yaml: zorgvormen van trajecten moet een lijst zijn, niet {forms!r}")
+        frame = frame[frame["zorgvorm"].isin(forms)]
+    started = frame.assign(jaar=frame["startdatum"].dt.year).groupby(["gebied_code", "jaar"]).size()
+    ended = frame.dropna(subset=["einddatum"])
+    ended = ended.assign(jaar=ended["einddatum"].dt.year).groupby(["gebied_code", "jaar"]).size()
+    counts = pd.concat({"gestart": started, "beeindigd": ended}, axis=1)
+    counts = counts.reindex(_export_years(periods, tables)).fillna(0)  # in- and outflow only where complete
+    measure = spec["maat"]
+    if measure == "netto":
+        series = counts["gestart"] - counts["beeindigd"]
+    elif measure in counts:
+        series = counts[measure]
+    else:
+        raise config.ConfigError(f"config/kpis.yaml: onbekende trajecten-maat {measure!r}")
+    municipal = series.rename("value").reset_index().assign(status=STATUS_FINAL, samengesteld=False)
+    return _with_regions(municipal, tables, "value")
+
+
+def _budget_part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Budget or realisation (`maat`) of the selected budget lines per municipality, plus region sums."""
+    frame = tables["budget"]
+    frame = frame[exports.budget_line_filter(spec, frame["begrotingspost"])]
+    municipal = frame.groupby(["gebied_code", "jaar"])[f"{spec['maat']}_euro"].sum().rename("value").reset_index()
+    municipal = municipal.assign(status=STATUS_FINAL, samengesteld=False)
+    return _with_regions(municipal, tables, "value")
+
+
+_PARTS = {  # `bron` of a KPI side in config/kpis.yaml -> how its values are computed
+    "jeugdzorg": _youth_care_part,
+    "jeugdzorg_leeftijd": _youth_care_by_age_part,
+    "bevolking": _population_part,
+    "uitgaven": _spending_part,
+    "wachttijden": _waiting_part,
+    "trajecten": _trajectory_part,
+    "budget": _budget_part,
+}
+
+
 def _part(spec: dict[str, Any], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One side of a KPI (numerator or denominator): columns gebied_code, jaar, value, status, samengesteld."""
     source = spec["bron"]
-    if source == "jeugdzorg":
-        frame = tables["jeugdzorg"]
-        frame = frame[frame["vorm"] == spec["vorm"]]
-        return frame[["gebied_code", "jaar", "jongeren", "status", "samengesteld"]].rename(columns={"jongeren": "value"})
-    if source == "jeugdzorg_leeftijd":
-        frame = tables["jeugdzorg_leeftijd"]
-        frame = _age_groups(frame[frame["vorm"] == spec["vorm"]], spec)
-        # a sum with a suppressed age group is itself missing
-        return sum_parts(frame, ["gebied_code", "jaar"], ["jongeren"]).rename(columns={"jongeren": "value"})
-    if source == "bevolking":
-        frame = tables["bevolking"]
-        if spec["leeftijd"] == "totaal":
-            frame = frame[frame["leeftijd"].isna()]
-        else:
-            low, high = spec["leeftijd"]
-            frame = frame[frame["leeftijd"].between(low, high)]
-        result = sum_parts(frame, ["gebied_code", "jaar"], ["inwoners"]).rename(columns={"inwoners": "value"})
-        return result.assign(status=STATUS_FINAL)
-    if source == "uitgaven":
-        frame = tables["uitgaven"]
-        frame = frame[frame["taakveld"].isin(spec["taakvelden"])]
-        return sum_parts(frame, ["gebied_code", "jaar"], ["lasten_euro"]).rename(columns={"lasten_euro": "value"})
-    if source == "wachttijden":
-        frame = tables["wachttijden"]
-        measure = spec["maat"]
-        if measure == "wachtdagen_gewogen":
-            values = frame.assign(value=frame["mediaan_wachttijd_dagen"] * frame["aantal_wachtenden"])
-        elif measure == "wachtenden":
-            values = frame.assign(value=frame["aantal_wachtenden"])
-        elif measure == "zorgelijk_wachtenden_december":
-            values = frame[frame["peildatum"].dt.month == 12].assign(value=frame["aantal_zorgelijk_wachtenden"])
-        elif measure == "wachtenden_december":
-            values = frame[frame["peildatum"].dt.month == 12].assign(value=frame["aantal_wachtenden"])
-        else:
-            raise config.ConfigError(f"config/kpis.yaml: onbekende wachttijden-maat {measure!r}")
-        municipal = values.groupby(["gebied_code", "jaar"])["value"].sum().reset_index()
-        municipal = municipal.assign(status=STATUS_FINAL, samengesteld=False)
-        return _with_regions(municipal, tables, "value")
-    if source == "trajecten":
-        frame = tables["trajecten"]
-        periods = frame  # the export periods, whatever the forms counted
-        forms = spec.get("zorgvormen")
-        if forms is not None:
-            if not isinstance(forms, list) or not forms:
-                raise config.ConfigError(f"config/kpis.yaml: zorgvormen van trajecten moet een lijst zijn, niet {forms!r}")
-            frame = frame[frame["zorgvorm"].isin(forms)]
-        started = frame.assign(jaar=frame["startdatum"].dt.year).groupby(["gebied_code", "jaar"]).size()
-        ended = frame.dropna(subset=["einddatum"])
-        ended = ended.assign(jaar=ended["einddatum"].dt.year).groupby(["gebied_code", "jaar"]).size()
-        counts = pd.concat({"gestart": started, "beeindigd": ended}, axis=1)
-        counts = counts.reindex(_export_years(periods, tables)).fillna(0)  # in- and outflow only where complete
-        measure = spec["maat"]
-        if measure == "netto":
-            series = counts["gestart"] - counts["beeindigd"]
-        elif measure in counts:
-            series = counts[measure]
-        else:
-            raise config.ConfigError(f"config/kpis.yaml: onbekende trajecten-maat {measure!r}")
-        municipal = series.rename("value").reset_index().assign(status=STATUS_FINAL, samengesteld=False)
-        return _with_regions(municipal, tables, "value")
-    if source == "budget":
-        frame = tables["budget"]
-        frame = frame[exports.budget_line_filter(spec, frame["begrotingspost"])]
-        municipal = frame.groupby(["gebied_code", "jaar"])[f"{spec['maat']}_euro"].sum().rename("value").reset_index()
-        municipal = municipal.assign(status=STATUS_FINAL, samengesteld=False)
-        return _with_regions(municipal, tables, "value")
-    raise config.ConfigError(f"config/kpis.yaml: onbekende bron {source!r}")
+    part = _PARTS.get(source) if isinstance(source, str) else None
+    if part is None:
+        raise config.ConfigError(f"config/kpis.yaml: onbekende bron {source!r}")
+    return part(spec, tables)
 
 
 def compute(cfg: config.Config, tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:

@@ -139,15 +139,21 @@ class OfflineBrowser:
         self._playwright: Any = None
         self._browser: Any = None
 
+    def _offline_executable(self, work: Path) -> Path:
+        """Chromium, started in a network namespace of its own when `unshare` can make one: a
+        wrapper script in `work` (Playwright talks to Chromium over a pipe: no socket is needed)."""
+        if not self.unshare:
+            return self.executable
+        wrapper = work / "chromium-offline"
+        wrapper.write_text(f'#!/bin/sh\nexec "{self.unshare}" -n -- "{self.executable}" "$@"\n', encoding="utf-8")
+        wrapper.chmod(0o700)
+        return wrapper
+
     def __enter__(self) -> OfflineBrowser:
+        """Start Chromium with its home in a temporary folder, without background network traffic."""
         self._workdir = tempfile.TemporaryDirectory(prefix="jeugdmonitor-browser-")
         work = Path(self._workdir.name)
-        executable = self.executable
-        if self.unshare:  # Playwright talks to Chromium over a pipe: no socket is needed
-            wrapper = work / "chromium-offline"
-            wrapper.write_text(f'#!/bin/sh\nexec "{self.unshare}" -n -- "{self.executable}" "$@"\n', encoding="utf-8")
-            wrapper.chmod(0o700)
-            executable = wrapper
+        executable = self._offline_executable(work)
         home = work / "home"  # Chromium writes caches and crash reports under $HOME: keep them here
         home.mkdir()
         self._playwright = sync_playwright().start()
@@ -183,25 +189,9 @@ class OfflineBrowser:
         record = visit if visit is not None else Visit(path)
         context = self._browser.new_context(viewport=viewport or VIEWPORT, locale="nl-NL", timezone_id="UTC",
                                             offline=True, service_workers="block")
-
-        def leaves_the_machine(url: str) -> bool:
-            return not url.startswith(LOCAL_SCHEMES)
-
-        def abort(request_route: Any) -> None:
-            if request_route.request.url not in record.outside_requests:
-                record.outside_requests.append(request_route.request.url)
-            request_route.abort("internetdisconnected")
-
-        context.route(leaves_the_machine, abort)  # local files are not intercepted at all
+        _block_outside_requests(context, record)
         page = context.new_page()
-        # the page's own errors; axe-core's attempts to read file:// stylesheets (which a browser
-        # refuses from a file:// page) come after record.page_done and are not the page's
-        page.on("console", lambda m: record.console_errors.append(f"{m.text} ({m.location.get('url', '')})")
-                if m.type == "error" and not record.page_done else None)
-        page.on("pageerror", lambda error: None if record.page_done else record.console_errors.append(f"niet afgevangen: {error}"))
-        page.on("requestfailed", lambda r: None if record.page_done else record.failed_requests.append(f"{r.url}: {r.failure}"))
-        page.on("request", lambda r: None if r.url.startswith(LOCAL_SCHEMES) or r.url in record.outside_requests
-                else record.outside_requests.append(r.url))
+        _record_page_events(page, record)
         try:
             page.goto(path.resolve().as_uri(), wait_until="load")
             yield page
@@ -224,27 +214,67 @@ class OfflineBrowser:
             html = path.read_text(encoding="utf-8")
             record.uses_interactive_runtime = bool(self.interactive_runtime.search(html))
             if record.uses_interactive_runtime:
-                try:  # the runtime draws asynchronously; a chart it never draws fails the check below
-                    page.wait_for_function(
-                        "([c, v]) => [...document.querySelectorAll(c)].every(f => f.querySelector(v))",
-                        arg=[self.chart, self.interactive_view], timeout=interactive_timeout_ms)
-                except PlaywrightTimeout:
-                    record.interactive_timed_out = True
+                self._wait_for_interactive_charts(page, record, interactive_timeout_ms)
             page.wait_for_load_state("networkidle")
-            found = page.evaluate(_VISIT_SCRIPT, [self.chart, self.interactive_view])
-            record.headings = [(int(level), text) for level, text in found["headings"]]
-            record.charts = found["charts"]
-            record.summary = found["summary"]
-            record.visible_text = found["text"]
+            self._record_contents(page, record)
             record.page_done = True
-            page.add_script_tag(path=str(self.axe))
-            result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                                   "resultTypes: ['violations']})", WCAG_TAGS)
-            record.violations = result["violations"]
+            self._record_violations(page, record)
             if screenshot is not None:
                 screenshot.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(screenshot), full_page=full_page, animations="disabled")
         return record
+
+    def _wait_for_interactive_charts(self, page: Any, record: Visit, timeout_ms: int) -> None:
+        """Wait until the runtime has drawn every chart; it draws asynchronously, and a chart it
+        never draws fails the check on `record.charts`, so a timeout is only recorded."""
+        try:
+            page.wait_for_function(
+                "([c, v]) => [...document.querySelectorAll(c)].every(f => f.querySelector(v))",
+                arg=[self.chart, self.interactive_view], timeout=timeout_ms)
+        except PlaywrightTimeout:
+            record.interactive_timed_out = True
+
+    def _record_contents(self, page: Any, record: Visit) -> None:
+        """The page's headings, charts, summary and visible text, as the checks read them."""
+        found = page.evaluate(_VISIT_SCRIPT, [self.chart, self.interactive_view])
+        record.headings = [(int(level), text) for level, text in found["headings"]]
+        record.charts = found["charts"]
+        record.summary = found["summary"]
+        record.visible_text = found["text"]
+
+    def _record_violations(self, page: Any, record: Visit) -> None:
+        """axe-core's WCAG violations on the page."""
+        page.add_script_tag(path=str(self.axe))
+        result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                               "resultTypes: ['violations']})", WCAG_TAGS)
+        record.violations = result["violations"]
+
+
+def _block_outside_requests(context: Any, record: Visit) -> None:
+    """Abort every request that would leave the machine, recording its URL once in `record`
+    (local files are not intercepted at all)."""
+
+    def leaves_the_machine(url: str) -> bool:
+        return not url.startswith(LOCAL_SCHEMES)
+
+    def abort(request_route: Any) -> None:
+        if request_route.request.url not in record.outside_requests:
+            record.outside_requests.append(request_route.request.url)
+        request_route.abort("internetdisconnected")
+
+    context.route(leaves_the_machine, abort)
+
+
+def _record_page_events(page: Any, record: Visit) -> None:
+    """Record the page's own errors, failed requests and requests that leave the machine.
+    axe-core's attempts to read file:// stylesheets (which a browser refuses from a file://
+    page) come after record.page_done and are not the page's."""
+    page.on("console", lambda m: record.console_errors.append(f"{m.text} ({m.location.get('url', '')})")
+            if m.type == "error" and not record.page_done else None)
+    page.on("pageerror", lambda error: None if record.page_done else record.console_errors.append(f"niet afgevangen: {error}"))
+    page.on("requestfailed", lambda r: None if record.page_done else record.failed_requests.append(f"{r.url}: {r.failure}"))
+    page.on("request", lambda r: None if r.url.startswith(LOCAL_SCHEMES) or r.url in record.outside_requests
+            else record.outside_requests.append(r.url))
 
 
 # every text node whose box is cut off by an ancestor that hides overflow, or lies beyond the

@@ -220,10 +220,9 @@ def _relocated(error: RawDataError, staged: Path, source: Path) -> RawDataError:
     return RawDataError(source if error.path == staged else error.path, message, error.column, error.rows)
 
 
-def import_export(cfg: config.Config, region: str, kind: str, source: Path, period: tuple[dt.date, dt.date] | None = None,
-                  retrieved: dt.date | None = None, source_name: str | None = None) -> Imported:
-    """Check `source` against the contract of `kind` for `region` and place it with its sidecar
-    in data/raw/regio/<region>/; nothing is placed when a check fails."""
+def _checked_request(cfg: config.Config, region: str, kind: str, source: Path) -> tuple[str, Path, str]:
+    """The region code (upper case), the file and its suffix, after checking that the region and
+    the kind of export are known and that the file is a .csv or .xlsx within import_grenzen."""
     region = region.strip().upper()
     register = cfg.register
     if region not in register.regions:
@@ -236,66 +235,106 @@ def import_export(cfg: config.Config, region: str, kind: str, source: Path, peri
     if suffix not in (".csv", ".xlsx"):
         raise RawDataError(source, f"verwacht een .csv- of .xlsx-bestand, gevonden {source.suffix!r}")
     check_source(source, cfg.sources.get("import_grenzen") or {})
-    export_specs = cfg.sources["regio_exports"]
-    contract = export_specs[kind]
+    return region, source, suffix
+
+
+def _stage(source: Path, suffix: str, contract: dict[str, Any], staged: Path) -> list[str]:
+    """Copy the file to `staged`: an .xlsx as it is, a CSV in the contract's form; the notes for the user."""
+    if suffix == ".xlsx":
+        shutil.copyfile(source, staged)
+        return []
+    text, notes = _stored_csv(source, contract["kolommen"])
+    staged.write_text(text, encoding="utf-8")
+    return notes
+
+
+def _sidecar_meta(cfg: config.Config, region: str, kind: str, source: Path, retrieved: dt.date | None,
+                  source_name: str | None, notes: list[str]) -> dict[str, Any]:
+    """The sidecar of the stored file: where it comes from, its licence and the original's
+    checksum; for waiting times also the norm config/ sets (with a note for the user to check)."""
+    region_name = cfg.register.region(region).name
+    meta: dict[str, Any] = {
+        "bron": source_name or f"Export jeugdregio {region_name} ({TITLES[kind]})",
+        "tabel": f"regio-export {TITLES[kind]}",
+        "titel": f"{TITLES[kind]}, {region_name}",
+        "url": "niet openbaar (levering door de jeugdregio)",
+        "opgehaald": (retrieved or dt.date.today()).isoformat(),
+        "licentie": LICENCE,
+        "fictief": False,
+        "maker": "jeugdmonitor.fetch.importer (make import)",
+        "origineel": {"bestand": source.name, "sha256": raw.sha256(source)},
+    }
+    if kind == "wachttijden":
+        # the norm the export's zorgelijk wachtenden are counted with: the one config/ sets
+        meta["wachtnorm_dagen"] = int(cfg.sources["regio_exports"]["wachttijden"]["wachtnorm_dagen"])
+        notes.append(f"wachtnorm_dagen {meta['wachtnorm_dagen']} vastgelegd (config/bronnen.yaml): controleer dat de "
+                     "regio de zorgelijk wachtenden met die norm telt")
+    return meta
+
+
+def _check_contract(cfg: config.Config, region: str, kind: str, staged: Path, source: Path,
+                    period: tuple[dt.date, dt.date] | None, meta: dict[str, Any],
+                    notes: list[str]) -> tuple[pd.DataFrame, Any]:
+    """The staged file's rows and the period it covers, after the contract's checks (errors name
+    the user's file); the period goes into the sidecar, with a note when derived from the data."""
+    try:
+        frame, covered = exports.check_region_export(cfg, region, kind, staged, sidecar=False,
+                                                     period=period or _derived_period)
+    except RawDataError as error:
+        raise _relocated(error, staged, source) from error
+    if covered is not None:
+        if period is None:
+            notes.append(f"periode {covered[0].date()} - {covered[1].date()} afgeleid uit de data (eerste einddatum, "
+                         "laatste datum); geef PERIODE=van:tot als de export een andere periode beslaat")
+        meta["periode"] = {"van": covered[0].date().isoformat(), "tot": covered[1].date().isoformat()}
+    return frame, covered
+
+
+def _check_quality(kind: str, staged: Path, frame: pd.DataFrame, source: Path) -> None:
+    """The source's data-quality rules (GX suite ruw_<kind>), as the cleaning stage runs them: a
+    critical failure stops with exit 3 and the file's lines, named as the user's file."""
+    from jeugdmonitor import quality  # GX: loaded only once the file passed its structure checks
+    try:
+        quality.validate_raw([rawdata.RawFile(kind, staged, frame.copy())])
+    except DataQualityError as error:
+        message = str(error)
+        for shown in (paths.display_path(staged), str(staged.resolve())):
+            message = message.replace(shown, str(source))
+        raise DataQualityError(message) from error
+
+
+def _remove_other_form(target_dir: Path, contract: dict[str, Any], stored_name: str, notes: list[str]) -> None:
+    """Remove the other form of the same export (csv or xlsx) and its sidecar: two files for one
+    contract would leave the cleaning stage to guess which one holds the data."""
+    for other in (target_dir / Path(contract["bestand"]).with_suffix(s).name for s in (".csv", ".xlsx")):
+        if other.name != stored_name:
+            if other.exists():
+                notes.append(f"{other.name} (met sidecar) vervangen door {stored_name}")
+            for old in (other, paths.raw_sidecar(other)):
+                if old.exists():
+                    old.unlink()
+
+
+def import_export(cfg: config.Config, region: str, kind: str, source: Path, period: tuple[dt.date, dt.date] | None = None,
+                  retrieved: dt.date | None = None, source_name: str | None = None) -> Imported:
+    """Check `source` against the contract of `kind` for `region` and place it with its sidecar
+    in data/raw/regio/<region>/; nothing is placed when a check fails.
+
+    The file is checked in a staging folder next to the target and moved in only when it passed."""
+    region, source, suffix = _checked_request(cfg, region, kind, source)
+    contract = cfg.sources["regio_exports"][kind]
     stored_name = Path(contract["bestand"]).with_suffix(suffix).name
     target_dir = paths.region_export_dir(region)
     target_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".import-{region}-", dir=target_dir.parent))
     try:
         staged = staging / stored_name
-        notes: list[str] = []
-        if suffix == ".xlsx":
-            shutil.copyfile(source, staged)
-        else:
-            text, notes = _stored_csv(source, contract["kolommen"])
-            staged.write_text(text, encoding="utf-8")
-        region_name = register.region(region).name
-        meta: dict[str, Any] = {
-            "bron": source_name or f"Export jeugdregio {region_name} ({TITLES[kind]})",
-            "tabel": f"regio-export {TITLES[kind]}",
-            "titel": f"{TITLES[kind]}, {region_name}",
-            "url": "niet openbaar (levering door de jeugdregio)",
-            "opgehaald": (retrieved or dt.date.today()).isoformat(),
-            "licentie": LICENCE,
-            "fictief": False,
-            "maker": "jeugdmonitor.fetch.importer (make import)",
-            "origineel": {"bestand": source.name, "sha256": raw.sha256(source)},
-        }
-        if kind == "wachttijden":
-            # the norm the export's zorgelijk wachtenden are counted with: the one config/ sets
-            meta["wachtnorm_dagen"] = int(export_specs["wachttijden"]["wachtnorm_dagen"])
-            notes.append(f"wachtnorm_dagen {meta['wachtnorm_dagen']} vastgelegd (config/bronnen.yaml): controleer dat de "
-                         "regio de zorgelijk wachtenden met die norm telt")
-        try:
-            frame, covered = exports.check_region_export(cfg, region, kind, staged, sidecar=False,
-                                                         period=period or _derived_period)
-        except RawDataError as error:
-            raise _relocated(error, staged, source) from error
-        if covered is not None:
-            if period is None:
-                notes.append(f"periode {covered[0].date()} - {covered[1].date()} afgeleid uit de data (eerste einddatum, "
-                             "laatste datum); geef PERIODE=van:tot als de export een andere periode beslaat")
-            meta["periode"] = {"van": covered[0].date().isoformat(), "tot": covered[1].date().isoformat()}
+        notes = _stage(source, suffix, contract, staged)
+        meta = _sidecar_meta(cfg, region, kind, source, retrieved, source_name, notes)
+        frame, covered = _check_contract(cfg, region, kind, staged, source, period, meta, notes)
         raw.write_sidecar(staged, meta)
-        # the source's data-quality rules (GX suite ruw_<kind>), as the cleaning stage runs them: a
-        # critical failure stops with exit 3 and the file's lines
-        from jeugdmonitor import quality  # GX: loaded only once the file passed its structure checks
-        try:
-            quality.validate_raw([rawdata.RawFile(kind, staged, frame.copy())])
-        except DataQualityError as error:
-            message = str(error)
-            for shown in (paths.display_path(staged), str(staged.resolve())):
-                message = message.replace(shown, str(source))
-            raise DataQualityError(message) from error
-        # the other form of the same export (csv or xlsx) would make two files for one contract
-        for other in (target_dir / Path(contract["bestand"]).with_suffix(s).name for s in (".csv", ".xlsx")):
-            if other.name != stored_name:
-                if other.exists():
-                    notes.append(f"{other.name} (met sidecar) vervangen door {stored_name}")
-                for old in (other, paths.raw_sidecar(other)):
-                    if old.exists():
-                        old.unlink()
+        _check_quality(kind, staged, frame, source)
+        _remove_other_form(target_dir, contract, stored_name, notes)
         moved = move_files_into(staging, target_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -145,64 +145,97 @@ def _plaatsing_status(settings: Iv3Settings, rows: Sequence[Mapping[str, Any]]) 
     return settings.plaatsingen[-1][1]
 
 
-def _download_iv3_table(cfg: config.Config, settings: Iv3Settings, folder: Path, service: Service, year: int,
-                        retrieved: str) -> FetchedTable:
-    table = settings.tables[year]
-    url = service.table_url(table)
-    dims = settings.dimensions
-    taakveld_dim, category_dim, region_dim, kind_dim = (dims[role] for role in IV3_ROLES)
-    dimensions, topics = list(dims.values()), settings.topics
-    missing_mark = str(cfg.sources["ontbrekend_teken"])
-    log.info("CBS-tabel %s (%s %s) van %s", table, settings.key, year, url)
+@dataclass(frozen=True)
+class _Iv3Table:
+    """The Iv3 table of one year, and where it is served."""
 
-    # ---- before the data: is this the table of that year, with the configured keys?
-    properties = call(service, table, "lezen van DataProperties", cbsodata.get_meta, table, "DataProperties")
-    decimals = check_properties(table, url, properties, dimensions, topics, [])
-    check_unnamed_dimensions_fixed(table, url, dimensions_of(properties), dimensions, {})
-    infos = call(service, table, "lezen van TableInfos", cbsodata.get_info, table)
+    settings: Iv3Settings
+    service: Service
+    table: str
+    url: str
+    year: int
+
+    def dim(self, role: str) -> str:
+        """The table's dimension of one of IV3_ROLES."""
+        return self.settings.dimensions[role]
+
+    @property
+    def dimensions(self) -> list[str]:
+        return list(self.settings.dimensions.values())
+
+    @property
+    def select(self) -> list[str]:
+        return ["ID", *self.dimensions, *self.settings.topics]
+
+
+def _checked_metadata(it: _Iv3Table) -> tuple[dict[str, int], str, str]:
+    """Each topic's decimals, the table's title and its Modified, after checking that this is the
+    table of that year (its title) with the configured dimensions and topics."""
+    table, url, settings = it.table, it.url, it.settings
+    properties = call(it.service, table, "lezen van DataProperties", cbsodata.get_meta, table, "DataProperties")
+    decimals = check_properties(table, url, properties, it.dimensions, settings.topics, [])
+    check_unnamed_dimensions_fixed(table, url, dimensions_of(properties), it.dimensions, {})
+    infos = call(it.service, table, "lezen van TableInfos", cbsodata.get_info, table)
     found_title, modified = table_infos(table, url, infos)
     title = found_title.strip()  # CBS ends some of these titles with a space
-    expected = settings.title.format(jaar=year)
+    expected = settings.title.format(jaar=it.year)
     if not cbs_titles.matches(expected, title):  # spaces, apostrophes and case as cbs_titles compares them
         raise FetchError(f"CBS-tabel {table}: {url}/TableInfos heeft de titel {title!r}, niet {expected!r}; controleer "
-                         f"{settings.key}.tabellen in config/bronnen.yaml (de tabel-id van {year})")
-    report_kind = settings.report_kind.format(jaar=year)
-    kind_key = _iv3_key(table, url, dimension_entries(service, table, kind_dim), kind_dim, report_kind, year)
-    taakveld_keys = _iv3_taakveld_keys(table, url, dimension_entries(service, table, taakveld_dim), taakveld_dim,
-                                       settings.taakvelden)
+                         f"{settings.key}.tabellen in config/bronnen.yaml (de tabel-id van {it.year})")
+    return decimals, title, modified
 
-    # ---- the data: the jaarrekening of those taakvelden, every municipality (the national
-    # figure is their sum); lasten are picked here, since a category pattern is no OData filter
+
+def _iv3_filter(it: _Iv3Table) -> tuple[str, list[str], str]:
+    """The $filter for the jaarrekening of the configured taakvelden (every municipality: the
+    national figure is their sum), with the Verslagsoort and the taakveld keys it names."""
+    kind_dim, taakveld_dim = it.dim("verslagsoort"), it.dim("taakveld")
+    report_kind = it.settings.report_kind.format(jaar=it.year)
+    kind_key = _iv3_key(it.table, it.url, dimension_entries(it.service, it.table, kind_dim), kind_dim, report_kind,
+                        it.year)
+    taakveld_keys = _iv3_taakveld_keys(it.table, it.url, dimension_entries(it.service, it.table, taakveld_dim),
+                                       taakveld_dim, it.settings.taakvelden)
     filter_text = " and ".join([f"{kind_dim} eq {quote(kind_key)}",
                                 any_of([f"{taakveld_dim} eq {quote(k)}" for k in taakveld_keys])])
     if encoded_length(filter_text) > MAX_FILTER_CHARS:
-        raise FetchError(f"CBS-tabel {table}: het $filter voor {len(taakveld_keys)} TaakveldBalanspost-sleutels is langer "
-                         f"dan {MAX_FILTER_CHARS} tekens; configureer minder {settings.key}.taakvelden")
-    select = ["ID", *dimensions, *topics]
-    answer = call(service, table, "downloaden", cbsodata.download_data, table, typed=False,
-                   select=select, filters=filter_text)
-    data = typed_data_set(table, url, answer, select, dimensions)
+        raise FetchError(f"CBS-tabel {it.table}: het $filter voor {len(taakveld_keys)} TaakveldBalanspost-sleutels is "
+                         f"langer dan {MAX_FILTER_CHARS} tekens; configureer minder {it.settings.key}.taakvelden")
+    return report_kind, taakveld_keys, filter_text
+
+
+def _iv3_rows(it: _Iv3Table, report_kind: str, taakveld_keys: list[str], filter_text: str,
+              modified: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The answer and its rows of lasten (picked here, since a category pattern is no OData
+    filter), in CBS's order; fails when the table changed since its TableInfos were read."""
+    table, url = it.table, it.url
+    answer = call(it.service, table, "downloaden", cbsodata.download_data, table, typed=False,
+                  select=it.select, filters=filter_text)
+    data = typed_data_set(table, url, answer, it.select, it.dimensions)
     if modified_of(answer) != modified:
         raise FetchError(f"CBS-tabel {table} ({url}) is tijdens het ophalen gewijzigd "
                          f"(Modified {modified} -> {modified_of(answer)}); haal opnieuw op")
     wanted_taakvelden = {k.strip() for k in taakveld_keys}
+    kind_dim, taakveld_dim, category_dim = it.dim("verslagsoort"), it.dim("taakveld"), it.dim("categorie")
     rows = [row for row in data  # checked again here: a server may ignore $filter
             if row[kind_dim].strip() == report_kind and row[taakveld_dim].strip() in wanted_taakvelden
-            and settings.lasten.search(row[category_dim].strip())]
+            and it.settings.lasten.search(row[category_dim].strip())]
     in_cbs_order(rows)
     if not rows:
-        raise FetchError(f"CBS-tabel {table}: geen regels met lasten (Categorie volgens {settings.lasten.pattern!r}) in "
-                         f"{url}/TypedDataSet voor $filter {filter_text!r}")
+        raise FetchError(f"CBS-tabel {table}: geen regels met lasten (Categorie volgens {it.settings.lasten.pattern!r}) "
+                         f"in {url}/TypedDataSet voor $filter {filter_text!r}")
+    return answer, rows
 
-    # ---- the files: data, the keys it uses, and the whole Gemeenten dimension (the cleaning
-    # stage checks that the national sum covers every municipality of the table)
-    dimension_rows = {name: used_entries(table, url, answer, rows, name) for name in dimensions}
+
+def _write_iv3_files(it: _Iv3Table, data_path: Path, answer: dict[str, Any], rows: list[dict[str, Any]],
+                     decimals: dict[str, int], missing_mark: str, filter_text: str,
+                     base_meta: dict[str, Any]) -> list[Path]:
+    """Write the data, the keys it uses, and the whole Gemeenten dimension (the cleaning stage
+    checks that the national sum covers every municipality of the table); the files written."""
+    settings, table, url, region_dim = it.settings, it.table, it.url, it.dim("regio")
+    dimension_rows = {name: used_entries(table, url, answer, rows, name) for name in it.dimensions}
     dimension_rows[region_dim] = list(answer[region_dim])
-    base_meta = provenance(table, title, retrieved, modified, {str(year): _plaatsing_status(settings, rows)}, jaar=year)
-    data_path = folder / settings.data_file.format(tabel=table)
-    raw.write_csv(data_path, select, [
-        [str(row["ID"]), *(str(row[d]) for d in dimensions),
-         *(raw.cbs_cell(row[t], decimals[t], missing_mark) for t in topics)]
+    raw.write_csv(data_path, it.select, [
+        [str(row["ID"]), *(str(row[d]) for d in it.dimensions),
+         *(raw.cbs_cell(row[t], decimals[t], missing_mark) for t in settings.topics)]
         for row in rows], quote_all=True)
     raw.write_sidecar(data_path, {**base_meta, "bron": f"{settings.source_name}, tabel {table} (TypedDataSet)",
                                   "url": f"{url}/TypedDataSet", "filter": [filter_text], "rijen": len(rows)})
@@ -212,11 +245,28 @@ def _download_iv3_table(cfg: config.Config, settings: Iv3Settings, folder: Path,
         written.append(write_dimension(data_path, name, ["Key", "Title"], entries, {
             **base_meta, "bron": f"{settings.source_name}, tabel {table} (dimensie {name})", "url": f"{url}/{name}",
             "selectie": selection}))
-    read_back(table, url, data_path, dimensions, decimals, missing_mark)
+    return written
 
+
+def _download_iv3_table(cfg: config.Config, settings: Iv3Settings, folder: Path, service: Service, year: int,
+                        retrieved: str) -> FetchedTable:
+    """Fetch the Iv3 table of one year into `folder`: check that it is that year's table with the
+    configured keys before asking for data, then write the lasten of the configured taakvelden
+    of every municipality, and read the files back."""
+    table = settings.tables[year]
+    it = _Iv3Table(settings, service, table, service.table_url(table), year)
+    missing_mark = str(cfg.sources["ontbrekend_teken"])
+    log.info("CBS-tabel %s (%s %s) van %s", table, settings.key, year, it.url)
+    decimals, title, modified = _checked_metadata(it)
+    report_kind, taakveld_keys, filter_text = _iv3_filter(it)
+    answer, rows = _iv3_rows(it, report_kind, taakveld_keys, filter_text, modified)
+    base_meta = provenance(table, title, retrieved, modified, {str(year): _plaatsing_status(settings, rows)}, jaar=year)
+    data_path = folder / settings.data_file.format(tabel=table)
+    written = _write_iv3_files(it, data_path, answer, rows, decimals, missing_mark, filter_text, base_meta)
+    read_back(table, it.url, data_path, it.dimensions, decimals, missing_mark)
     return FetchedTable(
-        key=settings.key, table=table, title=title, modified=modified, url=url, rows=len(rows), years=[year],
-        regions=sorted({row[region_dim].strip() for row in rows}), requested_regions=None,
+        key=settings.key, table=table, title=title, modified=modified, url=it.url, rows=len(rows), years=[year],
+        regions=sorted({row[it.dim("regio")].strip() for row in rows}), requested_regions=None,
         files=[p.relative_to(folder) for p in written],
     )
 

@@ -3,7 +3,7 @@ meet, and how severe a failure is.
 
 Every expectation carries meta {"ernst": "kritiek" | "waarschuwing"}: a critical failure
 stops the run, a warning is recorded and shown in the report. A new rule is one more
-expectation in the list of its table (`suite_definitions`) or raw source
+expectation in the list of its table (`suite_definitions` and the functions it calls) or raw source
 (`raw_suite_definitions`), then `make expectations` to regenerate the GX suites.
 """
 
@@ -102,44 +102,52 @@ def _export_contracts(cfg: config.Config, code: str) -> dict[str, list[gxe.Expec
     }
 
 
-def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
-    """The expectations per clean table (table name = suite name = GX asset name)."""
-    register = cfg.register
-    current = sorted({code for region in register.regions for code in register.members(region, 2024)})
-    forms = sorted(cfg.sources["cbs_jeugdzorg"]["vormen"].values())
-    percent_kpis = [k.id for k in cfg.kpis.values() if k.unit == "%"]
-    exports = _export_contracts(cfg, "gebied_code")
-    rate_kpis = [k.id for k in cfg.kpis.values() if k.scale == 1000]
+def _columns(names: list[str]) -> gxe.Expectation:
+    """The table has exactly these columns."""
+    return gxe.ExpectTableColumnsToMatchSet(column_set=names, exact_match=True, meta=_critical())
+
+
+def _area_codes(column: str = "gebied_code", pattern: str = AREA_CODE_PATTERN) -> list[gxe.Expectation]:
+    """Every row has an area code of the form `pattern`."""
+    return [gxe.ExpectColumnValuesToNotBeNull(column=column, meta=_critical()),
+            gxe.ExpectColumnValuesToMatchRegex(column=column, regex=pattern, meta=_critical())]
+
+
+def _years(column: str = "jaar") -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=2015, max_value=2100, meta=_critical())
+
+
+def _statuses() -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeInSet(column="status", value_set=list(STATUSES), meta=_critical())
+
+
+def _levels() -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeInSet(column="niveau", value_set=list(LEVELS), meta=_critical())
+
+
+def _area_suites(current: list[str]) -> dict[str, list[gxe.Expectation]]:
+    """The areas of the report: each one once, every current municipality of the regions present."""
     c = _critical()
-
-    def columns(names: list[str]) -> gxe.Expectation:
-        return gxe.ExpectTableColumnsToMatchSet(column_set=names, exact_match=True, meta=c)
-
-    def area_codes(column: str = "gebied_code", pattern: str = AREA_CODE_PATTERN) -> list[gxe.Expectation]:
-        return [gxe.ExpectColumnValuesToNotBeNull(column=column, meta=c),
-                gxe.ExpectColumnValuesToMatchRegex(column=column, regex=pattern, meta=c)]
-
-    def years(column: str = "jaar") -> gxe.Expectation:
-        return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=2015, max_value=2100, meta=c)
-
-    def statuses() -> gxe.Expectation:
-        return gxe.ExpectColumnValuesToBeInSet(column="status", value_set=list(STATUSES), meta=c)
-
-    def levels() -> gxe.Expectation:
-        return gxe.ExpectColumnValuesToBeInSet(column="niveau", value_set=list(LEVELS), meta=c)
-
     return {
         "gebieden": [
-            columns(["gebied_code", "naam", "niveau", "regio_code", "regio_naam"]),
-            *area_codes(), levels(),
+            _columns(["gebied_code", "naam", "niveau", "regio_code", "regio_naam"]),
+            *_area_codes(), _levels(),
             gxe.ExpectColumnValuesToBeUnique(column="gebied_code", meta=c),
             gxe.ExpectColumnValuesToNotBeNull(column="naam", meta=c),
             gxe.ExpectColumnDistinctValuesToContainSet(column="gebied_code", value_set=current, meta=_critical(
                 toelichting="elke gemeente van de regio's heeft een rij")),
         ],
+    }
+
+
+def _youth_care_suites(cfg: config.Config, current: list[str]) -> dict[str, list[gxe.Expectation]]:
+    """CBS's youth care, in total and by age: configured forms, one row per key, disclosure control."""
+    forms = sorted(cfg.sources["cbs_jeugdzorg"]["vormen"].values())
+    c = _critical()
+    return {
         "jeugdzorg": [
-            columns(["gebied_code", "niveau", "jaar", "vorm", "jongeren", "samengesteld", "status"]),
-            *area_codes(), levels(), years(), statuses(),
+            _columns(["gebied_code", "niveau", "jaar", "vorm", "jongeren", "samengesteld", "status"]),
+            *_area_codes(), _levels(), _years(), _statuses(),
             gxe.ExpectColumnValuesToBeInSet(column="vorm", value_set=forms, meta=c),
             _non_negative("jongeren"),
             gxe.ExpectCompoundColumnsToBeUnique(column_list=["gebied_code", "jaar", "vorm"], meta=c),
@@ -148,9 +156,9 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
             *_disclosure(cfg, "jongeren", "gepubliceerde aantallen"),
         ],
         "jeugdzorg_leeftijd": [
-            columns(["gebied_code", "niveau", "jaar", "vorm", "leeftijd_van", "leeftijd_tot", "jongeren", "samengesteld",
-                     "status"]),
-            *area_codes(), levels(), years(), statuses(),
+            _columns(["gebied_code", "niveau", "jaar", "vorm", "leeftijd_van", "leeftijd_tot", "jongeren", "samengesteld",
+                      "status"]),
+            *_area_codes(), _levels(), _years(), _statuses(),
             gxe.ExpectColumnValuesToBeInSet(column="vorm", value_set=forms, meta=c),
             gxe.ExpectColumnValuesToBeBetween(column="leeftijd_van", min_value=0, max_value=22, meta=c),
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="leeftijd_tot", column_B="leeftijd_van", or_equal=True, meta=c),
@@ -159,72 +167,154 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
             gxe.ExpectColumnDistinctValuesToContainSet(column="gebied_code", value_set=current, meta=c),
             *_disclosure(cfg, "jongeren", "gepubliceerde aantallen"),
         ],
+    }
+
+
+def _population_and_spending_suites(current: list[str]) -> dict[str, list[gxe.Expectation]]:
+    """CBS's population and the Iv3 spending (a missing amount is a warning: geen opgave)."""
+    c = _critical()
+    return {
         "bevolking": [
-            columns(["gebied_code", "niveau", "jaar", "leeftijd", "inwoners", "samengesteld"]),
-            *area_codes(), levels(), years(),
+            _columns(["gebied_code", "niveau", "jaar", "leeftijd", "inwoners", "samengesteld"]),
+            *_area_codes(), _levels(), _years(),
             gxe.ExpectColumnValuesToNotBeNull(column="inwoners", meta=c),
             _non_negative("inwoners"),
             gxe.ExpectColumnValuesToBeBetween(column="leeftijd", min_value=0, max_value=120, meta=c),
             gxe.ExpectColumnDistinctValuesToContainSet(column="gebied_code", value_set=current, meta=c),
         ],
         "uitgaven": [
-            columns(["gebied_code", "niveau", "jaar", "taakveld", "lasten_euro", "samengesteld", "status"]),
-            *area_codes(), levels(), years(), statuses(),
+            _columns(["gebied_code", "niveau", "jaar", "taakveld", "lasten_euro", "samengesteld", "status"]),
+            *_area_codes(), _levels(), _years(), _statuses(),
             gxe.ExpectColumnValuesToMatchRegex(column="taakveld", regex=r"^\d\.\d{1,2}$", meta=c),
             gxe.ExpectColumnValuesToNotBeNull(column="lasten_euro", meta=_warning()),
             gxe.ExpectCompoundColumnsToBeUnique(column_list=["gebied_code", "jaar", "taakveld"], meta=c),
         ],
+    }
+
+
+def _export_suites(exports: dict[str, list[gxe.Expectation]]) -> dict[str, list[gxe.Expectation]]:
+    """The regions' exports: their contract (`_export_contracts`) on the clean tables' columns."""
+    c = _critical()
+    return {
         "wachttijden": [
-            columns(["regio_code", "peildatum", "gebied_code", "aantal_wachtenden", "mediaan_wachttijd_dagen",
-                     "aantal_zorgelijk_wachtenden", "jaar"]),
-            gxe.ExpectColumnValuesToNotBeNull(column="gebied_code", meta=c), years(),
+            _columns(["regio_code", "peildatum", "gebied_code", "aantal_wachtenden", "mediaan_wachttijd_dagen",
+                      "aantal_zorgelijk_wachtenden", "jaar"]),
+            gxe.ExpectColumnValuesToNotBeNull(column="gebied_code", meta=c), _years(),
             *exports["wachttijden"],
         ],
         "trajecten": [
-            columns(["regio_code", "export_van", "export_tot", "trajectnummer", "gebied_code", "zorgvorm", "startdatum",
-                     "einddatum"]),
+            _columns(["regio_code", "export_van", "export_tot", "trajectnummer", "gebied_code", "zorgvorm", "startdatum",
+                      "einddatum"]),
             gxe.ExpectColumnValuesToNotBeNull(column="gebied_code", meta=c),
             *exports["trajecten"],
         ],
         "budget": [
-            columns(["regio_code", "jaar", "gebied_code", "begrotingspost", "begroot_euro", "gerealiseerd_euro"]),
-            gxe.ExpectColumnValuesToNotBeNull(column="gebied_code", meta=c), years(),
+            _columns(["regio_code", "jaar", "gebied_code", "begrotingspost", "begroot_euro", "gerealiseerd_euro"]),
+            gxe.ExpectColumnValuesToNotBeNull(column="gebied_code", meta=c), _years(),
             *exports["budget"],
         ],
+    }
+
+
+def _record_suites() -> dict[str, list[gxe.Expectation]]:
+    """What the workbook records about its own work: the harmonisation and the sources."""
+    c = _critical()
+    return {
         "harmonisatie": [
-            columns(["jaar", "oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "actie"]),
-            *area_codes("oude_code", MUNICIPALITY_CODE_PATTERN), *area_codes("nieuwe_code", MUNICIPALITY_CODE_PATTERN),
+            _columns(["jaar", "oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "actie"]),
+            *_area_codes("oude_code", MUNICIPALITY_CODE_PATTERN), *_area_codes("nieuwe_code", MUNICIPALITY_CODE_PATTERN),
         ],
         "bronnen": [
-            columns(["bestand", "bron", "tabel", "titel", "url", "opgehaald", "laatst_gewijzigd", "licentie", "sha256",
-                     "fictief", "perioden_status"]),
+            _columns(["bestand", "bron", "tabel", "titel", "url", "opgehaald", "laatst_gewijzigd", "licentie", "sha256",
+                      "fictief", "perioden_status"]),
             gxe.ExpectColumnValuesToMatchRegex(column="sha256", regex=r"^[0-9a-f]{64}$", meta=c),
             gxe.ExpectColumnValuesToNotBeNull(column="licentie", meta=c),
         ],
-        "kpi_waarden": [
-            columns(["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status", "samengesteld",
-                     "verandering_pct"]),
-            *area_codes(), levels(), years(), statuses(),
-            gxe.ExpectColumnValuesToBeInSet(column="kpi", value_set=sorted(cfg.kpis), meta=c),
-            gxe.ExpectCompoundColumnsToBeUnique(column_list=["gebied_code", "jaar", "kpi"], meta=c),
-            gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=0, max_value=100,
-                                              row_condition=Column("kpi").is_in(percent_kpis),
-                                              meta=_critical(toelichting="percentages liggen tussen 0 en 100")),
-            gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=0, max_value=1000,
-                                              row_condition=Column("kpi").is_in(rate_kpis),
-                                              meta=_critical(toelichting="cijfers per 1.000 zijn ten hoogste 1.000")),
-            gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=2, max_value=25,
-                                              row_condition=Column("kpi") == "jeugdhulp_aandeel",
-                                              meta=_warning(toelichting="aandeel jongeren met jeugdhulp buiten het "
-                                                                        "aannemelijke bereik van 2 tot 25%")),
-            gxe.ExpectColumnDistinctValuesToContainSet(column="gebied_code", value_set=current, meta=c),
-            *[gxe.ExpectColumnValuesToBeBetween(
-                column="verandering_pct", min_value=-kpi.max_jump_pct, max_value=kpi.max_jump_pct,
-                row_condition=Column("kpi") == kpi.id,
-                meta=_warning(toelichting=f"{kpi.name}: verandering ten opzichte van het vorige jaar groter dan {kpi.max_jump_pct:g}%"))
-              for kpi in cfg.kpis.values() if kpi.max_jump_pct is not None],
-        ],
     }
+
+
+def _kpi_suite(cfg: config.Config, current: list[str]) -> list[gxe.Expectation]:
+    """The KPI values: percentages within 0-100, rates within 1 000, plausible ranges and
+    year-on-year jumps (config/kpis.yaml) as warnings."""
+    percent_kpis = [k.id for k in cfg.kpis.values() if k.unit == "%"]
+    rate_kpis = [k.id for k in cfg.kpis.values() if k.scale == 1000]
+    c = _critical()
+    return [
+        _columns(["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status", "samengesteld",
+                  "verandering_pct"]),
+        *_area_codes(), _levels(), _years(), _statuses(),
+        gxe.ExpectColumnValuesToBeInSet(column="kpi", value_set=sorted(cfg.kpis), meta=c),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["gebied_code", "jaar", "kpi"], meta=c),
+        gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=0, max_value=100,
+                                          row_condition=Column("kpi").is_in(percent_kpis),
+                                          meta=_critical(toelichting="percentages liggen tussen 0 en 100")),
+        gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=0, max_value=1000,
+                                          row_condition=Column("kpi").is_in(rate_kpis),
+                                          meta=_critical(toelichting="cijfers per 1.000 zijn ten hoogste 1.000")),
+        gxe.ExpectColumnValuesToBeBetween(column="waarde", min_value=2, max_value=25,
+                                          row_condition=Column("kpi") == "jeugdhulp_aandeel",
+                                          meta=_warning(toelichting="aandeel jongeren met jeugdhulp buiten het "
+                                                                    "aannemelijke bereik van 2 tot 25%")),
+        gxe.ExpectColumnDistinctValuesToContainSet(column="gebied_code", value_set=current, meta=c),
+        *[gxe.ExpectColumnValuesToBeBetween(
+            column="verandering_pct", min_value=-kpi.max_jump_pct, max_value=kpi.max_jump_pct,
+            row_condition=Column("kpi") == kpi.id,
+            meta=_warning(toelichting=f"{kpi.name}: verandering ten opzichte van het vorige jaar groter dan {kpi.max_jump_pct:g}%"))
+          for kpi in cfg.kpis.values() if kpi.max_jump_pct is not None],
+    ]
+
+
+def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
+    """The expectations per clean table (table name = suite name = GX asset name), one group of
+    tables per function: areas, youth care, population and spending, exports, records, KPIs."""
+    register = cfg.register
+    current = sorted({code for region in register.regions for code in register.members(region, 2024)})
+    exports = _export_contracts(cfg, "gebied_code")
+    return {
+        **_area_suites(current),
+        **_youth_care_suites(cfg, current),
+        **_population_and_spending_suites(current),
+        **_export_suites(exports),
+        **_record_suites(),
+        "kpi_waarden": _kpi_suite(cfg, current),
+    }
+
+
+def _raw_periods(column: str) -> gxe.Expectation:
+    """CBS's whole-year periods: <year>JJ00."""
+    return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=r"^\d{4}JJ00$", meta=_critical())
+
+
+# The youth-care tables are checked with the workbook's topic names as columns and the
+# workbook's form names / configured age-group titles as values (clean.RawFile): CBS renumbers
+# topics and keys between the tables of a series, the titles in config/bronnen.yaml stay.
+def _raw_youth_care(cfg: config.Config, spec: dict[str, Any]) -> list[gxe.Expectation]:
+    """One table of CBS's youth-care series: codes, periods, forms, counts under disclosure control."""
+    c = _critical()
+    return [
+        gxe.ExpectColumnValuesToMatchRegex(column=spec["dimensies"]["regio"], regex=AREA_CODE_PATTERN, meta=c),
+        _raw_periods(spec["dimensies"]["periode"]),
+        gxe.ExpectColumnValuesToBeInSet(column=spec["dimensies"]["vorm"], value_set=sorted(spec["vormen"].values()), meta=c),
+        _non_negative("jongeren"),
+        *_disclosure(cfg, "jongeren", "CBS-aantallen"),
+        gxe.ExpectColumnValuesToBeBetween(column="jongeren_relatief", min_value=0, max_value=100,
+                                          meta=_critical(toelichting="een percentage")),
+        _non_negative("trajecten"),
+    ]
+
+
+def _raw_youth_care_by_age(cfg: config.Config, spec: dict[str, Any]) -> list[gxe.Expectation]:
+    """One table of CBS's youth care by age series: also the configured age groups."""
+    dims = spec["dimensies"]
+    c = _critical()
+    return [
+        gxe.ExpectColumnValuesToMatchRegex(column=dims["regio"], regex=AREA_CODE_PATTERN, meta=c),
+        _raw_periods(dims["periode"]),
+        gxe.ExpectColumnValuesToBeInSet(column=dims["kenmerk"], value_set=sorted(str(k) for k in spec["leeftijdsgroepen"]), meta=c),
+        gxe.ExpectColumnValuesToBeInSet(column=dims["vorm"], value_set=sorted(spec["vormen"].values()), meta=c),
+        _non_negative("jongeren"),
+        *_disclosure(cfg, "jongeren", "CBS-aantallen"),
+    ]
 
 
 def raw_suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
@@ -232,45 +322,14 @@ def raw_suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]
     c = _critical()
     src = cfg.sources
     youth, population, iv3 = src["cbs_jeugdzorg"], src["cbs_bevolking"], src["cbs_iv3"]
-    raw_codes = r"^(?:GM\d{4}|JZ\d{2}|NL01)$"
-
-    def periods(column: str) -> gxe.Expectation:
-        return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=r"^\d{4}JJ00$", meta=c)
-
-    # The youth-care tables are checked with the workbook's topic names as columns and the
-    # workbook's form names / configured age-group titles as values (clean.RawFile): CBS renumbers
-    # topics and keys between the tables of a series, the titles in config/bronnen.yaml stay.
-    def youth_care(spec: dict[str, Any]) -> list[gxe.Expectation]:
-        return [
-            gxe.ExpectColumnValuesToMatchRegex(column=spec["dimensies"]["regio"], regex=raw_codes, meta=c),
-            periods(spec["dimensies"]["periode"]),
-            gxe.ExpectColumnValuesToBeInSet(column=spec["dimensies"]["vorm"], value_set=sorted(spec["vormen"].values()), meta=c),
-            _non_negative("jongeren"),
-            *_disclosure(cfg, "jongeren", "CBS-aantallen"),
-            gxe.ExpectColumnValuesToBeBetween(column="jongeren_relatief", min_value=0, max_value=100,
-                                              meta=_critical(toelichting="een percentage")),
-            _non_negative("trajecten"),
-        ]
-
-    def youth_care_by_age(spec: dict[str, Any]) -> list[gxe.Expectation]:
-        dims = spec["dimensies"]
-        return [
-            gxe.ExpectColumnValuesToMatchRegex(column=dims["regio"], regex=raw_codes, meta=c),
-            periods(dims["periode"]),
-            gxe.ExpectColumnValuesToBeInSet(column=dims["kenmerk"], value_set=sorted(str(k) for k in spec["leeftijdsgroepen"]), meta=c),
-            gxe.ExpectColumnValuesToBeInSet(column=dims["vorm"], value_set=sorted(spec["vormen"].values()), meta=c),
-            _non_negative("jongeren"),
-            *_disclosure(cfg, "jongeren", "CBS-aantallen"),
-        ]
-
     return {
         # one suite per table of the series: a successor table may name its columns differently
-        **{part.kind: youth_care(part.spec) for part in config.table_parts("cbs_jeugdzorg", youth)},
-        **{part.kind: youth_care_by_age(part.spec)
+        **{part.kind: _raw_youth_care(cfg, part.spec) for part in config.table_parts("cbs_jeugdzorg", youth)},
+        **{part.kind: _raw_youth_care_by_age(cfg, part.spec)
            for part in config.table_parts("cbs_jeugdzorg_leeftijd", src["cbs_jeugdzorg_leeftijd"])},
         "cbs_bevolking": [
-            gxe.ExpectColumnValuesToMatchRegex(column=population["dimensies"]["regio"], regex=raw_codes, meta=c),
-            periods(population["dimensies"]["periode"]),
+            gxe.ExpectColumnValuesToMatchRegex(column=population["dimensies"]["regio"], regex=AREA_CODE_PATTERN, meta=c),
+            _raw_periods(population["dimensies"]["periode"]),
             gxe.ExpectColumnValuesToNotBeNull(column="inwoners", meta=c),  # the topic's column, by title (clean.RawFile)
             _non_negative("inwoners"),
         ],

@@ -32,7 +32,7 @@ from typing import Any
 from jeugdmonitor import buildinfo, paths, publish
 from jeugdmonitor.definitions import config
 from jeugdmonitor.report import charts, datadocs, templates
-from jeugdmonitor.report.inputs import FICTITIOUS_LABEL, load_inputs
+from jeugdmonitor.report.inputs import FICTITIOUS_LABEL, Inputs, load_inputs
 from jeugdmonitor.runner import pagefailure
 from jeugdmonitor.runner.kernel import (
     DEFAULT_TIMEOUT,
@@ -49,7 +49,7 @@ from jeugdmonitor.runner.manifest import (
     write_manifest,
 )
 from jeugdmonitor.runner.page import Page, PageResult
-from jeugdmonitor.runner.plan import choose_municipalities, pages_of_year, plan_run
+from jeugdmonitor.runner.plan import Plan, choose_municipalities, pages_of_year, plan_run
 from jeugdmonitor.runner.workers import KERNEL_PAGES, RETRIES, build_page, init_worker, worker_ready
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
 
@@ -110,62 +110,48 @@ def _entry(page: Page, inputs: dict[str, str], status: str, seconds: float, year
             "seconden": round(seconds, 2), "invoer": inputs, "bestanden": page.files(year), **extra}
 
 
-def run_reports(year: int, only: Sequence[str] | None = None, workers: int | None = None, *, limit: int | None = None,
-                timeout: float | None = DEFAULT_TIMEOUT, retries: int = RETRIES, force: bool = False,
-                pages_per_kernel: int = KERNEL_PAGES) -> Path:
-    """Build the report set of `year`: every municipality's report (or a selection, keeping the
-    other published reports), the region overviews and the index; publish only if all succeed."""
-    started = time.perf_counter()
-    templates.check_templates()  # a template's syntax error stops the run here, once, before any page
-    inputs = load_inputs(year)  # fails early when the data did not pass validation
-    cfg, areas = inputs.cfg, inputs.areas
-    banner = FICTITIOUS_LABEL if inputs.fictitious else None  # on every page of the run
-    available = areas.loc[areas["niveau"] == LEVEL_MUNICIPALITY, "gebied_code"].tolist()
+def _check_selection(cfg: config.Config, year: int, available: list[str], only: Sequence[str] | None,
+                     limit: int | None) -> None:
+    """Every municipality of --only has a report in `year`, and --limit is at least one."""
     for code in only or ():
         cfg.register.municipality(code)
         if code not in available:
             raise config.UnknownMunicipalityError(f"gemeente {code} heeft geen rapport in {year}")
     if limit is not None and limit < 1:
         raise config.ConfigError(f"--limit {limit}: geef een aantal gemeenten van 1 of meer")
-    target, staging = paths.report_dir(year), paths.report_staging_dir(year)
-    published, resumed = read_manifest(target), read_manifest(staging)
-    municipalities, selected = choose_municipalities(available, published, only, limit)
-    regions = list(dict.fromkeys(areas.loc[areas["gebied_code"].isin(municipalities), "regio_code"]))
-    pages_of_set = pages_of_year(cfg, year, municipalities, regions)
-    checksums = input_checksums(year)
-    plan = plan_run(year, pages_of_set, selected, checksums, published, resumed, staging, force,
-                    everything=not only and limit is None)
 
-    # the workers start their kernels now, while the rest of the run is prepared; they build
-    # nothing before the checks below have passed
-    with _pool(year, plan.build, workers, pages_per_kernel) as pool:
-        datadocs.recorded_data_docs(inputs.validation)  # fails when the Data Docs are gone, before anything is written
-        _prepare_staging(staging, plan.keep, year)
-        manifest: dict[str, Any] = {"versie": MANIFEST_VERSION, "jaar": year, "invoer": checksums, "pagina's": {}}
-        for page in plan.keep:
-            manifest["pagina's"][page.key] = {**resumed["pagina's"][page.key], "status": "hervat"}
-        for page in plan.take_over:
+
+def _start_manifest(year: int, plan: Plan, checksums: dict[str, dict[str, str]], published: dict[str, Any],
+                    resumed: dict[str, Any], target: Path, staging: Path) -> dict[str, Any]:
+    """The staging folder's manifest before any page is built: the pages kept from an interrupted
+    run, and those taken over (unchanged or stale) from the published set, linked into staging."""
+    _prepare_staging(staging, plan.keep, year)
+    manifest: dict[str, Any] = {"versie": MANIFEST_VERSION, "jaar": year, "invoer": checksums, "pagina's": {}}
+    for page in plan.keep:
+        manifest["pagina's"][page.key] = {**resumed["pagina's"][page.key], "status": "hervat"}
+    for pages, status in ((plan.take_over, "overgenomen"), (plan.stale, STALE_STATUS)):
+        for page in pages:
             for name in page.files(year):
                 link_or_copy(target / name, staging / name)
-            manifest["pagina's"][page.key] = {**published["pagina's"][page.key], "status": "overgenomen"}
-        for page in plan.stale:
-            for name in page.files(year):
-                link_or_copy(target / name, staging / name)
-            manifest["pagina's"][page.key] = {**published["pagina's"][page.key], "status": STALE_STATUS}
-        write_manifest(staging, manifest)
-        log.info("rapporten %s: %d gemeenten en %d regio-overzichten; %d pagina's te bouwen, %d ongewijzigd overgenomen, "
-                 "%d hervat", year, len(municipalities), len(regions), len(plan.build), len(plan.take_over), len(plan.keep))
-        # the validation that passed these data travels with the reports it vouches for; the index links to it
-        datadocs.offline_data_docs(staging / paths.DATA_DOCS_DIR_NAME, inputs.validation, banner)
-        # the one chart runtime of the set, beside the pages that load it: the published one when
-        # it was bundled from the same versions and page script
-        if (target / charts.RUNTIME_URL).is_file():
-            link_or_copy(target / charts.RUNTIME_URL, staging / charts.RUNTIME_URL)
-        charts.write_runtime(staging)
-        failures = _build(pool, year, plan.build, staging, banner, checksums, manifest, timeout, retries)
-    if failures:
-        raise StageError(pagefailure.summary(failures, len(plan.build), paths.executed_notebook_dir(staging)),
-                         ename=failures[0][1].ename)
+            manifest["pagina's"][page.key] = {**published["pagina's"][page.key], "status": status}
+    write_manifest(staging, manifest)
+    return manifest
+
+
+def _stage_shared_files(inputs: Inputs, target: Path, staging: Path, banner: str | None) -> None:
+    """The files every page of the set shares: the Data Docs of the validation that passed these
+    data (they travel with the reports they vouch for; the index links to them) and the one chart
+    runtime, the published one when it was bundled from the same versions and page script."""
+    datadocs.offline_data_docs(staging / paths.DATA_DOCS_DIR_NAME, inputs.validation, banner)
+    if (target / charts.RUNTIME_URL).is_file():
+        link_or_copy(target / charts.RUNTIME_URL, staging / charts.RUNTIME_URL)
+    charts.write_runtime(staging)
+
+
+def _publish(year: int, plan: Plan, pages_of_set: list[Page], manifest: dict[str, Any], municipalities: list[str],
+             regions: list[str], started: float, target: Path, staging: Path) -> None:
+    """Record the finished run (manifest in register order, run record), publish the staging
+    folder in place of the published set and say what was built, taken over and left stale."""
     built = [page.key for page in plan.build]
     manifest["pagina's"] = {page.key: manifest["pagina's"][page.key] for page in pages_of_set}  # in register order
     write_manifest(staging, manifest)
@@ -179,6 +165,42 @@ def run_reports(year: int, only: Sequence[str] | None = None, workers: int | Non
     if plan.stale:
         print(f"{len(plan.stale)} niet gekozen pagina's zijn verouderd (hun invoer is veranderd) en staan zo in "
               f"{paths.BUILD_MANIFEST_NAME}: een gewone `make reports` bouwt ze opnieuw", file=sys.stderr)
+
+
+def run_reports(year: int, only: Sequence[str] | None = None, workers: int | None = None, *, limit: int | None = None,
+                timeout: float | None = DEFAULT_TIMEOUT, retries: int = RETRIES, force: bool = False,
+                pages_per_kernel: int = KERNEL_PAGES) -> Path:
+    """Build the report set of `year`: every municipality's report (or a selection, keeping the
+    other published reports), the region overviews and the index; publish only if all succeed."""
+    started = time.perf_counter()
+    templates.check_templates()  # a template's syntax error stops the run here, once, before any page
+    inputs = load_inputs(year)  # fails early when the data did not pass validation
+    cfg, areas = inputs.cfg, inputs.areas
+    banner = FICTITIOUS_LABEL if inputs.fictitious else None  # on every page of the run
+    available = areas.loc[areas["niveau"] == LEVEL_MUNICIPALITY, "gebied_code"].tolist()
+    _check_selection(cfg, year, available, only, limit)
+    target, staging = paths.report_dir(year), paths.report_staging_dir(year)
+    published, resumed = read_manifest(target), read_manifest(staging)
+    municipalities, selected = choose_municipalities(available, published, only, limit)
+    regions = list(dict.fromkeys(areas.loc[areas["gebied_code"].isin(municipalities), "regio_code"]))
+    pages_of_set = pages_of_year(cfg, year, municipalities, regions)
+    checksums = input_checksums(year)
+    plan = plan_run(year, pages_of_set, selected, checksums, published, resumed, staging, force,
+                    everything=not only and limit is None)
+
+    # the workers start their kernels now, while the rest of the run is prepared; they build
+    # nothing before the checks below have passed
+    with _pool(year, plan.build, workers, pages_per_kernel) as pool:
+        datadocs.recorded_data_docs(inputs.validation)  # fails when the Data Docs are gone, before anything is written
+        manifest = _start_manifest(year, plan, checksums, published, resumed, target, staging)
+        log.info("rapporten %s: %d gemeenten en %d regio-overzichten; %d pagina's te bouwen, %d ongewijzigd overgenomen, "
+                 "%d hervat", year, len(municipalities), len(regions), len(plan.build), len(plan.take_over), len(plan.keep))
+        _stage_shared_files(inputs, target, staging, banner)
+        failures = _build(pool, year, plan.build, staging, banner, checksums, manifest, timeout, retries)
+    if failures:
+        raise StageError(pagefailure.summary(failures, len(plan.build), paths.executed_notebook_dir(staging)),
+                         ename=failures[0][1].ename)
+    _publish(year, plan, pages_of_set, manifest, municipalities, regions, started, target, staging)
     return target
 
 

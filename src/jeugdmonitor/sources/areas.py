@@ -167,15 +167,9 @@ def _regions_listing(rows: Sequence[AreaRow]) -> str:
     return ", ".join(f"{code} {name}" for code, name in regions)
 
 
-def plan_region(cfg: config.Config, region: str, year: int | None = None) -> RegionPlan:
-    """The register entry of `region` from the area table of `year` (None: the newest in data/raw/).
-
-    `van` is the first year whose area table in data/raw/ lists the municipality (CBS never reuses
-    a code); municipalities that were in the region in an earlier table and are gone by `year` are
-    added with `tot`, the last year whose table lists them. Where a table between is missing, the
-    plan's notes say so."""
-    area = settings(cfg)
-    region = region.strip().upper()
+def _area_tables(area: AreaSettings, year: int | None) -> tuple[int, dict[int, list[AreaRow]]]:
+    """The year of the plan (None: the newest table in data/raw/) and the area tables in data/raw/
+    up to it, by year; fails naming what to fetch when a table is missing."""
     present_years = available_years(area)
     if not present_years:
         raise ConfigError(f"geen gebiedentabel in {paths.RAW_DIR / Path(area.data_file).parent}: haal ze op met "
@@ -185,56 +179,84 @@ def plan_region(cfg: config.Config, region: str, year: int | None = None) -> Reg
     if year not in present_years:
         raise ConfigError(f"geen gebiedentabel voor {year} in data/raw/ (wel voor {present_years}); haal hem op met "
                           f"`make fetch JAREN={year}`")
-    tables = {y: read_area_table(area_file(area, y)) for y in present_years if y <= year}
-    current = tables[year]
+    return year, {y: read_area_table(area_file(area, y)) for y in present_years if y <= year}
+
+
+def _members(area: AreaSettings, current: list[AreaRow], region: str, year: int) -> list[AreaRow]:
+    """The municipalities of `region` in the area table of `year`; the region must be there, with one name."""
     members = [r for r in current if r.region == region]
     if not members:
         raise ConfigError(f"jeugdregio {region!r} staat niet in de gebiedentabel {area.tables[year]} "
                           f"({area.title.format(jaar=year)}); bekende jeugdregio's: {_regions_listing(current)}")
-    register = cfg.register
-    plan = RegionPlan(code=region, name=members[0].region_name, year=year, table=area.tables[year],
-                      region_present=region in register.regions)
     names = {r.region_name for r in members}
     if len(names) > 1:
         raise RawDataError(area_file(area, year), f"jeugdregio {region} heeft meer dan één naam: {sorted(names)}")
-    years_of: dict[str, list[int]] = {}
-    last_row: dict[str, AreaRow] = {}
-    for table_year, rows in sorted(tables.items()):
-        for row in rows:
-            if row.region == region:
-                years_of.setdefault(row.code, []).append(table_year)
-                last_row[row.code] = row
-    all_codes = {y: {r.code for r in rows} for y, rows in tables.items()}
+    return members
+
+
+def _note_present(plan: RegionPlan, existing: config.Municipality, code: str, member: bool) -> None:
+    """A municipality already in the register: fill in its missing region, or note (not change)
+    a different one: moving to another region needs its own line with van/tot."""
+    plan.present.append(code)
+    if existing.region is None and member:
+        plan.filled.append(code)
+    elif existing.region not in (None, plan.code) and member:
+        plan.notes.append(f"{code} {existing.name} staat in config/gemeenten.yaml bij {existing.region}; de "
+                          f"gebiedentabel van {plan.year} zet de gemeente in {plan.code}: niet gewijzigd (een overstap "
+                          "naar een andere regio vraagt een eigen regel met van/tot)")
+
+
+def _new_entry(plan: RegionPlan, tables: dict[int, list[AreaRow]], row: AreaRow, first_configured: int,
+               member: bool) -> dict[str, Any] | None:
+    """The register entry of a municipality not yet in it, with its years (None: in another region
+    by the plan's year); notes where a missing table leaves its first or last year uncertain.
+    CBS never gives a code to a second municipality: its first and last table are its years."""
+    code, year = row.code, plan.year
+    present_in = [y for y in sorted(tables) if code in {r.code for r in tables[y]}]
+    first, last = present_in[0], present_in[-1]
+    if last == year and not member:
+        return None  # in another region by `year`: not this region's
+    entry: dict[str, Any] = {"code": code, "naam": row.name, "regio": plan.code, "van": first}
+    if last < year:
+        entry["tot"] = last
+        if last + 1 not in tables:
+            plan.notes.append(f"{code} {row.name}: tot {last} is het laatste jaar met een gebiedentabel waarin de gemeente "
+                              f"staat, maar de tabel van {last + 1} is er niet; haal de jaren ertussen op voor het juiste "
+                              "laatste jaar")
+    if first > first_configured and first - 1 not in tables:
+        plan.notes.append(f"{code} {row.name}: van {first} is het eerste jaar met een gebiedentabel in data/raw/; "
+                          f"bestond de gemeente al eerder, haal dan eerdere jaren op (make fetch JAREN={first_configured}-...) "
+                          "of zet het beginjaar zelf")
+    return entry
+
+
+def plan_region(cfg: config.Config, region: str, year: int | None = None) -> RegionPlan:
+    """The register entry of `region` from the area table of `year` (None: the newest in data/raw/).
+
+    `van` is the first year whose area table in data/raw/ lists the municipality (CBS never reuses
+    a code); municipalities that were in the region in an earlier table and are gone by `year` are
+    added with `tot`, the last year whose table lists them. Where a table between is missing, the
+    plan's notes say so."""
+    area = settings(cfg)
+    region = region.strip().upper()
+    year, tables = _area_tables(area, year)
+    members = _members(area, tables[year], region, year)
+    member_codes = {m.code for m in members}
+    register = cfg.register
+    plan = RegionPlan(code=region, name=members[0].region_name, year=year, table=area.tables[year],
+                      region_present=region in register.regions)
+    last_row: dict[str, AreaRow] = {}  # every municipality ever in the region: its row in the last table listing it there
+    for _table_year, rows in sorted(tables.items()):
+        last_row.update((row.code, row) for row in rows if row.region == region)
     first_configured = min(area.tables)  # the register's years start with the first configured table
-    for code in sorted(years_of, key=lambda c: (c not in {m.code for m in members}, c)):  # members first, by code
-        row = last_row[code]
+    for code in sorted(last_row, key=lambda c: (c not in member_codes, c)):  # members first, by code
         existing = register.municipalities.get(code)
         if existing is not None:
-            plan.present.append(code)
-            if existing.region is None and code in {m.code for m in members}:
-                plan.filled.append(code)
-            elif existing.region not in (None, region) and code in {m.code for m in members}:
-                plan.notes.append(f"{code} {existing.name} staat in config/gemeenten.yaml bij {existing.region}; de "
-                                  f"gebiedentabel van {year} zet de gemeente in {region}: niet gewijzigd (een overstap "
-                                  "naar een andere regio vraagt een eigen regel met van/tot)")
+            _note_present(plan, existing, code, code in member_codes)
             continue
-        # CBS never gives a code to a second municipality: its first and last table are its years
-        present_in = [y for y in sorted(tables) if code in all_codes[y]]
-        first, last = present_in[0], present_in[-1]
-        if last == year and code not in {m.code for m in members}:
-            continue  # in another region by `year`: not this region's
-        entry: dict[str, Any] = {"code": code, "naam": row.name, "regio": region, "van": first}
-        if last < year:
-            entry["tot"] = last
-            if last + 1 not in tables:
-                plan.notes.append(f"{code} {row.name}: tot {last} is het laatste jaar met een gebiedentabel waarin de gemeente "
-                                  f"staat, maar de tabel van {last + 1} is er niet; haal de jaren ertussen op voor het juiste "
-                                  "laatste jaar")
-        if first > first_configured and first - 1 not in tables:
-            plan.notes.append(f"{code} {row.name}: van {first} is het eerste jaar met een gebiedentabel in data/raw/; "
-                              f"bestond de gemeente al eerder, haal dan eerdere jaren op (make fetch JAREN={first_configured}-...) "
-                              "of zet het beginjaar zelf")
-        plan.added.append(entry)
+        entry = _new_entry(plan, tables, last_row[code], first_configured, code in member_codes)
+        if entry is not None:
+            plan.added.append(entry)
     merged_away = {c for m in register.mergers for c in m.old}
     for entry in plan.added:
         if "tot" in entry and entry["code"] not in merged_away:

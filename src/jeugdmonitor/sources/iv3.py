@@ -81,15 +81,11 @@ def _rows(index: pd.Index) -> list[int]:
     return [int(i) + 2 for i in index]  # file line numbers: header is line 1
 
 
-def spending(item: Iv3Table, spec: dict[str, Any], status_labels: dict[str, dict[str, str]], national_code: str,
-             frame: pd.DataFrame, municipalities: pd.DataFrame) -> pd.DataFrame:
-    """Lasten per municipality (every one in the Gemeenten dimension) and taakveld, and their
-    national sum: columns gebied_code, jaar, taakveld, lasten_euro (Int64), status."""
-    dims = spec["dimensies"]
-    taakveld_dim, category_dim, region_dim, kind_dim = (dims[k] for k in ("taakveld", "categorie", "regio", "verslagsoort"))
-    path, year = item.path, item.year
+def _check_municipalities(item: Iv3Table, region_dim: str, frame: pd.DataFrame,
+                          municipalities: pd.DataFrame) -> set[str]:
+    """The municipality codes of the Gemeenten dimension, after checking that each is one and
+    that every row's municipality is among them (the national figure is their sum)."""
     dimension_path = item.dimension_path(region_dim)
-
     bad_keys = ~municipalities["Key"].str.fullmatch(MUNICIPALITY_KEY)
     if bad_keys.any():
         raise raw.RawDataError(dimension_path, f"sleutels die geen gemeentecode zijn zoals GM0518: "
@@ -98,10 +94,18 @@ def spending(item: Iv3Table, spec: dict[str, Any], status_labels: dict[str, dict
     known = set(municipalities["Key"])
     outside = ~frame[region_dim].isin(known)
     if outside.any():
-        raise raw.RawDataError(path, f"gemeenten die niet in {dimension_path.name} staan: "
-                                     f"{frame.loc[outside, region_dim].unique()[:5].tolist()}",
+        raise raw.RawDataError(item.path, f"gemeenten die niet in {dimension_path.name} staan: "
+                                          f"{frame.loc[outside, region_dim].unique()[:5].tolist()}",
                                column=region_dim, rows=_rows(frame.index[outside]))
+    return known
 
+
+def _lasten_of_taakvelden(item: Iv3Table, spec: dict[str, Any], frame: pd.DataFrame) -> pd.DataFrame:
+    """The jaarrekening's lasten rows on the configured taakvelden, with their taakveld
+    (`_taakveld`) and whether the row is a sub-taakveld (`_sub`); every taakveld must have rows."""
+    dims = spec["dimensies"]
+    taakveld_dim, category_dim, kind_dim = dims["taakveld"], dims["categorie"], dims["verslagsoort"]
+    path, year = item.path, item.year
     report_kind = str(spec["verslagsoort"]).format(jaar=year)
     selected = frame[frame[kind_dim].eq(report_kind)]
     if selected.empty:
@@ -116,15 +120,18 @@ def spending(item: Iv3Table, spec: dict[str, Any], status_labels: dict[str, dict
         raise raw.RawDataError(path, f"geen lasten in de jaarrekening {year} op taakveld(en) {lacking} (cbs_iv3.taakvelden "
                                      f"in config/bronnen.yaml); het bestand heeft {sorted(frame[taakveld_dim].unique())[:12]}",
                                column=taakveld_dim)
-    selected = selected[selected["_taakveld"].notna()]
+    return selected[selected["_taakveld"].notna()]
 
+
+def _newest_plaatsing(spec: dict[str, Any], region_dim: str,
+                      selected: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd.Series, int]:
+    """Per municipality the newest plaatsing with any figure in the selection: the rows (amounts
+    as floats), each row's amount of that plaatsing, each municipality's plaatsing (its rank in
+    `plaatsingen`; the number of plaatsingen: no figure at all), and that number."""
     missing_code = float(spec["geen_opgave"])
-    order = [str(p["onderwerp"]) for p in spec["plaatsingen"]]
-    topics = [spec["onderwerpen"][name] for name in order]
-    statuses = [status_labels[str(p["status"])]["status"] for p in spec["plaatsingen"]]
+    topics = [spec["onderwerpen"][str(p["onderwerp"])] for p in spec["plaatsingen"]]
     selected = selected.astype({t: "float64" for t in topics})  # NaN for an empty cell, whatever the reader's dtype
     has_figure = pd.DataFrame({t: selected[t].notna() & selected[t].ne(missing_code) for t in topics})
-    # the newest plaatsing with any figure of the municipality in this selection
     per_municipality = has_figure.groupby(selected[region_dim]).any()
     choice = pd.Series(len(topics), index=per_municipality.index)  # len(topics): no figure at all
     for rank, topic in reversed(list(enumerate(topics))):
@@ -133,29 +140,56 @@ def spending(item: Iv3Table, spec: dict[str, Any], status_labels: dict[str, dict
     values = pd.Series(float("nan"), index=selected.index)
     for rank, topic in enumerate(topics):
         values[chosen.eq(rank)] = selected.loc[chosen.eq(rank), topic]
+    return selected, values, choice, len(topics)
 
+
+def _check_not_counted_twice(item: Iv3Table, spec: dict[str, Any], selected: pd.DataFrame, values: pd.Series) -> None:
+    """A taakveld with a figure both on itself and on its sub-taakvelden would be counted twice."""
+    dims = spec["dimensies"]
+    region_dim, taakveld_dim = dims["regio"], dims["taakveld"]
+    missing_code = float(spec["geen_opgave"])
     with_figure = values.notna() & values.ne(missing_code)
     figures = selected[with_figure]
     kinds = figures.groupby([region_dim, "_taakveld"])["_sub"].nunique()
     mixed = kinds[kinds > 1]
     if len(mixed):
         bad = figures.index[pd.MultiIndex.from_frame(figures[[region_dim, "_taakveld"]]).isin(mixed.index)]
-        raise raw.RawDataError(path, f"taakveld en sub-taakvelden hebben allebei lasten voor {mixed.index[:3].tolist()}: "
-                                     "hun som zou ze dubbel tellen", column=taakveld_dim, rows=_rows(bad))
+        raise raw.RawDataError(item.path, f"taakveld en sub-taakvelden hebben allebei lasten voor "
+                                          f"{mixed.index[:3].tolist()}: hun som zou ze dubbel tellen",
+                               column=taakveld_dim, rows=_rows(bad))
 
-    codes = sorted(known)
-    grid = pd.MultiIndex.from_product([codes, taakvelden], names=["gebied_code", "taakveld"])
-    keys = [selected[region_dim].rename("gebied_code"), selected["_taakveld"].rename("taakveld")]
+
+def _municipal_lasten(spec: dict[str, Any], codes: list[str], selected: pd.DataFrame, values: pd.Series,
+                      choice: pd.Series, plaatsingen: int) -> tuple[pd.DataFrame, pd.Series]:
+    """Lasten (x 1 000 euro) per municipality and taakveld, every pair present: an empty cell is
+    nothing booked, so 0, unless not delivered (geen opgave) or the municipality has no figure;
+    also each municipality's plaatsing (rank), those without any figure at the least final one."""
+    missing_code = float(spec["geen_opgave"])
+    grid = pd.MultiIndex.from_product([codes, [str(t) for t in spec["taakvelden"]]], names=["gebied_code", "taakveld"])
+    keys = [selected[spec["dimensies"]["regio"]].rename("gebied_code"), selected["_taakveld"].rename("taakveld")]
     # an empty cell is nothing booked (the cube is sparse), so a taakveld without rows is 0 ...
     lasten = values.groupby(keys).sum(min_count=0).reindex(grid, fill_value=0.0)
     # ... unless the municipality did not deliver it (geen opgave) or delivered nothing at all
     not_delivered = values.eq(missing_code).groupby(keys).any().reindex(grid, fill_value=False)
-    position = choice.reindex(codes, fill_value=len(topics))
-    without_figures = lasten.index.get_level_values("gebied_code").isin(position.index[position == len(topics)])
+    position = choice.reindex(codes, fill_value=plaatsingen)
+    without_figures = lasten.index.get_level_values("gebied_code").isin(position.index[position == plaatsingen])
     lasten = lasten.mask(not_delivered.to_numpy() | without_figures)
-    municipal = lasten.rename("x1000").reset_index()
     # a municipality without any figure takes the least final status: nothing newer is known
-    position = position.clip(upper=len(topics) - 1)
+    return lasten.rename("x1000").reset_index(), position.clip(upper=plaatsingen - 1)
+
+
+def spending(item: Iv3Table, spec: dict[str, Any], status_labels: dict[str, dict[str, str]], national_code: str,
+             frame: pd.DataFrame, municipalities: pd.DataFrame) -> pd.DataFrame:
+    """Lasten per municipality (every one in the Gemeenten dimension) and taakveld, and their
+    national sum: columns gebied_code, jaar, taakveld, lasten_euro (Int64), status.
+    The national figure needs every municipality of the table: missing when any has none."""
+    region_dim = spec["dimensies"]["regio"]
+    codes = sorted(_check_municipalities(item, region_dim, frame, municipalities))
+    selected = _lasten_of_taakvelden(item, spec, frame)
+    statuses = [status_labels[str(p["status"])]["status"] for p in spec["plaatsingen"]]
+    selected, values, choice, plaatsingen = _newest_plaatsing(spec, region_dim, selected)
+    _check_not_counted_twice(item, spec, selected, values)
+    municipal, position = _municipal_lasten(spec, codes, selected, values, choice, plaatsingen)
     municipal["status"] = municipal["gebied_code"].map(position).map(dict(enumerate(statuses)))
 
     # every municipality of the table, or no national figure
@@ -165,7 +199,7 @@ def spending(item: Iv3Table, spec: dict[str, Any], status_labels: dict[str, dict
     result = pd.concat([municipal, national_rows], ignore_index=True)
     return pd.DataFrame({
         "gebied_code": result["gebied_code"].astype("string"),
-        "jaar": year,
+        "jaar": item.year,
         "taakveld": result["taakveld"].astype("string"),
         "lasten_euro": (result["x1000"].astype("Float64") * 1000).round().astype("Int64"),
         "status": result["status"].astype("string"),

@@ -103,46 +103,7 @@ class CbsFiles:
         group_key = {title: SAMPLE_AGE_GROUP_KEYS[group] for title, group in groups.items()}
         total_key = next(group_key[title] for title, group in groups.items() if group == "totaal")
         age_keys = {group: group_key[title] for title, group in groups.items() if group != "totaal"}
-        true_parts: dict[tuple[str, int, str], dict[tuple[int, int], float]] = {}
-
-        def split(code: str, region: str | None, year: int, form: str, total: float) -> dict[tuple[int, int], float]:
-            shares = dict(AGE_GROUP_SHARES[form])
-            if form == "jeugdhulp_met_verblijf" and region == "JZ24" and year > 2018:
-                factor = max(0.0, 1 - HAAGLANDEN_UNDER_12_DECLINE * (year - 2018))
-                young_before = shares[(0, 3)] + shares[(4, 11)]
-                shares[(0, 3)] *= factor
-                shares[(4, 11)] *= factor
-                older = shares[(12, 17)] + shares[(18, 22)]
-                for group in ((12, 17), (18, 22)):
-                    shares[group] += young_before * (1 - factor) * shares[group] / older
-            noisy = {group: share * math.exp(rng.normal(0, 0.05)) for group, share in shares.items()}
-            scale = total / sum(noisy.values())
-            return {group: value * scale for group, value in noisy.items()}
-
-        for unit in self.units:
-            for year in unit.years:
-                for form in AGE_GROUP_SHARES:
-                    true_parts[(unit.code, year, form)] = split(unit.code, unit.region, year, form,
-                                                                self._youth_values[unit.code][year][form])
-        for region in self.register.regions:
-            for year in self.years:
-                members = [u.code for u in self.units if u.region == region and year in u.years]
-                for form in AGE_GROUP_SHARES:
-                    true_parts[(region, year, form)] = {
-                        group: sum(true_parts[(c, year, form)][group] for c in members) for group in age_keys}
-        for year in self.years:
-            for form in AGE_GROUP_SHARES:
-                true_parts[(NL_CODE, year, form)] = split(NL_CODE, None, year, form, self._youth_values[NL_CODE][year][form])
-
-        # rows by workbook form name; each table of the series writes its own form keys
-        rows = []
-        for (code, year, form), parts in true_parts.items():
-            total = self._publish(self._youth_values[code][year][form])
-            # each cell rounded on its own, as CBS does: the groups may add up to a little more or less than the total
-            published = {group: self._publish(value) for group, value in parts.items()}
-            rows.append([total_key, form, code.ljust(8), self._period_key(year), total])
-            for group, value in published.items():
-                rows.append([age_keys[group], form, code.ljust(8), self._period_key(year), value])
+        rows = self._age_rows(self._true_age_parts(rng, age_keys), total_key, age_keys)
         order = {group_key[title]: index for index, title in enumerate(groups)}
         form_order = {name: index for index, name in enumerate(spec["vormen"].values())}
         rows.sort(key=lambda r: (r[2], r[3], form_order[r[1]], order[r[0]]))
@@ -159,6 +120,60 @@ class CbsFiles:
             self._sidecar(path, part.spec, "TypedDataSet", statuses=statuses, extra=record)
             self._write_series_dimensions(path, part, dims, years, key_of, statuses,
                                           {dims["kenmerk"]: [[key, title] for title, key in group_key.items()]})
+
+    @staticmethod
+    def _age_split(rng: np.random.Generator, region: str | None, year: int, form: str,
+                   total: float) -> dict[tuple[int, int], float]:
+        """A true total split over the age groups by their shares, with some noise; in Haaglanden
+        (JZ24) the share of the under-12s in youth care with stay declines after 2018."""
+        shares = dict(AGE_GROUP_SHARES[form])
+        if form == "jeugdhulp_met_verblijf" and region == "JZ24" and year > 2018:
+            factor = max(0.0, 1 - HAAGLANDEN_UNDER_12_DECLINE * (year - 2018))
+            young_before = shares[(0, 3)] + shares[(4, 11)]
+            shares[(0, 3)] *= factor
+            shares[(4, 11)] *= factor
+            older = shares[(12, 17)] + shares[(18, 22)]
+            for group in ((12, 17), (18, 22)):
+                shares[group] += young_before * (1 - factor) * shares[group] / older
+        noisy = {group: share * math.exp(rng.normal(0, 0.05)) for group, share in shares.items()}
+        scale = total / sum(noisy.values())
+        return {group: value * scale for group, value in noisy.items()}
+
+    def _true_age_parts(self, rng: np.random.Generator,
+                        age_keys: dict[Any, str]) -> dict[tuple[str, int, str], dict[tuple[int, int], float]]:
+        """(area, year, form) -> the true count per age group: each municipality's total split,
+        a region's the sum of its members', the country's total split on its own."""
+        true_parts: dict[tuple[str, int, str], dict[tuple[int, int], float]] = {}
+        for unit in self.units:
+            for year in unit.years:
+                for form in AGE_GROUP_SHARES:
+                    true_parts[(unit.code, year, form)] = self._age_split(rng, unit.region, year, form,
+                                                                          self._youth_values[unit.code][year][form])
+        for region in self.register.regions:
+            for year in self.years:
+                members = [u.code for u in self.units if u.region == region and year in u.years]
+                for form in AGE_GROUP_SHARES:
+                    true_parts[(region, year, form)] = {
+                        group: sum(true_parts[(c, year, form)][group] for c in members) for group in age_keys}
+        for year in self.years:
+            for form in AGE_GROUP_SHARES:
+                true_parts[(NL_CODE, year, form)] = self._age_split(rng, None, year, form,
+                                                                    self._youth_values[NL_CODE][year][form])
+        return true_parts
+
+    def _age_rows(self, true_parts: dict[tuple[str, int, str], dict[tuple[int, int], float]], total_key: str,
+                  age_keys: dict[Any, str]) -> list[list[Any]]:
+        """Rows by workbook form name (each table of the series writes its own form keys): the
+        published total and each age group, every cell rounded on its own as CBS does, so the
+        groups may add up to a little more or less than the total."""
+        rows = []
+        for (code, year, form), parts in true_parts.items():
+            total = self._publish(self._youth_values[code][year][form])
+            published = {group: self._publish(value) for group, value in parts.items()}
+            rows.append([total_key, form, code.ljust(8), self._period_key(year), total])
+            for group, value in published.items():
+                rows.append([age_keys[group], form, code.ljust(8), self._period_key(year), value])
+        return rows
 
     # ---------------------------------------------------------------- dimensions
     def _write_series_dimensions(self, path: Path, part: Any, dims: dict[str, str], years: list[int], key_of: dict[str, str],
@@ -254,7 +269,6 @@ class CbsFiles:
         municipality of the year (the bundled ones plus fictitious ones for the rest of the
         country), begroting and jaarrekening, lasten per category and some baten."""
         spec = self.cfg.sources["cbs_iv3"]
-        dims, topics = spec["dimensies"], spec["onderwerpen"]
         settings = self.sample["iv3"]
         first, last = self.sample["jaren_iv3"]
         years = list(range(int(first), int(last) + 1))
@@ -267,19 +281,9 @@ class CbsFiles:
         categories = {str(k): (str(v[0]), float(v[1])) for k, v in settings["categorieen"].items()}
         taakvelden = {str(k): str(v) for k, v in settings["taakvelden"].items()}
         first_only = {int(y) for y in settings["alleen_1e_plaatsing"]}
-
-        def amounts(year: int, inhabitants: float, young: float, factor: float) -> dict[str, float]:
-            youth = young * per_young_nl[year] * factor
-            return {"6.71": inhabitants * 120 * factor, "6.72": 0.82 * youth, "6.81": inhabitants * 15 * factor, "6.82": 0.18 * youth}
-
         for year in years:
-            table = str(spec["tabellen"][year])
             members = [u for u in self.units if year in u.years]
-            lasten = {u.code: amounts(year, float(self._population[(u.code, year)][0]), self.young(u.code, year, 0, 17),
-                                      factors[u.code] * math.exp(rng.normal(0, 0.02))) for u in members}
-            country = amounts(year, float(self._population[(NL_CODE, year)][0]), self.young(NL_CODE, year, 0, 17), 1.0)
-            for (code, _), weight in zip(rest, rest_weights, strict=True):
-                lasten[code] = {tv: weight * (total - sum(lasten[u.code][tv] for u in members)) for tv, total in country.items()}
+            lasten = self._iv3_lasten(rng, year, per_young_nl[year], factors, members, rest, rest_weights)
             names = {u.code: u.name for u in members} | dict(rest)
             kinds = {f"{year}X000": f"Begroting {year}", f"{year}X005": f"Jaarrekening {year}"}
             rows = []
@@ -287,25 +291,60 @@ class CbsFiles:
                 for category, (_, share) in categories.items():
                     for code in sorted(lasten):
                         for kind in kinds:
-                            planned = 0.97 if kind.endswith("X000") else 1.0
-                            first_value = round(lasten[code][taakveld] * share * planned / 1000)
-                            second_value = None if year in first_only else round(first_value * math.exp(rng.normal(0, 0.01)))
-                            if kind.endswith("X000") and rest and code == rest[-1][0] and second_value is not None:
-                                second_value = int(spec["geen_opgave"])  # this one sent no revised begroting
+                            first_value, second_value = self._iv3_values(rng, spec, year, lasten[code][taakveld] * share,
+                                                                         kind, code, rest, first_only)
                             rows.append([taakveld.ljust(6), category.ljust(8), code.ljust(9), kind,
                                          self._pad(first_value), self._pad(second_value)])
-            path = self.out / str(spec["bestand"]).format(tabel=table)
-            raw.write_csv(path, ["ID", dims["taakveld"], dims["categorie"], dims["regio"], dims["verslagsoort"],
-                                 topics["plaatsing_1"], topics["plaatsing_2"]],
-                          [[str(i), *row] for i, row in enumerate(rows)], quote_all=True)
-            status = str(spec["plaatsingen"][-1 if year in first_only else 0]["status"])
-            meta = {"table": table, "title": str(spec["titel"]).format(jaar=year), "url": f"{spec['url']}/{table}",
-                    "statuses": {str(year): status}, "extra": {"jaar": year}}
-            self._sidecar(path, spec, "TypedDataSet", **meta)
-            for name, entries in ((dims["taakveld"], [[k.ljust(6), v] for k, v in taakvelden.items()]),
-                                  (dims["categorie"], [[k.ljust(8), v[0]] for k, v in categories.items()]),
-                                  (dims["regio"], [[code.ljust(9), names[code]] for code in sorted(names)]),
-                                  (dims["verslagsoort"], [[k, v] for k, v in kinds.items()])):
-                part = path.with_name(path.name.replace("TypedDataSet", name))
-                raw.write_csv(part, ["Key", "Title"], entries, quote_all=True)
-                self._sidecar(part, spec, f"dimensie {name}", **meta)
+            dimensions = [[[k.ljust(6), v] for k, v in taakvelden.items()], [[k.ljust(8), v[0]] for k, v in categories.items()],
+                          [[code.ljust(9), names[code]] for code in sorted(names)], [[k, v] for k, v in kinds.items()]]
+            self._write_iv3_table(spec, year, rows, dimensions, first_only)
+
+    def _iv3_lasten(self, rng: np.random.Generator, year: int, per_young_nl: float, factors: dict[str, float],
+                    members: list[Any], rest: list[tuple[str, str]], rest_weights: Any) -> dict[str, dict[str, float]]:
+        """Municipality -> lasten (euro) per taakveld in `year`: by inhabitants and young people,
+        with each municipality's own factor; the fictitious rest of the country shares what the
+        national amounts leave."""
+
+        def amounts(inhabitants: float, young: float, factor: float) -> dict[str, float]:
+            youth = young * per_young_nl * factor
+            return {"6.71": inhabitants * 120 * factor, "6.72": 0.82 * youth, "6.81": inhabitants * 15 * factor, "6.82": 0.18 * youth}
+
+        lasten = {u.code: amounts(float(self._population[(u.code, year)][0]), self.young(u.code, year, 0, 17),
+                                  factors[u.code] * math.exp(rng.normal(0, 0.02))) for u in members}
+        country = amounts(float(self._population[(NL_CODE, year)][0]), self.young(NL_CODE, year, 0, 17), 1.0)
+        for (code, _), weight in zip(rest, rest_weights, strict=True):
+            lasten[code] = {tv: weight * (total - sum(lasten[u.code][tv] for u in members)) for tv, total in country.items()}
+        return lasten
+
+    @staticmethod
+    def _iv3_values(rng: np.random.Generator, spec: dict[str, Any], year: int, amount: float, kind: str, code: str,
+                    rest: list[tuple[str, str]], first_only: set[int]) -> tuple[int, int | None]:
+        """The two plaatsingen of one cell in 1 000 euro: the begroting a little below the
+        jaarrekening; no second one in `first_only` years; the last fictitious municipality sent
+        no revised begroting (geen_opgave)."""
+        planned = 0.97 if kind.endswith("X000") else 1.0
+        first_value = round(amount * planned / 1000)
+        second_value = None if year in first_only else round(first_value * math.exp(rng.normal(0, 0.01)))
+        if kind.endswith("X000") and rest and code == rest[-1][0] and second_value is not None:
+            second_value = int(spec["geen_opgave"])  # this one sent no revised begroting
+        return first_value, second_value
+
+    def _write_iv3_table(self, spec: dict[str, Any], year: int, rows: list[list[Any]],
+                         dimensions: list[list[list[str]]], first_only: set[int]) -> None:
+        """Write one year's Iv3 table and its dimensions (taakveld, categorie, regio,
+        verslagsoort, in that order in `dimensions`), each with its sidecar."""
+        dims, topics = spec["dimensies"], spec["onderwerpen"]
+        table = str(spec["tabellen"][year])
+        path = self.out / str(spec["bestand"]).format(tabel=table)
+        raw.write_csv(path, ["ID", dims["taakveld"], dims["categorie"], dims["regio"], dims["verslagsoort"],
+                             topics["plaatsing_1"], topics["plaatsing_2"]],
+                      [[str(i), *row] for i, row in enumerate(rows)], quote_all=True)
+        status = str(spec["plaatsingen"][-1 if year in first_only else 0]["status"])
+        meta = {"table": table, "title": str(spec["titel"]).format(jaar=year), "url": f"{spec['url']}/{table}",
+                "statuses": {str(year): status}, "extra": {"jaar": year}}
+        self._sidecar(path, spec, "TypedDataSet", **meta)
+        for name, entries in zip((dims["taakveld"], dims["categorie"], dims["regio"], dims["verslagsoort"]), dimensions,
+                                 strict=True):
+            part = path.with_name(path.name.replace("TypedDataSet", name))
+            raw.write_csv(part, ["Key", "Title"], entries, quote_all=True)
+            self._sidecar(part, spec, f"dimensie {name}", **meta)
