@@ -7,7 +7,7 @@ import functools
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -144,6 +144,7 @@ class Kpi:
     decimals: int
     max_jump_pct: float | None  # year-on-year change beyond this is flagged (warning); None: not checked
     margin: float = 0.0  # a change or a distance to a target smaller than this is "about the same" / "nipt"
+    questions: tuple[str, ...] = ()  # gespreksvragen for the council when the figure worsened
 
     @property
     def is_rate(self) -> bool:
@@ -155,6 +156,14 @@ class Kpi:
     def rounded_by_cbs(self) -> bool:
         """Its numerator is a CBS youth-care count, rounded to 5 and suppressed when small."""
         return self.numerator.get("bron") in ("jeugdzorg", "jeugdzorg_leeftijd")
+
+
+class Question(NamedTuple):
+    """A question for the council's debate (`gespreksvragen` in config/doelen.yaml), with the
+    regiovisie passage it rests on."""
+
+    text: str
+    passage: str
 
 
 GOAL_RULES = ("max_waarde", "min_waarde", "daling", "stijging", "onder_landelijk", "verhouding_max", "volgen")
@@ -177,6 +186,7 @@ class Goal:
     municipality: str = "zelfde"  # one of GOAL_MUNICIPALITY
     period: tuple[int, int] | None = None  # the years the goal runs (looptijd); None: every year
     measured_as: str | None = None  # how the indicator differs from the goal's wording (`meting`)
+    questions: tuple[Question, ...] = ()  # gespreksvragen for the council when the goal is off course
 
 
 @dataclass(frozen=True)
@@ -248,6 +258,7 @@ def _kpis(spec: dict[str, Any]) -> dict[str, Kpi]:
             max_jump_pct=(None if entry.get("max_jaarsprong_pct", default_jump) is None
                           else float(entry.get("max_jaarsprong_pct", default_jump))),
             margin=_margin(kpi_id, entry),
+            questions=tuple(entry.get("gespreksvragen", ())),
         )
     return kpis
 
@@ -319,6 +330,7 @@ def _goals(spec: dict[str, Any], kpis: dict[str, Kpi], regions: dict[str, Region
                     municipality=municipality,
                     period=(int(period[0]), int(period[1])) if period is not None else None,
                     measured_as=entry.get("meting"),
+                    questions=tuple(Question(q["vraag"], q["passage"]) for q in entry.get("gespreksvragen", ())),
                 )
             )
         goals[region] = tuple(parsed)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import charts, config, goals, pages, paths
+from jeugdmonitor import charts, config, gespreksvragen, goals, pages, paths
 from jeugdmonitor.formatting import value_with_mark, year_label
 from jeugdmonitor.report import NL_NAME, Inputs, _common, quality_log, region_filename, report_filename
 from jeugdmonitor.vocabulary import GOAL_STATUS_SYMBOLS, GOAL_STATUSES, LEVEL_MUNICIPALITY, NL_CODE, least_final
@@ -127,7 +127,7 @@ def region_page(inputs: Inputs, region_code: str) -> str:
         own = {name: goals.municipality_assessment(goal, inputs.values, code, region_code, year)
                for code, name in zip(members["gebied_code"], members["naam"], strict=True)}
         lines.append({"goal": goal, "kpi": kpi, "region": assessment, "change": change,
-                      "per_status": names_per_status(own)})
+                      "per_status": names_per_status(own), "questions": gespreksvragen.for_goal(goal, assessment)})
     key_figures = [cfg.kpis[k] for k in cfg.overview_kpis if is_rate(cfg.kpis[k])]
     trends = [t for t in (_trend(inputs, region, kpi) for kpi in key_figures) if t is not None]
     municipalities = [{"name": name, "page": report_filename(code)}

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import __version__, builddate, charts, clean, config, downloads, goals, kpis, pages, paths
+from jeugdmonitor import __version__, builddate, charts, clean, config, downloads, gespreksvragen, goals, kpis, pages, paths
 from jeugdmonitor.formatting import MISSING, is_missing, mark, number, value_with_mark, year_label
 from jeugdmonitor.vocabulary import (
     GOAL_NONE,
@@ -212,7 +212,8 @@ def _line(report: Report, line: goals.GoalLine) -> dict[str, Any]:
     small = kpi.rounded_by_cbs and line.municipality.status != GOAL_NONE and (count is None or count < SMALL_COUNT)
     return {"goal": line.goal, "kpi": kpi, "own": line.municipality, "region": line.region, "change": line.change,
             "judgement": goals.judge_change(kpi, line.change),
-            "own_close": line.municipality.close(kpi), "region_close": line.region.close(kpi), "small": small}
+            "own_close": line.municipality.close(kpi), "region_close": line.region.close(kpi), "small": small,
+            "questions": gespreksvragen.for_goal_line(line)}
 
 
 def _numerator(report: Report, kpi: str, area: str) -> float | None:
@@ -258,7 +259,9 @@ def summary(report: Report) -> str:
              goals.goal_lines(inputs.cfg, inputs.values, report.municipality, report.region, report.year)]
     counts = goals.count_statuses([line["own"] for line in lines])
     return pages.render("gemeente/samenvatting.html.j2", **_common(inputs), r=report, lines=lines, counts=counts,
-                        changes=_changes(report), diverging=_diverging(report), merger=_predecessors(report))
+                        changes=_changes(report), diverging=_diverging(report), merger=_predecessors(report),
+                        worsened=gespreksvragen.worsened_figures(inputs.cfg, inputs.values, report.municipality,
+                                                                 report.year, inputs.cfg.report_kpis))
 
 
 def goal_charts(report: Report) -> str:
