@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jeugdmonitor import config, goals
+from jeugdmonitor import config, goals, trendbreuken
 from jeugdmonitor.vocabulary import CHANGE_WORSE, GOAL_NOT_MET, GOAL_OFF_TRACK
 
 OFF_COURSE = (GOAL_OFF_TRACK, GOAL_NOT_MET)  # the goal statuses that call for questions
@@ -39,12 +39,13 @@ def for_figure(kpi: config.Kpi, judgement: str) -> tuple[str, ...]:
 def worsened_figures(cfg: config.Config, values: goals.Values, area: str, year: int,
                      kpi_ids: tuple[str, ...]) -> list[dict[str, Any]]:
     """Per KPI of `kpi_ids` that worsened for `area` since the year before and has questions:
-    the KPI, its change and its questions, in the order of `kpi_ids`."""
+    the KPI, its change, its questions and the breaks the change crosses, in the order of `kpi_ids`."""
     result = []
     for kpi_id in kpi_ids:
         kpi = cfg.kpis[kpi_id]
         change = goals.change_on_previous_year(values, kpi, area, year)
         questions = for_figure(kpi, goals.judge_change(kpi, change))
         if questions:
-            result.append({"kpi": kpi, "change": change, "questions": questions})
+            result.append({"kpi": kpi, "change": change, "questions": questions,
+                           "breaks": trendbreuken.between(cfg, kpi, year - 1, year)})
     return result

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import charts, config, gespreksvragen, goals, pages, paths
+from jeugdmonitor import charts, config, gespreksvragen, goals, pages, paths, trendbreuken
 from jeugdmonitor.formatting import value_with_mark, year_label
 from jeugdmonitor.report import NL_NAME, Inputs, _common, quality_log, region_filename, report_filename
 from jeugdmonitor.vocabulary import GOAL_STATUS_SYMBOLS, GOAL_STATUSES, LEVEL_MUNICIPALITY, NL_CODE, least_final
@@ -101,6 +101,8 @@ def _trend(inputs: Inputs, region: config.Region, kpi: config.Kpi) -> dict[str, 
     series = frame.assign(gebied=frame["gebied_code"].map(areas), jaar_label=frame["jaar"].map(labels),
                           _o=frame["gebied_code"].map(order)).sort_values(["_o", "jaar"])
     chart = charts.region_trend(series[["jaar_label", "gebied", "waarde", "status"]], kpi.name, kpi.unit, kpi.decimals)
+    with_value = series.loc[series["waarde"].notna(), "jaar"]
+    chart, breaks = trendbreuken.mark(chart, trendbreuken.for_kpi(inputs.cfg, kpi), int(with_value.min()), int(with_value.max()))
     cell = {(year, code): value for year, code, value in zip(series["jaar"], series["gebied_code"], series["waarde"], strict=True)}
     rows = []
     for year in sorted(labels):
@@ -108,7 +110,7 @@ def _trend(inputs: Inputs, region: config.Region, kpi: config.Kpi) -> dict[str, 
         values = [None if v is None or pd.isna(v) else float(v) for v in values]
         if any(v is not None for v in values):
             rows.append({"label": labels[year], "values": values})
-    text = pages.render_text("grafiek_regio_trend.txt.j2", kpi=kpi, areas=list(areas.values()), rows=rows)
+    text = pages.render_text("grafiek_regio_trend.txt.j2", kpi=kpi, areas=list(areas.values()), rows=rows, breaks=breaks)
     return {"kpi": kpi, "areas": list(areas.values()), "rows": rows,
             "figure": pages.Markup(charts.figure_html(chart, text, caption=pages.word("bijschrift_trend"), interactive=False))}
 
@@ -127,7 +129,8 @@ def region_page(inputs: Inputs, region_code: str) -> str:
         own = {name: goals.municipality_assessment(goal, inputs.values, code, region_code, year)
                for code, name in zip(members["gebied_code"], members["naam"], strict=True)}
         lines.append({"goal": goal, "kpi": kpi, "region": assessment, "change": change,
-                      "per_status": names_per_status(own), "questions": gespreksvragen.for_goal(goal, assessment)})
+                      "per_status": names_per_status(own), "questions": gespreksvragen.for_goal(goal, assessment),
+                      "break": trendbreuken.for_goal(cfg, goal, year)})
     key_figures = [cfg.kpis[k] for k in cfg.overview_kpis if is_rate(cfg.kpis[k])]
     trends = [t for t in (_trend(inputs, region, kpi) for kpi in key_figures) if t is not None]
     municipalities = [{"name": name, "page": report_filename(code)}

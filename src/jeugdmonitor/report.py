@@ -21,7 +21,20 @@ from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import __version__, builddate, charts, clean, config, downloads, gespreksvragen, goals, kpis, pages, paths
+from jeugdmonitor import (
+    __version__,
+    builddate,
+    charts,
+    clean,
+    config,
+    downloads,
+    gespreksvragen,
+    goals,
+    kpis,
+    pages,
+    paths,
+    trendbreuken,
+)
 from jeugdmonitor.formatting import MISSING, is_missing, mark, number, value_with_mark, year_label
 from jeugdmonitor.vocabulary import (
     GOAL_NONE,
@@ -213,7 +226,8 @@ def _line(report: Report, line: goals.GoalLine) -> dict[str, Any]:
     return {"goal": line.goal, "kpi": kpi, "own": line.municipality, "region": line.region, "change": line.change,
             "judgement": goals.judge_change(kpi, line.change),
             "own_close": line.municipality.close(kpi), "region_close": line.region.close(kpi), "small": small,
-            "questions": gespreksvragen.for_goal_line(line)}
+            "questions": gespreksvragen.for_goal_line(line),
+            "break": trendbreuken.for_goal(report.inputs.cfg, line.goal, report.year)}
 
 
 def _numerator(report: Report, kpi: str, area: str) -> float | None:
@@ -232,7 +246,8 @@ def _changes(report: Report) -> list[dict[str, Any]]:
         kpi = inputs.cfg.kpis[row["kpi"]]
         change = _change(report, kpi, report.municipality)
         if change:  # a change that rounds away is no change to a reader
-            result.append({**row, "kpi": kpi, "change": change, "judgement": goals.judge_change(kpi, change)})
+            result.append({**row, "kpi": kpi, "change": change, "judgement": goals.judge_change(kpi, change),
+                           "breaks": trendbreuken.between(inputs.cfg, kpi, report.year - 1, report.year)})
     return result
 
 
@@ -350,13 +365,15 @@ def _new_trend(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
     if not series["waarde"].notna().any():
         return None
     first = int(series.loc[series["waarde"].notna(), "jaar"].min())
+    last = int(series.loc[series["waarde"].notna(), "jaar"].max())
     with_value = set(series.loc[series["waarde"].notna(), "gebied_code"])
     areas = _areas_for(report, kpi)
     present = [a for a in areas if a in with_value]
-    text = pages.render_text("grafiek_trend.txt.j2", kpi=kpi, first=first, year=report.year,
-                        areas=[report.area_names[a] for a in present], trend=_trend_words(report, kpi, first))
     chart = charts.trend_chart(series[["jaar_label", "gebied", "waarde", "status", "samengesteld"]], kpi.name,
                                kpi.unit, kpi.decimals)
+    chart, breaks = trendbreuken.mark(chart, trendbreuken.for_kpi(report.inputs.cfg, kpi), first, last)
+    text = pages.render_text("grafiek_trend.txt.j2", kpi=kpi, first=first, year=report.year, breaks=breaks,
+                        areas=[report.area_names[a] for a in present], trend=_trend_words(report, kpi, first))
     # the table under the chart: a row per year with a value, a cell per area
     cell = {(year, area): (value, merged) for year, area, value, merged
             in zip(series["jaar"], series["gebied_code"], series["waarde"], series["samengesteld"], strict=True)}
@@ -427,7 +444,8 @@ def kpi_section(report: Report, kpi_id: str) -> str:
                         now={"value": value, "status": status}, change=change, judgement=goals.judge_change(kpi, change),
                         region={"value": region, "status": region_status},
                         country={"value": country, "status": country_status},
-                        trend=_trend(report, kpi), comparison=_comparison(report, kpi))
+                        trend=_trend(report, kpi), comparison=_comparison(report, kpi),
+                        change_breaks=trendbreuken.between(report.inputs.cfg, kpi, report.year - 1, report.year))
 
 
 def goals_section(report: Report) -> str:
