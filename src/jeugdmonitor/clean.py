@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from jeugdmonitor import cbs_titles, config, iv3, kpis, paths, raw
+from jeugdmonitor import cbs_regio, cbs_titles, config, iv3, kpis, paths, raw
 from jeugdmonitor.errors import DamagedFileError, ReportYearError
 from jeugdmonitor.vocabulary import (
     LEVEL_COUNTRY,
@@ -415,6 +415,7 @@ def _load_youth_care(cfg: config.Config, files: list[RawFile], provenance: list[
             "jaar": years,
             "vorm": forms.astype("string"),
             "jongeren": frame[topics["jongeren"]],
+            "trajecten": frame[topics["trajecten"]],  # only for cbs_regio: CBS beside the region's own counts
             "status": frame[dims["periode"]].map(status).astype("string"),
         }))
         provenance.append(_provenance(path))
@@ -776,6 +777,8 @@ def build_tables(cfg: config.Config, data: RawData, year: int) -> dict[str, pd.D
         "trajecten": trajectories.sort_values(["gebied_code", "startdatum", "trajectnummer"]).reset_index(drop=True),
         "budget": budget.sort_values(["gebied_code", "jaar", "begrotingspost"]).reset_index(drop=True),
         "harmonisatie": harmonisation_table(register, years, year),
+        cbs_regio.TABLE: cbs_regio.table(cfg, harmonise(data.youth_care, register, year, ["jaar", "vorm"], ["trajecten"]),
+                                         trajectories, year),
         "bronnen": provenance_table(data.provenance),
     }
     for name in ("jeugdzorg", "jeugdzorg_leeftijd", "bevolking", "uitgaven"):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from jeugdmonitor import charts, config, gespreksvragen, goals, pages, paths, trendbreuken
+from jeugdmonitor import cbs_regio, charts, config, gespreksvragen, goals, pages, paths, trendbreuken
 from jeugdmonitor.formatting import value_with_mark, year_label
 from jeugdmonitor.report import NL_NAME, Inputs, _common, quality_log, region_filename, report_filename
 from jeugdmonitor.vocabulary import GOAL_STATUS_SYMBOLS, GOAL_STATUSES, LEVEL_MUNICIPALITY, NL_CODE, least_final
@@ -139,7 +139,10 @@ def region_page(inputs: Inputs, region_code: str) -> str:
                         municipalities=municipalities, lines=lines,
                         region_counts=goals.count_statuses([line["region"] for line in lines]),
                         symbols=GOAL_STATUS_SYMBOLS, panels=[_panel(inputs, region, kpi, members) for kpi in key_figures],
-                        trends=trends, accountability_page=paths.ACCOUNTABILITY_PAGE_NAME)
+                        trends=trends, accountability_page=paths.ACCOUNTABILITY_PAGE_NAME,
+                        cbs_beside=([] if inputs.cbs_region is None
+                                    else cbs_regio.region_rows(cfg, inputs.cbs_region, members, year)),
+                        cbs_margin=cbs_regio.spec(cfg)["marge_pct"])
 
 
 def _region_entry(inputs: Inputs, region_code: str, members: pd.DataFrame) -> dict[str, Any]:

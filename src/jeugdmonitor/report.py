@@ -24,6 +24,7 @@ import pandas as pd
 from jeugdmonitor import (
     __version__,
     builddate,
+    cbs_regio,
     charts,
     clean,
     config,
@@ -59,6 +60,7 @@ class Inputs:
     sources: pd.DataFrame
     harmonisation: pd.DataFrame
     validation: dict[str, Any]
+    cbs_region: pd.DataFrame | None = None  # clean table cbs_regio (None: not loaded, no CBS-beside-region table)
 
     @property
     def fictitious(self) -> bool:
@@ -126,6 +128,7 @@ def load_inputs(year: int) -> Inputs:
         sources=clean.read_table(year, "bronnen"),
         harmonisation=clean.read_table(year, "harmonisatie"),
         validation=json.loads(stamp.read_text(encoding="utf-8")),
+        cbs_region=clean.read_table(year, cbs_regio.TABLE),
     )
     _loaded.clear()  # one year at a time: memory does not grow with the years a kernel has seen
     _loaded[year] = (key, inputs)

@@ -201,6 +201,17 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
             gxe.ExpectColumnValuesToMatchRegex(column="sha256", regex=r"^[0-9a-f]{64}$", meta=c),
             gxe.ExpectColumnValuesToNotBeNull(column="licentie", meta=c),
         ],
+        # CBS beside the region's own counts (config/bronnen.yaml cbs_naast_regio): a larger difference
+        # than the margin is worth a look, not an error (CBS counts per provider, the region per contract)
+        "cbs_regio": [
+            columns(["gebied_code", "niveau", "jaar", "telling", "cbs", "regio", "verschil", "verschil_pct", "status"]),
+            *area_codes(), levels(), years(), _non_negative("regio"),
+            *([gxe.ExpectColumnValuesToBeBetween(
+                column="verschil_pct", min_value=-margin, max_value=margin,
+                meta=_warning(toelichting=f"CBS en de eigen telling van de regio verschillen meer dan {margin:g}% "
+                                          "(van de telling van de regio)"))]
+              if (margin := (cfg.sources.get("cbs_naast_regio") or {}).get("marge_pct")) is not None else []),
+        ],
         "kpi_waarden": [
             columns(["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status", "samengesteld",
                      "verandering_pct"]),
