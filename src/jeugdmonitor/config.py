@@ -202,6 +202,8 @@ class Config:
     versions: dict[str, str] = field(default_factory=dict)
     # pairs of KPIs that can move apart, with why (kpis.yaml `uiteenlopend`): {"kpis": [a, b], "uitleg": ...}
     diverging: tuple[dict[str, Any], ...] = ()
+    # the rule of a municipality's peer group (kpis.yaml `vergelijkbare_gemeenten`; jeugdmonitor.vergelijkbaar)
+    peers: dict[str, Any] = field(default_factory=dict)
 
 
 def _register(gemeenten: dict[str, Any], herindelingen: dict[str, Any]) -> Register:
@@ -405,6 +407,7 @@ def load() -> Config:
         local_kpis=tuple(kpi_spec["lokale_paragraaf"]),
         goals=_goals(goal_spec, kpis, register.regions),
         diverging=_diverging(kpi_spec.get("uiteenlopend", []), kpis),
+        peers=kpi_spec.get("vergelijkbare_gemeenten") or {},
         sources=sources,
         sample=sample,
         versions={
