@@ -64,6 +64,7 @@ def test_delfts_peers_come_from_other_regions_too_nearest_first(cfg):
 def test_the_bijlage_says_how_the_group_was_chosen_lists_it_and_compares_rates(cfg):
     inputs = _inputs(cfg)
     html = vergelijkbaar.section(report.Report(inputs, "GM0503", "Delft", "JZ24", "JZ24"))
+    assert "met ten hoogste 2 keer zo veel of zo weinig inwoners" in html
     assert "uit alle 10 gemeenten in de gegevens" in html and "het dichtst bij dat van Delft ligt (100.000)" in html
     assert "Dordrecht (120.000, buiten de regio)" in html and "Zoetermeer (125.000)" in html
     assert "Jongeren met jeugdhulp (%)" in html and "Inwoners (" not in html
@@ -71,6 +72,20 @@ def test_the_bijlage_says_how_the_group_was_chosen_lists_it_and_compares_rates(c
     row = html[html.index("Jongeren met jeugdhulp (%)"):]
     row = row[: row.index("</tr>")]
     assert row.count("<td") == 1 + 5 + 1 and row.rstrip().endswith('<td class="jm-getal">14,0</td>')
+
+
+def test_the_groups_middle_value_keeps_the_least_final_status(cfg):
+    inputs = _inputs(cfg)
+    kpis = inputs.kpi_values
+    kpis.loc[(kpis["kpi"] == "jeugdhulp_aandeel") & (kpis["gebied_code"] == "GM0505"), "status"] = "voorlopig"
+    html = vergelijkbaar.section(report.Report(_inputs_from(inputs), "GM0503", "Delft", "JZ24", "JZ24"))
+    row = html[html.index("Jongeren met jeugdhulp (%)"):]
+    assert row[: row.index("</tr>")].rstrip().endswith('<td class="jm-getal">14,0*</td>')
+
+
+def _inputs_from(inputs: report.Inputs) -> report.Inputs:
+    """The same tables in fresh inputs (their value lookup is built once, from the tables as they are)."""
+    return dataclasses.replace(inputs)
 
 
 def test_a_municipality_without_inhabitants_has_no_group_and_says_so(cfg):

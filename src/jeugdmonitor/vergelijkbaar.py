@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from jeugdmonitor import config, pages
-from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY
+from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY, least_final
 
 POPULATION_KPI = "inwoners"
 KEY = "vergelijkbare_gemeenten"  # its entry in config/kpis.yaml
@@ -83,9 +83,12 @@ def section(report: Any) -> str:
         own, own_status = inputs.values.get(kpi_id, report.municipality, inputs.year)
         others = [(code, *inputs.values.get(kpi_id, code, inputs.year)) for code in group]
         known = sorted(v for _, v, _ in others if v is not None)
+        # the middle value is as final as the least final figure it is taken from
+        statuses = [s for _, v, s in others if v is not None and s is not None]
         rows.append({"kpi": kpi, "own": own, "own_status": own_status,
                      "peers": [{"value": v, "status": s} for _, v, s in others],
-                     "median": _median(known), "count": len(known)})
+                     "median": _median(known), "median_status": least_final(statuses) if statuses else None,
+                     "count": len(known)})
     return pages.render("gemeente/vergelijkbaar.html.j2", r=report, spec=spec, own_people=people.get(report.municipality),
                         group=[{"code": code, "name": inputs.names.get(code, code), "people": people[code],
                                 "region": code in set(inputs.members(report.region)["gebied_code"])} for code in group],
