@@ -3,12 +3,14 @@ difference is the two columns shown) and the quality gate's warning beyond the m
 
 from __future__ import annotations
 
+import dataclasses
 import html as html_module
 import re
 
 import pandas as pd
+import pytest
 
-from jeugdmonitor import cbs_regio, overview, paths, quality, report
+from jeugdmonitor import cbs_regio, config, overview, paths, quality, report
 
 from .test_overview import _inputs as _overview_inputs
 
@@ -102,3 +104,12 @@ def test_a_difference_beyond_the_margin_is_a_warning_in_the_quality_log(clean_ta
                            validation=summary)
     assert "CBS en de eigen telling van de regio verschillen meer dan 50%" in report.quality_log(inputs)
 
+
+
+@pytest.mark.parametrize(("part", "value", "message"), [("cbs", {"vorm": "jeugdhulp_met_verbljf"}, "cbs.vorm 'jeugdhulp_met_verbljf'"),
+                                                         ("regio", {"zorgvormen": ["verblijf", "pleeg"]}, r"\['pleeg'\]")])
+def test_a_misspelt_form_is_refused_with_the_known_ones(cfg, part, value, message):
+    entry = {**cfg.sources["cbs_naast_regio"]["tellingen"][0], part: value}
+    sources = {**cfg.sources, "cbs_naast_regio": {**cfg.sources["cbs_naast_regio"], "tellingen": [entry]}}
+    with pytest.raises(config.ConfigError, match=message):
+        cbs_regio.spec(dataclasses.replace(cfg, sources=sources))
