@@ -114,3 +114,19 @@ def test_a_question_without_its_passage_is_refused(project):
     config.load.cache_clear()
     with pytest.raises(config.ConfigError, match="passage"):
         configcheck.check()
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message"), [
+    ("doelen.yaml", "      regel: volgen\n", "      regel: volgen\n      gespreksvragen: [{vraag: \"Waarom?\", passage: \"p\"}]\n",
+     "regel volgen is dat nooit"),
+    ("kpis.yaml", "    richting: neutraal\n", "    richting: neutraal\n    gespreksvragen: [\"Waarom?\"]\n",
+     "richting neutraal verslechtert nooit"),
+])
+def test_a_question_that_could_never_be_shown_is_refused(project, name, old, new, message):
+    path = project / "config" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    config.load.cache_clear()
+    with pytest.raises(config.ConfigError, match=message):
+        config.load()

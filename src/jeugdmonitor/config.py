@@ -247,6 +247,9 @@ def _kpis(spec: dict[str, Any]) -> dict[str, Kpi]:
     for kpi_id, entry in spec["kpis"].items():
         if entry["richting"] not in {"lager_beter", "hoger_beter", "neutraal"}:
             raise ConfigError(f"config/kpis.yaml: {kpi_id} heeft onbekende richting {entry['richting']!r}")
+        if entry.get("gespreksvragen") and entry["richting"] == "neutraal":
+            raise ConfigError(f"config/kpis.yaml: {kpi_id}: gespreksvragen worden getoond als het cijfer verslechterde; "
+                              "een KPI met richting neutraal verslechtert nooit")
         kpis[kpi_id] = Kpi(
             id=kpi_id,
             name=entry["naam"],
@@ -315,6 +318,9 @@ def _goals(spec: dict[str, Any], kpis: dict[str, Kpi], regions: dict[str, Region
             period = entry.get("looptijd")
             if period is not None and not (isinstance(period, list) and len(period) == 2 and int(period[0]) <= int(period[1])):
                 raise ConfigError(f"{where}: looptijd moet [eerste jaar, laatste jaar] zijn, niet {period!r}")
+            if entry.get("gespreksvragen") and entry["regel"] == "volgen":
+                raise ConfigError(f"{where}: gespreksvragen worden getoond bij een doel dat niet op koers is of niet "
+                                  "gehaald; een doel met regel volgen is dat nooit")
             if entry["id"] in {g.id for g in parsed}:
                 raise ConfigError(f"{where}: id komt twee keer voor")
             parsed.append(
