@@ -29,6 +29,8 @@ TESTED_ELSEWHERE = {
     "sources/quarter_exports": "the exports a quarter reads, refused months: tests/clean/test_quarter.py",
     "report/quarter": "the quarter pages: tests/clean/test_quarter.py, tests/integration/test_kwartaal.py",
     "runner/quarter": "make kwartaal end to end: tests/integration/test_kwartaal.py, tests/hostile/test_kwartaal_commands.py",
+    "definitions/comparisons": "what CBS and a region both count: tests/clean/test_cbs_region.py",
+    "report/cbs_region": "the region overview's CBS-beside-region rows: tests/clean/test_cbs_region.py",
     "sources/boundaries": "the boundary files under their sidecar: tests/report/test_maps.py, tests/fetch/test_pdok.py",
 }
 

@@ -53,7 +53,7 @@ CHANGES = (CHANGE_BETTER, CHANGE_WORSE, CHANGE_UP, CHANGE_DOWN, CHANGE_SAME, CHA
 
 # ------------------------------------------------------------------ clean tables (data/clean/<year>/)
 CLEAN_TABLES = ("gebieden", "jeugdzorg", "jeugdzorg_leeftijd", "bevolking", "uitgaven", "wachttijden", "trajecten", "budget",
-                "harmonisatie", "kpi_waarden", "bronnen")
+                "harmonisatie", "kpi_waarden", "bronnen", "cbs_regio")
 
 
 def least_final(statuses: Iterable[str]) -> str:

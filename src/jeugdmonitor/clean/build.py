@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor import paths
-from jeugdmonitor.clean import kpis
+from jeugdmonitor.clean import cbs_region, kpis
 from jeugdmonitor.clean.harmonise import (
     cbs_region_sums,
     country_rows,
@@ -19,7 +19,7 @@ from jeugdmonitor.clean.harmonise import (
     region_sums,
     youth_care_region_sums,
 )
-from jeugdmonitor.definitions import config
+from jeugdmonitor.definitions import comparisons, config
 from jeugdmonitor.errors import ReportYearError
 from jeugdmonitor.sources.cbs_keys import AGE_GROUP_COLUMNS
 from jeugdmonitor.sources.rawdata import RawData
@@ -121,6 +121,8 @@ def build_tables(cfg: config.Config, data: RawData, year: int) -> dict[str, pd.D
         "harmonisatie": harmonisation_table(register, years, year),
         "bronnen": provenance_table(data.provenance),
     }
+    cbs_trajectories = harmonise(data.youth_care, register, year, ["jaar", "vorm"], ["trajecten"])
+    tables[comparisons.TABLE] = cbs_region.table(cfg, cbs_trajectories, tables["trajecten"], year)
     tables["kpi_waarden"] = kpis.compute(cfg, tables, year)
     return tables
 

@@ -7,7 +7,7 @@ import functools
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -145,6 +145,7 @@ class Kpi:
     decimals: int
     max_jump_pct: float | None  # year-on-year change beyond this is flagged (warning); None: not checked
     margin: float = 0.0  # a change or a distance to a target smaller than this is "about the same" / "nipt"
+    questions: tuple[str, ...] = ()  # gespreksvragen for the council when the figure worsened
 
     @property
     def is_rate(self) -> bool:
@@ -156,6 +157,14 @@ class Kpi:
     def rounded_by_cbs(self) -> bool:
         """Its numerator is a CBS youth-care count, rounded to 5 and suppressed when small."""
         return self.numerator.get("bron") in ("jeugdzorg", "jeugdzorg_leeftijd")
+
+
+class Question(NamedTuple):
+    """A question for the council's debate (`gespreksvragen` in config/doelen.yaml), with the
+    regiovisie passage it rests on."""
+
+    text: str
+    passage: str
 
 
 GOAL_RULES = ("max_waarde", "min_waarde", "daling", "stijging", "onder_landelijk", "verhouding_max", "volgen")
@@ -178,6 +187,7 @@ class Goal:
     municipality: str = "zelfde"  # one of GOAL_MUNICIPALITY
     period: tuple[int, int] | None = None  # the years the goal runs (looptijd); None: every year
     measured_as: str | None = None  # how the indicator differs from the goal's wording (`meting`)
+    questions: tuple[Question, ...] = ()  # gespreksvragen for the council when the goal is off course
 
 
 @dataclass(frozen=True)
@@ -193,6 +203,8 @@ class Config:
     versions: dict[str, str] = field(default_factory=dict)
     # pairs of KPIs that can move apart, with why (kpis.yaml `uiteenlopend`): {"kpis": [a, b], "uitleg": ...}
     diverging: tuple[dict[str, Any], ...] = ()
+    # the rule of a municipality's peer group (kpis.yaml `vergelijkbare_gemeenten`; jeugdmonitor.vergelijkbaar)
+    peers: dict[str, Any] = field(default_factory=dict)
 
 
 def _register(gemeenten: dict[str, Any], herindelingen: dict[str, Any]) -> Register:
@@ -236,6 +248,9 @@ def _kpis(spec: dict[str, Any]) -> dict[str, Kpi]:
     for kpi_id, entry in spec["kpis"].items():
         if entry["richting"] not in {"lager_beter", "hoger_beter", "neutraal"}:
             raise ConfigError(f"config/kpis.yaml: {kpi_id} heeft onbekende richting {entry['richting']!r}")
+        if entry.get("gespreksvragen") and entry["richting"] == "neutraal":
+            raise ConfigError(f"config/kpis.yaml: {kpi_id}: gespreksvragen worden getoond als het cijfer verslechterde; "
+                              "een KPI met richting neutraal verslechtert nooit")
         kpis[kpi_id] = Kpi(
             id=kpi_id,
             name=entry["naam"],
@@ -249,6 +264,7 @@ def _kpis(spec: dict[str, Any]) -> dict[str, Kpi]:
             max_jump_pct=(None if entry.get("max_jaarsprong_pct", default_jump) is None
                           else float(entry.get("max_jaarsprong_pct", default_jump))),
             margin=_margin(kpi_id, entry),
+            questions=tuple(entry.get("gespreksvragen", ())),
         )
     return kpis
 
@@ -303,6 +319,9 @@ def _goals(spec: dict[str, Any], kpis: dict[str, Kpi], regions: dict[str, Region
             period = entry.get("looptijd")
             if period is not None and not (isinstance(period, list) and len(period) == 2 and int(period[0]) <= int(period[1])):
                 raise ConfigError(f"{where}: looptijd moet [eerste jaar, laatste jaar] zijn, niet {period!r}")
+            if entry.get("gespreksvragen") and entry["regel"] == "volgen":
+                raise ConfigError(f"{where}: gespreksvragen worden getoond bij een doel dat niet op koers is of niet "
+                                  "gehaald; een doel met regel volgen is dat nooit")
             if entry["id"] in {g.id for g in parsed}:
                 raise ConfigError(f"{where}: id komt twee keer voor")
             parsed.append(
@@ -320,6 +339,7 @@ def _goals(spec: dict[str, Any], kpis: dict[str, Kpi], regions: dict[str, Region
                     municipality=municipality,
                     period=(int(period[0]), int(period[1])) if period is not None else None,
                     measured_as=entry.get("meting"),
+                    questions=tuple(Question(q["vraag"], q["passage"]) for q in entry.get("gespreksvragen", ())),
                 )
             )
         goals[region] = tuple(parsed)
@@ -394,6 +414,7 @@ def load() -> Config:
         local_kpis=tuple(kpi_spec["lokale_paragraaf"]),
         goals=_goals(goal_spec, kpis, register.regions),
         diverging=_diverging(kpi_spec.get("uiteenlopend", []), kpis),
+        peers=kpi_spec.get("vergelijkbare_gemeenten") or {},
         sources=sources,
         sample=sample,
         versions={

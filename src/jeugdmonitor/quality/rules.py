@@ -233,6 +233,18 @@ def _record_suites() -> dict[str, list[gxe.Expectation]]:
     }
 
 
+def _comparison_suite(cfg: config.Config) -> list[gxe.Expectation]:
+    """CBS beside the region's own counts (config/bronnen.yaml cbs_naast_regio): a difference larger
+    than the margin is worth a look, not an error (CBS counts per provider, the region per contract)."""
+    margin = (cfg.sources.get("cbs_naast_regio") or {}).get("marge_pct")
+    beyond = [gxe.ExpectColumnValuesToBeBetween(
+        column="verschil_pct", min_value=-margin, max_value=margin,
+        meta=_warning(toelichting=f"CBS en de eigen telling van de regio verschillen meer dan {margin:g}% "
+                                  "(van de telling van de regio)"))] if margin is not None else []
+    return [_columns(["gebied_code", "niveau", "jaar", "telling", "cbs", "regio", "verschil", "verschil_pct", "status"]),
+            *_area_codes(), _levels(), _years(), _non_negative("regio"), *beyond]
+
+
 def _kpi_suite(cfg: config.Config, current: list[str]) -> list[gxe.Expectation]:
     """The KPI values: percentages within 0-100, rates within 1 000, plausible ranges and
     year-on-year jumps (config/kpis.yaml) as warnings."""
@@ -276,6 +288,7 @@ def suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]]:
         **_population_and_spending_suites(current),
         **_export_suites(exports),
         **_record_suites(),
+        "cbs_regio": _comparison_suite(cfg),
         "kpi_waarden": _kpi_suite(cfg, current),
     }
 

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor.definitions import config
-from jeugdmonitor.report import charts, goals, maps, templates
+from jeugdmonitor.report import charts, goals, maps, templates, trend_breaks
 from jeugdmonitor.report.formatting import is_missing, year_label
 from jeugdmonitor.report.inputs import NL_NAME, page_context
 from jeugdmonitor.report.subject import Report, area_list, areas_for, change_between
@@ -44,13 +44,15 @@ def _new_trend(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
     if not series["waarde"].notna().any():
         return None
     first = int(series.loc[series["waarde"].notna(), "jaar"].min())
+    last = int(series.loc[series["waarde"].notna(), "jaar"].max())
     with_value = set(series.loc[series["waarde"].notna(), "gebied_code"])
     areas = areas_for(report, kpi)
     present = [a for a in areas if a in with_value]
-    text = templates.render_text("grafiek_trend.txt.j2", kpi=kpi, first=first, year=report.year,
-                        areas=[report.area_names[a] for a in present], trend=_trend_words(report, kpi, first))
     chart = charts.trend_chart(series[["jaar_label", "gebied", "waarde", "status", "samengesteld"]], kpi.name,
                                kpi.unit, kpi.decimals)
+    chart, breaks = trend_breaks.mark(chart, trend_breaks.for_kpi(report.inputs.cfg, kpi), first, last)
+    text = templates.render_text("grafiek_trend.txt.j2", kpi=kpi, first=first, year=report.year, breaks=breaks,
+                                 areas=[report.area_names[a] for a in present], trend=_trend_words(report, kpi, first))
     # the table under the chart: a row per year with a value, a cell per area
     cell = {(year, area): (value, merged) for year, area, value, merged
             in zip(series["jaar"], series["gebied_code"], series["waarde"], series["samengesteld"], strict=True)}
@@ -122,7 +124,8 @@ def kpi_section(report: Report, kpi_id: str) -> str:
                         now={"value": value, "status": status}, change=change, judgement=goals.judge_change(kpi, change),
                         region={"value": region, "status": region_status},
                         country={"value": country, "status": country_status},
-                        trend=trend_of(report, kpi), comparison=comparison, map=maps.municipality_map(report, kpi, comparison))
+                        trend=trend_of(report, kpi), comparison=comparison, map=maps.municipality_map(report, kpi, comparison),
+                        change_breaks=trend_breaks.between(report.inputs.cfg, kpi, report.year - 1, report.year))
 
 
 def goals_section(report: Report) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor import paths, tables
-from jeugdmonitor.definitions import config
+from jeugdmonitor.definitions import comparisons, config
 from jeugdmonitor.report import goals, templates
 from jeugdmonitor.vocabulary import (
     LEVEL_MUNICIPALITY,
@@ -36,6 +36,7 @@ class Inputs:
     sources: pd.DataFrame
     harmonisation: pd.DataFrame
     validation: dict[str, Any]
+    cbs_region: pd.DataFrame | None = None  # clean table cbs_regio (None: not loaded, no CBS-beside-region table)
 
     @property
     def fictitious(self) -> bool:
@@ -103,6 +104,7 @@ def load_inputs(year: int) -> Inputs:
         sources=tables.read_table(year, "bronnen"),
         harmonisation=tables.read_table(year, "harmonisatie"),
         validation=json.loads(stamp.read_text(encoding="utf-8")),
+        cbs_region=tables.read_table(year, comparisons.TABLE),
     )
     _loaded.clear()  # one year at a time: memory does not grow with the years a kernel has seen
     _loaded[year] = (key, inputs)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from jeugdmonitor import buildinfo, paths
-from jeugdmonitor.report import goals, templates
+from jeugdmonitor.report import goals, questions, templates, trend_breaks
 from jeugdmonitor.report.appendix import trend_of
 from jeugdmonitor.report.formatting import is_missing
 from jeugdmonitor.report.inputs import page_context
@@ -58,7 +58,9 @@ def goal_line(report: Report, line: goals.GoalLine) -> dict[str, Any]:
     small = kpi.rounded_by_cbs and line.municipality.status != GOAL_NONE and (count is None or count < SMALL_COUNT)
     return {"goal": line.goal, "kpi": kpi, "own": line.municipality, "region": line.region, "change": line.change,
             "judgement": goals.judge_change(kpi, line.change),
-            "own_close": line.municipality.close(kpi), "region_close": line.region.close(kpi), "small": small}
+            "own_close": line.municipality.close(kpi), "region_close": line.region.close(kpi), "small": small,
+            "questions": questions.for_goal_line(line),
+            "break": trend_breaks.for_goal(report.inputs.cfg, line.goal, report.year)}
 
 
 def numerator_of(report: Report, kpi: str, area: str) -> float | None:
@@ -77,7 +79,8 @@ def largest_changes(report: Report) -> list[dict[str, Any]]:
         kpi = inputs.cfg.kpis[row["kpi"]]
         change = change_between(report, kpi, report.municipality)
         if change:  # a change that rounds away is no change to a reader
-            result.append({**row, "kpi": kpi, "change": change, "judgement": goals.judge_change(kpi, change)})
+            result.append({**row, "kpi": kpi, "change": change, "judgement": goals.judge_change(kpi, change),
+                           "breaks": trend_breaks.between(inputs.cfg, kpi, report.year - 1, report.year)})
     return result
 
 
@@ -104,7 +107,9 @@ def summary(report: Report) -> str:
              goals.goal_lines(inputs.cfg, inputs.values, report.municipality, report.region, report.year)]
     counts = goals.count_statuses([line["own"] for line in lines])
     return templates.render("gemeente/samenvatting.html.j2", **page_context(inputs), r=report, lines=lines, counts=counts,
-                        changes=largest_changes(report), diverging=diverging_pairs(report), merger=_predecessors(report))
+                        changes=largest_changes(report), diverging=diverging_pairs(report), merger=_predecessors(report),
+                        worsened=questions.worsened_figures(inputs.cfg, inputs.values, report.municipality,
+                                                            report.year, inputs.cfg.report_kpis))
 
 
 def goal_charts(report: Report) -> str:

@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor import paths
-from jeugdmonitor.definitions import config
-from jeugdmonitor.report import charts, goals, maps, quarter, templates
+from jeugdmonitor.definitions import comparisons, config
+from jeugdmonitor.report import cbs_region, charts, goals, maps, quarter, questions, templates, trend_breaks
 from jeugdmonitor.report.accountability import quality_log
 from jeugdmonitor.report.formatting import value_with_mark, year_label
 from jeugdmonitor.report.inputs import NL_NAME, Inputs, page_context
@@ -111,6 +111,8 @@ def _trend(inputs: Inputs, region: config.Region, kpi: config.Kpi) -> dict[str, 
     series = frame.assign(gebied=frame["gebied_code"].map(areas), jaar_label=frame["jaar"].map(labels),
                           _o=frame["gebied_code"].map(order)).sort_values(["_o", "jaar"])
     chart = charts.region_trend(series[["jaar_label", "gebied", "waarde", "status"]], kpi.name, kpi.unit, kpi.decimals)
+    with_value = series.loc[series["waarde"].notna(), "jaar"]
+    chart, breaks = trend_breaks.mark(chart, trend_breaks.for_kpi(inputs.cfg, kpi), int(with_value.min()), int(with_value.max()))
     cell = {(year, code): value for year, code, value in zip(series["jaar"], series["gebied_code"], series["waarde"], strict=True)}
     rows = []
     for year in sorted(labels):
@@ -118,7 +120,7 @@ def _trend(inputs: Inputs, region: config.Region, kpi: config.Kpi) -> dict[str, 
         values = [None if v is None or pd.isna(v) else float(v) for v in values]
         if any(v is not None for v in values):
             rows.append({"label": labels[year], "values": values})
-    text = templates.render_text("grafiek_regio_trend.txt.j2", kpi=kpi, areas=list(areas.values()), rows=rows)
+    text = templates.render_text("grafiek_regio_trend.txt.j2", kpi=kpi, areas=list(areas.values()), rows=rows, breaks=breaks)
     return {"kpi": kpi, "areas": list(areas.values()), "rows": rows,
             "figure": templates.Markup(charts.figure_html(chart, text, caption=templates.word("bijschrift_trend"), interactive=False))}
 
@@ -137,7 +139,8 @@ def region_page(inputs: Inputs, region_code: str) -> str:
         own = {name: goals.municipality_assessment(goal, inputs.values, code, region_code, year)
                for code, name in zip(members["gebied_code"], members["naam"], strict=True)}
         lines.append({"goal": goal, "kpi": kpi, "region": assessment, "change": change,
-                      "per_status": names_per_status(own)})
+                      "per_status": names_per_status(own), "questions": questions.for_goal(goal, assessment),
+                      "break": trend_breaks.for_goal(cfg, goal, year)})
     key_figures = [cfg.kpis[k] for k in cfg.overview_kpis if is_rate(cfg.kpis[k])]
     trends = [t for t in (_trend(inputs, region, kpi) for kpi in key_figures) if t is not None]
     municipalities = [{"name": name, "page": paths.report_page_name(code)}
@@ -146,7 +149,10 @@ def region_page(inputs: Inputs, region_code: str) -> str:
                         municipalities=municipalities, lines=lines,
                         region_counts=goals.count_statuses([line["region"] for line in lines]),
                         symbols=GOAL_STATUS_SYMBOLS, panels=[_panel(inputs, region, kpi, members) for kpi in key_figures],
-                        trends=trends, accountability_page=paths.ACCOUNTABILITY_PAGE_NAME)
+                        trends=trends, accountability_page=paths.ACCOUNTABILITY_PAGE_NAME,
+                        cbs_beside=([] if inputs.cbs_region is None
+                                    else cbs_region.region_rows(cfg, inputs.cbs_region, members, year)),
+                        cbs_margin=comparisons.spec(cfg)["marge_pct"])
 
 
 def _region_entry(inputs: Inputs, region_code: str, members: pd.DataFrame) -> dict[str, Any]:

@@ -175,6 +175,7 @@ def load_youth_care(cfg: config.Config, files: list[RawFile], provenance: list[d
             "jaar": years,
             "vorm": forms.astype("string"),
             "jongeren": frame[topics["jongeren"]],
+            "trajecten": frame[topics["trajecten"]],  # only for cbs_regio: CBS beside the region's own counts
             "status": frame[dims["periode"]].map(status).astype("string"),
         }))
         provenance.append(provenance_of(path))
