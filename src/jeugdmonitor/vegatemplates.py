@@ -28,6 +28,8 @@ import vl_convert
 
 TOKEN = "jmtoken{}x"
 _TOKEN_PATTERN = re.compile(r"jmtoken(\d+)x")
+DATA_MARK = "jmdata{}x"
+_DATA_PATTERN = re.compile(r'"jmdata(\d+)x"')
 # string values under these keys are texts the compiler copies, never reads
 TEXT_KEYS = frozenset({"title", "description", "text"})
 # a condition's test is an expression: only its string literals are texts ('datum.value === "Delft"')
@@ -36,7 +38,7 @@ _LITERAL = re.compile(r'"([^"\\]*)"')
 # lists of values (not field names) whose strings the compiler copies: sort orders, scale domains
 VALUE_LIST_KEYS = frozenset({"sort", "domain"})
 # a text with one of these could be escaped differently inside a compiled expression
-_UNSAFE = re.compile(r'["\\\x00-\x1f\u2028\u2029]|jmtoken')
+_UNSAFE = re.compile(r'["\\\x00-\x1f\u2028\u2029]|jmtoken|jmdata')
 CHECKED_USES = 2  # the first uses of a structure that are compared with a full compile
 
 enabled = True
@@ -49,7 +51,7 @@ class TemplateMismatch(RuntimeError):
 
 @dataclass
 class _Template:
-    vega: dict
+    text: str  # the compiled Vega spec as JSON, with tokens and data markers
     uses: int = 0
 
 
@@ -75,27 +77,52 @@ def svg(spec: dict, vl_version: str) -> str:
 
 
 def to_vega(spec: dict, vl_version: str) -> dict:
-    """The Vega spec of `spec`: its structure's compiled template with its texts and data filled
-    in (compiled in full when a text cannot be tokenised safely)."""
+    """The Vega spec of `spec` (see vega_text). Passed to vl-convert as a dict, not as text:
+    vl-convert's JSON parser may round a number's last digit differently from Python's, which
+    moves a point in the SVG by a fraction of a pixel and changes the page's bytes."""
+    return json.loads(vega_text(spec, vl_version))
+
+
+def vega_text(spec: dict, vl_version: str) -> str:
+    """The Vega spec of `spec` as JSON: its structure's compiled template, kept as JSON text, with
+    its texts and data filled in (compiled in full when a text cannot be tokenised safely). As
+    text, filling in is a substitution (Python's json reads it back exactly)."""
     abstract = _abstract(spec)
     if abstract is None:
         stats["full"] += 1
-        return _compile(spec, vl_version)
+        return json.dumps(_compile(spec, vl_version), ensure_ascii=False)
     tokenised, key, texts, values = abstract
     template = _templates.get(key)
     if template is None:
-        template = _templates[key] = _Template(_compile(tokenised, vl_version))
+        template = _templates[key] = _Template(_marked_text(_compile(tokenised, vl_version), list(values)))
         stats["compiled"] += 1
     else:
         stats["reused"] += 1
-    vega = _fill(template.vega, texts, values)
+    data = [json.dumps(rows, ensure_ascii=False, allow_nan=False, separators=(",", ":")) for rows in values.values()]
+    text = _TOKEN_PATTERN.sub(lambda m: texts[int(m.group(1))], template.text)
+    text = _DATA_PATTERN.sub(lambda m: data[int(m.group(1))], text)
     template.uses += 1
     if template.uses <= CHECKED_USES:
         stats["checked"] += 1
-        if vega != _compile(spec, vl_version):
+        if json.loads(text) != _compile(spec, vl_version):
             raise TemplateMismatch(f"grafiek {spec.get('description', '?')!r}: de Vega-spec uit het sjabloon van "
                                    f"zijn structuur wijkt af van een volledige compilatie")
-    return vega
+    return text
+
+
+def _marked_text(vega: dict, datasets: list[str]) -> str:
+    """The compiled template as JSON, each dataset's values (a Vega data entry named by the
+    dataset's token) replaced by a marker "jmdata<i>x", i its place in `datasets`."""
+    def mark(value: object) -> object:
+        if isinstance(value, dict):
+            name = value.get("name")
+            if isinstance(name, str) and name in datasets and "values" in value:
+                return {**value, "values": DATA_MARK.format(datasets.index(name))}
+            return {k: mark(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [mark(item) for item in value]
+        return value
+    return json.dumps(mark(vega), ensure_ascii=False, separators=(",", ":"))
 
 
 def clear() -> None:
@@ -170,18 +197,3 @@ def _tokenise_all(value: object, token) -> object:  # noqa: ANN001
     if isinstance(value, list):
         return [_tokenise_all(item, token) for item in value]
     return token(value) if isinstance(value, str) else value
-
-
-def _fill(value: object, texts: list[str], values: dict[str, list]) -> object:
-    """A copy of the compiled template with each token replaced by its text and each dataset's
-    values put back (a dataset is a Vega data entry named by its token)."""
-    if isinstance(value, dict):
-        name = value.get("name")
-        if isinstance(name, str) and name in values and "values" in value:
-            return {k: values[name] if k == "values" else _fill(v, texts, values) for k, v in value.items()}
-        return {k: _fill(v, texts, values) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_fill(item, texts, values) for item in value]
-    if isinstance(value, str) and "jmtoken" in value:
-        return _TOKEN_PATTERN.sub(lambda m: texts[int(m.group(1))], value)
-    return value
