@@ -10,7 +10,9 @@ in one run, on the same N municipalities:
       per report are its total divided by N); then the same N reports again with `--opnieuw`,
       the region overviews and index unchanged: exactly the work of (a), and the rerun after a
       correction. `ratio usual/runner` compares (a) with this second run;
-  (c) the floor: starting one kernel and importing the report's libraries once.
+  (c) the floor: starting one kernel and importing the report's libraries once;
+  (d) a warm page in one process (`python -m jeugdmonitor.runner.pagecost`): CPU per page and per chart,
+      vl-convert's share, with the chart structures compiled once and with every chart compiled in full.
 Then it builds every report of the country (all municipalities, region overviews and index;
 `--opnieuw`, so every page is built).
 Usage: python bench/bench_pipeline.py [--year 2023] [-n 20] [--zonder-volledige-run]
@@ -46,7 +48,7 @@ manager, client = start_new_kernel(kernel_name={kernel!r})
 try:
     reply = client.execute_interactive(
         "import pandas, altair, pyarrow\\nfrom IPython.display import HTML, display\\n"
-        "from jeugdmonitor import paths; from jeugdmonitor.report import charts, inputs, municipal, templates", timeout=600)
+        "from jeugdmonitor import paths; from jeugdmonitor.report.municipality import charts, inputs, municipal, templates", timeout=600)
     if reply["content"]["status"] != "ok":
         raise SystemExit(f"imports in the kernel failed: {{reply['content']}}")
 finally:
@@ -182,12 +184,18 @@ def main() -> int:
         print(f"  runner: {runner.last_line}", flush=True)
         floor = run([PYTHON, "-c", FLOOR_CODE.format(kernel=KERNEL_NAME)], env, project)
         line("(c) floor: one kernel + the report's imports", floor)
+        # (d) a warm page in one process: CPU per page and per chart, with and without the chart templates
+        cost = subprocess.run([PYTHON, "-m", "jeugdmonitor.runner.pagecost", "--year", year, *chosen], env=env, cwd=project,
+                              capture_output=True, text=True, check=True)
+        print(cost.stdout.rstrip(), flush=True)
 
         per_usual, per_first, per_runner, per_floor = usual.seconds / n, first.seconds / n, runner.seconds / n, floor.seconds
         print(f"seconds per report usual: {per_usual:.2f}")
         print(f"seconds per report runner: {per_runner:.2f} (the same {n} reports again)")
         print(f"seconds per report runner, first build: {per_first:.2f} (its total / {n}, region overviews and index included)")
         print(f"seconds per report floor: {per_floor:.2f}")
+        print(f"cpu seconds per report usual: {usual.cpu_seconds / n:.2f}; runner: {runner.cpu_seconds / n:.2f} "
+              f"(the same {n} reports again); ratio usual/runner, cpu: {usual.cpu_seconds / runner.cpu_seconds:.1f}")
         print(f"ratio usual/runner: {per_usual / per_runner:.1f}")
         print(f"ratio usual/runner, first build: {per_usual / per_first:.1f}")
         print(f"ratio runner/floor: {per_runner / per_floor:.1f}")

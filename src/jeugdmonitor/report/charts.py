@@ -33,7 +33,7 @@ import pandas as pd
 import vl_convert
 
 from jeugdmonitor import paths
-from jeugdmonitor.report import templates
+from jeugdmonitor.report import templates, vegatemplates
 from jeugdmonitor.report.formatting import LOCALE, escape, is_missing, number
 from jeugdmonitor.vocabulary import MERGED_MARK, STATUS_MARKS, STATUSES
 
@@ -139,7 +139,8 @@ def _spec_key(spec: dict) -> str:
 def _svg(spec: dict, key: str) -> str:
     # the spec carries its locale (config.locale, from page_spec): passing it again as arguments
     # gives the same SVG and makes vl-convert set and reset Vega's default locale on every call
-    svg = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    # compiled to Vega once per chart structure, each chart's texts and data filled in (vegatemplates)
+    svg = vegatemplates.svg(spec, VL_VERSION)
     # vl-convert numbers clip paths and gradients per process (clip1, clip2, ...): rename them in
     # order of appearance under the chart's own key, so a chart's bytes do not depend on the charts
     # rendered before it
