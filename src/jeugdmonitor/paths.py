@@ -169,8 +169,8 @@ def gx_build_placeholder() -> Path:
 GX_STAGING_BASE_RELATIVE = "data/staging"
 
 
-def clean_dir(year: int) -> Path:
-    """Clean tables for one report year (harmonised to that year's boundaries)."""
+def clean_dir(year: int | object) -> Path:
+    """Clean tables for one report period: a year (harmonised to its boundaries) or a quarter (2024-K2)."""
     return CLEAN_DIR / str(year)
 
 
@@ -178,8 +178,8 @@ def clean_table(year: int, table: str) -> Path:
     return clean_dir(year) / table_filename(table)
 
 
-def staging_dir(year: int) -> Path:
-    """The cleaning stage writes here; the data-quality gate moves the tables to clean_dir."""
+def staging_dir(year: int | object) -> Path:
+    """The cleaning stage writes here (per year or quarter); the data-quality gate moves the tables to clean_dir."""
     return STAGING_DIR / str(year)
 
 
@@ -209,7 +209,8 @@ def validation_stamp(year: int) -> Path:
     return clean_dir(year) / VALIDATION_STAMP_NAME
 
 
-def report_dir(year: int) -> Path:
+def report_dir(year: int | object) -> Path:
+    """The published pages of a report period: a year, or a quarter (2024-K2)."""
     return REPORTS_DIR / str(year)
 
 
@@ -233,8 +234,8 @@ def data_docs_dir(base: Path) -> Path:
     return base / DATA_DOCS_DIR_NAME
 
 
-def report_staging_dir(year: int) -> Path:
-    """Reports are built here and moved to report_dir only when the whole run succeeded."""
+def report_staging_dir(year: int | object) -> Path:
+    """Reports (of a year or a quarter) are built here and moved to report_dir only when the whole run succeeded."""
     return REPORTS_DIR / f".bouw-{year}"
 
 
@@ -270,6 +271,11 @@ SCRATCH_DIR_NAME = "voorbeeld"
 def scratch_data_dir(year: int) -> Path:
     """Tables of `year` cleaned, and checked, by a notebook run by hand (data/voorbeeld/<year>/)."""
     return PROJECT_ROOT / "data" / SCRATCH_DIR_NAME / str(year)
+
+
+def boundary_dir(raw_dir: Path | None = None) -> Path:
+    """The municipal boundaries per year (gemeente_<jaar>.topojson or .geojson) under data/raw/."""
+    return (raw_dir or RAW_DIR) / "geo"
 
 
 def scratch_report_dir() -> Path:

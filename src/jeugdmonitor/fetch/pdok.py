@@ -87,7 +87,7 @@ def fetch_boundaries(year: int, out_dir: Path | None = None) -> Path:
     name = f"gemeente_{year}.geojson"
     scratch = Path(tempfile.mkdtemp(prefix=".geo-ophalen-", dir=out_dir.parent if out_dir.parent.exists() else None))
     try:
-        path = scratch / boundaries.GEO_DIR / name
+        path = paths.boundary_dir(scratch) / name
         path.parent.mkdir(parents=True)
         path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
                                    separators=(",", ":")) + "\n", encoding="utf-8")
@@ -105,7 +105,7 @@ def fetch_boundaries(year: int, out_dir: Path | None = None) -> Path:
             raise FetchError(f"PDOK-gemeentegrenzen ({url}): het geschreven bestand is niet terug te lezen: {error}") from error
         if read_back is None or len(read_back.areas) != len(features):
             raise FetchError(f"PDOK-gemeentegrenzen ({url}): {len(features)} gebieden opgehaald, maar niet alle terug gelezen")
-        target = out_dir / boundaries.GEO_DIR
+        target = paths.boundary_dir(out_dir)
         target.mkdir(parents=True, exist_ok=True)
         for old in (target / f"gemeente_{year}.topojson", target / name):
             for file in (old, paths.raw_sidecar(old)):

@@ -27,11 +27,6 @@ TEMPLATE_DIR = "kwartaal"
 PLACEMENT_KPI = "jeugdhulp_met_verblijf_aantal"  # the yearly KPI of Flevoland's goal on placements
 
 
-def clean_dir(quarter: Quarter) -> Path:
-    """The quarter's clean tables (data/clean/2024-K2/)."""
-    return paths.CLEAN_DIR / str(quarter)
-
-
 @cache
 def load_tables(folder: str) -> dict[str, pd.DataFrame]:
     """The quarter's tables in `folder`, read once per process."""
@@ -82,7 +77,7 @@ def _placement_change(rows: list[dict[str, Any]]) -> str:
 def area_page(kwartaal: str, code: str, folder: str | None = None) -> str:
     """The page of municipality or region `code` for quarter `kwartaal` ('2024-K2')."""
     quarter = parse_quarter(kwartaal)
-    tables = load_tables(folder or str(clean_dir(quarter)))
+    tables = load_tables(folder or str(paths.clean_dir(quarter)))
     spending = _rows(tables["uitgaven"], code)
     if not spending:
         raise KeyError(f"{code} rapporteert niet per kwartaal in {quarter} (config/kwartaal.yaml)")
@@ -128,7 +123,7 @@ def _placement_goal(region: str) -> str | None:
 def index_page(kwartaal: str, folder: str | None = None) -> str:
     """The index of the quarter: every reporting region with its municipalities."""
     quarter = parse_quarter(kwartaal)
-    tables = load_tables(folder or str(clean_dir(quarter)))
+    tables = load_tables(folder or str(paths.clean_dir(quarter)))
     spending = tables["uitgaven"]
     regions = []
     for region in tables["regio"].to_dict("records"):
@@ -142,7 +137,7 @@ def index_page(kwartaal: str, folder: str | None = None) -> str:
 
 def page_codes(kwartaal: str, folder: str | None = None) -> list[tuple[str, str, str]]:
     """(code, level, name) of every page of the quarter, regions first."""
-    tables = load_tables(folder or str(clean_dir(parse_quarter(kwartaal))))
+    tables = load_tables(folder or str(paths.clean_dir(parse_quarter(kwartaal))))
     frame = tables["uitgaven"].sort_values(["regio_code", "niveau"], ascending=[True, False], kind="stable")
     return list(zip(frame["gebied_code"], frame["niveau"], frame["gebied_naam"], strict=True))
 

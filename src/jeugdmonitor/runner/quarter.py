@@ -42,10 +42,6 @@ TIMING_KEYS = ("start_time", "end_time", "duration", "exception")
 log = logging.getLogger("jeugdmonitor")
 
 
-def report_dir(quarter: Quarter) -> Path:
-    return paths.REPORTS_DIR / str(quarter)
-
-
 def run_gate(year: int) -> None:
     """The yearly gate on the raw files, through the Makefile (stale-only); StageError when it fails."""
     make = shutil.which("make")
@@ -59,13 +55,13 @@ def run_gate(year: int) -> None:
 
 def clean_quarter(quarter: Quarter, tables: dict[str, Any]) -> Path:
     """The quarter's tables, staged and then published to data/clean/<kwartaal>/ in one step."""
-    staging = paths.STAGING_DIR / str(quarter)
+    staging = paths.staging_dir(quarter)
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     for name, frame in sorted(tables.items()):
         frame.to_parquet(staging / paths.table_filename(name), index=False)
-    return publish.swap_into_place(staging, quarter_pages.clean_dir(quarter))
+    return publish.swap_into_place(staging, paths.clean_dir(quarter))
 
 
 def _digest(parts: dict[str, Any]) -> str:
@@ -74,7 +70,7 @@ def _digest(parts: dict[str, Any]) -> str:
 
 def input_checksums(quarter: Quarter) -> dict[str, str]:
     """sha256 of every input of the quarter's pages: its tables, config/, the notebook, templates and code."""
-    folders = [(quarter_pages.clean_dir(quarter), "*"), (paths.CONFIG_DIR, "*"), (paths.TEMPLATE_DIR, "*"), (paths.PACKAGE_DIR, "*.py")]
+    folders = [(paths.clean_dir(quarter), "*"), (paths.CONFIG_DIR, "*"), (paths.TEMPLATE_DIR, "*"), (paths.PACKAGE_DIR, "*.py")]
     result = {paths.display_path(p): raw.sha256(p) for folder, pattern in folders
               for p in sorted(folder.rglob(pattern)) if p.is_file() and "__pycache__" not in p.parts}
     result[NOTEBOOK_NAME] = raw.sha256(paths.notebook(NOTEBOOK_NAME))
@@ -125,7 +121,7 @@ def page_file(folder: Path, code: str) -> Path:
 
 
 def _published(quarter: Quarter) -> dict[str, Any]:
-    manifest = paths.build_manifest(report_dir(quarter))
+    manifest = paths.build_manifest(paths.report_dir(quarter))
     return json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
 
 
@@ -133,7 +129,7 @@ def _take_over(entry: dict[str, Any] | None, digest: str, quarter: Quarter, stag
     """Copy a page's files from the published set when its inputs are the same and its files unchanged."""
     if not entry or entry.get("invoer") != digest:
         return False
-    source = report_dir(quarter)
+    source = paths.report_dir(quarter)
     if any(not (source / f).is_file() or raw.sha256(source / f) != sha for f, sha in entry["uitvoer"].items()):
         return False
     for name in entry["uitvoer"]:
@@ -144,7 +140,7 @@ def _take_over(entry: dict[str, Any] | None, digest: str, quarter: Quarter, stag
 
 def build_pages(quarter: Quarter, force: bool = False) -> Path:
     """Every page of the quarter in a staging folder, then published in one step."""
-    staging = paths.REPORTS_DIR / f".bouw-{quarter}"
+    staging = paths.report_staging_dir(quarter)
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
@@ -168,7 +164,7 @@ def build_pages(quarter: Quarter, force: bool = False) -> Path:
                                                       for k, e in entries.items()}}
     paths.build_manifest(staging).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     built = sum(e["status"] == "gebouwd" for e in entries.values())
-    target = publish.swap_into_place(staging, report_dir(quarter))
+    target = publish.swap_into_place(staging, paths.report_dir(quarter))
     print(f"kwartaal {quarter}: {built} pagina's gebouwd, {len(entries) - built} ongewijzigd overgenomen, "
           f"gepubliceerd in {paths.display_path(target)}")
     return target

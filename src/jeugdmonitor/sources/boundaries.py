@@ -18,7 +18,7 @@ from jeugdmonitor.errors import RawDataError
 from jeugdmonitor.sources import raw
 
 CODE_PROPERTY, NAME_PROPERTY = "statcode", "statnaam"  # the properties PDOK (and cartomap) give each area
-GEO_DIR = "geo"  # under data/raw/
+GEO_DIR = paths.boundary_dir().name  # the folder under data/raw/ (paths.boundary_dir)
 
 
 FILE_NAME = re.compile(r"gemeente_(\d{4})\.(topojson|geojson)")
@@ -38,7 +38,7 @@ class Boundaries:
 def boundary_file(year: int, raw_dir: Path | None = None) -> Path | None:
     """The newest boundary file of a year up to `year` in data/raw/geo/ (None: there is none).
     Two files of one year (a .topojson and a .geojson) are refused: which one counts is unclear."""
-    folder = (raw_dir or paths.RAW_DIR) / GEO_DIR
+    folder = paths.boundary_dir(raw_dir)
     found: dict[int, list[Path]] = {}
     for path in sorted(folder.glob("gemeente_*")) if folder.is_dir() else []:
         match = FILE_NAME.fullmatch(path.name)
