@@ -31,6 +31,7 @@ TESTED_ELSEWHERE = {
     "runner/quarter": "make kwartaal end to end: tests/integration/test_kwartaal.py, tests/hostile/test_kwartaal_commands.py",
     "definitions/comparisons": "what CBS and a region both count: tests/clean/test_cbs_region.py",
     "report/cbs_region": "the region overview's CBS-beside-region rows: tests/clean/test_cbs_region.py",
+    "report/figures": "a chart as a figure (SVG, spec, runtime): tests/report/test_charts.py renders each chart kind through it",
     "sources/boundaries": "the boundary files under their sidecar: tests/report/test_maps.py, tests/fetch/test_pdok.py",
 }
 

@@ -17,7 +17,7 @@ import pytest
 import vl_convert
 
 from jeugdmonitor import paths, vocabulary
-from jeugdmonitor.report import charts, export, formatting
+from jeugdmonitor.report import charts, export, figures, formatting
 
 TEMPLATE = paths.TEMPLATE_DIR / "jeugdmonitor" / "index.html.j2"
 
@@ -32,7 +32,7 @@ def _series() -> pd.DataFrame:
 
 
 def _trend() -> str:
-    return charts.figure_html(charts.trend_chart(_series(), "Jeugdhulp", "per 1.000 jongeren", 1), "Lijngrafiek van jeugdhulp")
+    return figures.figure_html(charts.trend_chart(_series(), "Jeugdhulp", "per 1.000 jongeren", 1), "Lijngrafiek van jeugdhulp")
 
 
 def _comparison() -> str:
@@ -40,7 +40,7 @@ def _comparison() -> str:
                           "waarde": [10.1, 12.35, None, 8.0], "status": ["nader voorlopig"] * 4})
     chart = charts.comparison_chart(frame, "Jeugdhulp 2023**", "%", 1, "Delft",
                                     {"Regio Haaglanden": 10.0, "Nederland": None})
-    return charts.figure_html(chart, "Stippengrafiek")
+    return figures.figure_html(chart, "Stippengrafiek")
 
 
 def _small_multiples() -> str:
@@ -49,13 +49,13 @@ def _small_multiples() -> str:
                           "eenheid": ["%", "%", "dagen", "dagen"], "decimalen": [1, 1, 0, 0]})
     references = pd.DataFrame({"kpi_naam": ["Jeugdhulp", "Jeugdhulp"], "label": ["Regio Haaglanden", "Nederland"],
                                "waarde": [9.8, 9.5]})
-    return charts.figure_html(charts.small_multiples(frame, references)[0], "Overzicht")
+    return figures.figure_html(charts.small_multiples(frame, references)[0], "Overzicht")
 
 
 def _region_trend() -> str:
     series = pd.DataFrame({"jaar_label": ["2022", "2023**"] * 2, "gebied": ["Regio Haaglanden"] * 2 + ["Nederland"] * 2,
                            "waarde": [8.0, 7.5, 7.0, None], "status": ["definitief", "nader voorlopig"] * 2})
-    return charts.figure_html(charts.region_trend(series, "Jeugdhulp met verblijf", "per 1.000 jongeren", 1), "Trend",
+    return figures.figure_html(charts.region_trend(series, "Jeugdhulp met verblijf", "per 1.000 jongeren", 1), "Trend",
                               interactive=False)
 
 
@@ -69,7 +69,7 @@ def _page_spec(html: str) -> dict:
 def _spec(html: str) -> dict:
     """The Vega spec the figure's Vega-Lite spec compiles to, with the Vega-Lite version of the
     chart runtime: what both the static SVG and the interactive view draw."""
-    return vl_convert.vegalite_to_vega(_page_spec(html), vl_version=charts.VL_VERSION)
+    return vl_convert.vegalite_to_vega(_page_spec(html), vl_version=figures.VL_VERSION)
 
 
 def _static_svg(html: str) -> str:
@@ -99,9 +99,9 @@ def test_the_page_carries_the_vega_lite_spec_the_static_svg_was_rendered_from():
     html = _comparison()
     spec = _page_spec(html)
     assert "layer" in spec and "marks" not in spec and "$schema" not in spec
-    assert spec["config"]["locale"] == charts.locale()
+    assert spec["config"]["locale"] == figures.locale()
     key = re.search(r'<figure class="jm-grafiek" id="(jm[0-9a-f]{10})"', html).group(1)
-    assert _static_svg(html) == charts._svg(spec, key)
+    assert _static_svg(html) == figures.chart_svg(spec, key)
 
 
 @pytest.mark.parametrize("make", [_trend, _comparison, _small_multiples])
@@ -131,10 +131,10 @@ def test_figure_is_an_image_with_a_text_alternative_and_its_spec(make):
 
 def test_locale_comes_from_formatting_locale():
     from jeugdmonitor.report import formatting
-    assert charts.D3_LOCALE == formatting.LOCALE.replace("_", "-") == "nl-NL"
+    assert figures.D3_LOCALE == formatting.LOCALE.replace("_", "-") == "nl-NL"
     source = Path(charts.__file__).read_text(encoding="utf-8")
     assert "nl-NL" not in source and "nl_NL" not in source, "no second hard-coded locale"
-    script = charts.PAGE_SCRIPT.read_text(encoding="utf-8")
+    script = figures.PAGE_SCRIPT.read_text(encoding="utf-8")
     assert "nl-NL" not in script and "locale.number" in script, "the runtime takes the locale from the spec"
 
 
@@ -188,7 +188,7 @@ def test_status_shapes_and_merged_years_are_on_the_chart():
     assert charts.MERGED_NOTE in caption
     assert charts.MERGED_MARK == vocabulary.MERGED_MARK and charts.MERGED_NOTE.startswith("¹ opgeteld uit de gemeenten")
     # without merged years no mark and no note
-    plain = charts.figure_html(charts.trend_chart(_series().drop(columns="samengesteld"), "x", "%", 1), "x")
+    plain = figures.figure_html(charts.trend_chart(_series().drop(columns="samengesteld"), "x", "%", 1), "x")
     assert charts.MERGED_MARK not in plain
 
 
@@ -196,7 +196,7 @@ def test_hover_highlights_one_area():
     for make in (_trend, _comparison):  # a region-overview panel highlights nothing
         spec = _spec(make())
         text = json.dumps(spec)
-        assert f"{charts.SELECTION}_store" in text, make.__name__
+        assert f"{figures.SELECTION}_store" in text, make.__name__
         assert "pointerover" in text and str(charts.FADED_OPACITY) in text
 
 
@@ -219,24 +219,24 @@ def test_small_multiples_one_panel_per_kpi_with_own_format():
                           "eenheid": ["%", "%", "dagen", "dagen"], "decimalen": [1, 1, 0, 0]})
     panels = charts.small_multiples(frame)
     assert len(panels) == 2, "a chart per KPI, so the panels reflow in the page's grid"
-    first, second = (json.dumps(_spec(charts.figure_html(p, "x")), ensure_ascii=False) for p in panels)
+    first, second = (json.dumps(_spec(figures.figure_html(p, "x")), ensure_ascii=False) for p in panels)
     assert '"text": "Jeugdhulp"' in first and '",.1f"' in first
     assert '"text": "Wachttijd"' in second and '"title": "dagen"' in second and '",.0f"' in second
-    assert "Rijswijk (Wachttijd)" not in second and "Rijswijk" in charts.figure_html(panels[1], "x").split("<figcaption>")[1]
+    assert "Rijswijk (Wachttijd)" not in second and "Rijswijk" in figures.figure_html(panels[1], "x").split("<figcaption>")[1]
 
 
 def test_small_multiples_panels_carry_their_own_references_only():
     frame = pd.DataFrame({"kpi_naam": ["a", "a", "b", "b"], "gebied": ["x", "y", "x", "y"], "waarde": [1.0, 2, 3, 4],
                           "status": ["definitief"] * 4})
     references = pd.DataFrame({"kpi_naam": ["a", "b"], "label": ["Nederland", "Nederland"], "waarde": [1.5, 3.5]})
-    first, second = (json.dumps(charts.vegalite_dict(p), ensure_ascii=False) for p in charts.small_multiples(frame, references))
+    first, second = (json.dumps(figures.vegalite_dict(p), ensure_ascii=False) for p in charts.small_multiples(frame, references))
     assert "Nederland: 1,5" in first and "Nederland: 3,5" not in first
     assert "Nederland: 3,5" in second
 
 
 def test_json_block_cannot_end_the_script_element():
     frame = pd.DataFrame({"gebied": ["</script><script>alert(1)</script>"], "waarde": [1.0], "status": ["definitief"]})
-    html = charts.figure_html(charts.comparison_chart(frame, "t", "%", 1, None, {}), "alt")
+    html = figures.figure_html(charts.comparison_chart(frame, "t", "%", 1, None, {}), "alt")
     block = html[html.index('class="jm-grafiek-spec">'):]
     assert "</script><script>" not in block.split("</script>", 1)[0]
     assert "alert(1)" in json.dumps(_spec(html))
@@ -261,16 +261,16 @@ RUNTIME_URLS = {
 
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory) -> Path:
-    return charts.write_runtime(tmp_path_factory.mktemp("rapporten"))
+    return figures.write_runtime(tmp_path_factory.mktemp("rapporten"))
 
 
 def test_runtime_is_written_once_into_the_report_set(runtime):
     assert runtime == runtime.parent.parent / "grafieken" / "vega.js"
-    assert charts.RUNTIME_URL == "grafieken/vega.js" == runtime.relative_to(runtime.parent.parent).as_posix()
+    assert figures.RUNTIME_URL == "grafieken/vega.js" == runtime.relative_to(runtime.parent.parent).as_posix()
     text = runtime.read_text(encoding="utf-8")
     assert "script.jm-grafiek-spec" in text and "jm-actief" in text, "the page script is bundled in"
     modified = runtime.stat().st_mtime_ns
-    assert charts.write_runtime(runtime.parent.parent) == runtime and runtime.stat().st_mtime_ns == modified, \
+    assert figures.write_runtime(runtime.parent.parent) == runtime and runtime.stat().st_mtime_ns == modified, \
         "an unchanged runtime is not rewritten"
     # the page carries no copy of the runtime
     assert len(_trend()) < 100_000 and "vegaEmbed" not in _trend()
@@ -278,24 +278,24 @@ def test_runtime_is_written_once_into_the_report_set(runtime):
 
 def test_a_runtime_with_the_same_first_line_is_taken_as_it_is(runtime, tmp_path, monkeypatch):
     # the runner links the published runtime into a new set: bundling again takes over a second
-    shared = tmp_path / "nieuw" / charts.RUNTIME_URL
+    shared = tmp_path / "nieuw" / figures.RUNTIME_URL
     shared.parent.mkdir(parents=True)
     os.link(runtime, shared)
-    monkeypatch.setattr(charts.vl_convert, "javascript_bundle", lambda *a, **k: pytest.fail("bundled again"))
-    assert charts.write_runtime(tmp_path / "nieuw") == shared and shared.read_bytes() == runtime.read_bytes()
-    assert runtime.read_text(encoding="utf-8").startswith(charts.runtime_header())
-    assert hashlib.sha256(charts.PAGE_SCRIPT.read_bytes()).hexdigest() in charts.runtime_header()
+    monkeypatch.setattr(figures.vl_convert, "javascript_bundle", lambda *a, **k: pytest.fail("bundled again"))
+    assert figures.write_runtime(tmp_path / "nieuw") == shared and shared.read_bytes() == runtime.read_bytes()
+    assert runtime.read_text(encoding="utf-8").startswith(figures.runtime_header())
+    assert hashlib.sha256(figures.PAGE_SCRIPT.read_bytes()).hexdigest() in figures.runtime_header()
 
 
 def test_a_runtime_bundled_from_another_page_script_is_replaced_without_changing_the_file_it_shares(tmp_path):
-    published = tmp_path / "gepubliceerd" / charts.RUNTIME_URL
+    published = tmp_path / "gepubliceerd" / figures.RUNTIME_URL
     published.parent.mkdir(parents=True)
-    published.write_text(charts.runtime_header().replace("sha256 ", "sha256 0") + "oude bundel", encoding="utf-8")
-    staged = tmp_path / "nieuw" / charts.RUNTIME_URL
+    published.write_text(figures.runtime_header().replace("sha256 ", "sha256 0") + "oude bundel", encoding="utf-8")
+    staged = tmp_path / "nieuw" / figures.RUNTIME_URL
     staged.parent.mkdir(parents=True)
     os.link(published, staged)
-    charts.write_runtime(tmp_path / "nieuw")
-    assert staged.read_text(encoding="utf-8").startswith(charts.runtime_header())
+    figures.write_runtime(tmp_path / "nieuw")
+    assert staged.read_text(encoding="utf-8").startswith(figures.runtime_header())
     assert published.read_text(encoding="utf-8").endswith("oude bundel"), "the published runtime is not written through"
 
 
@@ -304,7 +304,7 @@ def test_runtime_fetches_nothing(runtime):
     body = re.sub(r"/\*.*?\*/", "", text, count=1, flags=re.S)  # the licence header
     urls = set(re.findall(r"https?://[^\s\"'`)\\]+", body))
     assert urls <= set(RUNTIME_URLS), f"unreviewed URLs in the runtime: {sorted(urls - set(RUNTIME_URLS))}"
-    script = charts.PAGE_SCRIPT.read_text(encoding="utf-8")
+    script = figures.PAGE_SCRIPT.read_text(encoding="utf-8")
     # every load a view could make (data, images) is refused by the page script's loader
     assert "loader: geenNetwerk" in script and "actions: false" in script
     for method in ("load", "sanitize", "http", "file"):
@@ -322,7 +322,7 @@ def test_rendered_page_loads_the_local_runtime_only_when_it_has_a_chart(tmp_path
 
     with_chart = page(_trend(), "grafiek")
     scripts = [a for t, a in _tags(with_chart) if t == "script"]
-    assert [a.get("src") for a in scripts if a.get("src")] == [charts.RUNTIME_URL]
+    assert [a.get("src") for a in scripts if a.get("src")] == [figures.RUNTIME_URL]
     assert all(a.get("type") == "application/json" for a in scripts if not a.get("src")), "no inline code"
     assert "<script" not in page("<p>Geen grafiek</p>", "zonder")
 
@@ -336,9 +336,9 @@ def test_print_and_no_script_show_the_static_svg():
     assert re.search(r"\.jm-grafiek\.jm-actief \.jm-grafiek-statisch \{ display: none; \}", screen)
     assert re.search(r"\.jm-grafiek\.jm-actief \.jm-grafiek-interactief[^{]*\{ display: none !important; \}", print_css)
     assert re.search(r"\.jm-grafiek\.jm-actief \.jm-grafiek-statisch \{ display: block !important; \}", print_css)
-    assert "figure.jm-actief" not in charts.PAGE_SCRIPT.read_text() and 'classList.add("jm-actief")' in \
-        charts.PAGE_SCRIPT.read_text()
-    assert f"'{charts.RUNTIME_URL}'" in css, "the template's default runtime path is charts.RUNTIME_URL"
+    assert "figure.jm-actief" not in figures.PAGE_SCRIPT.read_text() and 'classList.add("jm-actief")' in \
+        figures.PAGE_SCRIPT.read_text()
+    assert f"'{figures.RUNTIME_URL}'" in css, "the template's default runtime path is figures.RUNTIME_URL"
 
 
 def _clipped() -> str:
@@ -346,7 +346,7 @@ def _clipped() -> str:
     frame = pd.DataFrame({"gebied": ["x", "y"], "waarde": [1.0, 3.0]})
     chart = charts.alt.Chart(frame).mark_bar(clip=True).encode(
         x=charts.alt.X("waarde:Q", scale=charts.alt.Scale(domain=[0, 2])), y="gebied:N").properties(name="v")
-    return charts.figure_html(chart, "b")
+    return figures.figure_html(chart, "b")
 
 
 def _all_figures() -> str:
@@ -373,7 +373,7 @@ def test_svg_ids_are_renamed_per_chart():
     frame = pd.DataFrame({"kpi_naam": ["a", "a", "b", "b"], "gebied": ["x", "y", "x", "y"], "waarde": [1.0, 2, 3, 4],
                           "status": ["definitief"] * 4})
     chart = charts.small_multiples(frame)[0]
-    for html, clipped in ((charts.figure_html(chart, "a"), False), (_clipped(), True)):
+    for html, clipped in ((figures.figure_html(chart, "a"), False), (_clipped(), True)):
         key = re.search(r'<figure class="jm-grafiek" id="([^"]+)"', html).group(1)
         svg = _static_svg(html)
         ids = re.findall(r'\bid="([^"]+)"', svg)
@@ -392,27 +392,27 @@ def test_inline_values_are_what_altair_makes_of_the_frame():
         "gekozen": [True, False, True],
         "tekst": ["1,5", "–", None],
     }, index=[7, 3, 5])
-    inline = charts._inline(frame)
+    inline = figures.inlined(frame)
     assert inline == to_values(frame)
     assert json.dumps(inline, sort_keys=True) == json.dumps(to_values(frame), sort_keys=True)
     # a column kind it does not handle is left to Altair
     dated = frame.assign(dag=pd.to_datetime(["2023-01-01"] * 3))
-    assert charts._inline(dated) is dated
+    assert figures.inlined(dated) is dated
 
 
 def test_a_chart_built_outside_debug_mode_is_still_validated():
     import altair as alt
 
-    @charts._builds_unchecked
+    @figures.builds_unchecked
     def invalid_chart() -> alt.Chart:
-        chart = alt.Chart(charts._inline(pd.DataFrame({"a": [1.0]}))).mark_point().encode(x="a:Q")
+        chart = alt.Chart(figures.inlined(pd.DataFrame({"a": [1.0]}))).mark_point().encode(x="a:Q")
         chart.width = "breed"  # attribute assignment is not checked while the chart is built
         return chart
 
     chart = invalid_chart()
     assert alt.utils.schemapi.DEBUG_MODE  # the switch is Altair's and is back on after the chart function
     with pytest.raises(alt.utils.schemapi.SchemaValidationError):
-        charts.vegalite_dict(chart)
+        figures.vegalite_dict(chart)
 
 
 @pytest.mark.parametrize("make", [_trend, _comparison, _small_multiples])
@@ -426,13 +426,13 @@ def test_parts_copied_shallowly_give_the_spec_of_plain_altair_charts(make, monke
     plain = _spec(make())
     assert shared == plain
     if make is not _small_multiples:  # a region-overview panel highlights nothing
-        assert json.dumps(shared).count(charts.SELECTION) >= 2  # declared once and used
+        assert json.dumps(shared).count(figures.SELECTION) >= 2  # declared once and used
 
 
 def test_combining_parts_leaves_the_parts_as_they_were():
     import altair as alt
 
-    part = charts._Part(charts._inline(pd.DataFrame({"a": [1.0]}))).mark_point().encode(x="a:Q").properties(width=10)
+    part = charts._Part(figures.inlined(pd.DataFrame({"a": [1.0]}))).mark_point().encode(x="a:Q").properties(width=10)
     before = part.to_dict()
     copy = part.__deepcopy__()
     copy.width = 20
@@ -443,17 +443,17 @@ def test_combining_parts_leaves_the_parts_as_they_were():
 def test_an_invalid_hover_selection_still_fails_validation():
     import altair as alt
 
-    @charts._builds_unchecked
+    @figures.builds_unchecked
     def chart_with_bad_selection() -> alt.LayerChart:
-        part = charts._Part(charts._inline(pd.DataFrame({"a": [1.0]}))).mark_point().encode(x="a:Q").properties(name="p")
+        part = charts._Part(figures.inlined(pd.DataFrame({"a": [1.0]}))).mark_point().encode(x="a:Q").properties(name="p")
         chart = alt.layer(part, width=100)
-        chart.params = [charts._Selection(name=charts.SELECTION, select={"type": "lasso"}, views=["p"])]
+        chart.params = [charts._Selection(name=figures.SELECTION, select={"type": "lasso"}, views=["p"])]
         return chart
 
     chart = chart_with_bad_selection()
     chart.to_dict(validate=False)  # Altair's own copies of the selection do not check it
     with pytest.raises(alt.utils.schemapi.SchemaValidationError):
-        charts.vegalite_dict(chart)
+        figures.vegalite_dict(chart)
 
 
 def _axes(node: object):

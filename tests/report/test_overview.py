@@ -11,7 +11,7 @@ import pytest
 
 from jeugdmonitor import paths
 from jeugdmonitor.definitions import config
-from jeugdmonitor.report import charts, goals, overview
+from jeugdmonitor.report import charts, figures, goals, overview
 from jeugdmonitor.report.inputs import Inputs
 from jeugdmonitor.vocabulary import GOAL_MET, GOAL_NOT_MET, GOAL_STATUS_SYMBOLS, GOAL_STATUSES
 
@@ -114,7 +114,7 @@ def test_a_municipality_without_a_figure_comes_last_without_a_place(cfg):
 
 def test_every_panel_carries_the_region_and_national_reference_and_highlights_nothing():
     frame = pd.DataFrame({"gebied": ["B", "A"], "waarde": [2.0, 1.0], "status": ["definitief"] * 2})
-    spec = charts.vegalite_dict(charts.ranked_panel(frame, "t", "%", 1, {"Regio X": 1.5, "Nederland": 1.2}))
+    spec = figures.vegalite_dict(charts.ranked_panel(frame, "t", "%", 1, {"Regio X": 1.5, "Nederland": 1.2}))
     text = str(spec)
     assert "Regio X: 1,5" in text and "Nederland: 1,2" in text and text.count("'mark': {'type': 'rule'") == 1
     assert "gekozen" in text  # the column exists, but no condition makes any dot different
@@ -226,7 +226,7 @@ def test_verantwoording_page_holds_the_quality_log_and_data_docs_links(cfg, tmp_
 
 def test_reference_rules_start_at_their_own_label_so_none_crosses_another_label():
     frame = pd.DataFrame({"gebied": ["A", "B"], "waarde": [12.0, 7.0], "status": ["definitief"] * 2})
-    spec = charts.vegalite_dict(charts.ranked_panel(frame, "t", "%", 1, {"Regio X": 8.8, "Nederland": 10.0}))
+    spec = figures.vegalite_dict(charts.ranked_panel(frame, "t", "%", 1, {"Regio X": 8.8, "Nederland": 10.0}))
     rule = next(layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "rule")
     rows = spec["datasets"][rule["data"]["name"]]
     # both labels are written leftwards from their rule: the rule further right carries the upper label

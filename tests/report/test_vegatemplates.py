@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from jeugdmonitor.report import appendix, charts, municipal, subject, vegatemplates
+from jeugdmonitor.report import appendix, charts, figures, municipal, subject, vegatemplates
 from jeugdmonitor.report.inputs import Inputs
 
 
@@ -22,14 +22,14 @@ def _trend(area: str, base: float) -> dict:
              "status": status, "samengesteld": False}
             for name, start in ((area, base), ("Regio Haaglanden", 900.0), ("Nederland", 950.0))
             for year, status, mark in ((2022, "definitief", ""), (2023, "voorlopig", "*"))]
-    return charts.page_spec(charts.trend_chart(pd.DataFrame(rows), "Jeugdhulp", "per 1.000 jongeren", 1))
+    return figures.page_spec(charts.trend_chart(pd.DataFrame(rows), "Jeugdhulp", "per 1.000 jongeren", 1))
 
 
 def _comparison(highlight: str, values: list[float]) -> dict:
     frame = pd.DataFrame({"gebied": ["Delft", "'s-Gravenhage", "Rijswijk"], "waarde": values,
                           "status": ["voorlopig"] * 3})
     chart = charts.comparison_chart(frame, "Jeugdhulp", "%", 1, highlight, {"Regio Haaglanden": 10.0, "Nederland": 9.5})
-    return charts.page_spec(chart)
+    return figures.page_spec(chart)
 
 
 @pytest.mark.parametrize("specs", [
@@ -39,33 +39,33 @@ def _comparison(highlight: str, values: list[float]) -> dict:
 ], ids=["trend", "vergelijking"])
 def test_charts_of_one_structure_share_a_template_and_render_the_same_svg(specs):
     for spec in specs:
-        assert vegatemplates.svg(spec, charts.VL_VERSION) == vl_convert.vegalite_to_svg(spec, vl_version=charts.VL_VERSION)
+        assert vegatemplates.svg(spec, figures.VL_VERSION) == vl_convert.vegalite_to_svg(spec, vl_version=figures.VL_VERSION)
     assert vegatemplates.stats["compiled"] == 1
     assert vegatemplates.stats["reused"] == len(specs) - 1
 
 
 def test_a_text_the_compiler_could_escape_is_compiled_in_full():
     spec = _trend('Delft "oud"', 1000.0)
-    assert vegatemplates.to_vega(spec, charts.VL_VERSION) == vl_convert.vegalite_to_vega(spec, vl_version=charts.VL_VERSION)
+    assert vegatemplates.to_vega(spec, figures.VL_VERSION) == vl_convert.vegalite_to_vega(spec, vl_version=figures.VL_VERSION)
     assert vegatemplates.stats["full"] == 1 and vegatemplates.stats["compiled"] == 0
 
 
 def test_a_template_that_differs_from_a_full_compile_is_refused(monkeypatch):
     spec = _trend("Delft", 1000.0)
-    vegatemplates.to_vega(spec, charts.VL_VERSION)
+    vegatemplates.to_vega(spec, figures.VL_VERSION)
     template = next(iter(vegatemplates._templates.values()))
     template.uses = 0
     template.text = template.text.replace("\"height\":220", "\"height\":1", 1)
     assert "\"height\":1" in template.text
     with pytest.raises(vegatemplates.TemplateMismatch, match="Lijngrafiek: Jeugdhulp"):
-        vegatemplates.to_vega(_trend("Rijswijk", 700.0), charts.VL_VERSION)
+        vegatemplates.to_vega(_trend("Rijswijk", 700.0), figures.VL_VERSION)
 
 
 def test_disabled_compiles_every_chart_in_full():
     spec = _trend("Delft", 1000.0)
     with vegatemplates.disabled():
-        vegatemplates.svg(spec, charts.VL_VERSION)
-        vegatemplates.svg(spec, charts.VL_VERSION)
+        vegatemplates.svg(spec, figures.VL_VERSION)
+        vegatemplates.svg(spec, figures.VL_VERSION)
     assert vegatemplates.stats["calls_full"] == 2 and vegatemplates.stats["compiled"] == 0
     assert vegatemplates.enabled
 

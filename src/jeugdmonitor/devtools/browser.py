@@ -41,7 +41,7 @@ VIEWPORT = {"width": 1200, "height": 900}
 # The interactive chart runtime is a local file under reports/<year>/grafieken/; a page that
 # loads it with <script src=...> must show the interactive view of each chart once scripts ran.
 INTERACTIVE_RUNTIME = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*grafieken/[^\"]*\"", re.I)
-# inside each figure.jm-grafiek: the view the runtime drew (charts.figure_html; jm-actief once drawn)
+# inside each figure.jm-grafiek: the view the runtime drew (figures.figure_html; jm-actief once drawn)
 INTERACTIVE_VIEW = ".jm-grafiek.jm-actief .jm-grafiek-interactief svg, .jm-grafiek.jm-actief .jm-grafiek-interactief canvas"
 CHART = "figure.jm-grafiek"
 

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor.definitions import config
-from jeugdmonitor.report import charts, goals, maps, templates, trend_breaks
+from jeugdmonitor.report import charts, figures, goals, maps, templates, trend_breaks
 from jeugdmonitor.report.formatting import is_missing, year_label
 from jeugdmonitor.report.inputs import NL_NAME, page_context
 from jeugdmonitor.report.subject import Report, area_list, areas_for, change_between
@@ -68,7 +68,7 @@ def _new_trend(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
             any_merged |= merged
             cells.append({"value": None if is_missing(value) else float(value), "merged": merged})
         rows.append({"label": labels[year], "cells": cells})
-    return {"first": first, "figure": templates.Markup(charts.figure_html(chart, text)), "rows": rows, "any_merged": any_merged,
+    return {"first": first, "figure": templates.Markup(figures.figure_html(chart, text)), "rows": rows, "any_merged": any_merged,
             "areas": area_list(report, kpi)}
 
 
@@ -110,7 +110,7 @@ def comparison_of(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
     text = templates.render_text("grafiek_vergelijking.txt.j2", kpi=kpi, r=report, year_label=year_label(report.year, status),
                         count=len(ranked), position=position, own=next(row for row in rows if row["highlight"]),
                         references=references)
-    return {"figure": templates.Markup(charts.figure_html(chart, text)), "rows": rows, "references": references, "status": status}
+    return {"figure": templates.Markup(figures.figure_html(chart, text)), "rows": rows, "references": references, "status": status}
 
 
 def kpi_section(report: Report, kpi_id: str) -> str:

@@ -1,8 +1,8 @@
 """Executed notebook -> standalone HTML page with nbconvert (no code, no prompts, no CDN).
 
 The template loads no remote script and holds no inline executable code. A page with a chart
-loads one local script, the report set's chart runtime (charts.RUNTIME_URL, written by
-charts.write_runtime); each chart's spec is a `<script type="application/json">` data block.
+loads one local script, the report set's chart runtime (figures.RUNTIME_URL, written by
+figures.write_runtime); each chart's spec is a `<script type="application/json">` data block.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class ReportExporter(HTMLExporter):
     BeautifulSoup, which parses and writes out again the whole page (a megabyte of inlined CSS,
     chart images and specs: a sixth of the time a report takes) only to add an English alt text
     to images that have none and a tab stop to every output. Here every image has its text
-    alternative from charts.figure_html, and the template gives outputs their tab stop (see
+    alternative from figures.figure_html, and the template gives outputs their tab stop (see
     its data_html block). The filters it registers are HTMLExporter's own."""
 
     def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None,

@@ -3,7 +3,7 @@
 merger after the boundaries' year) is listed under the map, not drawn.
 
 A map is one Vega-Lite geoshape chart with the boundaries inline (only the areas on the map),
-rendered like every chart by charts.figure_html: static SVG for print and no-script, the
+rendered like every chart by figures.figure_html: static SVG for print and no-script, the
 interactive view with a tooltip where scripts run. Its text alternative names the highest and
 the lowest municipality in the order of the table beside it (the caller's `rows`).
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 import altair as alt
 
-from jeugdmonitor.report import charts, templates
+from jeugdmonitor.report import charts, figures, templates
 from jeugdmonitor.report.formatting import number, year_label
 from jeugdmonitor.sources.boundaries import load
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY, least_final
@@ -33,7 +33,7 @@ BORDER, OUTLINE = "#5a5a5a", "#000000"
 
 
 # ------------------------------------------------------------------ the map
-@charts._builds_unchecked
+@figures.builds_unchecked
 def choropleth(features: list[dict[str, Any]], title: str, unit: str, decimals: int,
                highlight: str | None = None) -> alt.LayerChart:
     """A choropleth of one rate: `features` are GeoJSON features whose properties hold `gebied`
@@ -90,7 +90,7 @@ def figure(rows: list[MapRow], year: int, kpi: Any, place: str, year_label: str,
     if missing:
         notes.append(templates.render_text("kaart_zonder_grens.txt.j2", names=missing, year=boundaries.year))
     chart = choropleth(features, kpi.name, kpi.unit, kpi.decimals, highlight)
-    html = charts.figure_html(chart, text, caption=f'{templates.word("bijschrift_kaart")} {table}', notes=notes, interactive=interactive)
+    html = figures.figure_html(chart, text, caption=f'{templates.word("bijschrift_kaart")} {table}', notes=notes, interactive=interactive)
     return {"figure": templates.Markup(html), "missing": missing, "boundary_year": boundaries.year, "text": text}
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from jeugdmonitor import paths
 from jeugdmonitor.definitions import comparisons, config
-from jeugdmonitor.report import cbs_region, charts, goals, maps, quarter, questions, templates, trend_breaks
+from jeugdmonitor.report import cbs_region, charts, figures, goals, maps, quarter, questions, templates, trend_breaks
 from jeugdmonitor.report.accountability import quality_log
 from jeugdmonitor.report.formatting import value_with_mark, year_label
 from jeugdmonitor.report.inputs import NL_NAME, Inputs, page_context
@@ -92,7 +92,7 @@ def _panel(inputs: Inputs, region: config.Region, kpi: config.Kpi, members: pd.D
     text = templates.render_text("grafiek_regio.txt.j2", kpi=kpi, region=region, year_label=label, rows=rows,
                              references=references)
     return {"kpi": kpi, "rows": rows, "references": references, "title": title,
-            "figure": templates.Markup(charts.figure_html(chart, text, caption=templates.word("bijschrift_paneel"), interactive=False)),
+            "figure": templates.Markup(figures.figure_html(chart, text, caption=templates.word("bijschrift_paneel"), interactive=False)),
             "map": maps.region_map(inputs.year, region.name, kpi, rows, label)}
 
 
@@ -122,7 +122,7 @@ def _trend(inputs: Inputs, region: config.Region, kpi: config.Kpi) -> dict[str, 
             rows.append({"label": labels[year], "values": values})
     text = templates.render_text("grafiek_regio_trend.txt.j2", kpi=kpi, areas=list(areas.values()), rows=rows, breaks=breaks)
     return {"kpi": kpi, "areas": list(areas.values()), "rows": rows,
-            "figure": templates.Markup(charts.figure_html(chart, text, caption=templates.word("bijschrift_trend"), interactive=False))}
+            "figure": templates.Markup(figures.figure_html(chart, text, caption=templates.word("bijschrift_trend"), interactive=False))}
 
 
 def region_page(inputs: Inputs, region_code: str) -> str:

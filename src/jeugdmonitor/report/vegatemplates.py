@@ -1,6 +1,6 @@
 """Static chart SVGs from Vega compiled once per chart structure, each chart's texts and data filled in.
 
-vl-convert renders a chart's static SVG (charts._svg) from its Vega-Lite spec in two steps:
+vl-convert renders a chart's static SVG (figures.chart_svg) from its Vega-Lite spec in two steps:
 compiling Vega-Lite to Vega (about a quarter of its CPU time) and rendering the Vega spec. Charts
 of one kind differ between pages in their data and in a few texts (area names in a sort order or
 a scale's domain, titles, notes), not in structure. So a structure is compiled once per process,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jeugdmonitor import paths
 from jeugdmonitor.definitions import config
-from jeugdmonitor.report import charts, templates
+from jeugdmonitor.report import figures, templates
 from jeugdmonitor.report.inputs import FICTITIOUS_LABEL, load_inputs
 from jeugdmonitor.runner import plan, workers
 from jeugdmonitor.runner.kernel import DEFAULT_TIMEOUT, StageError
@@ -43,7 +43,7 @@ def build_preview(year: int, municipality: str | None = None, region: str | None
     page = preview_page(inputs.cfg, year, municipality, region)
     out = paths.scratch_report_dir()
     out.mkdir(parents=True, exist_ok=True)
-    charts.write_runtime(out)  # the chart runtime the page loads, beside it
+    figures.write_runtime(out)  # the chart runtime the page loads, beside it
     banner = FICTITIOUS_LABEL if inputs.fictitious else None
     workers.start_worker(year)
     try:

@@ -31,7 +31,7 @@ from typing import Any
 
 from jeugdmonitor import buildinfo, paths, publish
 from jeugdmonitor.definitions import config
-from jeugdmonitor.report import charts, datadocs, templates
+from jeugdmonitor.report import datadocs, figures, templates
 from jeugdmonitor.report.inputs import FICTITIOUS_LABEL, Inputs, load_inputs
 from jeugdmonitor.runner import pagefailure
 from jeugdmonitor.runner.kernel import (
@@ -143,9 +143,9 @@ def _stage_shared_files(inputs: Inputs, target: Path, staging: Path, banner: str
     data (they travel with the reports they vouch for; the index links to them) and the one chart
     runtime, the published one when it was bundled from the same versions and page script."""
     datadocs.offline_data_docs(staging / paths.DATA_DOCS_DIR_NAME, inputs.validation, banner)
-    if (target / charts.RUNTIME_URL).is_file():
-        link_or_copy(target / charts.RUNTIME_URL, staging / charts.RUNTIME_URL)
-    charts.write_runtime(staging)
+    if (target / figures.RUNTIME_URL).is_file():
+        link_or_copy(target / figures.RUNTIME_URL, staging / figures.RUNTIME_URL)
+    figures.write_runtime(staging)
 
 
 def _publish(year: int, plan: Plan, pages_of_set: list[Page], manifest: dict[str, Any], municipalities: list[str],

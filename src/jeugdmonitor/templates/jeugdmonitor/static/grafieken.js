@@ -1,5 +1,5 @@
 // Page script of the jeugdmonitor reports, bundled by vl-convert with Vega, Vega-Lite and
-// vega-embed into grafieken/vega.js (charts.write_runtime). Each <figure class="jm-grafiek">
+// vega-embed into grafieken/vega.js (figures.write_runtime). Each <figure class="jm-grafiek">
 // carries its static SVG (shown without scripts and always in print) and its Vega-Lite spec in a
 // <script type="application/json" class="jm-grafiek-spec">. Here that spec, compiled by the
 // bundled Vega-Lite (the version that compiled the static SVG), becomes an interactive view;
