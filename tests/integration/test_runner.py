@@ -170,7 +170,9 @@ def _with_cell(project: Path, code: str) -> None:
 
 def test_the_same_error_in_the_first_pages_stops_the_run_and_is_told_once(project):
     pids = project / "pagina's.txt"
-    _with_cell(project, f"open({str(pids)!r}, 'a').write(gemeente + '\\n')\n"
+    # each page takes half a second before it fails, as a real page would take longer, so the
+    # run's reaction (a few pages at most) is not a race with pages that fail at once
+    _with_cell(project, f"open({str(pids)!r}, 'a').write(gemeente + '\\n')\nimport time\ntime.sleep(0.5)\n"
                         "from jeugdmonitor import paths\npaths.display_path(None)")
     try:
         result = _reports(project, "--opnieuw", "--workers", "2", check=False)
