@@ -7,6 +7,18 @@ import pandas as pd
 
 from jeugdmonitor.report.inputs import Inputs
 
+KPI_COLUMNS = ["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status", "samengesteld",
+               "verandering_pct"]
+
+
+def memory_inputs(cfg, areas, kpi_rows, year: int = 2023, validation: dict | None = None) -> Inputs:
+    """Report inputs built in memory: `areas` (records or a frame) and KPI rows in the clean
+    table's column order, a fictitious source, no mergers and a passed validation."""
+    return Inputs(year=year, cfg=cfg, areas=pd.DataFrame(areas), kpi_values=pd.DataFrame(kpi_rows, columns=KPI_COLUMNS),
+                  sources=pd.DataFrame([{"bestand": "cbs/x.csv", "fictief": True}]),
+                  harmonisation=pd.DataFrame(columns=["jaar", "oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "actie"]),
+                  validation=validation or {"gecontroleerd": 1, "geslaagd": 1, "waarschuwingen": []})
+
 
 def _inputs(cfg, kpi_rows):
     areas = pd.DataFrame([
@@ -14,12 +26,7 @@ def _inputs(cfg, kpi_rows):
         {"gebied_code": "JZ24", "naam": "Haaglanden", "niveau": "jeugdregio", "regio_code": "JZ24", "regio_naam": "Haaglanden"},
         {"gebied_code": "NL01", "naam": "Nederland", "niveau": "land", "regio_code": None, "regio_naam": None},
     ])
-    kpis = pd.DataFrame(kpi_rows, columns=["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status",
-                                           "samengesteld", "verandering_pct"])
-    sources = pd.DataFrame([{"bestand": "cbs/x.csv", "fictief": True}])
-    return Inputs(year=2023, cfg=cfg, areas=areas, kpi_values=kpis, sources=sources,
-                         harmonisation=pd.DataFrame(columns=["jaar", "oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "actie"]),
-                         validation={"gecontroleerd": 1, "geslaagd": 1, "waarschuwingen": []})
+    return memory_inputs(cfg, areas, kpi_rows)
 
 
 def _row(area, year, value, kpi="jeugdhulp_met_verblijf_per_1000", status="definitief"):

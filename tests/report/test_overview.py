@@ -15,6 +15,8 @@ from jeugdmonitor.report import charts, figures, goals, overview
 from jeugdmonitor.report.inputs import Inputs
 from jeugdmonitor.vocabulary import GOAL_MET, GOAL_NOT_MET, GOAL_STATUS_SYMBOLS, GOAL_STATUSES
 
+from .helpers import memory_inputs
+
 MEMBERS = {"GM0503": "Delft", "GM0518": "'s-Gravenhage", "GM0603": "Rijswijk", "GM0637": "Zoetermeer"}
 # per municipality: jeugdhulp met verblijf per 1.000 in 2022 and 2023 (daling: falls -> op koers)
 STAY = {"GM0503": (6.0, 6.5), "GM0518": (9.0, 8.0), "GM0603": (5.0, 4.0), "GM0637": (7.0, 7.5), "JZ24": (8.0, 7.5),
@@ -41,12 +43,7 @@ def _inputs(cfg) -> Inputs:
                  _row(area, 2023, "jeugdhulp_met_verblijf_per_1000", now, "nader voorlopig")]
     for area, value in SHARE.items():
         rows.append(_row(area, 2023, "jeugdhulp_aandeel", value))
-    kpis = pd.DataFrame(rows, columns=["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status",
-                                       "samengesteld", "verandering_pct"])
-    return Inputs(year=2023, cfg=cfg, areas=pd.DataFrame(areas), kpi_values=kpis,
-                         sources=pd.DataFrame([{"bestand": "cbs/x.csv", "fictief": True}]),
-                         harmonisation=pd.DataFrame(columns=["jaar", "oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "actie"]),
-                         validation={"gecontroleerd": 3, "geslaagd": 3, "waarschuwingen": [], "datadocs": {}})
+    return memory_inputs(cfg, areas, rows, validation={"gecontroleerd": 3, "geslaagd": 3, "waarschuwingen": [], "datadocs": {}})
 
 
 def _text(fragment: str) -> str:

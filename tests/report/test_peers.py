@@ -6,13 +6,14 @@ from __future__ import annotations
 import dataclasses
 import math
 
-import pandas as pd
 import pytest
 
 from jeugdmonitor.definitions import config
 from jeugdmonitor.report import peers
 from jeugdmonitor.report.inputs import Inputs
 from jeugdmonitor.report.subject import Report
+
+from .helpers import memory_inputs
 
 # code -> (name, region, inhabitants)
 PEOPLE = {"GM0503": ("Delft", "JZ24", 100_000), "GM0518": ("'s-Gravenhage", "JZ24", 550_000),
@@ -29,13 +30,7 @@ def _inputs(cfg, people=PEOPLE) -> Inputs:
             for code, (_, _, count) in people.items()]
     rows += [[code, "gemeente", 2023, "jeugdhulp_aandeel", None, None, 8.0 + i, "definitief", False, None]
              for i, code in enumerate(people)]
-    kpi_values = pd.DataFrame(rows, columns=["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde",
-                                             "status", "samengesteld", "verandering_pct"])
-    return Inputs(year=2023, cfg=cfg, areas=pd.DataFrame(areas), kpi_values=kpi_values,
-                         sources=pd.DataFrame([{"bestand": "cbs/x.csv", "fictief": True}]),
-                         harmonisation=pd.DataFrame(columns=["jaar", "oude_code", "oude_naam", "nieuwe_code",
-                                                             "nieuwe_naam", "actie"]),
-                         validation={"gecontroleerd": 1, "geslaagd": 1, "waarschuwingen": []})
+    return memory_inputs(cfg, areas, rows)
 
 
 def _expected(code: str, spec: dict) -> list[str]:

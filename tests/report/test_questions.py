@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pandas as pd
 import pytest
 
 from jeugdmonitor.definitions import config, configcheck
@@ -13,6 +12,8 @@ from jeugdmonitor.report import goals, municipal, overview, questions
 from jeugdmonitor.report.inputs import Inputs
 from jeugdmonitor.report.subject import Report
 from jeugdmonitor.vocabulary import GOAL_STATUSES
+
+from .helpers import memory_inputs
 
 MEMBERS = {"GM0503": "Delft", "GM0603": "Rijswijk"}
 GOAL_QUESTION = "Welke jongeren kwamen dit jaar in een voorziening met verblijf terecht"
@@ -32,13 +33,7 @@ def _inputs(cfg, values: dict[tuple[str, str], tuple[float, float]]) -> Inputs:
               {"gebied_code": "NL01", "naam": "Nederland", "niveau": "land", "regio_code": None, "regio_naam": None}]
     rows = [[area, _level(area), year, kpi, None, None, value, "definitief", False, None]
             for (kpi, area), pair in values.items() for year, value in zip((2022, 2023), pair, strict=True)]
-    kpi_values = pd.DataFrame(rows, columns=["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde",
-                                             "status", "samengesteld", "verandering_pct"])
-    return Inputs(year=2023, cfg=cfg, areas=pd.DataFrame(areas), kpi_values=kpi_values,
-                         sources=pd.DataFrame([{"bestand": "cbs/x.csv", "fictief": True}]),
-                         harmonisation=pd.DataFrame(columns=["jaar", "oude_code", "oude_naam", "nieuwe_code",
-                                                             "nieuwe_naam", "actie"]),
-                         validation={"gecontroleerd": 1, "geslaagd": 1, "waarschuwingen": [], "datadocs": {}})
+    return memory_inputs(cfg, areas, rows, validation={"gecontroleerd": 1, "geslaagd": 1, "waarschuwingen": [], "datadocs": {}})
 
 
 def _note(html: str, goal_id: str) -> str:

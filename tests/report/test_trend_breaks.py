@@ -14,6 +14,8 @@ from jeugdmonitor.report import appendix, municipal, overview, templates, trend_
 from jeugdmonitor.report.inputs import Inputs
 from jeugdmonitor.report.subject import Report
 
+from .helpers import memory_inputs
+
 STAY = "jeugdhulp_met_verblijf_per_1000"  # CBS youth care over population: crosses 2021
 WAITING = "wachttijd_dagen"  # the region's own export: no break
 
@@ -32,12 +34,7 @@ def _inputs(cfg, year: int, series: dict[str, dict[int, float]]) -> Inputs:
              None if y - 1 not in values else 100 * (value - values[y - 1]) / (values[y - 1] + offset)]
             for kpi, values in series.items() for y, value in values.items()
             for area, offset in (("GM0503", 0.0), ("JZ24", 1.0), ("NL01", 2.0))]
-    kpi_values = pd.DataFrame(rows, columns=["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waarde", "status",
-                                             "samengesteld", "verandering_pct"])
-    return Inputs(year=year, cfg=cfg, areas=areas, kpi_values=kpi_values,
-                         sources=pd.DataFrame([{"bestand": "cbs/x.csv", "fictief": True}]),
-                         harmonisation=pd.DataFrame(columns=["jaar", "oude_code", "oude_naam", "nieuwe_code",
-                                                             "nieuwe_naam", "actie"]),
+    return memory_inputs(cfg, areas, rows, year=year,
                          validation={"gecontroleerd": 1, "geslaagd": 1, "waarschuwingen": [], "datadocs": {}})
 
 
