@@ -31,6 +31,15 @@ def test_gebieden_hold_35_municipalities_4_regions_and_nl(tables):
     assert g["gebied_code"].is_unique
 
 
+def test_gebieden_carry_each_municipalitys_stedelijkheid_from_cbs_area_table(tables):
+    g = tables["gebieden"].set_index("gebied_code")
+    municipal = g["niveau"] == "gemeente"
+    assert str(g["stedelijkheid"].dtype) == "Int64"
+    assert g.loc[municipal, "stedelijkheid"].between(1, 5).all()  # every one of the 35 is in the 2023 table
+    assert g.loc[~municipal, "stedelijkheid"].isna().all()  # a region and the country have none
+    assert (g.loc["GM0503", "stedelijkheid"], g.loc["GM1978", "stedelijkheid"]) == (1, 5)  # Delft, Molenlanden
+
+
 @pytest.mark.parametrize("table", AREA_TABLES)
 def test_municipality_codes_are_strings(tables, table):
     column = tables[table]["gebied_code"]

@@ -346,3 +346,19 @@ def test_waiting_time_sidecars_record_the_configured_norm(generated):
     norm = config.load().sources["regio_exports"]["wachttijden"]["wachtnorm_dagen"]
     for region in ("JZ08", "JZ24", "JZ31", "JZ36"):
         assert raw.read_sidecar(out / "regio" / region / "wachttijden.csv")["wachtnorm_dagen"] == norm == 63
+
+
+def test_area_tables_give_every_municipality_a_plausible_stedelijkheid(generated):
+    """Cities are (zeer) sterk stedelijk, villages weinig or niet stedelijk; a predecessor of the
+    2019 mergers, listed only in 2015, takes its class from its inhabitants."""
+    from jeugdmonitor.sources import areas
+
+    root, _ = generated
+    classes = {year: {row.code: row.urbanisation for row in areas.read_area_table(root / "cbs" / "gebieden" / f"{table}_TypedDataSet.csv")}
+               for year, table in ((2015, "82949NED"), (2023, "85385NED"))}
+    latest = classes[2023]
+    assert {latest[c] for c in ("GM0518", "GM0503", "GM0603")} == {1}  # The Hague, Delft, Rijswijk
+    assert {latest[c] for c in ("GM0034", "GM0637", "GM0505")} == {2}  # Almere, Zoetermeer, Dordrecht
+    assert {latest[c] for c in ("GM0879", "GM1978", "GM0851")} == {5}  # Zundert, Molenlanden, Steenbergen
+    assert set(latest.values()) == {1, 2, 3, 4, 5}
+    assert classes[2015]["GM0617"] == 5 and classes[2015]["GM0585"] == 4  # Strijen (9.000), Binnenmaas (29.000)

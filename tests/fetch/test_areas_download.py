@@ -34,14 +34,16 @@ def test_area_table_topics_are_found_by_title_and_read_back(cbs_server, tmp_path
     data = out / "cbs" / "gebieden" / "85385NED_TypedDataSet.csv"
     meta = raw.verify(data)
     assert meta["onderwerpen"] == {"gemeentecode": "Code_1", "gemeentenaam": "Naam_2", "jeugdregio_code": "Code_18",
-                                   "jeugdregio_naam": "Naam_19", "provincie_code": "Code_28", "provincie_naam": "Naam_29"}
+                                   "jeugdregio_naam": "Naam_19", "provincie_code": "Code_28", "provincie_naam": "Naam_29",
+                                   "stedelijkheid": "Code_52"}  # the code of group Stedelijkheid, not of Gemeentegrootte
     assert meta["jaar"] == 2023 and meta["fictief"] is False and meta["licentie"] == "CC BY 4.0"
     assert csv_rows(data)[2]["Naam_2"].startswith("'s-Gravenhage  ")  # as CBS gives it, padding and all
     rows = areas.read_area_table(data)
-    assert [(r.code, r.name, r.region, r.region_name, r.province_name) for r in rows][:3] == [
-        ("GM0363", "Amsterdam", "JZ13", "Amsterdam-Amstelland", "Noord-Holland"),
-        ("GM0503", "Delft", "JZ24", "Haaglanden", "Zuid-Holland"),
-        ("GM0518", "'s-Gravenhage", "JZ24", "Haaglanden", "Zuid-Holland")]
+    assert [(r.code, r.name, r.region, r.region_name, r.province_name, r.urbanisation) for r in rows] == [
+        ("GM0363", "Amsterdam", "JZ13", "Amsterdam-Amstelland", "Noord-Holland", 1),
+        ("GM0503", "Delft", "JZ24", "Haaglanden", "Zuid-Holland", 1),
+        ("GM0518", "'s-Gravenhage", "JZ24", "Haaglanden", "Zuid-Holland", 1),
+        ("GM0637", "Zoetermeer", "JZ24", "Haaglanden", "Zuid-Holland", 2)]
     assert {r["Key"].strip() for r in csv_rows(dimension_path(data, "RegioS"))} == {r.code for r in rows}
 
 
@@ -143,9 +145,9 @@ def test_ten_years_are_fetched_though_cbs_renames_groups_and_renumbers_keys_betw
 
 def test_a_group_title_whose_alternatives_match_two_groups_stops_listing_both(cbs_server, tmp_path, cfg):
     def second_group(values):
-        values += [{**values[9], "ID": 15, "Key": "Jeugdzorgregios", "Title": "Jeugdzorgregio’s"},
-                   {**values[10], "ID": 16, "ParentID": 15, "Key": "Code_40"},
-                   {**values[11], "ID": 17, "ParentID": 15, "Key": "Naam_41"}]
+        values += [{**values[9], "ID": 30, "Key": "Jeugdzorgregios", "Title": "Jeugdzorgregio’s"},
+                   {**values[10], "ID": 31, "ParentID": 30, "Key": "Code_40"},
+                   {**values[11], "ID": 32, "ParentID": 30, "Key": "Naam_41"}]
 
     patch_fixture(cbs_server, tmp_path, AREA_TEMPLATE, "DataProperties", second_group)
     with pytest.raises(fetch.FetchError, match=r"85385NED .*DataProperties\): 2 onderwerpen \(Code_18 in de groep \"Jeugdregio's\", "

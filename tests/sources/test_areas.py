@@ -19,7 +19,7 @@ def write_area_table(cfg: config.Config, year: int, rows: list[tuple[str, str, s
     """An area table for `year` in the copy's data/raw/ (code, name, jeugdregio, its name)."""
     area = areas.settings(cfg)
     path = areas.area_file(area, year)
-    raw.write_csv(path, HEADER, [[str(i), code, code, name, region, region_name, "PV28", "Zuid-Holland"]
+    raw.write_csv(path, HEADER, [[str(i), code, code, name, region, region_name, "PV28", "Zuid-Holland", "3"]
                                  for i, (code, name, region, region_name) in enumerate(rows)], quote_all=True)
     raw.write_sidecar(path, {"bron": "test", "tabel": area.tables[year], "titel": area.title.format(jaar=year),
                              "url": "test", "opgehaald": "2026-01-01", "licentie": "CC BY 4.0", "jaar": year,
@@ -136,3 +136,21 @@ def test_a_municipality_without_region_gets_it_and_one_in_another_region_is_left
     assert any("GM0503 Delft staat in config/gemeenten.yaml bij JZ24" in note for note in plan.notes)
     changed = [line for line in before.splitlines() if line not in after.splitlines()]
     assert changed == ["  - {code: GM1961, naam: Vijfheerenlanden, regio: null, van: 2019}"]
+
+
+def test_a_stedelijkheid_outside_the_five_classes_is_refused_naming_file_column_and_row(project):
+    cfg = config.load()
+    path = write_area_table(cfg, 2018, [("GM0503", "Delft", "JZ24", "Haaglanden")])
+    path.write_text(path.read_text(encoding="utf-8").replace('"3"', '"6"'), encoding="utf-8")
+    raw.write_sidecar(path, raw.read_sidecar(path))  # the checksum of the changed file
+    with pytest.raises(raw.RawDataError, match=r"stedelijkheid '6' van GM0503 is niet een klasse 1 tot en met 5") as caught:
+        areas.read_area_table(path)
+    assert "Code_52" in str(caught.value) and "85385NED" not in str(caught.value)  # the 2018 table, its column
+
+
+def test_each_municipality_takes_its_class_from_the_nearest_table_that_lists_it():
+    tables = {2015: {"GM0585": 5, "GM0503": 2}, 2023: {"GM0503": 1, "GM1963": 4}}
+    assert areas.urbanisation_in(tables, 2022) == {"GM0503": 1, "GM1963": 4, "GM0585": 5}
+    assert areas.urbanisation_in(tables, 2016)["GM0503"] == 2
+    assert areas.urbanisation_in(tables, 2019)["GM0503"] == 2  # four years from both: the earlier table
+    assert areas.urbanisation_in({}, 2023) == {}

@@ -21,6 +21,7 @@ from jeugdmonitor.clean.harmonise import (
 )
 from jeugdmonitor.definitions import comparisons, config
 from jeugdmonitor.errors import ReportYearError
+from jeugdmonitor.sources.areas import urbanisation_in
 from jeugdmonitor.sources.cbs_keys import AGE_GROUP_COLUMNS
 from jeugdmonitor.sources.rawdata import RawData
 from jeugdmonitor.tables import write_tables
@@ -43,17 +44,22 @@ def check_report_year(cfg: config.Config, data: RawData, year: int) -> None:
         )
 
 
-def _areas_table(register: config.Register, year: int) -> pd.DataFrame:
-    """The areas of the report: each region's municipalities of `year` followed by the region, then NL."""
+def _areas_table(register: config.Register, year: int, urbanisation: dict[int, dict[str, int]]) -> pd.DataFrame:
+    """The areas of the report: each region's municipalities of `year` followed by the region, then NL;
+    a municipality with its stedelijkheid from CBS's area table nearest to `year` (empty when no
+    area table lists it, and for a region or the country)."""
+    classes = urbanisation_in(urbanisation, year)
     areas = []
     for region in register.regions.values():
         for code in register.members(region.code, year):
             areas.append({"gebied_code": code, "naam": register.municipality(code).name, "niveau": LEVEL_MUNICIPALITY,
-                          "regio_code": region.code, "regio_naam": region.name})
+                          "regio_code": region.code, "regio_naam": region.name, "stedelijkheid": classes.get(code)})
         areas.append({"gebied_code": region.code, "naam": region.name, "niveau": LEVEL_REGION,
-                      "regio_code": region.code, "regio_naam": region.name})
-    areas.append({"gebied_code": NL_CODE, "naam": "Nederland", "niveau": LEVEL_COUNTRY, "regio_code": pd.NA, "regio_naam": pd.NA})
-    return pd.DataFrame(areas).astype("string")
+                      "regio_code": region.code, "regio_naam": region.name, "stedelijkheid": None})
+    areas.append({"gebied_code": NL_CODE, "naam": "Nederland", "niveau": LEVEL_COUNTRY, "regio_code": pd.NA, "regio_naam": pd.NA,
+                  "stedelijkheid": None})
+    frame = pd.DataFrame(areas)
+    return frame.astype({**{c: "string" for c in frame.columns if c != "stedelijkheid"}, "stedelijkheid": "Int64"})
 
 
 def _cbs_tables(data: RawData, register: config.Register, year: int) -> dict[str, pd.DataFrame]:
@@ -113,7 +119,7 @@ def build_tables(cfg: config.Config, data: RawData, year: int) -> dict[str, pd.D
     register = cfg.register
     check_report_year(cfg, data, year)
     years = sorted(y for y in data.youth_care["jaar"].unique() if y <= year)
-    gebieden = _areas_table(register, year)
+    gebieden = _areas_table(register, year, data.urbanisation)
     tables = {
         "gebieden": gebieden,
         **_cbs_tables(data, register, year),

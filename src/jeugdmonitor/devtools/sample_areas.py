@@ -11,9 +11,14 @@ from jeugdmonitor.definitions import config
 from jeugdmonitor.sources import areas, raw
 
 # The topic keys the sample uses. Code_1, Naam_2 (municipality) and Code_28, Naam_29 (province) are
-# those of 85385NED as public scripts use them; the jeugdregio keys are inferred (see data/raw/README.md).
+# those of 85385NED as public scripts use them; the jeugdregio keys and Code_52 (stedelijkheid) are
+# inferred (see data/raw/README.md).
 SAMPLE_TOPICS = {"gemeentecode": "Code_1", "gemeentenaam": "Naam_2", "jeugdregio_code": "Code_18",
-                 "jeugdregio_naam": "Naam_19", "provincie_code": "Code_28", "provincie_naam": "Naam_29"}
+                 "jeugdregio_naam": "Naam_19", "provincie_code": "Code_28", "provincie_naam": "Naam_29",
+                 "stedelijkheid": "Code_52"}
+# stedelijkheid of a municipality the sample does not list: from its inhabitants in 2023 (at least
+# this many -> this class), else 5 (niet stedelijk); cities are denser than villages, roughly
+URBANISATION_BY_INHABITANTS = ((200_000, 1), (100_000, 2), (50_000, 3), (20_000, 4))
 REGION_KEY_WIDTH = 10  # StatLine pads RegioS keys and text topics with spaces
 NOTE = "vorm van de echte tabel; echte codes en namen van de gebundelde gemeenten, een fictieve regio; fictieve voorbeelddata"
 
@@ -28,6 +33,19 @@ def write_area_tables(cfg: config.Config, out: Path) -> list[Path]:
     return [path for year in cfg.sample["gebieden"]["jaren"] for path in write_area_table(cfg, out, int(year))]
 
 
+def urbanisation(cfg: config.Config, code: str) -> str:
+    """The sample's stedelijkheid of a municipality: as config/voorbeelddata.yaml lists it, or
+    from its inhabitants in 2023; a municipality with neither stops the generator."""
+    listed = cfg.sample["gebieden"].get("stedelijkheid", {})
+    if code in listed:
+        return str(int(listed[code]))
+    people = cfg.sample["inwoners_2023"].get(code)
+    if people is None:
+        raise ValueError(f"config/voorbeelddata.yaml: gemeente {code} staat niet onder gebieden.stedelijkheid en "
+                         "heeft geen inwoners_2023; geef een van beide")
+    return next((str(c) for least, c in URBANISATION_BY_INHABITANTS if int(people) >= least), "5")
+
+
 def write_area_table(cfg: config.Config, out: Path, year: int) -> list[Path]:
     spec = cfg.sample["gebieden"]
     area = areas.settings(cfg)
@@ -35,15 +53,16 @@ def write_area_table(cfg: config.Config, out: Path, year: int) -> list[Path]:
     register = cfg.register
     extra = spec["fictieve_regio"]
     provinces = {**{region: tuple(pair) for region, pair in spec["provincies"].items()}, extra["code"]: tuple(extra["provincie"])}
-    rows: list[tuple[str, str, str, str, str, str]] = []
+    rows: list[tuple[str, ...]] = []
     for municipality in register.existing(year):
         if municipality.region is None:
             continue
         province = provinces.get(municipality.region, ("", ""))
         rows.append((municipality.code, municipality.name, municipality.region,
-                     register.region(municipality.region).name, *province))
+                     register.region(municipality.region).name, *province, urbanisation(cfg, municipality.code)))
     known = {row[0] for row in rows}  # once registered (make regio), the fictitious region comes from the register
-    rows += [(str(code), str(name), str(extra["code"]), str(extra["naam"]), *(str(p) for p in extra["provincie"]))
+    rows += [(str(code), str(name), str(extra["code"]), str(extra["naam"]), *(str(p) for p in extra["provincie"]),
+              urbanisation(cfg, str(code)))
              for code, name in extra["gemeenten"].items() if code not in known]
     rows.sort(key=lambda row: row[0])
     dimension = area.region_dimension

@@ -130,8 +130,11 @@ def _area_suites(current: list[str]) -> dict[str, list[gxe.Expectation]]:
     c = _critical()
     return {
         "gebieden": [
-            _columns(["gebied_code", "naam", "niveau", "regio_code", "regio_naam"]),
+            _columns(["gebied_code", "naam", "niveau", "regio_code", "regio_naam", "stedelijkheid"]),
             *_area_codes(), _levels(),
+            # CBS's classes 1 (zeer sterk stedelijk) to 5 (niet stedelijk); empty for a region, the country
+            # and a municipality no area table lists
+            gxe.ExpectColumnValuesToBeBetween(column="stedelijkheid", min_value=1, max_value=5, meta=c),
             gxe.ExpectColumnValuesToBeUnique(column="gebied_code", meta=c),
             gxe.ExpectColumnValuesToNotBeNull(column="naam", meta=c),
             gxe.ExpectColumnDistinctValuesToContainSet(column="gebied_code", value_set=current, meta=_critical(

@@ -28,7 +28,11 @@ from jeugdmonitor.errors import ConfigError, RawDataError
 from jeugdmonitor.sources import raw
 
 AREAS = "cbs_gebieden"  # the source in config/bronnen.yaml
-ROLES = ("gemeentecode", "gemeentenaam", "jeugdregio_code", "jeugdregio_naam", "provincie_code", "provincie_naam")
+ROLES = ("gemeentecode", "gemeentenaam", "jeugdregio_code", "jeugdregio_naam", "provincie_code", "provincie_naam",
+         "stedelijkheid")
+# CBS's degree of urbanisation (stedelijkheid, from the omgevingsadressendichtheid): 1 zeer sterk
+# stedelijk, 2 sterk, 3 matig, 4 weinig, 5 niet stedelijk
+URBANISATION_CLASSES = ("1", "2", "3", "4", "5")
 REGION_CODE = re.compile(r"JZ\d{2}")
 MUNICIPALITY_CODE = re.compile(r"GM\d{4}")
 REGISTER_NAME = "gemeenten.yaml"
@@ -100,6 +104,7 @@ class AreaRow:
     region_name: str
     province: str
     province_name: str
+    urbanisation: int  # stedelijkheid, 1 (zeer sterk stedelijk) to 5 (niet stedelijk)
 
 
 def read_area_table(path: Path) -> list[AreaRow]:
@@ -134,15 +139,44 @@ def read_area_table(path: Path) -> list[AreaRow]:
         if values["jeugdregio_code"] and not REGION_CODE.fullmatch(values["jeugdregio_code"]):
             raise RawDataError(path, f"jeugdregiocode {values['jeugdregio_code']!r} is niet JZ + 2 cijfers",
                                column=str(topics["jeugdregio_code"]), rows=[line])
+        if values["stedelijkheid"] not in URBANISATION_CLASSES:
+            raise RawDataError(path, f"stedelijkheid {values['stedelijkheid']!r} van {values['gemeentecode']} is niet "
+                                     f"een klasse {URBANISATION_CLASSES[0]} tot en met {URBANISATION_CLASSES[-1]}",
+                               column=str(topics["stedelijkheid"]), rows=[line])
         if values["gemeentecode"] in seen:
             raise RawDataError(path, f"gemeente {values['gemeentecode']} staat er twee keer in",
                                column=str(topics["gemeentecode"]), rows=[seen[values["gemeentecode"]], line])
         seen[values["gemeentecode"]] = line
         rows.append(AreaRow(values["gemeentecode"], values["gemeentenaam"], values["jeugdregio_code"],
-                            values["jeugdregio_naam"], values["provincie_code"], values["provincie_naam"]))
+                            values["jeugdregio_naam"], values["provincie_code"], values["provincie_naam"],
+                            int(values["stedelijkheid"])))
     if not rows:
         raise RawDataError(path, "de gebiedentabel heeft geen gemeenten")
     return rows
+
+
+def load_urbanisation(cfg: config.Config, provenance: list[dict[str, Any]]) -> dict[int, dict[str, int]]:
+    """Year of each area table in data/raw/ -> municipality code -> its stedelijkheid, for the
+    peer groups; each table read under its contract and recorded in the provenance. Empty when
+    no area table is in data/raw/ (the peer groups then leave stedelijkheid out and say so)."""
+    area = settings(cfg)
+    found = {}
+    for year in available_years(area):
+        path = area_file(area, year)
+        found[year] = {row.code: row.urbanisation for row in read_area_table(path)}
+        provenance.append({**raw.read_sidecar(path), "pad": path.relative_to(paths.RAW_DIR).as_posix()})
+    return found
+
+
+def urbanisation_in(tables: Mapping[int, Mapping[str, int]], year: int) -> dict[str, int]:
+    """Municipality code -> its stedelijkheid, each from the area table nearest to `year` that
+    lists it (the earlier on a tie): CBS's classes change slowly, and a year without a table of
+    its own (or a municipality merged away before the nearest table) still gets its class."""
+    found: dict[str, int] = {}
+    for table_year in sorted(tables, key=lambda y: (abs(y - year), y)):
+        for code, value in tables[table_year].items():
+            found.setdefault(code, value)
+    return found
 
 
 # ---------------------------------------------------------------------------- the register entry

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jeugdmonitor.definitions import config
+from jeugdmonitor.sources.areas import load_urbanisation
 from jeugdmonitor.sources.cbs import load_population, load_spending, load_youth_care, load_youth_care_by_age
 from jeugdmonitor.sources.exports import load_region_exports
 from jeugdmonitor.sources.rawdata import RawData, RawFile
@@ -21,6 +22,7 @@ def load_raw(cfg: config.Config) -> RawData:
     population = load_population(cfg, files, provenance)
     spending = load_spending(cfg, files, provenance)
     exports = load_region_exports(cfg, files, provenance)
+    urbanisation = load_urbanisation(cfg, provenance)
     return RawData(
         youth_care=youth_care,
         population=population,
@@ -29,6 +31,7 @@ def load_raw(cfg: config.Config) -> RawData:
         trajectories=exports["trajecten"],
         budget=exports["budget"],
         youth_care_by_age=youth_care_by_age,
+        urbanisation=urbanisation,
         provenance=provenance,
         files=files,
     )

@@ -32,5 +32,7 @@ class RawData:
     trajectories: pd.DataFrame
     budget: pd.DataFrame
     youth_care_by_age: pd.DataFrame | None = None  # CBS 84135NED and successors: age groups per form
+    # year of each area table (Gebieden in Nederland) -> municipality code -> stedelijkheid 1-5
+    urbanisation: dict[int, dict[str, int]] = field(default_factory=dict)
     provenance: list[dict[str, Any]] = field(default_factory=list)
     files: list[RawFile] = field(default_factory=list)
