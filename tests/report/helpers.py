@@ -13,8 +13,12 @@ KPI_COLUMNS = ["gebied_code", "niveau", "jaar", "kpi", "teller", "noemer", "waar
 
 def memory_inputs(cfg, areas, kpi_rows, year: int = 2023, validation: dict | None = None) -> Inputs:
     """Report inputs built in memory: `areas` (records or a frame) and KPI rows in the clean
-    table's column order, a fictitious source, no mergers and a passed validation."""
-    return Inputs(year=year, cfg=cfg, areas=pd.DataFrame(areas), kpi_values=pd.DataFrame(kpi_rows, columns=KPI_COLUMNS),
+    table's column order, a fictitious source, no mergers and a passed validation. Areas without
+    a `stedelijkheid` get it empty, as the clean table has it for an area no CBS table lists."""
+    areas = pd.DataFrame(areas)
+    if "stedelijkheid" not in areas.columns:
+        areas = areas.assign(stedelijkheid=pd.array([pd.NA] * len(areas), dtype="Int64"))
+    return Inputs(year=year, cfg=cfg, areas=areas, kpi_values=pd.DataFrame(kpi_rows, columns=KPI_COLUMNS),
                   sources=pd.DataFrame([{"bestand": "cbs/x.csv", "fictief": True}]),
                   harmonisation=pd.DataFrame(columns=["jaar", "oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "actie"]),
                   validation=validation or {"gecontroleerd": 1, "geslaagd": 1, "waarschuwingen": []})

@@ -1,17 +1,24 @@
 """Comparable municipalities (vergelijkbare gemeenten): a peer group per municipality, drawn from
 every municipality in the data, and the bijlage's comparison with it on rates only.
 
-The rule is in config/kpis.yaml `vergelijkbare_gemeenten`: the `aantal` municipalities nearest in
-inhabitants (as a ratio, so 50.000 is as near to 100.000 as 200.000 is), among those with between
-1/`inwoners_factor` and `inwoners_factor` times the municipality's inhabitants in the report year;
-ties by name. Only rates and shares are compared (a count mostly says how large a municipality is).
-The inhabitants of every municipality are looked up once per year's inputs, not per page.
+The rule is in config/kpis.yaml `vergelijkbare_gemeenten`. Candidates: every other municipality
+whose stedelijkheid (CBS's class 1-5, the clean table `gebieden`) differs at most
+`stedelijkheid_verschil` classes, and whose inhabitants in the report year lie between
+1/`inwoners_factor` and `inwoners_factor` times the municipality's. Of those, the `aantal` nearest:
+first those of the same class, then by the distance |ln(inhabitants ratio)| + |ln(ratio of the
+share of young people)| (KPI `aandeel_jongeren`), ties by name. A part whose figure the
+municipality lacks is left out of its rule, and a candidate lacking a figure the rule uses is not
+a candidate. Only rates and shares are compared (a count mostly says how large a place is). The
+figures of every municipality are looked up once per year's inputs, not per page.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
+
+import pandas as pd
 
 from jeugdmonitor.definitions import config
 from jeugdmonitor.report import templates
@@ -19,17 +26,32 @@ from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY, least_final
 
 POPULATION_KPI = "inwoners"
 KEY = "vergelijkbare_gemeenten"  # its entry in config/kpis.yaml
+URBANISATION = "stedelijkheid"  # its column in the clean table gebieden
 
-# id(inputs) -> (inputs, {municipality: inhabitants}): computed once per year's inputs (a warm
-# kernel builds many pages from one Inputs); the inputs are kept so an id is never reused
-_population: dict[int, tuple[Any, dict[str, float]]] = {}
+
+@dataclass(frozen=True)
+class Profile:
+    """What the rule compares of one municipality in the report year (None: not known)."""
+
+    people: float
+    urbanisation: int | None
+    share: float | None  # share of young people, in the KPI's unit (%)
+
+
+# id(inputs) -> (inputs, {municipality: profile}): computed once per year's inputs (a warm kernel
+# builds many pages from one Inputs); the inputs are kept so an id is never reused
+_profiles: dict[int, tuple[Any, dict[str, Profile]]] = {}
 
 
 def rule(cfg: config.Config) -> dict[str, Any]:
-    """The configured rule, checked: a count of peers, a factor above 1, and rates only."""
+    """The configured rule, checked: a count of peers, a factor above 1, a share KPI, rates only."""
     spec = cfg.peers
     if not spec:
         raise config.ConfigError(f"config/kpis.yaml: {KEY} ontbreekt (de regel voor vergelijkbare gemeenten)")
+    share = spec.get("aandeel_jongeren")
+    if share is not None and (share not in cfg.kpis or cfg.kpis[share].unit != "%"):
+        raise config.ConfigError(f"config/kpis.yaml: {KEY}.aandeel_jongeren noemt {share!r}; verwacht een KPI uit "
+                                 "kpis met eenheid '%' (het aandeel jongeren van de inwoners)")
     for kpi_id in spec["kpis"]:
         if kpi_id not in cfg.kpis:
             raise config.ConfigError(f"config/kpis.yaml: {KEY}.kpis noemt onbekende KPI {kpi_id!r}")
@@ -39,35 +61,54 @@ def rule(cfg: config.Config) -> dict[str, Any]:
     return spec
 
 
-def population(inputs: Any) -> dict[str, float]:
-    """Every municipality in the data (the report year's layout) -> its inhabitants in the report year."""
-    cached = _population.get(id(inputs))
+def profiles(inputs: Any) -> dict[str, Profile]:
+    """Every municipality in the data (the report year's layout) with known inhabitants -> its
+    inhabitants, stedelijkheid and share of young people in the report year."""
+    cached = _profiles.get(id(inputs))
     if cached is not None and cached[0] is inputs:
         return cached[1]
+    share_kpi = rule(inputs.cfg).get("aandeel_jongeren")
     areas = inputs.areas
-    codes = areas.loc[areas["niveau"] == LEVEL_MUNICIPALITY, "gebied_code"]
+    if URBANISATION not in areas.columns:
+        raise KeyError(f"de schone tabel gebieden van {inputs.year} mist de kolom {URBANISATION!r}; "
+                       f"draai `make clean-data YEAR={inputs.year}` opnieuw")
+    municipalities = areas[areas["niveau"] == LEVEL_MUNICIPALITY]
     found = {}
-    for code in codes:
-        value, _ = inputs.values.get(POPULATION_KPI, code, inputs.year)
-        if value is not None and value > 0:
-            found[str(code)] = float(value)
-    _population.clear()  # one year's inputs at a time, as report.load_inputs
-    _population[id(inputs)] = (inputs, found)
+    for code, urbanisation in zip(municipalities["gebied_code"], municipalities[URBANISATION], strict=True):
+        people, _ = inputs.values.get(POPULATION_KPI, code, inputs.year)
+        if people is None or people <= 0:
+            continue
+        share = inputs.values.get(share_kpi, code, inputs.year)[0] if share_kpi else None
+        found[str(code)] = Profile(float(people), None if pd.isna(urbanisation) else int(urbanisation),
+                                   float(share) if share is not None and share > 0 else None)
+    _profiles.clear()  # one year's inputs at a time, as report.load_inputs
+    _profiles[id(inputs)] = (inputs, found)
     return found
 
 
 def peers(inputs: Any, municipality: str) -> list[str]:
     """The municipality's peer group by the configured rule (empty when its inhabitants are unknown)."""
     spec = rule(inputs.cfg)
-    people = population(inputs)
+    people = profiles(inputs)
     own = people.get(municipality)
     if own is None:
         return []
-    factor = float(spec["inwoners_factor"])
+    factor, apart = float(spec["inwoners_factor"]), int(spec["stedelijkheid_verschil"])
     names = inputs.names
-    candidates = [(abs(math.log(count / own)), names.get(code, code).casefold(), code) for code, count in people.items()
-                  if code != municipality and own / factor <= count <= own * factor]
-    return [code for _, _, code in sorted(candidates)[: int(spec["aantal"])]]
+    candidates = []
+    for code, other in people.items():
+        if code == municipality or not own.people / factor <= other.people <= own.people * factor:
+            continue
+        if own.urbanisation is not None and (other.urbanisation is None or abs(other.urbanisation - own.urbanisation) > apart):
+            continue
+        if own.share is not None and other.share is None:
+            continue
+        distance = abs(math.log(other.people / own.people))
+        if own.share is not None:
+            distance += abs(math.log(other.share / own.share))
+        classes = abs(other.urbanisation - own.urbanisation) if own.urbanisation is not None else 0
+        candidates.append((classes, distance, names.get(code, code).casefold(), code))
+    return [code for *_, code in sorted(candidates)[: int(spec["aantal"])]]
 
 
 def section(report: Any) -> str:
@@ -77,7 +118,7 @@ def section(report: Any) -> str:
     inputs = report.inputs
     spec = rule(inputs.cfg)
     group = peers(inputs, report.municipality)
-    people = population(inputs)
+    people = profiles(inputs)
     rows = []
     for kpi_id in spec["kpis"]:
         kpi = inputs.cfg.kpis[kpi_id]
@@ -90,10 +131,13 @@ def section(report: Any) -> str:
                      "peers": [{"value": v, "status": s} for _, v, s in others],
                      "median": _median(known), "median_status": least_final(statuses) if statuses else None,
                      "count": len(known)})
-    return templates.render("gemeente/vergelijkbaar.html.j2", r=report, spec=spec, own_people=people.get(report.municipality),
-                        group=[{"code": code, "name": inputs.names.get(code, code), "people": people[code],
-                                "region": code in set(inputs.members(report.region)["gebied_code"])} for code in group],
-                        rows=rows, pool=len(people))
+    members = set(inputs.members(report.region)["gebied_code"])
+    share_kpi = spec.get("aandeel_jongeren")
+    return templates.render("gemeente/vergelijkbaar.html.j2", r=report, spec=spec, own=people.get(report.municipality),
+                            share_kpi=inputs.cfg.kpis[share_kpi] if share_kpi else None,
+                            group=[{"code": code, "name": inputs.names.get(code, code), "profile": people[code],
+                                    "region": code in members} for code in group],
+                            rows=rows, pool=len(people))
 
 
 def _median(values: list[float]) -> float | None:
