@@ -117,3 +117,16 @@ def test_a_misspelt_form_is_refused_with_the_known_ones(cfg, part, value, messag
     sources = {**cfg.sources, "cbs_naast_regio": {**cfg.sources["cbs_naast_regio"], "tellingen": [entry]}}
     with pytest.raises(config.ConfigError, match=message):
         comparisons.spec(dataclasses.replace(cfg, sources=sources))
+
+
+def test_in_the_sample_cbs_and_the_region_count_the_same_order_two_municipalities_beyond_the_margin(cfg, tables):
+    """The sample looks like real data: CBS counts somewhat more than the region's export (per
+    provider rather than per contract), and only the municipalities the sample sets apart
+    (config/voorbeelddata.yaml `cbs_naast_regio.boven_marge`) differ beyond the margin, so the
+    quality log's warning has something to show."""
+    table = tables[comparisons.TABLE]
+    margin = float(cfg.sources["cbs_naast_regio"]["marge_pct"])
+    beyond = sorted(set(table.loc[table["verschil_pct"].abs() > margin, "gebied_code"]))
+    assert beyond == sorted(cfg.sample["cbs_naast_regio"]["boven_marge"]) == ["GM0050", "GM0840"]
+    within = table[~table["gebied_code"].isin(beyond)]["verschil_pct"].dropna()
+    assert len(within) > 100 and within.median() > 5 and within.abs().max() < 40

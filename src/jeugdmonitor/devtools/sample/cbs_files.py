@@ -25,6 +25,7 @@ from jeugdmonitor.devtools.sample.shape import (
     SAMPLE_TOPIC_KEYS,
     SAMPLE_TOPIC_KEYS_BY_AGE,
     SHAPE,
+    TRAJECTORIES_PER_YOUNG_PERSON,
     interpolate,
     population_keys,
     sample_series,
@@ -75,7 +76,7 @@ class CbsFiles:
                         true = values[year][form]
                         published = self._publish(true)
                         relative = None if published is None else round(100 * true / young[year], 1)
-                        trajects = None if published is None else self._publish(true * 1.35)
+                        trajects = None if published is None else self._publish(true * TRAJECTORIES_PER_YOUNG_PERSON)
                         rows.append([code.ljust(8), key_of[form], self._period_key(year), published, relative, trajects])
             rows.sort(key=lambda r: (r[0], r[2], r[1]))
             topics = record["sleutels"]["onderwerpen"]

@@ -15,11 +15,17 @@ from jeugdmonitor.devtools.sample.shape import (
     CARE_FORMS,
     FICTITIOUS,
     LICENCE_REGION,
+    TRAJECTORIES_PER_YOUNG_PERSON,
     TRANSFORMATION_FUND_EUR,
     TRANSFORMATION_FUND_LINES,
     ZHZ_COSTS_MLN,
 )
 from jeugdmonitor.sources import raw
+
+# the added trajectories with verblijf or pleegzorg (RegionFiles._stay_trajectories): median
+# duration in days, and the calendar years one runs in on average (1 + its mean duration in years)
+STAY_MEDIAN_DAYS = 540
+STAY_YEARS_RUNNING = 2.7
 
 
 class RegionFiles:
@@ -92,10 +98,50 @@ class RegionFiles:
                     number += 1
                     rows.append([f"{region}-{number:06d}", code, CARE_FORMS[form], start.strftime(fmt),
                                  end.strftime(fmt) if end <= window_end else ""])
+        rows += self._stay_trajectories(region, members, rows, number, first, last, fmt)
         raw.write_csv(path, ["trajectnummer", "gemeentecode", "zorgvorm", "startdatum", "einddatum"], rows, quote_all=False)
         # the export holds every trajectory running at any time in the window
         self._region_sidecar(path, region, "trajecten",
                              periode={"van": window_start.isoformat(), "tot": window_end.isoformat()})
+
+    def _cbs_stays(self, code: str, year: int) -> float:
+        """CBS's (unrounded) count of trajectories with verblijf of a municipality on the last
+        year's boundaries: its predecessors summed, as the cleaning stage harmonises them."""
+        last = self.years[-1]
+        return sum(TRAJECTORIES_PER_YOUNG_PERSON * self._care[(u.code, year, "jeugdhulp_met_verblijf")]
+                   for u in self.units if year in u.years and self.register.successor(u.code, last) == code)
+
+    def _stay_trajectories(self, region: str, members: list[str], rows: list[list[str]], number: int,
+                           first: int, last: int, fmt: str) -> list[list[str]]:
+        """Trajectories with verblijf or pleegzorg added to the export so that CBS's count of each
+        municipality lies about `meer_bij_cbs` above the region's running ones (`boven_marge`: above
+        the quality log's margin). A steady stream of starts, from three years before the export
+        (its backlog) on: a trajectory runs in STAY_YEARS_RUNNING calendar years on average. Drawn
+        from a stream of their own, after the others, so every other row and file stays as it was."""
+        spec = self.sample["cbs_naast_regio"]
+        extra = np.random.default_rng([int(self.sample["zaad"]), 11, int(region[2:])])
+        low, high = (float(v) for v in spec["meer_bij_cbs"])
+        window_start, window_end = dt.date(first, 1, 1), dt.date(last, 12, 31)
+        added: list[list[str]] = []
+        for code in members:
+            more = float(spec["boven_marge"].get(code, extra.uniform(low, high)))
+            spans = [(r[3], r[4]) for r in rows if r[1] == code and r[2] in ("verblijf", "pleegzorg")]
+            for year in range(first - 3, last + 1):
+                counted = min(max(year, first), last)
+                start_of, end_of = dt.date(counted, 1, 1), dt.date(counted, 12, 31)
+                running = sum(1 for s, e in spans if dt.datetime.strptime(s, fmt).date() <= end_of
+                              and (not e or dt.datetime.strptime(e, fmt).date() >= start_of))
+                missing = max(0.0, self._cbs_stays(code, counted) / (1 + more) - running)
+                for _ in range(round(missing / STAY_YEARS_RUNNING)):
+                    start = dt.date(year, 1, 1) + dt.timedelta(days=int(extra.integers(0, 365)))
+                    end = start + dt.timedelta(days=int(round(math.exp(extra.normal(math.log(STAY_MEDIAN_DAYS), 0.5)))))
+                    form = "pleegzorg" if extra.random() < 0.4 else "verblijf"
+                    if end < window_start:
+                        continue  # ended before the export window
+                    number += 1
+                    added.append([f"{region}-{number:06d}", code, form, start.strftime(fmt),
+                                  end.strftime(fmt) if end <= window_end else ""])
+        return added
 
     def _write_budget(self, path: Path, region: str, members: list[str], first: int, last: int) -> None:
         rows = []

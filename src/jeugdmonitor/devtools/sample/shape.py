@@ -52,6 +52,10 @@ CARE_FORM_SHARES = (0.70, 0.10, 0.12, 0.08)
 
 # Flevoland: intensive ambulant help instead of residential stays, so the ambulant share of the
 # trajectories started rises from 2020 on (taken from verblijf and dagbehandeling)
+# CBS's trajectories per young person in care, every form (Jeugdzorgtrajecten / JongerenMetJeugdzorg): some have two
+TRAJECTORIES_PER_YOUNG_PERSON = 1.35
+
+
 FLEVOLAND_AMBULANT_RISE = 0.03  # per year since 2019
 
 
