@@ -203,7 +203,7 @@ class Config:
     versions: dict[str, str] = field(default_factory=dict)
     # pairs of KPIs that can move apart, with why (kpis.yaml `uiteenlopend`): {"kpis": [a, b], "uitleg": ...}
     diverging: tuple[dict[str, Any], ...] = ()
-    # the rule of a municipality's peer group (kpis.yaml `vergelijkbare_gemeenten`; jeugdmonitor.vergelijkbaar)
+    # the rule of a municipality's peer group (kpis.yaml `vergelijkbare_gemeenten`; jeugdmonitor.report.peers)
     peers: dict[str, Any] = field(default_factory=dict)
 
 
