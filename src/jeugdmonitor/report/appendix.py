@@ -20,16 +20,20 @@ from jeugdmonitor.vocabulary import (
 
 
 def series_of(report: Report, kpi: config.Kpi) -> pd.DataFrame:
-    frame = report.values(kpi.id)
-    frame = frame[frame["gebied_code"].isin(areas_for(report, kpi))]
+    """The KPI's rows for the report's areas (areas_for), area by area and each area's years in
+    order, with the area's name (`gebied`) and the year's label (`jaar_label`)."""
+    frame = report.inputs.kpi_area_rows(kpi.id, areas_for(report, kpi))
+    if frame.empty:  # the columns typed as a filtered table's would be
+        return frame.assign(gebied=frame["gebied_code"].map(report.area_names), jaar_label=frame["jaar"].map({}))
     # one status per year (the least final across areas) so every area shares a year label
+    years = frame["jaar"].tolist()
     statuses: dict[int, list[str]] = {}
-    for year, status in zip(frame["jaar"], frame["status"], strict=True):
+    for year, status in zip(years, frame["status"].tolist(), strict=True):
         statuses.setdefault(year, []).append(status)
     labels = {year: year_label(year, least_final(found)) for year, found in statuses.items()}
-    order = {code: i for i, code in enumerate(report.area_codes)}
-    return frame.assign(gebied=frame["gebied_code"].map(report.area_names), jaar_label=frame["jaar"].map(labels),
-                        _o=frame["gebied_code"].map(order)).sort_values(["_o", "jaar"]).drop(columns="_o")
+    names = report.area_names
+    return frame.assign(gebied=pd.array([names[code] for code in frame["gebied_code"].tolist()], dtype="str"),
+                        jaar_label=pd.array([labels[year] for year in years], dtype="str"))
 
 
 def trend_of(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:

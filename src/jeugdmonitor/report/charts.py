@@ -44,8 +44,8 @@ def _status_text(status: object) -> str:
     return f"{status} ({STATUS_MARKS[status]})" if STATUS_MARKS.get(status) else status
 
 
-def _status_shape(data: pd.DataFrame) -> alt.Shape:
-    present = [s for s in STATUSES if s in set(data["status"])]
+def _status_shape(statuses: list[object]) -> alt.Shape:
+    present = [s for s in STATUSES if s in set(statuses)]
     return alt.Shape("status_tekst:N", title="Status", sort=[_status_text(s) for s in present],
                      scale=alt.Scale(domain=[_status_text(s) for s in present], range=[STATUS_SHAPES[s] for s in present]),
                      legend=alt.Legend(orient="bottom", offset=24))
@@ -116,6 +116,31 @@ def _bold_if(name: str | None) -> dict | str:
     return {"condition": {"test": f"datum.value === {json.dumps(name)}", "value": "bold"}, "value": "normal"}
 
 
+def _trend_rows(series: pd.DataFrame, decimals: int) -> tuple[list[dict], list[str], bool]:
+    """The trend chart's inline data (the rows with a value), its x axis's labels in order, and
+    whether a year is marked as merged.
+    Built from the columns as Python values rather than by pandas operations on a frame of a few
+    dozen rows (each costs more than the rows' work); the values and their order are those
+    Altair would make of the frame (figures.inlined): missing -> None, floats and strings."""
+    columns = {name: series[name].tolist() for name in ("jaar_label", "gebied", "waarde", "status")}
+    flags = series["samengesteld"].tolist() if "samengesteld" in series.columns else [False] * len(series)
+    merged = [not is_missing(flag) and bool(flag) and not is_missing(value)
+              for flag, value in zip(flags, columns["waarde"], strict=True)]
+    merged_years = {label for label, flag in zip(columns["jaar_label"], merged, strict=True) if flag}
+    axis = [f"{label}{MERGED_MARK}" if label in merged_years else str(label) for label in columns["jaar_label"]]
+    rows = []
+    for label, name, value, status, flag, shown in zip(columns["jaar_label"], columns["gebied"], columns["waarde"],
+                                                       columns["status"], merged, axis, strict=True):
+        if is_missing(value):
+            continue
+        value = float(value)
+        rows.append({"jaar_as": shown, "jaar_label": None if is_missing(label) else label,
+                     "gebied": None if is_missing(name) else name, "waarde": value,
+                     "waarde_tekst": _value_text(value, decimals, flag),
+                     "status": None if is_missing(status) else status, "status_tekst": _status_text(status)})
+    return rows, list(dict.fromkeys(axis)), bool(merged_years)
+
+
 # ------------------------------------------------------------------ chart types
 @builds_unchecked
 def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> alt.LayerChart:
@@ -128,19 +153,8 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
       municipalities before a merger: the year's axis label gets MERGED_MARK and the chart a note.
     Status is shown by mark shape (with a legend) and by the mark on the axis label.
     """
-    areas = list(dict.fromkeys(series["gebied"]))
-    frame = series.copy()
-    if "samengesteld" not in frame.columns:
-        frame["samengesteld"] = False
-    frame["samengesteld"] = frame["samengesteld"].fillna(False).astype(bool) & frame["waarde"].notna()
-    merged_years = set(frame.loc[frame["samengesteld"], "jaar_label"])
-    frame["jaar_as"] = frame["jaar_label"].map(lambda y: f"{y}{MERGED_MARK}" if y in merged_years else str(y))
-    years = list(dict.fromkeys(frame["jaar_as"]))
-    data = frame.dropna(subset=["waarde"]).assign(
-        waarde=lambda f: f["waarde"].astype(float),
-        waarde_tekst=lambda f: [_value_text(v, decimals, m) for v, m in zip(f["waarde"], f["samengesteld"], strict=True)],
-        status_tekst=lambda f: f["status"].map(_status_text),
-    )[["jaar_as", "jaar_label", "gebied", "waarde", "waarde_tekst", "status", "status_tekst"]]
+    areas = list(dict.fromkeys(series["gebied"].tolist()))
+    data, years, any_merged = _trend_rows(series, decimals)
     hover = _hover()
     # the data go on the layer chart, which both layers inherit: Altair copies each layer when
     # combining them, and layers without their own data are cheap to copy
@@ -157,13 +171,13 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
     )
     lines = base.mark_line(strokeWidth=2).properties(name="jm_lijnen")
     points = base.mark_point(size=60, filled=True).encode(
-        shape=_status_shape(data),
+        shape=_status_shape([row["status"] for row in data]),
         # the year as the table's row label; the merge mark goes with the value, as in the table
         tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("jaar_label:N", title="Jaar"),
                  alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"), alt.Tooltip("status:N", title="Status")],
     ).properties(name="jm_punten")
-    notes = [MERGED_NOTE] if merged_years else []
-    chart = alt.layer(lines, points, data=inlined(data), width=560, height=220, title=title,
+    notes = [MERGED_NOTE] if any_merged else []
+    chart = alt.layer(lines, points, data={"values": data}, width=560, height=220, title=title,
                       description=f"Lijngrafiek: {title}", usermeta=_usermeta(notes))
     # on the lines only: Vega-Lite cannot define one selection in two layers of a view
     chart.params = _hover_over(hover, [lines.name])
@@ -207,7 +221,7 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
     )
     stems = base.mark_bar(color="#c8c8c8", height=2).properties(name="jm_stelen")
     dots = base.mark_point(filled=True).encode(
-        shape=_status_shape(data),
+        shape=_status_shape(data["status"].tolist()),
         color=_chosen_colour(),
         size=_chosen_size(160, 60),
         tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"),
@@ -300,7 +314,7 @@ def ranked_panel(frame: pd.DataFrame, title: str, unit: str, decimals: int,
         x=x,
         y=alt.Y("gebied:N", title=None, sort=order, scale=alt.Scale(domain=order),
                 axis=alt.Axis(labelLimit=PANEL_NAME_LIMIT)),
-        shape=_status_shape(data),
+        shape=_status_shape(data["status"].tolist()),
         tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"),
                  alt.Tooltip("status:N", title="Status")],
     ).properties(name="jm_punten")
