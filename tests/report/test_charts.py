@@ -536,3 +536,24 @@ def test_trend_rows_equal_the_frame_for_every_kpi_of_the_sample(cfg, tables):
             rows, years, merged = charts._trend_rows(series, kpi.decimals)
             assert (rows, years, merged) == _trend_data_by_frame(series, kpi.decimals)
             assert _same_rows(rows, _trend_data_by_frame(series, kpi.decimals)[0])
+
+
+@pytest.mark.parametrize("frame", [
+    pd.DataFrame({"gebied": ["Delft", "'s-Gravenhage", "Rijswijk", "Wassenaar"], "waarde": [10.1, 12.35, None, 8.0],
+                  "status": ["nader voorlopig", "definitief", None, "voorlopig"]}),
+    pd.DataFrame({"gebied": ["Delft", "Rijswijk"], "waarde": [float("nan"), 3.0], "status": ["definitief"] * 2}),
+    pd.DataFrame({"gebied": ["Delft", "Rijswijk"], "waarde": [2.5, None], "status": [None, "definitief"]})
+    .astype({"waarde": "Float64", "status": "string"}),
+], ids=["missing-value", "nan", "nullable"])
+def test_comparison_rows_equal_the_frame_altair_would_have_inlined(frame):
+    rows, missing = charts._dot_rows(frame, 1, "Delft")
+    assert _same_rows(rows, figures.inlined(charts._dot_data(frame, 1, "Delft"))["values"])
+    assert charts._missing_note_of(missing) == charts._missing_note(frame)
+
+
+def test_a_comparison_chart_s_reference_rules_start_at_a_float_as_from_a_frame():
+    """The rules' top was a frame's minimum, a NumPy number that Altair writes as a float (-16.0)."""
+    frame = pd.DataFrame({"gebied": ["Delft", "Rijswijk"], "waarde": [10.0, 8.0], "status": ["definitief"] * 2})
+    spec = figures.vegalite_dict(charts.comparison_chart(frame, "t", "%", 1, "Delft", {"Regio": 9.0, "Nederland": 9.5}))
+    rule = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
+    assert rule["encoding"]["y"] == {"value": -16.0} and isinstance(rule["encoding"]["y"]["value"], float)

@@ -193,9 +193,33 @@ def _dot_data(frame: pd.DataFrame, decimals: int, highlight: str | None) -> pd.D
     return data
 
 
-def _missing_note(frame: pd.DataFrame) -> list[str]:
-    missing = list(dict.fromkeys(frame.loc[frame["waarde"].isna(), "gebied"]))
+def _dot_rows(frame: pd.DataFrame, decimals: int, highlight: str | None) -> tuple[list[dict], list[str]]:
+    """_dot_data as the inline values Altair would make of it (figures.inlined: missing -> None),
+    built from the columns as Python values, and the names without a value in order. A pandas
+    operation on a region's dozen rows costs more than the rows' work."""
+    columns = {str(name): frame[name].tolist() for name in frame.columns}
+    rows, missing = [], []
+    for values in zip(*columns.values(), strict=True):
+        row = dict(zip(columns, values, strict=True))
+        if is_missing(row["waarde"]):
+            missing.append(row["gebied"])
+            continue
+        row = {name: None if is_missing(value) else value for name, value in row.items()}
+        row["waarde"] = float(row["waarde"])
+        row["waarde_tekst"] = _value_text(row["waarde"], decimals)
+        row["status_tekst"] = _status_text(values[list(columns).index("status")])
+        row["gekozen"] = row["gebied"] is not None and row["gebied"] == highlight
+        rows.append(row)
+    return rows, missing
+
+
+def _missing_note_of(missing: list[str]) -> list[str]:
+    missing = list(dict.fromkeys(missing))
     return [f"Geen cijfer (onderdrukt of niet beschikbaar): {', '.join(missing)}."] if missing else []
+
+
+def _missing_note(frame: pd.DataFrame) -> list[str]:
+    return _missing_note_of(list(frame.loc[frame["waarde"].isna(), "gebied"]))
 
 
 @builds_unchecked
@@ -208,8 +232,8 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
     `references`: label -> value (e.g. {'Regio Haaglanden': 10.1, 'Nederland': 9.8}), each drawn
     as a labelled vertical line; a missing value draws no line.
     """
-    data = _dot_data(frame, decimals, highlight)
-    order = list(data.sort_values(["waarde", "gebied"], ascending=[False, True])["gebied"])
+    data, missing = _dot_rows(frame, decimals, highlight)
+    order = [row["gebied"] for row in sorted(data, key=lambda row: (-row["waarde"], row["gebied"]))]
     height = max(22 * len(order), 120)
     x = alt.X("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f", tickCount=6), scale=alt.Scale(zero=True))
     hover = _hover()
@@ -221,7 +245,7 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
     )
     stems = base.mark_bar(color="#c8c8c8", height=2).properties(name="jm_stelen")
     dots = base.mark_point(filled=True).encode(
-        shape=_status_shape(data["status"].tolist()),
+        shape=_status_shape([row["status"] for row in data]),
         color=_chosen_colour(),
         size=_chosen_size(160, 60),
         tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"),
@@ -230,22 +254,24 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
     layers = [stems, dots]
     present = [(label, float(value)) for label, value in (references or {}).items() if not is_missing(value)]
     if present:
-        refs = pd.DataFrame({"label": [label for label, _ in present], "waarde": [value for _, value in present]})
-        refs["tekst"] = [f"{label}: {_value_text(value, decimals)}" for label, value in present]
+        widest = max([*(row["waarde"] for row in data), *(value for _, value in present), 0])
         # one line of text per reference above the plot, so two close lines never overprint;
         # a label near the right end is written leftwards from its line
-        refs["hoogte"] = [-6 - 14 * (len(refs) - 1 - i) for i in range(len(refs))]
-        refs["rechts"] = refs["waarde"] > 0.6 * max([*data["waarde"], *refs["waarde"], 0])
-        rules = _Part(inlined(refs)).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
-            x=x, y=alt.YValue(**alt.value(refs["hoogte"].min() + 4)), y2=alt.Y2Value(**alt.value(height)))
+        refs = [{"label": label, "waarde": value, "tekst": f"{label}: {_value_text(value, decimals)}",
+                 "hoogte": -6 - 14 * (len(present) - 1 - i), "rechts": value > 0.6 * widest}
+                for i, (label, value) in enumerate(present)]
+        # a whole number from a frame's column reached Altair as a NumPy number, which it writes as a float
+        top = float(min(ref["hoogte"] for ref in refs) + 4)
+        rules = _Part({"values": refs}).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
+            x=x, y=alt.YValue(**alt.value(top)), y2=alt.Y2Value(**alt.value(height)))
         layers.append(rules)
         for side, align, dx in ((False, "left", 3), (True, "right", -3)):
-            part = refs[refs["rechts"] == side]
-            if not part.empty:
-                layers.append(_Part(inlined(part)).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
+            part = [ref for ref in refs if ref["rechts"] == side]
+            if part:
+                layers.append(_Part({"values": part}).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
                     x=x, y=alt.Y("hoogte:Q", scale=None, axis=None), text=alt.Text("tekst:N")))
-    chart = alt.layer(*layers, data=inlined(data), width=460, height=height, description=f"Stippengrafiek: {title}",
-                      usermeta=_usermeta(_missing_note(frame)), title=alt.TitleParams(title, offset=8 + 14 * len(present)))
+    chart = alt.layer(*layers, data={"values": data}, width=460, height=height, description=f"Stippengrafiek: {title}",
+                      usermeta=_usermeta(_missing_note_of(missing)), title=alt.TitleParams(title, offset=8 + 14 * len(present)))
     chart.params = _hover_over(hover, [dots.name])
     return chart
 
