@@ -73,3 +73,19 @@ def test_series_of_a_kpi_without_rows_is_empty(sample_inputs):
     kpi = next(iter(sample_inputs.cfg.kpis.values()))
     empty = dataclasses.replace(sample_inputs, kpi_values=sample_inputs.kpi_values.iloc[:0])
     assert appendix.series_of(subject.Report(empty, "GM0503", rapport.name, rapport.region, rapport.region_name), kpi).empty
+
+
+def test_the_positions_kept_per_kernel_hold_each_row_once_and_a_page_gets_only_its_areas(sample_inputs):
+    """The lookup kept for every page of the kernel is bounded by the table (each row once, per
+    KPI and area) and depends on no page: a page's series holds its own three areas' rows only,
+    the same whichever pages were built before it."""
+    kept = sample_inputs._kpi_area_positions
+    assert sum(len(positions) for by_area in kept.values() for positions in by_area.values()) == len(sample_inputs.kpi_values)
+    kpi = sample_inputs.cfg.kpis["jeugdhulp_met_verblijf_per_1000"]
+    delft = subject.build(sample_inputs, "GM0503")
+    alone = appendix.series_of(delft, kpi)
+    for code in ("GM0518", "GM0748", "GM0034"):  # other pages, of this and other regions, in between
+        other = appendix.series_of(subject.build(sample_inputs, code), kpi)
+        assert set(other["gebied_code"]) <= {code, subject.build(sample_inputs, code).region, "NL01"}
+    pd.testing.assert_frame_equal(appendix.series_of(delft, kpi), alone)
+    assert set(alone["gebied_code"]) == {"GM0503", "JZ24", "NL01"}
