@@ -483,3 +483,77 @@ def test_region_trend_draws_region_and_nederland_as_lines_without_an_interactive
     svg = _static_svg(html)
     assert "Regio Haaglanden" in svg and "Nederland" in svg and "2023**" in svg
     assert 'role="img"' in html and "<figcaption>Trend</figcaption>" in html
+
+
+def _trend_data_by_frame(series: pd.DataFrame, decimals: int) -> tuple[list[dict], list[str], bool]:
+    """The trend chart's data as it was prepared before _trend_rows: pandas operations on a copy
+    of the frame, then figures.inlined (the reference the plain-Python rows must equal)."""
+    frame = series.copy()
+    if "samengesteld" not in frame.columns:
+        frame["samengesteld"] = False
+    frame["samengesteld"] = frame["samengesteld"].fillna(False).astype(bool) & frame["waarde"].notna()
+    merged_years = set(frame.loc[frame["samengesteld"], "jaar_label"])
+    frame["jaar_as"] = frame["jaar_label"].map(lambda y: f"{y}{vocabulary.MERGED_MARK}" if y in merged_years else str(y))
+    years = list(dict.fromkeys(frame["jaar_as"]))
+    data = frame.dropna(subset=["waarde"]).assign(
+        waarde=lambda f: f["waarde"].astype(float),
+        waarde_tekst=lambda f: [charts._value_text(v, decimals, m) for v, m in zip(f["waarde"], f["samengesteld"], strict=True)],
+        status_tekst=lambda f: f["status"].map(charts._status_text),
+    )[["jaar_as", "jaar_label", "gebied", "waarde", "waarde_tekst", "status", "status_tekst"]]
+    return figures.inlined(data)["values"], years, bool(merged_years)
+
+
+def _same_rows(found: list[dict], expected: list[dict]) -> bool:
+    """Equal values, keys in the same order, and the same Python types (a float stays a float)."""
+    return [[(k, type(v), v) for k, v in row.items()] for row in found] == \
+        [[(k, type(v), v) for k, v in row.items()] for row in expected]
+
+
+@pytest.mark.parametrize("series", [
+    _series(),
+    _series().drop(columns="samengesteld"),
+    _series().assign(waarde=[None, 1.5, 2.0, float("nan"), 3.0, 4.0, 5.0, 6.0, 7.0]),
+    _series().assign(samengesteld=[None, True, False, True, False, False, False, False, False],
+                     waarde=[1.0, None, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]),
+    _series().assign(jaar_label=[2021, 2022, 2023] * 3),
+    _series().astype({"waarde": "Float64", "status": "string", "gebied": "string"}),
+], ids=["merged", "no-merged-column", "missing", "merged-missing", "int-years", "nullable"])
+def test_trend_rows_equal_the_frame_altair_would_have_inlined(series):
+    rows, years, merged = charts._trend_rows(series, 1)
+    expected_rows, expected_years, expected_merged = _trend_data_by_frame(series, 1)
+    assert _same_rows(rows, expected_rows) and years == expected_years and merged == expected_merged
+
+
+def test_trend_rows_equal_the_frame_for_every_kpi_of_the_sample(cfg, tables):
+    from jeugdmonitor.report import appendix, subject
+    from jeugdmonitor.report.inputs import Inputs
+    inputs = Inputs(year=2023, cfg=cfg, areas=tables["gebieden"], kpi_values=tables["kpi_waarden"],
+                    sources=tables["bronnen"], harmonisation=tables["harmonisatie"], validation={})
+    for code in ("GM0503", "GM1963", "GM0034"):  # with a merger before 2019 among them (Hoeksche Waard)
+        rapport = subject.build(inputs, code)
+        for kpi in cfg.kpis.values():
+            series = appendix.series_of(rapport, kpi)[["jaar_label", "gebied", "waarde", "status", "samengesteld"]]
+            rows, years, merged = charts._trend_rows(series, kpi.decimals)
+            assert (rows, years, merged) == _trend_data_by_frame(series, kpi.decimals)
+            assert _same_rows(rows, _trend_data_by_frame(series, kpi.decimals)[0])
+
+
+@pytest.mark.parametrize("frame", [
+    pd.DataFrame({"gebied": ["Delft", "'s-Gravenhage", "Rijswijk", "Wassenaar"], "waarde": [10.1, 12.35, None, 8.0],
+                  "status": ["nader voorlopig", "definitief", None, "voorlopig"]}),
+    pd.DataFrame({"gebied": ["Delft", "Rijswijk"], "waarde": [float("nan"), 3.0], "status": ["definitief"] * 2}),
+    pd.DataFrame({"gebied": ["Delft", "Rijswijk"], "waarde": [2.5, None], "status": [None, "definitief"]})
+    .astype({"waarde": "Float64", "status": "string"}),
+], ids=["missing-value", "nan", "nullable"])
+def test_comparison_rows_equal_the_frame_altair_would_have_inlined(frame):
+    rows, missing = charts._dot_rows(frame, 1, "Delft")
+    assert _same_rows(rows, figures.inlined(charts._dot_data(frame, 1, "Delft"))["values"])
+    assert charts._missing_note_of(missing) == charts._missing_note(frame)
+
+
+def test_a_comparison_chart_s_reference_rules_start_at_a_float_as_from_a_frame():
+    """The rules' top was a frame's minimum, a NumPy number that Altair writes as a float (-16.0)."""
+    frame = pd.DataFrame({"gebied": ["Delft", "Rijswijk"], "waarde": [10.0, 8.0], "status": ["definitief"] * 2})
+    spec = figures.vegalite_dict(charts.comparison_chart(frame, "t", "%", 1, "Delft", {"Regio": 9.0, "Nederland": 9.5}))
+    rule = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
+    assert rule["encoding"]["y"] == {"value": -16.0} and isinstance(rule["encoding"]["y"]["value"], float)

@@ -123,3 +123,20 @@ def test_a_break_without_its_reason_is_refused(project):
     config.load.cache_clear()
     with pytest.raises(config.ConfigError, match="reden"):
         configcheck.check()
+
+
+def test_marking_a_break_builds_its_layers_without_converting_dicts_to_altair_classes(cfg, monkeypatch):
+    """A channel given as a shorthand string or a dict makes Altair look its class up with
+    from_dict, which hashes every schema class (milliseconds a break); the layers are built
+    from typed channels with Altair's debug mode off, and the chart still gets the rule and note."""
+    from jeugdmonitor.report import charts
+    series = pd.DataFrame([{"jaar_label": str(year), "gebied": "Delft", "waarde": 1.0 + year - 2019, "status": "definitief",
+                            "samengesteld": False} for year in range(2019, 2024)])
+    chart = charts.trend_chart(series, "Jeugdhulp", "%", 1)
+    kpi = cfg.kpis[STAY]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("from_dict")
+    monkeypatch.setattr(trend_breaks.alt.utils.schemapi.SchemaBase, "from_dict", classmethod(refuse))
+    marked, found = trend_breaks.mark(chart, trend_breaks.for_kpi(cfg, kpi), 2019, 2023)
+    assert found and len(marked.layer) == 4

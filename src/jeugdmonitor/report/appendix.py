@@ -20,16 +20,20 @@ from jeugdmonitor.vocabulary import (
 
 
 def series_of(report: Report, kpi: config.Kpi) -> pd.DataFrame:
-    frame = report.values(kpi.id)
-    frame = frame[frame["gebied_code"].isin(areas_for(report, kpi))]
+    """The KPI's rows for the report's areas (areas_for), area by area and each area's years in
+    order, with the area's name (`gebied`) and the year's label (`jaar_label`)."""
+    frame = report.inputs.kpi_area_rows(kpi.id, areas_for(report, kpi))
+    if frame.empty:  # the columns typed as a filtered table's would be
+        return frame.assign(gebied=frame["gebied_code"].map(report.area_names), jaar_label=frame["jaar"].map({}))
     # one status per year (the least final across areas) so every area shares a year label
+    years = frame["jaar"].tolist()
     statuses: dict[int, list[str]] = {}
-    for year, status in zip(frame["jaar"], frame["status"], strict=True):
+    for year, status in zip(years, frame["status"].tolist(), strict=True):
         statuses.setdefault(year, []).append(status)
     labels = {year: year_label(year, least_final(found)) for year, found in statuses.items()}
-    order = {code: i for i, code in enumerate(report.area_codes)}
-    return frame.assign(gebied=frame["gebied_code"].map(report.area_names), jaar_label=frame["jaar"].map(labels),
-                        _o=frame["gebied_code"].map(order)).sort_values(["_o", "jaar"]).drop(columns="_o")
+    names = report.area_names
+    return frame.assign(gebied=pd.array([names[code] for code in frame["gebied_code"].tolist()], dtype="str"),
+                        jaar_label=pd.array([labels[year] for year in years], dtype="str"))
 
 
 def trend_of(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
@@ -41,22 +45,24 @@ def trend_of(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
 
 def _new_trend(report: Report, kpi: config.Kpi) -> dict[str, Any] | None:
     series = series_of(report, kpi)
-    if not series["waarde"].notna().any():
+    # the columns as Python values, once: a pandas selection per question cost more than the rows
+    present = series["waarde"].notna().tolist()
+    if not any(present):
         return None
-    first = int(series.loc[series["waarde"].notna(), "jaar"].min())
-    last = int(series.loc[series["waarde"].notna(), "jaar"].max())
-    with_value = set(series.loc[series["waarde"].notna(), "gebied_code"])
+    years, codes, values = series["jaar"].tolist(), series["gebied_code"].tolist(), series["waarde"].tolist()
+    first = int(min(year for year, shown in zip(years, present, strict=True) if shown))
+    last = int(max(year for year, shown in zip(years, present, strict=True) if shown))
+    with_value = {code for code, shown in zip(codes, present, strict=True) if shown}
     areas = areas_for(report, kpi)
-    present = [a for a in areas if a in with_value]
-    chart = charts.trend_chart(series[["jaar_label", "gebied", "waarde", "status", "samengesteld"]], kpi.name,
-                               kpi.unit, kpi.decimals)
+    present_areas = [a for a in areas if a in with_value]
+    chart = charts.trend_chart(series, kpi.name, kpi.unit, kpi.decimals)  # reads its five columns only
     chart, breaks = trend_breaks.mark(chart, trend_breaks.for_kpi(report.inputs.cfg, kpi), first, last)
     text = templates.render_text("grafiek_trend.txt.j2", kpi=kpi, first=first, year=report.year, breaks=breaks,
-                                 areas=[report.area_names[a] for a in present], trend=_trend_words(report, kpi, first))
+                                 areas=[report.area_names[a] for a in present_areas], trend=_trend_words(report, kpi, first))
     # the table under the chart: a row per year with a value, a cell per area
     cell = {(year, area): (value, merged) for year, area, value, merged
-            in zip(series["jaar"], series["gebied_code"], series["waarde"], series["samengesteld"], strict=True)}
-    labels = dict(zip(series["jaar"], series["jaar_label"], strict=True))
+            in zip(years, codes, values, series["samengesteld"].tolist(), strict=True)}
+    labels = dict(zip(years, series["jaar_label"].tolist(), strict=True))
     rows, any_merged = [], False
     for year in sorted(labels):
         found = [cell.get((year, area), (None, False)) for area in areas]

@@ -44,8 +44,8 @@ def _status_text(status: object) -> str:
     return f"{status} ({STATUS_MARKS[status]})" if STATUS_MARKS.get(status) else status
 
 
-def _status_shape(data: pd.DataFrame) -> alt.Shape:
-    present = [s for s in STATUSES if s in set(data["status"])]
+def _status_shape(statuses: list[object]) -> alt.Shape:
+    present = [s for s in STATUSES if s in set(statuses)]
     return alt.Shape("status_tekst:N", title="Status", sort=[_status_text(s) for s in present],
                      scale=alt.Scale(domain=[_status_text(s) for s in present], range=[STATUS_SHAPES[s] for s in present]),
                      legend=alt.Legend(orient="bottom", offset=24))
@@ -116,6 +116,31 @@ def _bold_if(name: str | None) -> dict | str:
     return {"condition": {"test": f"datum.value === {json.dumps(name)}", "value": "bold"}, "value": "normal"}
 
 
+def _trend_rows(series: pd.DataFrame, decimals: int) -> tuple[list[dict], list[str], bool]:
+    """The trend chart's inline data (the rows with a value), its x axis's labels in order, and
+    whether a year is marked as merged.
+    Built from the columns as Python values rather than by pandas operations on a frame of a few
+    dozen rows (each costs more than the rows' work); the values and their order are those
+    Altair would make of the frame (figures.inlined): missing -> None, floats and strings."""
+    columns = {name: series[name].tolist() for name in ("jaar_label", "gebied", "waarde", "status")}
+    flags = series["samengesteld"].tolist() if "samengesteld" in series.columns else [False] * len(series)
+    merged = [not is_missing(flag) and bool(flag) and not is_missing(value)
+              for flag, value in zip(flags, columns["waarde"], strict=True)]
+    merged_years = {label for label, flag in zip(columns["jaar_label"], merged, strict=True) if flag}
+    axis = [f"{label}{MERGED_MARK}" if label in merged_years else str(label) for label in columns["jaar_label"]]
+    rows = []
+    for label, name, value, status, flag, shown in zip(columns["jaar_label"], columns["gebied"], columns["waarde"],
+                                                       columns["status"], merged, axis, strict=True):
+        if is_missing(value):
+            continue
+        value = float(value)
+        rows.append({"jaar_as": shown, "jaar_label": None if is_missing(label) else label,
+                     "gebied": None if is_missing(name) else name, "waarde": value,
+                     "waarde_tekst": _value_text(value, decimals, flag),
+                     "status": None if is_missing(status) else status, "status_tekst": _status_text(status)})
+    return rows, list(dict.fromkeys(axis)), bool(merged_years)
+
+
 # ------------------------------------------------------------------ chart types
 @builds_unchecked
 def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> alt.LayerChart:
@@ -128,19 +153,8 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
       municipalities before a merger: the year's axis label gets MERGED_MARK and the chart a note.
     Status is shown by mark shape (with a legend) and by the mark on the axis label.
     """
-    areas = list(dict.fromkeys(series["gebied"]))
-    frame = series.copy()
-    if "samengesteld" not in frame.columns:
-        frame["samengesteld"] = False
-    frame["samengesteld"] = frame["samengesteld"].fillna(False).astype(bool) & frame["waarde"].notna()
-    merged_years = set(frame.loc[frame["samengesteld"], "jaar_label"])
-    frame["jaar_as"] = frame["jaar_label"].map(lambda y: f"{y}{MERGED_MARK}" if y in merged_years else str(y))
-    years = list(dict.fromkeys(frame["jaar_as"]))
-    data = frame.dropna(subset=["waarde"]).assign(
-        waarde=lambda f: f["waarde"].astype(float),
-        waarde_tekst=lambda f: [_value_text(v, decimals, m) for v, m in zip(f["waarde"], f["samengesteld"], strict=True)],
-        status_tekst=lambda f: f["status"].map(_status_text),
-    )[["jaar_as", "jaar_label", "gebied", "waarde", "waarde_tekst", "status", "status_tekst"]]
+    areas = list(dict.fromkeys(series["gebied"].tolist()))
+    data, years, any_merged = _trend_rows(series, decimals)
     hover = _hover()
     # the data go on the layer chart, which both layers inherit: Altair copies each layer when
     # combining them, and layers without their own data are cheap to copy
@@ -157,13 +171,13 @@ def trend_chart(series: pd.DataFrame, title: str, unit: str, decimals: int) -> a
     )
     lines = base.mark_line(strokeWidth=2).properties(name="jm_lijnen")
     points = base.mark_point(size=60, filled=True).encode(
-        shape=_status_shape(data),
+        shape=_status_shape([row["status"] for row in data]),
         # the year as the table's row label; the merge mark goes with the value, as in the table
         tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("jaar_label:N", title="Jaar"),
                  alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"), alt.Tooltip("status:N", title="Status")],
     ).properties(name="jm_punten")
-    notes = [MERGED_NOTE] if merged_years else []
-    chart = alt.layer(lines, points, data=inlined(data), width=560, height=220, title=title,
+    notes = [MERGED_NOTE] if any_merged else []
+    chart = alt.layer(lines, points, data={"values": data}, width=560, height=220, title=title,
                       description=f"Lijngrafiek: {title}", usermeta=_usermeta(notes))
     # on the lines only: Vega-Lite cannot define one selection in two layers of a view
     chart.params = _hover_over(hover, [lines.name])
@@ -179,9 +193,33 @@ def _dot_data(frame: pd.DataFrame, decimals: int, highlight: str | None) -> pd.D
     return data
 
 
-def _missing_note(frame: pd.DataFrame) -> list[str]:
-    missing = list(dict.fromkeys(frame.loc[frame["waarde"].isna(), "gebied"]))
+def _dot_rows(frame: pd.DataFrame, decimals: int, highlight: str | None) -> tuple[list[dict], list[str]]:
+    """_dot_data as the inline values Altair would make of it (figures.inlined: missing -> None),
+    built from the columns as Python values, and the names without a value in order. A pandas
+    operation on a region's dozen rows costs more than the rows' work."""
+    columns = {str(name): frame[name].tolist() for name in frame.columns}
+    rows, missing = [], []
+    for values in zip(*columns.values(), strict=True):
+        row = dict(zip(columns, values, strict=True))
+        if is_missing(row["waarde"]):
+            missing.append(row["gebied"])
+            continue
+        row = {name: None if is_missing(value) else value for name, value in row.items()}
+        row["waarde"] = float(row["waarde"])
+        row["waarde_tekst"] = _value_text(row["waarde"], decimals)
+        row["status_tekst"] = _status_text(values[list(columns).index("status")])
+        row["gekozen"] = row["gebied"] is not None and row["gebied"] == highlight
+        rows.append(row)
+    return rows, missing
+
+
+def _missing_note_of(missing: list[str]) -> list[str]:
+    missing = list(dict.fromkeys(missing))
     return [f"Geen cijfer (onderdrukt of niet beschikbaar): {', '.join(missing)}."] if missing else []
+
+
+def _missing_note(frame: pd.DataFrame) -> list[str]:
+    return _missing_note_of(list(frame.loc[frame["waarde"].isna(), "gebied"]))
 
 
 @builds_unchecked
@@ -194,8 +232,8 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
     `references`: label -> value (e.g. {'Regio Haaglanden': 10.1, 'Nederland': 9.8}), each drawn
     as a labelled vertical line; a missing value draws no line.
     """
-    data = _dot_data(frame, decimals, highlight)
-    order = list(data.sort_values(["waarde", "gebied"], ascending=[False, True])["gebied"])
+    data, missing = _dot_rows(frame, decimals, highlight)
+    order = [row["gebied"] for row in sorted(data, key=lambda row: (-row["waarde"], row["gebied"]))]
     height = max(22 * len(order), 120)
     x = alt.X("waarde:Q", title=unit, axis=alt.Axis(format=f",.{decimals}f", tickCount=6), scale=alt.Scale(zero=True))
     hover = _hover()
@@ -207,7 +245,7 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
     )
     stems = base.mark_bar(color="#c8c8c8", height=2).properties(name="jm_stelen")
     dots = base.mark_point(filled=True).encode(
-        shape=_status_shape(data),
+        shape=_status_shape([row["status"] for row in data]),
         color=_chosen_colour(),
         size=_chosen_size(160, 60),
         tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"),
@@ -216,22 +254,24 @@ def comparison_chart(frame: pd.DataFrame, title: str, unit: str, decimals: int, 
     layers = [stems, dots]
     present = [(label, float(value)) for label, value in (references or {}).items() if not is_missing(value)]
     if present:
-        refs = pd.DataFrame({"label": [label for label, _ in present], "waarde": [value for _, value in present]})
-        refs["tekst"] = [f"{label}: {_value_text(value, decimals)}" for label, value in present]
+        widest = max([*(row["waarde"] for row in data), *(value for _, value in present), 0])
         # one line of text per reference above the plot, so two close lines never overprint;
         # a label near the right end is written leftwards from its line
-        refs["hoogte"] = [-6 - 14 * (len(refs) - 1 - i) for i in range(len(refs))]
-        refs["rechts"] = refs["waarde"] > 0.6 * max([*data["waarde"], *refs["waarde"], 0])
-        rules = _Part(inlined(refs)).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
-            x=x, y=alt.YValue(**alt.value(refs["hoogte"].min() + 4)), y2=alt.Y2Value(**alt.value(height)))
+        refs = [{"label": label, "waarde": value, "tekst": f"{label}: {_value_text(value, decimals)}",
+                 "hoogte": -6 - 14 * (len(present) - 1 - i), "rechts": value > 0.6 * widest}
+                for i, (label, value) in enumerate(present)]
+        # a whole number from a frame's column reached Altair as a NumPy number, which it writes as a float
+        top = float(min(ref["hoogte"] for ref in refs) + 4)
+        rules = _Part({"values": refs}).mark_rule(strokeDash=[5, 3], strokeWidth=1.5, color="#000000").encode(
+            x=x, y=alt.YValue(**alt.value(top)), y2=alt.Y2Value(**alt.value(height)))
         layers.append(rules)
         for side, align, dx in ((False, "left", 3), (True, "right", -3)):
-            part = refs[refs["rechts"] == side]
-            if not part.empty:
-                layers.append(_Part(inlined(part)).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
+            part = [ref for ref in refs if ref["rechts"] == side]
+            if part:
+                layers.append(_Part({"values": part}).mark_text(align=align, dx=dx, baseline="bottom", fontSize=11).encode(
                     x=x, y=alt.Y("hoogte:Q", scale=None, axis=None), text=alt.Text("tekst:N")))
-    chart = alt.layer(*layers, data=inlined(data), width=460, height=height, description=f"Stippengrafiek: {title}",
-                      usermeta=_usermeta(_missing_note(frame)), title=alt.TitleParams(title, offset=8 + 14 * len(present)))
+    chart = alt.layer(*layers, data={"values": data}, width=460, height=height, description=f"Stippengrafiek: {title}",
+                      usermeta=_usermeta(_missing_note_of(missing)), title=alt.TitleParams(title, offset=8 + 14 * len(present)))
     chart.params = _hover_over(hover, [dots.name])
     return chart
 
@@ -300,7 +340,7 @@ def ranked_panel(frame: pd.DataFrame, title: str, unit: str, decimals: int,
         x=x,
         y=alt.Y("gebied:N", title=None, sort=order, scale=alt.Scale(domain=order),
                 axis=alt.Axis(labelLimit=PANEL_NAME_LIMIT)),
-        shape=_status_shape(data),
+        shape=_status_shape(data["status"].tolist()),
         tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("waarde_tekst:N", title=f"Waarde ({unit})"),
                  alt.Tooltip("status:N", title="Status")],
     ).properties(name="jm_punten")

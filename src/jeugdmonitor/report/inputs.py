@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from jeugdmonitor import paths, tables
@@ -56,6 +57,27 @@ class Inputs:
         """kpi -> its rows of kpi_values: each page looks up every KPI, and filtering the national
         table for each of them cost more than grouping it once."""
         return {kpi: rows for kpi, rows in self.kpi_values.groupby("kpi", sort=False, observed=True)}
+
+    @cached_property
+    def _kpi_area_positions(self) -> dict[str, dict[str, np.ndarray]]:
+        kept = {}
+        for kpi, rows in self.kpi_rows.items():
+            order = np.argsort(rows["jaar"].to_numpy(), kind="stable")
+            codes = rows["gebied_code"].to_numpy(dtype=object)[order]
+            found: dict[str, list[int]] = {}
+            for position, code in zip(order.tolist(), codes.tolist(), strict=True):
+                found.setdefault(code, []).append(position)
+            kept[kpi] = {code: np.asarray(positions, dtype=np.intp) for code, positions in found.items()}
+        return kept
+
+    def kpi_area_rows(self, kpi: str, areas: list[str]) -> pd.DataFrame:
+        """The rows of `kpi` for `areas`, area by area in the given order and each area's years
+        in order: a page's trend asks this for every KPI, and the positions are found once per
+        kernel instead of filtering and sorting the KPI's rows each time."""
+        rows = self.kpi_rows.get(kpi, self.kpi_values.iloc[:0])
+        found = self._kpi_area_positions.get(kpi, {})
+        parts = [found[area] for area in areas if area in found]
+        return rows.take(np.concatenate(parts) if parts else np.empty(0, dtype=np.intp))
 
     @cached_property
     def names(self) -> dict[str, str]:

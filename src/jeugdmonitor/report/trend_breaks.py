@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
-import pandas as pd
 
 from jeugdmonitor.definitions import config
-from jeugdmonitor.report import templates
+from jeugdmonitor.report import figures, templates
 
 # a KPI's `bron` (config/kpis.yaml) -> its source in config/bronnen.yaml (only sources that can break)
 SOURCE_OF = {"jeugdzorg": "cbs_jeugdzorg", "jeugdzorg_leeftijd": "cbs_jeugdzorg_leeftijd", "bevolking": "cbs_bevolking"}
@@ -81,6 +80,7 @@ def note(item: Break) -> str:
     return templates.render_text("trendbreuk.txt.j2", b=item)
 
 
+@figures.builds_unchecked
 def mark(chart: alt.LayerChart, breaks: tuple[Break, ...], first: int, last: int) -> tuple[alt.LayerChart, tuple[Break, ...]]:
     """Draw every break the chart's years (`first` to `last`) cross: a dashed rule at the break's
     year on the x axis, its short note beside the rule, and its sentence among the chart's notes
@@ -96,11 +96,12 @@ def mark(chart: alt.LayerChart, breaks: tuple[Break, ...], first: int, last: int
         label = next((y for y in order if str(y)[:4] == str(item.year)), None)
         if label is None:  # the axis has no label for the break's year: nothing to draw it at
             raise ValueError(f"trendbreuk {item.year}: geen jaar {item.year} op de as ({', '.join(map(str, order))})")
-        data = pd.DataFrame({field: [label], "noot": [item.short]})
+        # the values Altair made of a one-row frame of these two columns, without the frame
+        data = {"values": [{field: label, "noot": item.short}]}
         axis = alt.X(f"{field}:O", sort=order)
         layers.append(alt.Chart(data).mark_rule(color=RULE_COLOUR, strokeDash=[4, 3], strokeWidth=1.5).encode(x=axis))
         layers.append(alt.Chart(data).mark_text(align="left", baseline="top", dx=4, fontSize=11, color=RULE_COLOUR)
-                      .encode(x=axis, y=alt.YValue(0), text="noot:N"))
+                      .encode(x=axis, y=alt.YValue(0), text=alt.Text("noot:N")))
     chart.layer = [*chart.layer, *layers]
     meta = dict(chart.usermeta) if isinstance(chart.usermeta, dict) else {}
     own = dict(meta.get("jeugdmonitor", {}))
