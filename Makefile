@@ -120,7 +120,8 @@ yearly: ## de onbewaakte jaarlijkse run voor YEAR, gelogd in logs/YEAR/
 	  status=$$?; echo "log: $$log (exit $$status)"; exit $$status
 
 test: $(SETUP_STAMP) $(BROWSER_STAMP) ## alle tests draaien (eenheden, notebooks van begin tot eind, backtests, browser)
-	$(PY) -m pytest
+	@# two workers (pytest-xdist); tests that share one built project run on one worker (tests/conftest.py)
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 lab: $(SETUP_STAMP) ## JupyterLab openen op de projectmap (notebooks/, config/, templates) met de projectkernel
 	@# as root (containers, many research servers) JupyterLab refuses to start without --allow-root

@@ -31,6 +31,20 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+# Session fixtures that build a whole project copy (minutes): under `make test` (pytest-xdist,
+# two workers, --dist loadgroup) the tests that use one run on one worker, so it is built once.
+SHARED_BUILDS = {"built": "gebouwd-project", "quarter_built": "gebouwd-kwartaal"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every test that uses a shared build the worker group of that build."""
+    for item in items:
+        for fixture, group in SHARED_BUILDS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
+
+
 @pytest.fixture
 def project(tmp_path: Path):
     """Point jeugdmonitor.paths at a fresh copy of the project for the duration of a test."""
