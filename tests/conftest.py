@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -65,6 +67,17 @@ def clean_tables(project):
     tables = build.build_tables(cfg, load.load_raw(cfg), 2023)
     build.save_staged(tables, 2023)
     return tables
+
+
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    """A private temporary folder with a short path, for a run's TMPDIR: a kernel's socket path must
+    stay within 107 bytes, which pytest's own temporary folders (deeper under pytest-xdist) can pass."""
+    folder = Path(tempfile.mkdtemp(prefix="jm-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ DEFAULT_YEAR = 2023
 DISK_FULL = os.strerror(errno.ENOSPC)  # "No space left on device", as a notebook's error carries it
 # the commands that read config/: its files are checked against their schemas first (pdf reads only
 # the published pages, which a copy of reports/<year>/ alone may hold)
+KERNEL_COMMANDS = ("clean", "validate", "reports", "voorbeeld", "kwartaal")  # the commands that start notebook kernels
 CONFIG_COMMANDS = ("clean", "validate", "reports", "voorbeeld", "expectations", "sample-data", "regio", "import", "kwartaal")
 
 
@@ -107,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         projecttree.check_project_tree()  # a copied project never runs on the original
         buildinfo.build_datetime()  # a bad SOURCE_DATE_EPOCH stops the run before anything is written
+        if args.command in KERNEL_COMMANDS:
+            kernel.check_socket_room()  # a $TMPDIR too deep for a kernel's sockets: one message, not a ZMQ error per worker
         if args.command in CONFIG_COMMANDS:
             configcheck.check()  # definitions checked before any stage: one message, exit 2
         lock = runlock.year_lock(args.year, args.command) if hasattr(args, "year") else contextlib.nullcontext()

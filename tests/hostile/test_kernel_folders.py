@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from jeugdmonitor import cli
+from jeugdmonitor.errors import ConfigError
 from jeugdmonitor.runner import kernel
 
 
@@ -49,7 +51,8 @@ def test_only_folders_whose_owner_is_gone_are_removed(tmp_path, gone_pid):
         living.wait()
 
 
-def test_a_new_kernel_folder_records_its_owner_and_clears_stale_ones(tmp_path, monkeypatch, gone_pid):
+def test_a_new_kernel_folder_records_its_owner_and_clears_stale_ones(short_tmp, monkeypatch, gone_pid):
+    tmp_path = short_tmp
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(kernel.tempfile, "tempdir", None)  # read TMPDIR again
     stale = _folder(tmp_path, "weg", {"pid": gone_pid, "start": 1.0})
@@ -73,3 +76,24 @@ def test_two_workers_clearing_the_same_stale_folder_do_not_fail(tmp_path, monkey
     monkeypatch.setattr(kernel.shutil, "rmtree", removed_by_the_other_worker_first)
     assert kernel.remove_stale_kernel_folders(tmp_path) == []
     assert not stale.exists()
+
+
+def test_a_temporary_folder_too_deep_for_a_kernel_socket_is_refused_by_name(tmp_path, monkeypatch):
+    deep = tmp_path / ("d" * 60)
+    deep.mkdir()
+    monkeypatch.setenv("TMPDIR", str(deep))
+    monkeypatch.setattr(kernel.tempfile, "tempdir", None)
+    with pytest.raises(ConfigError, match=r"TMPDIR\) is te diep: .* ten hoogste 107"):
+        kernel.new_kernel_folder()
+    assert not list(deep.iterdir()), "nothing made in the folder it refused"
+    kernel.check_socket_room(str(tmp_path.parent.parent))  # a shorter one is fine
+
+
+def test_the_command_line_refuses_a_deep_temporary_folder_once_with_exit_2(tmp_path, monkeypatch, capsys):
+    deep = tmp_path / ("d" * 60)
+    deep.mkdir()
+    monkeypatch.setenv("TMPDIR", str(deep))
+    monkeypatch.setattr(kernel.tempfile, "tempdir", None)
+    assert cli.main(["clean", "--year", "2023"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("FOUT:") == 1 and "is te diep" in err and str(deep) in err

@@ -13,7 +13,7 @@ from .conftest import YEAR, make_copy, project_env, run
 pytestmark = pytest.mark.integration
 
 
-def test_killed_report_run_leaves_previous_reports_and_data(tmp_path):
+def test_killed_report_run_leaves_previous_reports_and_data(tmp_path, short_tmp):
     root = make_copy(tmp_path / "project")
     python = ".venv/bin/python"
     run(root, python, "-m", "jeugdmonitor.cli", "clean", "--year", str(YEAR))
@@ -25,8 +25,7 @@ def test_killed_report_run_leaves_previous_reports_and_data(tmp_path):
 
     # a run killed outright cannot remove its kernels' private folders: they go in the test's own
     # temporary folder, not the machine's
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
+    scratch = short_tmp
     process = subprocess.Popen([python, "-m", "jeugdmonitor.cli", "reports", "--year", str(YEAR)], cwd=root,
                                env={**project_env(root), "TMPDIR": str(scratch)}, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, start_new_session=True)

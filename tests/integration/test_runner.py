@@ -88,7 +88,7 @@ def test_a_published_output_edited_or_deleted_is_rebuilt_by_make_reports(project
     assert (out / "GM0503_cijfers.csv").is_file() and "in place bewerkt" not in (out / "GM0518.html").read_text()
 
 
-def test_a_report_built_alone_equals_the_one_built_late_in_a_warm_kernel(project, tmp_path):
+def test_a_report_built_alone_equals_the_one_built_late_in_a_warm_kernel(project, tmp_path, short_tmp):
     """Isolation: GM0050 came late in a warm worker in the full run; now it is the first and only
     page of a fresh kernel. Its page and figures are byte-identical, and the selection keeps
     every other published report in the set and in the index. Nothing is written in the user's
@@ -97,9 +97,8 @@ def test_a_report_built_alone_equals_the_one_built_late_in_a_warm_kernel(project
     out = project / "reports" / str(YEAR)
     files = (f"{LATE}.html", f"{LATE}_cijfers.csv", f"{LATE}_lokale_paragraaf.csv")
     warm = {name: (out / name).read_bytes() for name in files}
-    home, scratch = tmp_path / "home", tmp_path / "tmp"
+    home, scratch = tmp_path / "home", short_tmp
     home.mkdir()
-    scratch.mkdir()
     result = _reports(project, "--only", LATE, "--opnieuw", "--workers", "1",
                       env={"HOME": str(home), "IPYTHONDIR": str(home / "ipython"), "TMPDIR": str(scratch)})
     assert _built(out) == [LATE], result.stderr

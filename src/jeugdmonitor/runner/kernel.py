@@ -25,9 +25,14 @@ from jupyter_core.paths import jupyter_path
 from traitlets import Unicode, default
 from traitlets.config import Config
 
+from jeugdmonitor.errors import ConfigError
+
 KERNEL_NAME = "jeugdmonitor"
 DEFAULT_TIMEOUT = 300  # seconds per report page; a report takes about one
 KERNEL_FOLDER_PREFIX = "jeugdmonitor-kernel-"
+SOCKET_NAME = "kernel"  # a kernel's IPC sockets are <kernel folder>/kernel-<n>
+# The longest socket path a Unix socket takes (sun_path: 108 bytes with its closing zero, on Linux)
+SOCKET_PATH_MAX = 107
 OWNER_FILE = "eigenaar.json"  # in each kernel folder: the pid and start time of the process it belongs to
 log = logging.getLogger("jeugdmonitor")
 
@@ -72,10 +77,23 @@ def remove_stale_kernel_folders(temp_dir: Path | None = None) -> list[Path]:
     return removed
 
 
+def check_socket_room(temp_dir: str | None = None) -> None:
+    """Refuse a temporary folder ($TMPDIR) so deep that a kernel's socket path would pass the
+    length a Unix socket takes: without this check the kernel fails to start with a bare ZMQ error."""
+    base = temp_dir or tempfile.gettempdir()
+    # mkdtemp adds 8 characters to the prefix; a socket is kernel-<n>, n counting from 1 per channel
+    longest = len(os.fsencode(os.path.join(base, f"{KERNEL_FOLDER_PREFIX}{'x' * 8}", f"{SOCKET_NAME}-99")))
+    if longest > SOCKET_PATH_MAX:
+        raise ConfigError(f"de map voor tijdelijke bestanden {base} (TMPDIR) is te diep: het pad van de sockets van een "
+                          f"kernel wordt {longest} tekens, een socket neemt er ten hoogste {SOCKET_PATH_MAX}; "
+                          f"kies een kortere TMPDIR, zoals /tmp")
+
+
 def new_kernel_folder() -> Path:
     """A private folder (mode 0700) for a batch kernel's sockets, recording its owner (this
     process's pid and start time) so that a later run can remove it if this one is killed;
     stale folders of earlier runs are removed first."""
+    check_socket_room()
     remove_stale_kernel_folders()
     folder = Path(tempfile.mkdtemp(prefix=KERNEL_FOLDER_PREFIX))
     record = {"pid": os.getpid(), "start": _start_time(os.getpid())}
@@ -128,7 +146,7 @@ def kernel_config(socket_dir: Path) -> Config:
     file. No other user of the machine can reach the kernel, and ipykernel does not warn about
     unencrypted TCP in every run log. IPython's folder is there too (BatchKernelManager), and
     nbclient starts papermill's kernels with that manager."""
-    return Config({"KernelManager": {"transport": "ipc", "ip": str(socket_dir / "kernel"),
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(socket_dir / SOCKET_NAME),
                                      "connection_file": str(socket_dir / "kernel.json")},
                    "BatchKernelManager": {"ipython_dir": str(socket_dir / "ipython")},
                    "NotebookClient": {"kernel_manager_class": BatchKernelManager}})
