@@ -25,7 +25,8 @@ def export_path(cfg: config.Config, region: str, kind: str) -> Path:
 def read_monthly_spending(cfg: config.Config, region: str, path: Path | None = None, *,
                           verify_checksum: bool = True) -> pd.DataFrame:
     """The region's realisation per month (realisatie_maand): columns and types, municipalities of
-    the region, a date on every row, and a status per row that is one of the configured statuses.
+    the region, a date on every row, one row per month, municipality and budget line, and a status
+    per row that is one of the configured statuses.
 
     `make import` checks a staged file (`path`, no sidecar yet) with it before placing it."""
     spec = cfg.sources["regio_exports"]
@@ -34,6 +35,10 @@ def read_monthly_spending(cfg: config.Config, region: str, path: Path | None = N
                                    verify_checksum=verify_checksum)
     check_region_codes(path, frame, cfg.register, region)
     _refuse_rows(path, frame, frame["peildatum"].isna(), "peildatum", "lege peildatum: elke regel hoort bij een maand")
+    key = pd.DataFrame({"maand": frame["peildatum"].dt.to_period("M"), "gemeente": frame["gemeentecode"],
+                        "post": frame["begrotingspost"]})
+    _refuse_rows(path, frame, key.duplicated(keep=False), "peildatum",
+                 "dezelfde maand, gemeente en begrotingspost staan op meer dan één regel: de uitgaven zouden dubbel tellen")
     allowed = spec["realisatie_maand"]["statussen"]
     unknown = ~frame["status"].isin(allowed).fillna(False).astype(bool)
     _refuse_rows(path, frame, unknown, "status", f"onbekende status {frame.loc[unknown, 'status'].unique()[:3].tolist()}; "
