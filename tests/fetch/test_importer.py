@@ -14,7 +14,7 @@ import pytest
 from jeugdmonitor import cli, paths
 from jeugdmonitor.definitions import config
 from jeugdmonitor.fetch import importer
-from jeugdmonitor.sources import exports, raw
+from jeugdmonitor.sources import exports, quarter_exports, raw
 
 
 def region_dir(root: Path, region: str = "JZ31") -> Path:
@@ -123,3 +123,111 @@ def test_a_region_not_in_the_register_says_how_to_add_it(project, tmp_path, caps
 
     assert "make regio JZ=JZ13" in capsys.readouterr().err
     assert not (project / "data" / "raw" / "regio" / "JZ13").exists()
+
+
+# ------------------------------------------------------------------ the monthly realisation (quarter reports)
+def monthly_text(project: Path, region: str = "JZ08") -> str:
+    return (region_dir(project, region) / "realisatie_maand.csv").read_text(encoding="utf-8")
+
+
+def test_a_monthly_realisation_is_stored_in_the_contracts_form_with_its_period(project, tmp_path):
+    contract_text = monthly_text(project).replace("Jeugdbescherming en jeugdreclassering", "Jeugdbescherming en coördinatie")
+    export = tmp_path / "Realisatie per maand Flevoland.csv"
+    export.write_bytes(as_spreadsheet_csv(contract_text, "cp1252", False))
+    assert b"\r\n" in export.read_bytes() and b";331.824,00;" in export.read_bytes()
+
+    result = importer.import_export(config.load(), "JZ08", "realisatie_maand", export, retrieved=dt.date(2026, 12, 1))
+
+    stored = region_dir(project, "JZ08") / "realisatie_maand.csv"
+    assert stored.read_bytes() == contract_text.encode("utf-8")  # `;`, UTF-8, LF, whole numbers, dd-mm-yyyy
+    meta = raw.verify(stored)
+    assert meta["origineel"] == {"bestand": export.name, "sha256": raw.sha256(export)}
+    assert meta["periode"] == {"van": "2019-01-01", "tot": "2024-12-31"}  # from the file's first and last month
+    assert meta["tabel"] == "regio-export realisatie per maand" and meta["titel"] == "realisatie per maand, Flevoland"
+    assert meta["opgehaald"] == "2026-12-01" and meta["fictief"] is False and {"bron", "url", "licentie"} <= set(meta)
+    assert result.period == (dt.date(2019, 1, 1), dt.date(2024, 12, 31)) and result.rows == len(contract_text.splitlines()) - 1
+    assert any("afgeleid uit de data (eerste en laatste maand)" in note for note in result.notes)
+    assert len(quarter_exports.read_monthly_spending(config.load(), "JZ08")) == result.rows  # the quarter reads it
+
+
+def test_a_monthly_realisation_workbook_is_placed_as_it_is_with_the_given_period(project, tmp_path):
+    frame = pd.read_csv(region_dir(project, "JZ08") / "realisatie_maand.csv", sep=";", dtype=str)
+    frame["peildatum"] = pd.to_datetime(frame["peildatum"], format="%d-%m-%Y")
+    frame["gerealiseerd_euro"] = frame["gerealiseerd_euro"].astype(int)
+    workbook = tmp_path / "realisatie.xlsx"
+    frame.to_excel(workbook, index=False)
+
+    assert cli.main(["import", "--regio", "JZ08", "--soort", "realisatie_maand", "--bestand", str(workbook),
+                     "--periode", "2019-2025"]) == 0
+
+    stored = region_dir(project, "JZ08") / "realisatie_maand.xlsx"
+    assert stored.read_bytes() == workbook.read_bytes()
+    assert not (region_dir(project, "JZ08") / "realisatie_maand.csv").exists()
+    assert raw.verify(stored)["periode"] == {"van": "2019-01-01", "tot": "2025-12-31"}
+
+
+def _drop_status(text: str) -> str:
+    return "\n".join(line.rsplit(";", 1)[0] for line in text.splitlines()) + "\n"
+
+
+@pytest.mark.parametrize(("case", "column"), [
+    ("missing_column", "status"),
+    ("unknown_status", "status"),
+    ("outside_region", "gemeentecode"),
+    ("text_amount", "gerealiseerd_euro"),
+    ("outside_period", "peildatum"),
+    ("empty_date", "peildatum"),
+    ("month_twice", "peildatum"),
+])
+def test_a_bad_monthly_realisation_is_refused_naming_file_column_and_rows(project, tmp_path, capsys, case, column):
+    text = monthly_text(project)
+    lines = text.splitlines()
+    bad_rows = [5, 9]
+    changed = {
+        "unknown_status": lambda line: line.replace(";definitief", ";afgesloten"),
+        "outside_region": lambda line: line.replace(";GM0034;", ";GM0482;"),  # Alblasserdam, Zuid-Holland Zuid
+        "text_amount": lambda line: re.sub(r";\d+;(\w+)$", r";onbekend;\1", line),
+        "outside_period": lambda line: line,
+        "empty_date": lambda line: ";" + line.split(";", 1)[1],  # no peildatum
+        "month_twice": lambda line: "15-01-2019;" + line.split(";", 1)[1],  # April and August 2019 become January
+    }
+    if case == "missing_column":
+        bad_text, bad_rows = _drop_status(text), []
+    else:
+        bad_text = "\n".join(changed[case](line) if n in bad_rows else line for n, line in enumerate(lines, start=1)) + "\n"
+        assert bad_text != text or case == "outside_period"
+    source = tmp_path / "realisatie_maand export.csv"
+    source.write_text(bad_text, encoding="utf-8")
+    folder = project / "data" / "raw"
+    before = snapshot(folder)
+    period = ["--periode", "2019-01-01:2019-03-31"] if case == "outside_period" else []
+
+    assert cli.main(["import", "--regio", "JZ08", "--soort", "realisatie_maand", "--bestand", str(source), *period]) == 2
+
+    err = capsys.readouterr().err
+    where = f"{source}, kolom {column!r}"
+    if case == "outside_period":  # every row after March 2019
+        assert f"{where}, regels 5, 6, 7, 8, 9 (en " in err and "buiten de periode 2019-01-01 - 2019-03-31" in err
+    elif bad_rows:
+        named = [2, *bad_rows] if case == "month_twice" else bad_rows  # row 2 is January 2019 of the same line
+        assert f"{where}, regels {', '.join(str(r) for r in named)}:" in err
+    else:
+        assert where in err and "ontbrekende kolom" in err
+    assert snapshot(folder) == before
+    assert sorted(p.name for p in (folder / "regio").iterdir()) == ["JZ08", "JZ24", "JZ31", "JZ36"]
+
+
+def test_a_monthly_realisation_is_refused_for_a_region_that_does_not_report_per_quarter(project, tmp_path, capsys):
+    source = tmp_path / "realisatie_maand.csv"
+    source.write_bytes((region_dir(project, "JZ24") / "realisatie_maand.csv").read_bytes())
+    before = snapshot(project / "data" / "raw")
+
+    assert cli.main(["import", "--regio", "JZ24", "--soort", "realisatie_maand", "--bestand", str(source)]) == 2
+
+    err = capsys.readouterr().err
+    assert "JZ24" in err and "rapporteert niet per kwartaal" in err and "config/kwartaal.yaml (wel JZ08, JZ31)" in err
+    assert snapshot(project / "data" / "raw") == before
+
+
+def test_the_command_line_offers_every_kind_the_importer_takes():
+    assert cli.IMPORT_KINDS == importer.KINDS  # the parser names them without loading the importer

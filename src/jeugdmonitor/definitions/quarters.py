@@ -47,11 +47,20 @@ class RegionSetting:
 
 def settings(cfg: config.Config, quarter: Quarter) -> list[RegionSetting]:
     """The regions that report per quarter, with what they report in `quarter`."""
-    data = yaml.safe_load((paths.CONFIG_DIR / CONFIG_NAME).read_text(encoding="utf-8"))
     result = []
-    for code, entry in sorted((data.get("regio") or {}).items()):
+    for code, entry in sorted(_region_entries().items()):
         result.append(RegionSetting(
             code=code, name=cfg.register.regions[code].name, kind=entry["kwartalen"][f"K{quarter.quarter}"],
             steering=entry["sturing"], ceiling=entry.get("plafond_euro"), note=entry["toelichting"],
             forecast=entry["prognose"], weights=tuple(entry.get("maandgewichten") or (1.0,) * 12)))
     return result
+
+
+def reporting_regions() -> list[str]:
+    """The codes of the regions config/kwartaal.yaml lists: those that report per quarter."""
+    return sorted(_region_entries())
+
+
+def _region_entries() -> dict[str, dict]:
+    data = yaml.safe_load((paths.CONFIG_DIR / CONFIG_NAME).read_text(encoding="utf-8"))
+    return data.get("regio") or {}

@@ -1,10 +1,13 @@
-"""`make import`: place one of a region's exports (waiting times, trajectories, budget) in
-data/raw/regio/<code>/ under its contract, with the sidecar the workbook needs.
+"""`make import`: place one of a region's exports (waiting times, trajectories, budget, and for a
+region that reports per quarter the monthly realisation) in data/raw/regio/<code>/ under its
+contract, with the sidecar the workbook needs.
 
 The file is checked with the cleaning stage's own checks before anything is placed: its contract
 (exports.check_region_export: columns, types, codes, periods; exit 2) and the source's data-quality
-rules (the GX suite ruw_<soort>; exit 3). A file that fails is refused naming the file, the column
-and the rows, and data/raw/ stays as it was. A CSV as Dutch spreadsheets write it (UTF-8 with BOM or
+rules (the GX suite ruw_<soort>; exit 3). The monthly realisation, which only the quarter reports
+read, is checked with their reader (quarter_exports.read_monthly_spending: columns, types, dates,
+statuses, municipalities of the region; exit 2); it has no GX suite. A file that fails is refused
+naming the file, the column and the rows, and data/raw/ stays as it was. A CSV as Dutch spreadsheets write it (UTF-8 with BOM or
 Windows-1252, CRLF line ends, decimal comma, dates like 1-3-2023) is stored in the contract's
 form (`;`, UTF-8, LF, whole numbers, dd-mm-yyyy); an .xlsx workbook is stored as it is. The
 sidecar records the checksum of the stored file and the name and checksum of the original.
@@ -28,17 +31,19 @@ import openpyxl
 import pandas as pd
 
 from jeugdmonitor import paths
-from jeugdmonitor.definitions import config
+from jeugdmonitor.definitions import config, quarters
 from jeugdmonitor.errors import ConfigError, DataQualityError, RawDataError
 from jeugdmonitor.publish import move_files_into
-from jeugdmonitor.sources import exports, raw, rawdata
+from jeugdmonitor.sources import exports, quarter_exports, raw, rawdata
 
-KINDS = exports.REGION_EXPORTS
+QUARTER_KINDS = ("realisatie_maand",)  # read only by the quarter reports, for the regions of config/kwartaal.yaml
+KINDS = (*exports.REGION_EXPORTS, *QUARTER_KINDS)
 ENCODINGS = ("utf-8-sig", "cp1252")  # what spreadsheets write: UTF-8 (with or without BOM), else Windows-1252
 DUTCH_WHOLE_NUMBER = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,0+)?|-?\d+,0+")  # 1.234 / 1.234,00 / 12,0
 SHORT_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
 LICENCE = "Niet openbaar (levering door de jeugdregio)"
-TITLES = {"wachttijden": "wachttijden per maand", "trajecten": "trajecten", "budget": "budget en realisatie"}
+TITLES = {"wachttijden": "wachttijden per maand", "trajecten": "trajecten", "budget": "budget en realisatie",
+          "realisatie_maand": "realisatie per maand"}
 
 
 @dataclass
@@ -124,6 +129,21 @@ def _derived_period(frame: pd.DataFrame) -> tuple[dt.date, dt.date]:
     first_year = int((ends.min() if len(ends) else starts.min()).year)
     last_year = int(max([*ends.tolist(), *starts.tolist()]).year)
     return dt.date(first_year, 1, 1), dt.date(last_year, 12, 31)
+
+
+def _months_covered(path: Path, frame: pd.DataFrame,
+                    period: tuple[dt.date, dt.date] | None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The period a monthly realisation covers: PERIODE, with every row's month inside it, or else
+    from the first day of its first month to the last day of its last month."""
+    months = frame["peildatum"].dt.to_period("M")
+    if period is None:
+        return months.min().start_time, months.max().end_time.normalize()
+    first, last = pd.Timestamp(period[0]), pd.Timestamp(period[1])
+    outside = (frame["peildatum"] < first) | (frame["peildatum"] > last)
+    if outside.any():
+        raise RawDataError(path, f"maanden buiten de periode {first.date()} - {last.date()} (PERIODE)",
+                           column="peildatum", rows=[int(i) + 2 for i in frame.index[outside]])
+    return first, last
 
 
 def check_source(source: Path, limits: dict[str, Any]) -> None:
@@ -230,12 +250,25 @@ def _checked_request(cfg: config.Config, region: str, kind: str, source: Path) -
                           f"voeg haar toe met `make regio JZ={region}`")
     if kind not in KINDS:
         raise ConfigError(f"SOORT={kind!r}: verwacht een van {list(KINDS)}")
+    if kind in QUARTER_KINDS:
+        _check_reports_quarterly(register, region, kind)
     source = Path(source)
     suffix = source.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise RawDataError(source, f"verwacht een .csv- of .xlsx-bestand, gevonden {source.suffix!r}")
     check_source(source, cfg.sources.get("import_grenzen") or {})
     return region, source, suffix
+
+
+def _check_reports_quarterly(register: config.Register, region: str, kind: str) -> None:
+    """A monthly realisation is read only by the quarter reports: refuse it for a region that
+    config/kwartaal.yaml does not list, before the file is read."""
+    listed = quarters.reporting_regions()
+    if region not in listed:
+        raise ConfigError(f"jeugdregio {region} ({register.region(region).name}) rapporteert niet per kwartaal: ze staat "
+                          f"niet in config/{quarters.CONFIG_NAME} (wel {', '.join(listed) or 'geen'}). SOORT={kind} is "
+                          f"alleen voor de kwartaalrapportages; voeg de regio eerst toe aan config/{quarters.CONFIG_NAME} "
+                          "(zie docs/kwartaal.md)")
 
 
 def _stage(source: Path, suffix: str, contract: dict[str, Any], staged: Path) -> list[str]:
@@ -278,14 +311,19 @@ def _check_contract(cfg: config.Config, region: str, kind: str, staged: Path, so
     """The staged file's rows and the period it covers, after the contract's checks (errors name
     the user's file); the period goes into the sidecar, with a note when derived from the data."""
     try:
-        frame, covered = exports.check_region_export(cfg, region, kind, staged, sidecar=False,
-                                                     period=period or _derived_period)
+        if kind in QUARTER_KINDS:
+            frame = quarter_exports.read_monthly_spending(cfg, region, staged, verify_checksum=False)
+            covered = _months_covered(staged, frame, period)
+        else:
+            frame, covered = exports.check_region_export(cfg, region, kind, staged, sidecar=False,
+                                                         period=period or _derived_period)
     except RawDataError as error:
         raise _relocated(error, staged, source) from error
     if covered is not None:
         if period is None:
-            notes.append(f"periode {covered[0].date()} - {covered[1].date()} afgeleid uit de data (eerste einddatum, "
-                         "laatste datum); geef PERIODE=van:tot als de export een andere periode beslaat")
+            how = "eerste en laatste maand" if kind in QUARTER_KINDS else "eerste einddatum, laatste datum"
+            notes.append(f"periode {covered[0].date()} - {covered[1].date()} afgeleid uit de data ({how}); "
+                         "geef PERIODE=van:tot als de export een andere periode beslaat")
         meta["periode"] = {"van": covered[0].date().isoformat(), "tot": covered[1].date().isoformat()}
     return frame, covered
 
@@ -333,7 +371,8 @@ def import_export(cfg: config.Config, region: str, kind: str, source: Path, peri
         meta = _sidecar_meta(cfg, region, kind, source, retrieved, source_name, notes)
         frame, covered = _check_contract(cfg, region, kind, staged, source, period, meta, notes)
         raw.write_sidecar(staged, meta)
-        _check_quality(kind, staged, frame, source)
+        if kind not in QUARTER_KINDS:  # the monthly realisation has no GX suite: its reader checked it above
+            _check_quality(kind, staged, frame, source)
         _remove_other_form(target_dir, contract, stored_name, notes)
         moved = move_files_into(staging, target_dir)
     finally:

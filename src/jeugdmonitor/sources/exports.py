@@ -71,12 +71,7 @@ def check_region_export(cfg: config.Config, region: str, kind: str, path: Path, 
     frame = raw.read_region_export(path, exports[kind]["kolommen"], exports["datumformaat"], verify_checksum=sidecar)
     if kind == "wachttijden" and sidecar:
         _check_waiting_norm(cfg, path)
-    check_codes(path, frame.astype({"gemeentecode": str}), "gemeentecode", register, set())
-    outside = frame["gemeentecode"].map(lambda c: register.municipality(c).region) != region
-    if outside.any():
-        raise raw.RawDataError(path, f"gemeenten buiten regio {region}: "
-                                     f"{frame.loc[outside, 'gemeentecode'].unique()[:5].tolist()}",
-                               column="gemeentecode", rows=[int(i) + 2 for i in frame.index[outside]])
+    check_region_codes(path, frame, register, region)
     if kind != "trajecten":  # trajectories are delivered on the current layout, whenever they started
         period_years = frame["jaar"] if kind == "budget" else frame["peildatum"].dt.year
         check_exists_in_year(path, frame["gemeentecode"].astype(str), period_years, register, "gemeentecode")
@@ -84,6 +79,17 @@ def check_region_export(cfg: config.Config, region: str, kind: str, path: Path, 
         return frame, None
     covered = sidecar_period(path) if period is None else period(frame) if callable(period) else period
     return frame, _check_export_period(path, frame, covered, "sidecar `periode`" if period is None else "PERIODE")
+
+
+def check_region_codes(path: Path, frame: pd.DataFrame, register: config.Register, region: str) -> None:
+    """Every `gemeentecode` of a region's export is a municipality of config/gemeenten.yaml that
+    belongs to `region`; refused naming the file, the column and the rows."""
+    check_codes(path, frame.astype({"gemeentecode": str}), "gemeentecode", register, set())
+    outside = frame["gemeentecode"].map(lambda c: register.municipality(str(c)).region) != region
+    if outside.any():
+        raise raw.RawDataError(path, f"gemeenten buiten regio {region}: "
+                                     f"{frame.loc[outside, 'gemeentecode'].unique()[:5].tolist()}",
+                               column="gemeentecode", rows=[int(i) + 2 for i in frame.index[outside]])
 
 
 def sidecar_period(path: Path) -> tuple[dt.date, dt.date]:

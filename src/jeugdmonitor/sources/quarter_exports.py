@@ -14,7 +14,7 @@ from jeugdmonitor.definitions import config
 from jeugdmonitor.definitions.quarters import KIND_FULL, RegionSetting
 from jeugdmonitor.period import PeriodError, Quarter, months_text
 from jeugdmonitor.sources import raw
-from jeugdmonitor.sources.exports import check_region_export
+from jeugdmonitor.sources.exports import check_region_codes, check_region_export
 
 
 # ------------------------------------------------------------------ reading under contract
@@ -22,23 +22,33 @@ def export_path(cfg: config.Config, region: str, kind: str) -> Path:
     return raw.export_file(paths.region_export_dir(region), cfg.sources["regio_exports"][kind]["bestand"])
 
 
-def read_monthly_spending(cfg: config.Config, region: str) -> pd.DataFrame:
+def read_monthly_spending(cfg: config.Config, region: str, path: Path | None = None, *,
+                          verify_checksum: bool = True) -> pd.DataFrame:
     """The region's realisation per month (realisatie_maand): columns and types, municipalities of
-    the region, and a status per row that is one of the configured statuses."""
+    the region, a date on every row, one row per month, municipality and budget line, and a status
+    per row that is one of the configured statuses.
+
+    `make import` checks a staged file (`path`, no sidecar yet) with it before placing it."""
     spec = cfg.sources["regio_exports"]
-    path = export_path(cfg, region, "realisatie_maand")
-    frame = raw.read_region_export(path, spec["realisatie_maand"]["kolommen"], spec["datumformaat"])
-    outside = frame["gemeentecode"].map(lambda c: cfg.register.municipality(str(c)).region) != region
-    if outside.any():
-        raise raw.RawDataError(path, f"gemeenten buiten regio {region}: {frame.loc[outside, 'gemeentecode'].unique()[:5].tolist()}",
-                               column="gemeentecode", rows=[int(i) + 2 for i in frame.index[outside]])
+    path = export_path(cfg, region, "realisatie_maand") if path is None else path
+    frame = raw.read_region_export(path, spec["realisatie_maand"]["kolommen"], spec["datumformaat"],
+                                   verify_checksum=verify_checksum)
+    check_region_codes(path, frame, cfg.register, region)
+    _refuse_rows(path, frame, frame["peildatum"].isna(), "peildatum", "lege peildatum: elke regel hoort bij een maand")
+    key = pd.DataFrame({"maand": frame["peildatum"].dt.to_period("M"), "gemeente": frame["gemeentecode"],
+                        "post": frame["begrotingspost"]})
+    _refuse_rows(path, frame, key.duplicated(keep=False), "peildatum",
+                 "dezelfde maand, gemeente en begrotingspost staan op meer dan één regel: de uitgaven zouden dubbel tellen")
     allowed = spec["realisatie_maand"]["statussen"]
-    unknown = ~frame["status"].isin(allowed)
-    if unknown.any():
-        raise raw.RawDataError(path, f"onbekende status {frame.loc[unknown, 'status'].unique()[:3].tolist()}; "
-                                     f"toegestaan: {', '.join(allowed)}", column="status",
-                               rows=[int(i) + 2 for i in frame.index[unknown]])
+    unknown = ~frame["status"].isin(allowed).fillna(False).astype(bool)
+    _refuse_rows(path, frame, unknown, "status", f"onbekende status {frame.loc[unknown, 'status'].unique()[:3].tolist()}; "
+                                                 f"toegestaan: {', '.join(allowed)}")
     return frame
+
+
+def _refuse_rows(path: Path, frame: pd.DataFrame, bad: pd.Series, column: str, message: str) -> None:
+    if bad.any():
+        raise raw.RawDataError(path, message, column=column, rows=[int(i) + 2 for i in frame.index[bad]])
 
 
 def read_exports(cfg: config.Config, region: str) -> dict[str, Any]:
