@@ -48,7 +48,7 @@ manager, client = start_new_kernel(kernel_name={kernel!r})
 try:
     reply = client.execute_interactive(
         "import pandas, altair, pyarrow\\nfrom IPython.display import HTML, display\\n"
-        "from jeugdmonitor import paths; from jeugdmonitor.report.municipality import charts, inputs, municipal, templates", timeout=600)
+        "from jeugdmonitor import paths; from jeugdmonitor.report import charts, inputs, municipal, templates", timeout=600)
     if reply["content"]["status"] != "ok":
         raise SystemExit(f"imports in the kernel failed: {{reply['content']}}")
 finally:
