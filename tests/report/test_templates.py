@@ -40,3 +40,15 @@ def test_words_come_from_their_template():
 def test_status_legend_explains_every_mark():
     legend = STATUS_LEGEND
     assert "* voorlopig" in legend and "** nader voorlopig" in legend and "–" in legend
+
+
+def test_a_count_of_exactly_one_takes_the_singular_unit_where_config_gives_one(cfg):
+    with_unit = templates.ENVIRONMENT.filters["eenheid"]
+    trajectories = next(k for k in cfg.kpis.values() if k.unit == "trajecten")
+    assert trajectories.unit_singular == "traject"
+    assert with_unit(1, trajectories) == "1 traject"
+    assert with_unit(5, trajectories) == "5 trajecten" and with_unit(0, trajectories) == "0 trajecten"
+    share = next(k for k in cfg.kpis.values() if k.unit == "%")
+    assert share.unit_singular is None and with_unit(1, share) == "1,0%"
+    per_1000 = next(k for k in cfg.kpis.values() if k.unit == "per 1.000 jongeren")
+    assert with_unit(1, per_1000).endswith(" per 1.000 jongeren")  # no singular given: the unit as it is

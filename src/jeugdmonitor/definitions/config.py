@@ -146,6 +146,7 @@ class Kpi:
     max_jump_pct: float | None  # year-on-year change beyond this is flagged (warning); None: not checked
     margin: float = 0.0  # a change or a distance to a target smaller than this is "about the same" / "nipt"
     questions: tuple[str, ...] = ()  # gespreksvragen for the council when the figure worsened
+    unit_singular: str | None = None  # the unit after exactly 1 ("1 traject"); None: the unit as it is
 
     @property
     def is_rate(self) -> bool:
@@ -265,6 +266,7 @@ def _kpis(spec: dict[str, Any]) -> dict[str, Kpi]:
                           else float(entry.get("max_jaarsprong_pct", default_jump))),
             margin=_margin(kpi_id, entry),
             questions=tuple(entry.get("gespreksvragen", ())),
+            unit_singular=entry.get("eenheid_enkelvoud"),
         )
     return kpis
 

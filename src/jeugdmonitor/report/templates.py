@@ -17,9 +17,12 @@ PAGES_DIR = paths.TEMPLATE_DIR / "pages"
 
 
 def _with_unit(value: object, kpi: Any) -> str:
-    """'10,1%', '8,1 per 1.000 jongeren', '82 dagen'."""
+    """'10,1%', '8,1 per 1.000 jongeren', '82 dagen', '1 traject' (the singular where config gives one)."""
     text = formatting.number(value, kpi.decimals)
-    return f"{text}%" if kpi.unit == "%" else f"{text} {kpi.unit}"
+    if kpi.unit == "%":
+        return f"{text}%"
+    unit = kpi.unit_singular if kpi.unit_singular and text.lstrip("−-+") == "1" else kpi.unit
+    return f"{text} {unit}"
 
 
 def _environment() -> jinja2.Environment:
