@@ -90,3 +90,22 @@ def test_the_clipping_check_catches_cut_off_text(chromium, tmp_path):
     result = chromium.reading(page_file, PHONE["width"], PHONE["height"])
     assert result["clipped"] == ["Voortgangsrapportages jeugdhulp in een heel lange regel", "buiten beeld"]
     assert result["pageWidth"] > result["width"]
+
+
+def test_the_index_tables_read_as_one_block_per_municipality_on_a_phone(built, chromium):
+    """On a phone each region's table is a column of blocks, one per municipality, every figure
+    named beside it: nothing to scroll sideways, no status without the goal it belongs to."""
+    index = built / "reports" / str(YEAR) / "index.html"
+    with chromium.page(index) as page:
+        page.set_viewport_size(PHONE)
+        wide = page.evaluate("() => [...document.querySelectorAll('.jm-index-tabel')]"
+                             ".filter(t => t.closest('.jm-tabelvak').scrollWidth > t.closest('.jm-tabelvak').clientWidth)"
+                             ".map(t => t.caption.textContent)")
+        assert wide == [], f"tables wider than a phone: {wide}"
+        cells = page.evaluate("() => [...document.querySelectorAll('.jm-index-tabel tr.jm-gemeente td')]"
+                              ".filter(td => td.getClientRects().length)"
+                              ".map(td => getComputedStyle(td, '::before').content)")
+        assert len(cells) > 100 and all(label.startswith('"') and label.endswith(': "') for label in cells), cells[:5]
+        assert any(label.startswith('"Doel 1') for label in cells)
+        page.set_viewport_size({"width": 1280, "height": 844})  # on a laptop it is a table with column headers
+        assert page.locator(".jm-index-tabel thead").first.is_visible()
