@@ -10,6 +10,7 @@ import math
 import pytest
 
 from jeugdmonitor.definitions import config
+from jeugdmonitor.errors import ReportYearError
 from jeugdmonitor.report import peers
 from jeugdmonitor.report.inputs import Inputs
 from jeugdmonitor.report.subject import Report
@@ -164,3 +165,11 @@ def test_a_share_kpi_that_is_not_a_percentage_is_refused(cfg):
     wrong = dataclasses.replace(cfg, peers={**cfg.peers, "aandeel_jongeren": "inwoners"})
     with pytest.raises(config.ConfigError, match="aandeel_jongeren noemt 'inwoners'"):
         peers.rule(wrong)
+
+
+def test_a_clean_table_from_before_stedelijkheid_is_refused_with_the_command_that_renews_it(cfg):
+    inputs = _inputs(cfg)
+    inputs.areas = inputs.areas.drop(columns="stedelijkheid")
+    with pytest.raises(ReportYearError, match="mist de kolom 'stedelijkheid'.*make clean-data YEAR=2023") as caught:
+        peers.profiles(inputs)
+    assert caught.value.exit_code == 2

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from jeugdmonitor.definitions import config
+from jeugdmonitor.errors import ReportYearError
 from jeugdmonitor.report import templates
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY, least_final
 
@@ -70,7 +71,7 @@ def profiles(inputs: Any) -> dict[str, Profile]:
     share_kpi = rule(inputs.cfg).get("aandeel_jongeren")
     areas = inputs.areas
     if URBANISATION not in areas.columns:
-        raise KeyError(f"de schone tabel gebieden van {inputs.year} mist de kolom {URBANISATION!r}; "
+        raise ReportYearError(f"de schone tabel gebieden van {inputs.year} mist de kolom {URBANISATION!r}; "
                        f"draai `make clean-data YEAR={inputs.year}` opnieuw")
     municipalities = areas[areas["niveau"] == LEVEL_MUNICIPALITY]
     found = {}
