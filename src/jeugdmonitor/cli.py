@@ -18,6 +18,7 @@ from typing import Any
 from jeugdmonitor import buildinfo, errors, paths, projecttree, publish
 from jeugdmonitor.definitions import configcheck
 from jeugdmonitor.runner import kernel, pipeline, runlock
+from jeugdmonitor.vocabulary import EXPORT_KINDS
 
 EXIT_BAD_INPUT = errors.EXIT_BAD_INPUT
 EXIT_QUALITY = errors.EXIT_QUALITY
@@ -25,7 +26,6 @@ EXIT_NOTEBOOK = errors.EXIT_NOTEBOOK
 
 DEFAULT_YEAR = 2023
 DISK_FULL = os.strerror(errno.ENOSPC)  # "No space left on device", as a notebook's error carries it
-IMPORT_KINDS = ("wachttijden", "trajecten", "budget", "realisatie_maand")  # fetch.importer.KINDS, without loading it
 # the commands that read config/: its files are checked against their schemas first (pdf reads only
 # the published pages, which a copy of reports/<year>/ alone may hold)
 KERNEL_COMMANDS = ("clean", "validate", "reports", "voorbeeld", "kwartaal")  # the commands that start notebook kernels
@@ -93,7 +93,7 @@ def _add_tool_commands(sub: Any) -> None:
     command.add_argument("--jaar", type=int, default=None, help="jaar van de gebiedentabel (standaard: de nieuwste in data/raw/)")
     command = sub.add_parser("import", help="een export van een regio controleren en met sidecar in data/raw/regio/<code>/ zetten")
     command.add_argument("--regio", required=True, help="jeugdregiocode, bijvoorbeeld JZ31")
-    command.add_argument("--soort", required=True, choices=IMPORT_KINDS, help="soort export "
+    command.add_argument("--soort", required=True, choices=EXPORT_KINDS, help="soort export "
                          "(realisatie_maand: alleen voor een regio die per kwartaal rapporteert)")
     command.add_argument("--bestand", required=True, help="de export: .csv (';') of .xlsx")
     command.add_argument("--periode", default=None, help="periode van een trajectenexport: 2019-2024 of "

@@ -18,6 +18,11 @@ LEVEL_REGION = "jeugdregio"
 LEVEL_COUNTRY = "land"
 LEVELS = (LEVEL_MUNICIPALITY, LEVEL_REGION, LEVEL_COUNTRY)  # also the order areas are listed in
 
+# ------------------------------------------------------------------ exports of a region (make import SOORT=...)
+REGION_EXPORTS = ("wachttijden", "trajecten", "budget")  # read by the yearly reports
+QUARTER_EXPORTS = ("realisatie_maand",)  # read only by the quarter reports (config/kwartaal.yaml)
+EXPORT_KINDS = (*REGION_EXPORTS, *QUARTER_EXPORTS)
+
 # ------------------------------------------------------------------ data status of a figure
 STATUS_FINAL = "definitief"
 STATUS_REVISED_PROVISIONAL = "nader voorlopig"

@@ -35,9 +35,10 @@ from jeugdmonitor.definitions import config, quarters
 from jeugdmonitor.errors import ConfigError, DataQualityError, RawDataError
 from jeugdmonitor.publish import move_files_into
 from jeugdmonitor.sources import exports, quarter_exports, raw, rawdata
+from jeugdmonitor.vocabulary import EXPORT_KINDS, QUARTER_EXPORTS
 
-QUARTER_KINDS = ("realisatie_maand",)  # read only by the quarter reports, for the regions of config/kwartaal.yaml
-KINDS = (*exports.REGION_EXPORTS, *QUARTER_KINDS)
+QUARTER_KINDS = QUARTER_EXPORTS  # read only by the quarter reports, for the regions of config/kwartaal.yaml
+KINDS = EXPORT_KINDS
 ENCODINGS = ("utf-8-sig", "cp1252")  # what spreadsheets write: UTF-8 (with or without BOM), else Windows-1252
 DUTCH_WHOLE_NUMBER = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,0+)?|-?\d+,0+")  # 1.234 / 1.234,00 / 12,0
 SHORT_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")

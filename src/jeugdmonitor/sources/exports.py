@@ -17,6 +17,7 @@ from jeugdmonitor.definitions import config
 from jeugdmonitor.sources import raw
 from jeugdmonitor.sources.checks import check_codes, check_complete, check_exists_in_year, provenance_of
 from jeugdmonitor.sources.rawdata import RawFile
+from jeugdmonitor.vocabulary import REGION_EXPORTS
 
 
 def _check_waiting_norm(cfg: config.Config, path: Path) -> None:
@@ -30,9 +31,6 @@ def _check_waiting_norm(cfg: config.Config, path: Path) -> None:
                                f"wachtnorm_dagen) stelt {wanted} in: de zorgelijk wachtenden in dit bestand zijn met een "
                                "andere norm geteld (of de sidecar zegt niet met welke); vraag de regio om een export "
                                "met de ingestelde norm, of pas de norm in config/bronnen.yaml aan")
-
-
-REGION_EXPORTS = ("wachttijden", "trajecten", "budget")
 
 
 def load_region_exports(cfg: config.Config, files: list[RawFile], provenance: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
