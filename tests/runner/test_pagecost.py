@@ -22,3 +22,20 @@ def test_pages_that_differ_with_and_without_templates_fail_the_measurement(monke
     assert "verschillen" in capsys.readouterr().err
     monkeypatch.setattr(pagecost, "page_sections", lambda inputs, code: [code])
     assert pagecost.main(["GM0001", "GM0002"]) == 0
+
+
+def test_the_kinds_line_orders_chart_kinds_by_their_cost_per_page():
+    cost = {"pages": 2, "kinds": {"Kaart": (10, 0.1), "Lijngrafiek": (26, 0.9), "Stippengrafiek": (20, 0.5)}}
+    text = pagecost.kinds_line(cost)
+    assert text.index("Lijngrafiek 13.0 per page, 0.450 s per page (34.6 ms each)") < text.index("Stippengrafiek") < text.index("Kaart")
+
+
+def test_rendering_is_counted_per_kind_of_chart():
+    vegatemplates.clear()
+    spec = {"description": "Kaart: proef", "mark": "point", "data": {"values": [{"a": 1}]},
+            "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    vegatemplates.svg(spec, "6.4")
+    with vegatemplates.disabled():
+        vegatemplates.svg(spec, "6.4")
+    assert vegatemplates.stats["kind_calls_Kaart"] == 2 and vegatemplates.stats["kind_cpu_Kaart"] > 0
+    vegatemplates.clear()
