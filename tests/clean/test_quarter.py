@@ -10,7 +10,7 @@ import pytest
 
 from jeugdmonitor import makeargs, paths, vocabulary
 from jeugdmonitor.clean import quarter as quarter_tables
-from jeugdmonitor.definitions import config
+from jeugdmonitor.definitions import config, quarters
 from jeugdmonitor.definitions.quarters import RegionSetting
 from jeugdmonitor.devtools.sample import quarter as sample_quarter
 from jeugdmonitor.period import PeriodError, Quarter, parse_quarter
@@ -115,15 +115,48 @@ def test_the_notebook_is_thin_and_has_a_parameters_cell():
     assert all(len(c.source.splitlines()) <= 4 for c in notebook.cells if c.cell_type == "code")
 
 
-def test_the_annual_report_links_the_quarters_the_data_cover(cfg):
+@pytest.fixture
+def reports(tmp_path, monkeypatch):
+    """An empty reports/ folder: no quarter of any year is published yet."""
+    monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path)
+    return tmp_path
+
+
+def _publish(quarter: Quarter) -> None:
+    folder = paths.report_dir(quarter)
+    folder.mkdir(parents=True)
+    paths.report_index(folder).write_text("<html></html>", encoding="utf-8")
+
+
+def test_the_annual_report_links_only_the_quarters_that_are_published(cfg, reports):
+    assert quarter_pages.annual_links(cfg, 2023) == []  # the exports cover all of 2023, but nothing is published
+    _publish(Quarter(2023, 2))
+    _publish(Quarter(2024, 1))  # another year's quarter
+    (reports / "2023-K3").mkdir()  # a folder without its index is not a published set
+    assert quarters.published(2023) == [Quarter(2023, 2)]
     links = quarter_pages.annual_links(cfg, 2023)
-    assert [link["href"] for link in links] == [f"../2023-K{q}/index.html" for q in range(1, 5)]
-    assert links[1]["label"] == "2e kwartaal 2023" and "Flevoland" in links[1]["regions"]
-    assert quarter_pages.annual_links(cfg, 2018) == []  # the monthly export starts in 2019
+    assert [link["href"] for link in links] == ["../2023-K2/index.html"]
+    assert links[0]["label"] == "2e kwartaal 2023" and "Flevoland" in links[0]["regions"]
 
 
-def test_the_annual_index_page_links_its_quarters(cfg):
+def test_the_annual_index_page_links_its_published_quarters_only(cfg, reports):
     from jeugdmonitor.report import overview
     from tests.report.test_overview import _inputs
     page = overview.index_page(_inputs(cfg))
+    assert 'id="kwartalen"' not in page and "2023-K" not in page and "Kwartaalrapportages" not in page
+    _publish(Quarter(2023, 2))
+    page = overview.index_page(_inputs(cfg))
     assert 'id="kwartalen"' in page and 'href="../2023-K2/index.html"' in page and "2e kwartaal 2023" in page
+    assert "2023-K1" not in page and "2023-K3" not in page and "2023-K4" not in page
+
+
+def test_the_quarter_command_says_the_annual_index_links_it_after_make_reports(reports, capsys):
+    from jeugdmonitor.runner import quarter as quarter_runner
+    quarter_runner.note_annual_index(Quarter(2023, 2))
+    assert capsys.readouterr().out == ""  # no annual set of 2023 is published: nothing to say
+    paths.report_dir(2023).mkdir()
+    paths.report_index(paths.report_dir(2023)).write_text("<html></html>", encoding="utf-8")
+    quarter_runner.note_annual_index(Quarter(2023, 2))
+    said = capsys.readouterr().out
+    assert said.count("\n") == 1 and "jaarrapportage 2023" in said and "2e kwartaal 2023" in said
+    assert "`make reports YEAR=2023`" in said

@@ -33,6 +33,7 @@ def _checksums(**changed: str) -> dict:
                       "jeugdmonitor/index.html.j2": "n"},
         "code": {"report/inputs.py": "p", "report/overview.py": "o", "devtools/sample_data.py": "s", "fetch/importer.py": "imp"},
         "notebooks": {"03_gemeenterapport.ipynb": "3", "05_regio.ipynb": "5", "04_overzicht.ipynb": "4"},
+        "kwartalen": {"2023-K1/index.html": "k1"},
     }
     for name, sha in changed.items():
         group = next(g for g, files in groups.items() if name in files)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from jeugdmonitor import paths
 from jeugdmonitor.runner import manifest, plan
 from jeugdmonitor.runner.page import INDEX_KEY, Page
 from tests.runner.helpers import AVAILABLE, _checksums, _entry, _page
@@ -71,9 +72,35 @@ def _changed_kinds(name: str) -> set[str]:
     ("devtools/sample_data.py", set()),  # no page imports it
     ("fetch/importer.py", set()),
     ("kpis.yaml", {"gemeente", "regio", "index"}),
+    ("2023-K1/index.html", {"index"}),  # a published quarter: only the annual index links it
 ])
 def test_a_page_kind_is_stale_only_for_the_templates_and_modules_it_uses(name, kinds):
     assert _changed_kinds(name) == kinds
+
+
+def test_publishing_a_quarter_makes_the_annual_index_stale_and_no_other_page(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path)
+
+    def changed(before: dict) -> set[str]:
+        after = manifest.input_checksums(2023)
+        return {p.kind for p in PAGES_OF_EACH_KIND if manifest.page_inputs(p, before) != manifest.page_inputs(p, after)}
+
+    def publish(quarter: str, html: str) -> None:
+        folder = tmp_path / quarter
+        folder.mkdir(exist_ok=True)
+        (folder / "index.html").write_text(html, encoding="utf-8")
+
+    before = manifest.input_checksums(2023)
+    publish("2023-K2", "eerste bouw")
+    assert changed(before) == {"index"}
+    before = manifest.input_checksums(2023)
+    publish("2023-K2", "opnieuw gebouwd")  # a quarter replaced later
+    assert changed(before) == {"index"}
+    before = manifest.input_checksums(2023)
+    publish("2024-K1", "ander jaar")  # another year's quarter, and a folder without its index
+    (tmp_path / "2023-K3").mkdir()
+    assert changed(before) == set()
+    assert set(before[manifest.QUARTERS_GROUP]) == {"2023-K2/index.html"}
 
 
 def test_a_stale_page_whose_inputs_are_back_to_its_own_is_current_again(tmp_path):

@@ -16,11 +16,10 @@ import pandas as pd
 
 from jeugdmonitor import paths
 from jeugdmonitor.definitions import config
-from jeugdmonitor.definitions.quarters import KIND_FINANCIAL, TABLES, settings
+from jeugdmonitor.definitions.quarters import KIND_FINANCIAL, TABLES, published, settings
 from jeugdmonitor.period import Quarter, month_label, parse_quarter
 from jeugdmonitor.report import formatting, templates
 from jeugdmonitor.sources import raw
-from jeugdmonitor.sources.quarter_exports import read_monthly_spending
 from jeugdmonitor.vocabulary import LEVEL_REGION, STATUS_FINAL, STATUS_PROVISIONAL
 
 TEMPLATE_DIR = "kwartaal"
@@ -143,12 +142,10 @@ def page_codes(kwartaal: str, folder: str | None = None) -> list[tuple[str, str,
 
 
 def annual_links(cfg: config.Config, year: int) -> list[dict[str, str]]:
-    """The quarters of `year` the annual index links: those whose months every region that reports
-    per quarter has in its monthly realisation export (`make kwartaal` builds them)."""
+    """The quarters of `year` the annual index links: only those whose report set is published
+    (definitions.quarters.published), never a quarter `make kwartaal` has not built yet."""
     regions = settings(cfg, Quarter(year, 1))
     if not regions:
         return []
-    present = [set(read_monthly_spending(cfg, r.code)["peildatum"].dt.to_period("M")) for r in regions]
     names = ", ".join(r.name for r in regions)
-    return [{"href": f"../{Quarter(year, q)}/{paths.INDEX_PAGE_NAME}", "label": Quarter(year, q).label, "regions": names}
-            for q in range(1, 5) if all(set(Quarter(year, q).months_to_date) <= months for months in present)]
+    return [{"href": f"../{q}/{paths.INDEX_PAGE_NAME}", "label": q.label, "regions": names} for q in published(year)]

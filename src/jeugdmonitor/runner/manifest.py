@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jeugdmonitor import buildinfo, paths, publish
+from jeugdmonitor.definitions import quarters
 from jeugdmonitor.runner import deps
 from jeugdmonitor.runner.page import Page
 from jeugdmonitor.sources import raw
@@ -31,6 +32,14 @@ OK_STATUSES = ("gebouwd", "overgenomen", "hervat")
 STALE_STATUS = "verouderd"
 
 
+# the index pages of the year's published quarter sets (reports/<year>-K<q>/): the annual index links them
+QUARTERS_GROUP = "kwartalen"
+
+
+# checksum groups only some page kinds depend on; every other group is an input of every page
+GROUP_KINDS = {QUARTERS_GROUP: ("index",)}
+
+
 # ------------------------------------------------------------------------------ checksums and manifest
 def _files_under(folder: Path, pattern: str, skip: Sequence[str] = ()) -> Iterator[Path]:
     for path in sorted(folder.rglob(pattern)):
@@ -41,7 +50,8 @@ def _files_under(folder: Path, pattern: str, skip: Sequence[str] = ()) -> Iterat
 
 def input_checksums(year: int) -> dict[str, dict[str, str]]:
     """sha256 per input file of a report run, by group: the validated tables and their stamp, the
-    definitions in config/, the notebooks, the templates and the package code."""
+    definitions in config/, the notebooks, the templates, the package code, and the index pages of
+    the year's published quarters (so that publishing a quarter later makes the index stale)."""
     package = paths.PACKAGE_DIR
     groups = {
         "tabellen": (paths.clean_dir(year), "*", (paths.EXECUTED_NOTEBOOK_DIR_NAME,)),
@@ -53,6 +63,8 @@ def input_checksums(year: int) -> dict[str, dict[str, str]]:
               for group, (folder, pattern, skip) in groups.items()}
     result["notebooks"] = {name: raw.sha256(paths.notebook(name))
                            for name in (paths.REPORT_NOTEBOOK_NAME, paths.REGION_NOTEBOOK_NAME, paths.INDEX_NOTEBOOK_NAME)}
+    result[QUARTERS_GROUP] = {f"{q}/{paths.INDEX_PAGE_NAME}": raw.sha256(paths.report_index(paths.report_dir(q)))
+                              for q in quarters.published(year)}
     return result
 
 
@@ -73,10 +85,11 @@ def _used_by(page: Page, group: str, files: dict[str, str]) -> dict[str, str]:
 
 
 def page_inputs(page: Page, checksums: dict[str, dict[str, str]]) -> dict[str, str]:
-    """The checksums a page depends on: one digest per group, its own notebook, and the fixed
-    build date when SOURCE_DATE_EPOCH sets it (it is printed on the page)."""
+    """The checksums a page depends on: one digest per group its kind uses (GROUP_KINDS: the
+    published quarters only for the index), its own notebook, and the fixed build date when
+    SOURCE_DATE_EPOCH sets it (it is printed on the page)."""
     inputs = {group: _group_digest(_used_by(page, group, files)) for group, files in checksums.items()
-              if group != "notebooks"}
+              if group != "notebooks" and page.kind in GROUP_KINDS.get(group, (page.kind,))}
     inputs["notebook"] = checksums["notebooks"][page.notebook]
     epoch = os.environ.get(buildinfo.ENV_VAR)
     if epoch is not None:

@@ -10,7 +10,9 @@ The same machinery as a report year, for a period that is a quarter:
    one papermill execution of notebooks/06_kwartaal.ipynb rendered to HTML, in reports/.bouw-<kwartaal>/;
    a page whose inputs and parameters equal those in the published build manifest, and whose files
    are still those it wrote, is taken over instead of rebuilt;
-4. the finished folder replaces reports/<kwartaal>/ in one step (publish.swap_into_place): all or nothing.
+4. the finished folder replaces reports/<kwartaal>/ in one step (publish.swap_into_place): all or nothing;
+   when the year has a published annual set, one line says that its index links the quarter after
+   `make reports YEAR=<year>` (the annual index depends on the published quarters, not the reverse).
 Nothing in a page or the manifest depends on the clock, so a rerun is byte for byte the same.
 """
 
@@ -178,4 +180,15 @@ def run(text: str, force: bool = False) -> Path:
     run_gate(quarter.year)
     with runlock.year_lock(str(quarter), "kwartaal"):  # type: ignore[arg-type]  # the lock file is named by the period
         clean_quarter(quarter, tables)
-        return build_pages(quarter, force)
+        target = build_pages(quarter, force)
+    note_annual_index(quarter)
+    return target
+
+
+def note_annual_index(quarter: Quarter) -> None:
+    """Tell the user that the published annual set of the quarter's year links the quarter only
+    after its next build: the annual run is never started from here (nor read as an input)."""
+    annual = paths.report_index(paths.report_dir(quarter.year))
+    if annual.is_file():
+        print(f"de index van de jaarrapportage {quarter.year} ({paths.display_path(annual)}) linkt naar het "
+              f"{quarter.label} na `make reports YEAR={quarter.year}`", flush=True)
