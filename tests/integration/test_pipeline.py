@@ -23,8 +23,8 @@ def test_main_job_leaves_a_report_per_municipality_and_an_index(built):
     assert len(reports) == MUNICIPALITIES
     assert sorted(p.name for p in out.glob("GM*-bijlage.html")) == [f"{p.stem}-bijlage.html" for p in reports]
     index = (out / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'href="(GM\d{4}\.html)"', index)
-    assert sorted(links) == [p.name for p in reports]
+    links = re.findall(r'href="(GM\d{4}\.html)"', index)  # from the goals table and the key figures table
+    assert sorted(set(links)) == [p.name for p in reports]
     for code, region in REGIONS.items():
         assert f"<h2>{region}</h2>" in index
         assert f'href="regio-{code}.html"' in index and (out / f"regio-{code}.html").exists()

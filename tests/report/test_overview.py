@@ -160,8 +160,10 @@ def test_region_page_links_index_members_and_verantwoording(cfg):
 def test_index_gives_a_status_word_with_a_symbol_per_goal_and_municipality(cfg):
     page = overview.index_page(_inputs(cfg))
     region_goals = cfg.goals["JZ24"]
+    goals_table = page[page.index("Haaglanden: stand van de doelen"):]
+    goals_table = goals_table[: goals_table.index("</table>")]
     for code, name in MEMBERS.items():
-        row = page[page.index(f'<a href="{code}.html">'):]
+        row = goals_table[goals_table.index(f'<a href="{code}.html">'):]
         row = row[: row.index("</tr>")]
         cells = re.findall(r'<td class="jm-doelstatus"[^>]*>(.*?)</td>', row, re.S)
         assert len(cells) == len(region_goals), name
@@ -174,6 +176,25 @@ def test_index_gives_a_status_word_with_a_symbol_per_goal_and_municipality(cfg):
     assert _text(re.findall(r'<td class="jm-doelstatus"[^>]*>(.*?)</td>', delft[: delft.index("</tr>")], re.S)[0]) == "↘ niet op koers"
     for number, goal in enumerate(region_goals, start=1):
         assert f"Doel {number}<span class=\"jm-onzichtbaar\">: {html_module.escape(goal.text)}</span>" in page
+
+
+def test_index_gives_each_region_a_goals_table_and_a_key_figures_table_with_the_same_rows(cfg):
+    """Two narrower tables instead of one of 14 columns: each fits a laptop's width and an A4 page."""
+    page = overview.index_page(_inputs(cfg))
+    section = page[page.index('data-regio="JZ24"'):]
+    section = section[: section.index("</section>")]
+    tables = re.findall(r"<table[^>]*><caption>(.*?)</caption>(.*?)</table>", section, re.S)
+    assert [caption for caption, _ in tables] == ["Haaglanden: stand van de doelen 2023 per gemeente",
+                                                  "Haaglanden: kerncijfers 2023 per gemeente"]
+    goals_rows, figures_rows = (re.findall(r'<tr class="jm-(?:gemeente|referentie)".*?</tr>', body, re.S) for _, body in tables)
+    names = [re.search(r'<th scope="row">(.*?)</th>', row).group(1) for row in figures_rows]
+    assert names == [re.search(r'<th scope="row">(.*?)</th>', row).group(1) for row in goals_rows]
+    assert len(names) == len(MEMBERS) + 1 and names[-1] == "Regio Haaglanden"
+    for row in figures_rows:
+        assert "jm-doelstatus" not in row and len(re.findall(r'<td class="jm-getal"', row)) == len(cfg.overview_kpis)
+    for row in goals_rows:
+        assert "jm-getal" not in row and len(re.findall(r'<td class="jm-doelstatus"', row)) == len(cfg.goals["JZ24"])
+    assert all('_lokale_paragraaf.xlsx"' in row for row in figures_rows[:-1])
 
 
 def test_index_has_a_filter_that_the_page_script_switches_on_and_loads_nothing_inline(cfg):

@@ -13,14 +13,15 @@ function filter(formulier) {
   const regio = formulier.querySelector("#jm-zoek-regio").value;
   let getoond = 0;
   for (const sectie of document.querySelectorAll("section.jm-regio")) {
-    let inSectie = 0;
+    // a municipality has a row in each of its region's tables (goals, key figures): counted once
+    const gevonden = new Set();
     for (const rij of sectie.querySelectorAll("tr.jm-gemeente")) {
       const past = (!regio || sectie.dataset.regio === regio) && gewoon(rij.dataset.naam).includes(zoek);
       rij.hidden = !past;
-      if (past) inSectie += 1;
+      if (past) gevonden.add(rij.dataset.naam);
     }
-    sectie.hidden = inSectie === 0;
-    getoond += inSectie;
+    sectie.hidden = gevonden.size === 0;
+    getoond += gevonden.size;
   }
   formulier.querySelector(".jm-zoek-aantal").textContent = String(getoond);
   document.querySelector(".jm-zoek-geen").hidden = getoond > 0;
