@@ -32,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jeugdmonitor import paths
+from jeugdmonitor.period import Quarter
 
 LOG = logging.getLogger(__name__)
 SCRATCH_SUFFIX = ".tmp"  # a file being written beside its final name (the runner's manifest)
@@ -145,3 +146,9 @@ def move_files_into(staging: Path, target: Path) -> list[Path]:
         os.replace(path, destination)
         moved.append(destination)
     return moved
+
+
+def published_quarters(year: int) -> list[Quarter]:
+    """The quarters of `year` whose report set is published: reports/<year>-K<q>/index.html exists
+    (`make kwartaal` writes it last). The annual index links these and no others, so no link is dead."""
+    return [q for q in (Quarter(year, n) for n in range(1, 5)) if paths.report_index(paths.report_dir(q)).is_file()]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jeugdmonitor import makeargs, paths, vocabulary
+from jeugdmonitor import makeargs, paths, publish, vocabulary
 from jeugdmonitor.clean import quarter as quarter_tables
-from jeugdmonitor.definitions import config, quarters
+from jeugdmonitor.definitions import config
 from jeugdmonitor.definitions.quarters import RegionSetting
 from jeugdmonitor.devtools.sample import quarter as sample_quarter
 from jeugdmonitor.period import PeriodError, Quarter, parse_quarter
@@ -133,7 +133,7 @@ def test_the_annual_report_links_only_the_quarters_that_are_published(cfg, repor
     _publish(Quarter(2023, 2))
     _publish(Quarter(2024, 1))  # another year's quarter
     (reports / "2023-K3").mkdir()  # a folder without its index is not a published set
-    assert quarters.published(2023) == [Quarter(2023, 2)]
+    assert publish.published_quarters(2023) == [Quarter(2023, 2)]
     links = quarter_pages.annual_links(cfg, 2023)
     assert [link["href"] for link in links] == ["../2023-K2/index.html"]
     assert links[0]["label"] == "2e kwartaal 2023" and "Flevoland" in links[0]["regions"]

@@ -56,12 +56,6 @@ def settings(cfg: config.Config, quarter: Quarter) -> list[RegionSetting]:
     return result
 
 
-def published(year: int) -> list[Quarter]:
-    """The quarters of `year` whose report set is published: reports/<year>-K<q>/index.html exists
-    (`make kwartaal` writes it). The annual index links these and no others, so no link is dead."""
-    return [q for q in (Quarter(year, n) for n in range(1, 5)) if paths.report_index(paths.report_dir(q)).is_file()]
-
-
 def reporting_regions() -> list[str]:
     """The codes of the regions config/kwartaal.yaml lists: those that report per quarter."""
     return sorted(_region_entries())

@@ -16,8 +16,9 @@ import pandas as pd
 
 from jeugdmonitor import paths
 from jeugdmonitor.definitions import config
-from jeugdmonitor.definitions.quarters import KIND_FINANCIAL, TABLES, published, settings
+from jeugdmonitor.definitions.quarters import KIND_FINANCIAL, TABLES, settings
 from jeugdmonitor.period import Quarter, month_label, parse_quarter
+from jeugdmonitor.publish import published_quarters
 from jeugdmonitor.report import formatting, templates
 from jeugdmonitor.sources import raw
 from jeugdmonitor.vocabulary import LEVEL_REGION, STATUS_FINAL, STATUS_PROVISIONAL
@@ -143,9 +144,9 @@ def page_codes(kwartaal: str, folder: str | None = None) -> list[tuple[str, str,
 
 def annual_links(cfg: config.Config, year: int) -> list[dict[str, str]]:
     """The quarters of `year` the annual index links: only those whose report set is published
-    (definitions.quarters.published), never a quarter `make kwartaal` has not built yet."""
+    (publish.published_quarters), never a quarter `make kwartaal` has not built yet."""
     regions = settings(cfg, Quarter(year, 1))
     if not regions:
         return []
     names = ", ".join(r.name for r in regions)
-    return [{"href": f"../{q}/{paths.INDEX_PAGE_NAME}", "label": q.label, "regions": names} for q in published(year)]
+    return [{"href": f"../{q}/{paths.INDEX_PAGE_NAME}", "label": q.label, "regions": names} for q in published_quarters(year)]

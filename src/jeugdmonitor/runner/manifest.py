@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from jeugdmonitor import buildinfo, paths, publish
-from jeugdmonitor.definitions import quarters
 from jeugdmonitor.runner import deps
 from jeugdmonitor.runner.page import Page
 from jeugdmonitor.sources import raw
@@ -64,7 +63,7 @@ def input_checksums(year: int) -> dict[str, dict[str, str]]:
     result["notebooks"] = {name: raw.sha256(paths.notebook(name))
                            for name in (paths.REPORT_NOTEBOOK_NAME, paths.REGION_NOTEBOOK_NAME, paths.INDEX_NOTEBOOK_NAME)}
     result[QUARTERS_GROUP] = {f"{q}/{paths.INDEX_PAGE_NAME}": raw.sha256(paths.report_index(paths.report_dir(q)))
-                              for q in quarters.published(year)}
+                              for q in publish.published_quarters(year)}
     return result
 
 
