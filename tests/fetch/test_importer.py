@@ -217,6 +217,37 @@ def test_a_bad_monthly_realisation_is_refused_naming_file_column_and_rows(projec
     assert sorted(p.name for p in (folder / "regio").iterdir()) == ["JZ08", "JZ24", "JZ31", "JZ36"]
 
 
+def _monthly_with(project: Path, tmp_path: Path, rows: list[int], change) -> Path:  # noqa: ANN001
+    lines = monthly_text(project).splitlines()
+    source = tmp_path / "realisatie_maand export.csv"
+    source.write_text("\n".join(change(line) if n in rows else line for n, line in enumerate(lines, start=1)) + "\n",
+                      encoding="utf-8")
+    return source
+
+
+def test_a_monthly_realisation_with_markup_fails_its_gx_suite_and_nothing_is_placed(project, tmp_path, capsys):
+    """The suite ruw_realisatie_maand runs after the reader: markup in a budget line is critical (exit 3)."""
+    source = _monthly_with(project, tmp_path, [4, 7], lambda line: line.replace(";Jeugdbescherming", ";<b>Jeugdbescherming</b>", 1))
+    assert source.read_text(encoding="utf-8").count("<b>") == 2
+    before = snapshot(project / "data" / "raw")
+
+    assert cli.main(["import", "--regio", "JZ08", "--soort", "realisatie_maand", "--bestand", str(source)]) == 3
+
+    err = capsys.readouterr().err
+    assert f"{source}, kolom 'begrotingspost', regels 4, 7:" in err and "opmaakcode (HTML)" in err
+    assert snapshot(project / "data" / "raw") == before
+
+
+def test_a_negative_month_is_placed_with_a_warning_naming_file_column_and_line(project, tmp_path, capsys):
+    """A correction (a negative amount in a month) is rare but real: a warning, not a refusal."""
+    source = _monthly_with(project, tmp_path, [6], lambda line: re.sub(r";(\d+);(\w+)$", r";-\1;\2", line))
+
+    assert cli.main(["import", "--regio", "JZ08", "--soort", "realisatie_maand", "--bestand", str(source)]) == 0
+
+    out = capsys.readouterr().out
+    assert f"waarschuwing: {source}, kolom 'gerealiseerd_euro', regels 6:" in out and "correctie" in out
+
+
 def test_a_monthly_realisation_is_refused_for_a_region_that_does_not_report_per_quarter(project, tmp_path, capsys):
     source = tmp_path / "realisatie_maand.csv"
     source.write_bytes((region_dir(project, "JZ24") / "realisatie_maand.csv").read_bytes())

@@ -20,6 +20,7 @@ from jeugdmonitor.definitions import config
 from jeugdmonitor.definitions.quarters import CONFIG_NAME, FORECAST_SEASONAL, KIND_FULL, STEERING_CEILING, TABLES, RegionSetting, settings
 from jeugdmonitor.period import PeriodError, Quarter
 from jeugdmonitor.sources.quarter_exports import check_coverage, read_exports
+from jeugdmonitor.sources.rawdata import RawFile
 from jeugdmonitor.vocabulary import LEVEL_MUNICIPALITY, LEVEL_REGION, STATUS_FINAL, STATUS_PROVISIONAL
 
 PLACEMENT_FORMS = ("verblijf", "pleegzorg")  # uithuisplaatsingen: the young person lives elsewhere
@@ -119,13 +120,14 @@ def area_tables(quarter: Quarter, region: RegionSetting, exports: dict[str, Any]
     return tables
 
 
-def build_tables(cfg: config.Config, quarter: Quarter) -> dict[str, pd.DataFrame]:
+def build_tables(cfg: config.Config, quarter: Quarter, files: list[RawFile] | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the quarter, for every region that reports per quarter and its municipalities.
-    Checks every region's coverage before computing anything."""
+    Checks every region's coverage before computing anything. The monthly realisation files are
+    added to `files` as read (for their GX suite, which the quarter stage runs)."""
     regions = settings(cfg, quarter)
     if not regions:
         raise PeriodError(f"geen enkele jeugdregio rapporteert per kwartaal: zet er een in config/{CONFIG_NAME}")
-    exports = {region.code: read_exports(cfg, region.code) for region in regions}
+    exports = {region.code: read_exports(cfg, region.code, files) for region in regions}
     for region in regions:
         check_coverage(cfg, quarter, region, exports[region.code])
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}

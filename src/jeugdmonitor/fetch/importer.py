@@ -4,9 +4,9 @@ contract, with the sidecar the workbook needs.
 
 The file is checked with the cleaning stage's own checks before anything is placed: its contract
 (exports.check_region_export: columns, types, codes, periods; exit 2) and the source's data-quality
-rules (the GX suite ruw_<soort>; exit 3). The monthly realisation, which only the quarter reports
-read, is checked with their reader (quarter_exports.read_monthly_spending: columns, types, dates,
-statuses, municipalities of the region; exit 2); it has no GX suite. A file that fails is refused
+rules (the GX suite ruw_<soort>; exit 3; a warning is printed). The monthly realisation, which only
+the quarter reports read, is checked with their reader (quarter_exports.read_monthly_spending:
+columns, types, dates, statuses, municipalities of the region; exit 2), then by its suite. A file that fails is refused
 naming the file, the column and the rows, and data/raw/ stays as it was. A CSV as Dutch spreadsheets write it (UTF-8 with BOM or
 Windows-1252, CRLF line ends, decimal comma, dates like 1-3-2023) is stored in the contract's
 form (`;`, UTF-8, LF, whole numbers, dd-mm-yyyy); an .xlsx workbook is stored as it is. The
@@ -331,15 +331,20 @@ def _check_contract(cfg: config.Config, region: str, kind: str, staged: Path, so
 
 def _check_quality(kind: str, staged: Path, frame: pd.DataFrame, source: Path) -> None:
     """The source's data-quality rules (GX suite ruw_<kind>), as the cleaning stage runs them: a
-    critical failure stops with exit 3 and the file's lines, named as the user's file."""
+    critical failure stops with exit 3 and the file's lines, a warning is printed, both naming
+    the user's file."""
     from jeugdmonitor import quality  # GX: loaded only once the file passed its structure checks
-    try:
-        quality.validate_raw([rawdata.RawFile(kind, staged, frame.copy())])
-    except DataQualityError as error:
-        message = str(error)
+
+    def as_users_file(message: str) -> str:
         for shown in (paths.display_path(staged), str(staged.resolve())):
             message = message.replace(shown, str(source))
-        raise DataQualityError(message) from error
+        return message
+    try:
+        summary = quality.validate_raw([rawdata.RawFile(kind, staged, frame.copy())])
+    except DataQualityError as error:
+        raise DataQualityError(as_users_file(str(error))) from error
+    for warning in summary["waarschuwingen"]:
+        print(as_users_file(f"waarschuwing: {quality.Finding(**warning).describe()}"), flush=True)
 
 
 def _remove_other_form(target_dir: Path, contract: dict[str, Any], stored_name: str, notes: list[str]) -> None:
@@ -372,8 +377,7 @@ def import_export(cfg: config.Config, region: str, kind: str, source: Path, peri
         meta = _sidecar_meta(cfg, region, kind, source, retrieved, source_name, notes)
         frame, covered = _check_contract(cfg, region, kind, staged, source, period, meta, notes)
         raw.write_sidecar(staged, meta)
-        if kind not in QUARTER_KINDS:  # the monthly realisation has no GX suite: its reader checked it above
-            _check_quality(kind, staged, frame, source)
+        _check_quality(kind, staged, frame, source)
         _remove_other_form(target_dir, contract, stored_name, notes)
         moved = move_files_into(staging, target_dir)
     finally:

@@ -69,11 +69,6 @@ def _export_contracts(cfg: config.Config, code: str) -> dict[str, list[gxe.Expec
     """The contract of the regional exports, shared by the raw files (`code` = gemeentecode)
     and the clean tables (`code` = gebied_code), so both are checked by the same rules."""
     c = _critical()
-
-    def safe_text(column: str) -> gxe.Expectation:
-        return gxe.ExpectColumnValuesToNotMatchRegex(column=column, regex=r"[<>]", meta=_critical(
-            toelichting="opmaakcode (HTML) in een tekstveld"))
-
     return {
         "wachttijden": [
             gxe.ExpectColumnValuesToMatchRegex(column=code, regex=MUNICIPALITY_CODE_PATTERN, meta=c),
@@ -91,15 +86,31 @@ def _export_contracts(cfg: config.Config, code: str) -> dict[str, list[gxe.Expec
             gxe.ExpectColumnValuesToBeInSet(column="zorgvorm", value_set=cfg.sources["regio_exports"]["trajecten"]["zorgvormen"], meta=c),
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="einddatum", column_B="startdatum", or_equal=True,
                                                         ignore_row_if="either_value_is_missing", meta=c),
-            safe_text("trajectnummer"),
+            _safe_text("trajectnummer"),
         ],
         "budget": [
             gxe.ExpectColumnValuesToMatchRegex(column=code, regex=MUNICIPALITY_CODE_PATTERN, meta=c),
             _non_negative("begroot_euro"), _non_negative("gerealiseerd_euro"),
             gxe.ExpectCompoundColumnsToBeUnique(column_list=["jaar", code, "begrotingspost"], meta=c),
-            safe_text("begrotingspost"),
+            _safe_text("begrotingspost"),
         ],
     }
+
+
+def _safe_text(column: str) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToNotMatchRegex(column=column, regex=r"[<>]", meta=_critical(
+        toelichting="opmaakcode (HTML) in een tekstveld"))
+
+
+def _monthly_spending() -> list[gxe.Expectation]:
+    """The monthly realisation of the quarter reports (raw file only: it has no yearly clean table).
+    Its reader already refused a missing date, a month counted twice and an unknown status."""
+    return [
+        gxe.ExpectColumnValuesToMatchRegex(column="gemeentecode", regex=MUNICIPALITY_CODE_PATTERN, meta=_critical()),
+        _safe_text("begrotingspost"),
+        gxe.ExpectColumnValuesToBeBetween(column="gerealiseerd_euro", min_value=0, meta=_warning(
+            toelichting="een negatief bedrag in een maand is een correctie; die komt voor, maar zelden")),
+    ]
 
 
 def _columns(names: list[str]) -> gxe.Expectation:
@@ -360,4 +371,5 @@ def raw_suite_definitions(cfg: config.Config) -> dict[str, list[gxe.Expectation]
               for topic in iv3["onderwerpen"].values()),
         ],
         **_export_contracts(cfg, "gemeentecode"),
+        "realisatie_maand": _monthly_spending(),
     }

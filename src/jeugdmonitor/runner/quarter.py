@@ -1,8 +1,10 @@
 """The quarter stage (`make kwartaal KWARTAAL=2024-K2`): gate, clean for the quarter, pages, publish.
 
 The same machinery as a report year, for a period that is a quarter:
-1. the gate: `make validate YEAR=<the quarter's year>` (the Makefile's own DAG, so an up-to-date
-   year costs a check): every raw file is checked under its contract and by the GX checkpoint;
+1. the gate: the monthly realisation files (which no report year reads) under their reader's
+   contract and their GX suite ruw_realisatie_maand, then `make validate YEAR=<the quarter's year>`
+   (the Makefile's own DAG, so an up-to-date year costs a check): every other raw file is checked
+   under its contract and by the GX checkpoint;
 2. the quarter's tables (jeugdmonitor.clean.quarter) are cleaned into data/staging/<kwartaal>/ and
    published to data/clean/<kwartaal>/ by exchange; a quarter the exports do not cover is refused
    before anything is written, naming the months that are missing;
@@ -37,6 +39,7 @@ from jeugdmonitor.report import quarter as quarter_pages
 from jeugdmonitor.runner import runlock
 from jeugdmonitor.runner.kernel import StageError
 from jeugdmonitor.sources import raw
+from jeugdmonitor.sources.rawdata import RawFile
 
 NOTEBOOK_NAME = "06_kwartaal.ipynb"
 INDEX = "index"
@@ -53,6 +56,15 @@ def run_gate(year: int) -> None:
     if result.returncode != 0:
         raise StageError(f"de kwaliteitspoort (make validate YEAR={year}) is niet geslaagd (exit {result.returncode}); "
                          f"er is niets gepubliceerd")
+
+
+def check_monthly_spending(files: list[RawFile]) -> None:
+    """The GX suite ruw_realisatie_maand on each region's monthly realisation as read: the yearly
+    gate does not read these files. A critical failure stops the quarter (DataQualityError, exit 3)
+    naming the file, the column and its lines, before anything is written; a warning is printed."""
+    from jeugdmonitor import quality  # GX takes seconds to import: only the quarter stage loads it here
+    for warning in quality.validate_raw(files)["waarschuwingen"]:
+        print(f"waarschuwing: {quality.Finding(**warning).describe()}", flush=True)
 
 
 def clean_quarter(quarter: Quarter, tables: dict[str, Any]) -> Path:
@@ -176,7 +188,9 @@ def run(text: str, force: bool = False) -> Path:
     """`make kwartaal`: the quarter named by `text` ('2024-K2'), from the gate to the published templates."""
     quarter = parse_quarter(text)  # a malformed value stops here, before anything runs
     # an uncovered quarter is refused (naming its missing months) before the gate or anything else runs
-    tables = quarter_tables.build_tables(config.load(), quarter)
+    files: list[RawFile] = []
+    tables = quarter_tables.build_tables(config.load(), quarter, files)
+    check_monthly_spending(files)
     run_gate(quarter.year)
     with runlock.year_lock(str(quarter), "kwartaal"):  # type: ignore[arg-type]  # the lock file is named by the period
         clean_quarter(quarter, tables)

@@ -15,6 +15,7 @@ from jeugdmonitor.definitions.quarters import KIND_FULL, RegionSetting
 from jeugdmonitor.period import PeriodError, Quarter, months_text
 from jeugdmonitor.sources import raw
 from jeugdmonitor.sources.exports import check_region_codes, check_region_export
+from jeugdmonitor.sources.rawdata import RawFile
 
 
 # ------------------------------------------------------------------ reading under contract
@@ -51,11 +52,16 @@ def _refuse_rows(path: Path, frame: pd.DataFrame, bad: pd.Series, column: str, m
         raise raw.RawDataError(path, message, column=column, rows=[int(i) + 2 for i in frame.index[bad]])
 
 
-def read_exports(cfg: config.Config, region: str) -> dict[str, Any]:
-    """The region's four exports, each read and checked under its contract."""
+def read_exports(cfg: config.Config, region: str, files: list[RawFile] | None = None) -> dict[str, Any]:
+    """The region's four exports, each read and checked under its contract. The monthly realisation
+    is added to `files` as read, for its GX suite (ruw_realisatie_maand); the yearly gate checks
+    the other three."""
     result: dict[str, Any] = {kind: check_region_export(cfg, region, kind, export_path(cfg, region, kind))[0]
                               for kind in ("wachttijden", "trajecten", "budget")}
     result["realisatie_maand"] = read_monthly_spending(cfg, region)
+    if files is not None:
+        files.append(RawFile("realisatie_maand", export_path(cfg, region, "realisatie_maand"),
+                             result["realisatie_maand"].copy()))
     period = raw.read_sidecar(export_path(cfg, region, "trajecten"))["periode"]
     result["trajecten_periode"] = (pd.Timestamp(period["van"]), pd.Timestamp(period["tot"]))
     return result

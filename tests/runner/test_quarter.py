@@ -1,0 +1,65 @@
+"""Tests for jeugdmonitor.runner.quarter: the quarter stage checks the monthly realisation files,
+which no report year reads, with their GX suite (ruw_realisatie_maand) before anything runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from jeugdmonitor import paths
+from jeugdmonitor.clean import quarter as quarter_tables
+from jeugdmonitor.definitions import config
+from jeugdmonitor.errors import DataQualityError
+from jeugdmonitor.period import parse_quarter
+from jeugdmonitor.runner import quarter
+from jeugdmonitor.sources import raw
+
+QUARTER = "2024-K4"
+
+
+def _monthly(region: str = "JZ08"):
+    return paths.region_export_dir(region) / "realisatie_maand.csv"
+
+
+def _rewrite(lines: dict[int, str]) -> None:
+    """Replace file lines (1 = header) of Flevoland's monthly realisation and seal it again."""
+    path = _monthly()
+    meta = raw.read_sidecar(path)
+    text = path.read_text(encoding="utf-8").splitlines()
+    for number, line in lines.items():
+        text[number - 1] = line
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    raw.write_sidecar(path, meta)
+
+
+def test_the_tables_of_a_quarter_hand_over_each_regions_monthly_realisation_as_read(project):
+    files: list = []
+    quarter_tables.build_tables(config.load(), parse_quarter(QUARTER), files)
+    assert [(f.kind, f.path) for f in files] == [("realisatie_maand", _monthly("JZ08")), ("realisatie_maand", _monthly("JZ31"))]
+    quarter.check_monthly_spending(files)  # the sample passes its suite
+
+
+def test_markup_in_a_budget_line_stops_the_quarter_before_the_gate_naming_file_column_and_lines(project, monkeypatch):
+    lines = _monthly().read_text(encoding="utf-8").splitlines()
+    _rewrite({n: lines[n - 1].replace(";Jeugdbescherming", ";<i>Jeugdbescherming</i>", 1) for n in (3, 8)})
+    monkeypatch.setattr(quarter, "run_gate", lambda year: pytest.fail("the gate ran after a critical finding"))
+
+    with pytest.raises(DataQualityError) as stopped:
+        quarter.run(QUARTER)
+
+    message = str(stopped.value)
+    assert f"{paths.display_path(_monthly())}, kolom 'begrotingspost', regels 3, 8:" in message
+    assert message.count("begrotingspost") == 1, "named once"
+    assert not (project / "data" / "clean" / QUARTER).exists() and not (project / "reports" / QUARTER).exists()
+
+
+def test_a_negative_month_is_a_warning_that_names_the_file_and_line(project, capsys):
+    lines = _monthly().read_text(encoding="utf-8").splitlines()
+    head, amount, status = lines[4].rsplit(";", 2)
+    _rewrite({5: f"{head};-{amount};{status}"})
+    files: list = []
+    quarter_tables.build_tables(config.load(), parse_quarter(QUARTER), files)
+
+    quarter.check_monthly_spending(files)
+
+    out = capsys.readouterr().out
+    assert f"waarschuwing: {paths.display_path(_monthly())}, kolom 'gerealiseerd_euro', regels 5:" in out
