@@ -61,7 +61,8 @@ def test_the_code_comes_from_the_name_not_from_the_message():
     (quality.DataQualityError("Data Docs weg"), 3),
     (FileNotFoundError("data/staging/2023 bestaat niet"), 4),
 ])
-def test_the_command_line_exits_with_the_code_the_error_carries(monkeypatch, capsys, error, code):
+def test_the_command_line_exits_with_the_code_the_error_carries(project, monkeypatch, capsys, error, code):
+    # in a copy of the project: the command takes the year's run lock, which must not be the real tree's
     def fail(*args, **kwargs):
         raise error
 
@@ -70,7 +71,7 @@ def test_the_command_line_exits_with_the_code_the_error_carries(monkeypatch, cap
     assert capsys.readouterr().err.startswith("FOUT: ")
 
 
-def test_a_failed_notebook_in_a_stage_exits_with_its_code(monkeypatch, capsys):
+def test_a_failed_notebook_in_a_stage_exits_with_its_code(project, monkeypatch, capsys):
     def fail(year):
         raise _failed_notebook("DataQualityError")
 

@@ -28,7 +28,6 @@ TESTED_ELSEWHERE = {
     "definitions/quarters": "which regions report per quarter: tests/clean/test_quarter.py",
     "sources/quarter_exports": "the exports a quarter reads, refused months: tests/clean/test_quarter.py",
     "report/quarter": "the quarter pages: tests/clean/test_quarter.py, tests/integration/test_kwartaal.py",
-    "runner/quarter": "make kwartaal end to end: tests/integration/test_kwartaal.py, tests/hostile/test_kwartaal_commands.py",
     "definitions/comparisons": "what CBS and a region both count: tests/clean/test_cbs_region.py",
     "report/cbs_region": "the region overview's CBS-beside-region rows: tests/clean/test_cbs_region.py",
     "report/figures": "a chart as a figure (SVG, spec, runtime): tests/report/test_charts.py renders each chart kind through it",

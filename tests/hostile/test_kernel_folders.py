@@ -89,7 +89,7 @@ def test_a_temporary_folder_too_deep_for_a_kernel_socket_is_refused_by_name(tmp_
     kernel.check_socket_room(str(tmp_path.parent.parent))  # a shorter one is fine
 
 
-def test_the_command_line_refuses_a_deep_temporary_folder_once_with_exit_2(tmp_path, monkeypatch, capsys):
+def test_the_command_line_refuses_a_deep_temporary_folder_once_with_exit_2(project, tmp_path, monkeypatch, capsys):
     deep = tmp_path / ("d" * 60)
     deep.mkdir()
     monkeypatch.setenv("TMPDIR", str(deep))
