@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -91,15 +92,24 @@ def test_forecast_is_straight_line_or_seasonal_and_held_against_budget_or_ceilin
 def test_a_provisional_quarter_carries_the_mark_and_names_the_open_months(tables):
     page = quarter_pages.area_page("2024-K4", "GM0034", tables)
     assert "voorlopig" in page and "Nog niet afgesloten: oktober 2024, november 2024, december 2024" in page
-    assert "€ " in page and "*</td>" in page
+    assert "€\u00a0" in page and "*</td>" in page
 
 
 def test_a_financial_only_quarter_shows_the_financial_part_and_the_ceiling(tables, cfg):
     page = quarter_pages.area_page("2024-K4", "JZ31", tables)
-    assert "Financiële kwartaalrapportage" in page and "kostenplafond" in page and "€ 100.000.000" in page
+    assert "Financiële kwartaalrapportage" in page and "kostenplafond" in page and "€\u00a0100.000.000" in page
     assert "Trajecten" not in page and "Wachtenden" not in page
     full = quarter_pages.area_page("2024-K4", "JZ08", tables)
     assert "Trajecten" in full and "het budget" in full and "horizon: nul" in full
+
+
+def test_amounts_keep_their_euro_sign_and_table_figures_line_up(tables):
+    """'€' and its amount never part at a line end (no-break space); every figure in a table is a
+    right-aligned number cell, as on the annual pages."""
+    page = quarter_pages.area_page("2024-K4", "GM0034", tables)
+    assert re.search(r"€\u00a0\d", page) and not re.search(r"€ ", page)
+    cells = re.findall(r"<td([^>]*)>", page)
+    assert len(cells) > 20 and set(cells) == {' class="jm-getal"'}
 
 
 def test_quarter_pages_link_the_last_annual_report(tables):

@@ -34,8 +34,9 @@ def load_tables(folder: str) -> dict[str, pd.DataFrame]:
 
 
 def euro(value: float) -> str:
-    """'€ 42.198.729' (rounded to the euro)."""
-    return f"€ {formatting.number(round(float(value)))}"
+    """'€ 42.198.729' (rounded to the euro), the sign and the amount joined by a no-break space so
+    that a narrow screen never ends a line on '€'."""
+    return f"€\u00a0{formatting.number(round(float(value)))}"
 
 
 def _rows(frame: pd.DataFrame, code: str) -> list[dict[str, Any]]:
