@@ -152,3 +152,11 @@ def published_quarters(year: int) -> list[Quarter]:
     """The quarters of `year` whose report set is published: reports/<year>-K<q>/index.html exists
     (`make kwartaal` writes it last). The annual index links these and no others, so no link is dead."""
     return [q for q in (Quarter(year, n) for n in range(1, 5)) if paths.report_index(paths.report_dir(q)).is_file()]
+
+
+def latest_annual_set(before: int) -> int | None:
+    """The newest report year before `before` whose annual set is published (reports/<year>/index.html),
+    or None. A quarter page links this one, so its link to 'the last annual report' is never dead."""
+    years = [int(folder.name) for folder in paths.REPORTS_DIR.glob("[0-9][0-9][0-9][0-9]")
+             if int(folder.name) < before and paths.report_index(folder).is_file()]
+    return max(years, default=None)

@@ -112,9 +112,20 @@ def test_amounts_keep_their_euro_sign_and_table_figures_line_up(tables):
     assert len(cells) > 20 and set(cells) == {' class="jm-getal"'}
 
 
-def test_quarter_pages_link_the_last_annual_report(tables):
-    for page in (quarter_pages.area_page("2024-K4", "GM0303", tables), quarter_pages.index_page("2024-K4", tables)):
-        assert 'href="../2023/index.html"' in page
+def _pages(tables) -> list[str]:  # noqa: ANN001
+    return [quarter_pages.area_page("2024-K4", "GM0303", tables), quarter_pages.index_page("2024-K4", tables)]
+
+
+def test_quarter_pages_link_the_last_published_annual_report_and_never_a_missing_one(tables, reports):
+    assert all("jaarrapport" not in page and "../20" not in page for page in _pages(tables))  # none published
+    for year in (2022, 2024):  # 2024: the quarter's own year, not a year before it
+        (reports / str(year)).mkdir()
+        paths.report_index(reports / str(year)).write_text("<html></html>", encoding="utf-8")
+    (reports / "2023").mkdir()  # a folder without its index is not a published set
+    assert all('href="../2022/index.html"' in page and "../2023/" not in page for page in _pages(tables))
+    paths.report_index(reports / "2023").write_text("<html></html>", encoding="utf-8")
+    for page in _pages(tables):
+        assert 'href="../2023/index.html"' in page and "../2022/" not in page and "../2024/" not in page
 
 
 def test_the_notebook_is_thin_and_has_a_parameters_cell():

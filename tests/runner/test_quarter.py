@@ -63,3 +63,14 @@ def test_a_negative_month_is_a_warning_that_names_the_file_and_line(project, cap
 
     out = capsys.readouterr().out
     assert f"waarschuwing: {paths.display_path(_monthly())}, kolom 'gerealiseerd_euro', regels 5:" in out
+
+
+def test_publishing_a_newer_annual_set_makes_the_quarter_pages_stale(project):
+    """The pages link the newest published annual set before their year: which one is an input."""
+    before = quarter.input_checksums(parse_quarter(QUARTER))
+    annual = paths.report_dir(2023)
+    annual.mkdir(parents=True)
+    paths.report_index(annual).write_text("<html></html>", encoding="utf-8")
+    after = quarter.input_checksums(parse_quarter(QUARTER))
+    assert before["jaarrapport"] == "None" and after["jaarrapport"] == "2023"
+    assert {k: v for k, v in after.items() if k != "jaarrapport"} == {k: v for k, v in before.items() if k != "jaarrapport"}

@@ -18,7 +18,7 @@ from jeugdmonitor import paths
 from jeugdmonitor.definitions import config
 from jeugdmonitor.definitions.quarters import KIND_FINANCIAL, TABLES, settings
 from jeugdmonitor.period import Quarter, month_label, parse_quarter
-from jeugdmonitor.publish import published_quarters
+from jeugdmonitor.publish import latest_annual_set, published_quarters
 from jeugdmonitor.report import formatting, templates
 from jeugdmonitor.sources import raw
 from jeugdmonitor.vocabulary import LEVEL_REGION, STATUS_FINAL, STATUS_PROVISIONAL
@@ -50,7 +50,7 @@ def fictitious() -> bool:
 
 
 def _common(quarter: Quarter) -> dict[str, Any]:
-    return {"quarter_label": quarter.label, "year": quarter.year, "annual_year": quarter.year - 1,
+    return {"quarter_label": quarter.label, "year": quarter.year, "annual_year": latest_annual_set(quarter.year),
             "last_month": month_label(quarter.months[-1]), "fictitious": fictitious(),
             "label": templates.word("label_fictief")}
 

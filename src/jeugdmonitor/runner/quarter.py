@@ -83,11 +83,13 @@ def _digest(parts: dict[str, Any]) -> str:
 
 
 def input_checksums(quarter: Quarter) -> dict[str, str]:
-    """sha256 of every input of the quarter's pages: its tables, config/, the notebook, templates and code."""
+    """sha256 of every input of the quarter's pages: its tables, config/, the notebook, templates and
+    code, and which annual set they link (a newer one published makes every page stale)."""
     folders = [(paths.clean_dir(quarter), "*"), (paths.CONFIG_DIR, "*"), (paths.TEMPLATE_DIR, "*"), (paths.PACKAGE_DIR, "*.py")]
     result = {paths.display_path(p): raw.sha256(p) for folder, pattern in folders
               for p in sorted(folder.rglob(pattern)) if p.is_file() and "__pycache__" not in p.parts}
     result[NOTEBOOK_NAME] = raw.sha256(paths.notebook(NOTEBOOK_NAME))
+    result["jaarrapport"] = str(publish.latest_annual_set(quarter.year))  # the annual set the pages link
     return result
 
 
