@@ -82,7 +82,8 @@ class DamagedFileError(WorkbookError, ValueError):
 
 
 class TemplateError(WorkbookError, ValueError):
-    """A page template (templates/pages/) does not compile; the message names its file and line."""
+    """A page template (templates/pages/) does not compile, or fails while rendering a page; the
+    message names its file and line."""
 
     exit_code = EXIT_BAD_INPUT
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import jinja2
 import pytest
 
+from jeugdmonitor import errors
 from jeugdmonitor.report import templates
 from jeugdmonitor.report.inputs import FICTITIOUS_LABEL, STATUS_LEGEND
 
@@ -26,9 +29,20 @@ def test_plain_text_templates_are_not_escaped_and_come_out_as_one_line(cfg):
         templates.render_text("kwaliteit.html.j2")
 
 
-def test_a_misspelt_name_in_a_template_is_an_error():
-    with pytest.raises(jinja2.UndefinedError):
+def test_a_misspelt_name_in_a_template_is_an_error_naming_the_template_and_line():
+    with pytest.raises(errors.TemplateError) as failed:
         templates.render("kwaliteit.html.j2", heading="x", anchor="a", checked=1)  # no `passed`
+    message = str(failed.value)
+    assert re.match(r"src/jeugdmonitor/templates/pages/kwaliteit\.html\.j2, regel \d+: UndefinedError: 'passed' is undefined", message)
+    line = int(re.search(r"regel (\d+)", message).group(1))
+    shown = (templates.PAGES_DIR / "kwaliteit.html.j2").read_text(encoding="utf-8").splitlines()[line - 1].strip()
+    assert message.endswith("\n    " + shown) and "passed" in shown
+    assert failed.value.__cause__ is None and failed.value.__suppress_context__, "the template frames are left out"
+
+
+def test_an_error_that_does_not_come_from_a_template_is_raised_as_it_is():
+    with pytest.raises(jinja2.TemplateNotFound):
+        templates.render("bestaat-niet.html.j2")
 
 
 def test_words_come_from_their_template():

@@ -3,6 +3,10 @@ which no report year reads, with their GX suite (ruw_realisatie_maand) before an
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from jeugdmonitor import paths
@@ -11,6 +15,7 @@ from jeugdmonitor.definitions import config
 from jeugdmonitor.errors import DataQualityError
 from jeugdmonitor.period import parse_quarter
 from jeugdmonitor.runner import quarter
+from jeugdmonitor.runner.kernel import KERNEL_FOLDER_PREFIX, StageError
 from jeugdmonitor.sources import raw
 
 QUARTER = "2024-K4"
@@ -74,3 +79,28 @@ def test_publishing_a_newer_annual_set_makes_the_quarter_pages_stale(project):
     after = quarter.input_checksums(parse_quarter(QUARTER))
     assert before["jaarrapport"] == "None" and after["jaarrapport"] == "2023"
     assert {k: v for k, v in after.items() if k != "jaarrapport"} == {k: v for k, v in before.items() if k != "jaarrapport"}
+
+
+def _kernel_folders() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob(KERNEL_FOLDER_PREFIX + "*"))
+
+
+def test_the_pages_run_in_one_warm_kernel_and_a_failing_page_stops_the_stage_leaving_no_kernel(project, monkeypatch):
+    monkeypatch.setenv("JEUGDMONITOR_ROOT", str(project))  # the kernel reads the copy too
+    q = parse_quarter(QUARTER)
+    quarter.clean_quarter(q, quarter_tables.build_tables(config.load(), q))
+    started = []
+    warm = quarter.workers.warm_kernel
+    monkeypatch.setattr(quarter.workers, "warm_kernel", lambda code: started.append(code) or warm(code))
+    waiting = paths.clean_dir(q) / paths.table_filename("wachttijden")
+    pd.read_parquet(waiting).drop(columns="mediaan_dagen").to_parquet(waiting, index=False)  # a column every page shows
+    before = _kernel_folders()
+
+    failed = r"06_kwartaal.ipynb \(JZ08, 2024-K4\) is mislukt: TemplateError: .*pagina.html.j2, regel \d+: UndefinedError"
+    with pytest.raises(StageError, match=failed) as stopped:
+        quarter.build_pages(q)
+
+    assert "mediaan_dagen" in str(stopped.value), "the template's own line, with the name it lacks"
+    assert len(started) == 1, "one kernel for the stage"
+    assert not paths.report_dir(q).exists(), "nothing published"
+    assert _kernel_folders() == before, "the kernel and its socket folder are gone"

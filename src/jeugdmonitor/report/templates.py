@@ -5,6 +5,9 @@ Every sentence a reader sees lives in those templates; this module only loads th
 
 from __future__ import annotations
 
+import linecache
+import traceback
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -69,9 +72,28 @@ def check_templates() -> int:
 
 
 def render(template: str, **context: Any) -> str:
-    """The template rendered with `context`, as one HTML fragment without blank lines."""
-    text = ENVIRONMENT.get_template(template).render(**context)
+    """The template rendered with `context`, as one HTML fragment without blank lines. An error
+    while rendering (a value the template names but the context lacks, a filter given text) is
+    raised once as errors.TemplateError naming the template's file and line."""
+    try:
+        text = ENVIRONMENT.get_template(template).render(**context)
+    except (jinja2.TemplateRuntimeError, TypeError, ValueError, KeyError, AttributeError) as error:
+        raise _at_template_line(error) from None
     return "\n".join(line for line in text.splitlines() if line.strip())
+
+
+def _at_template_line(error: Exception) -> Exception:
+    """`error` as TemplateError at the deepest template line it passed through (Jinja puts the
+    template's own file and line in the traceback); `error` itself when it did not come from a
+    template. Raised without the template frames: IPython cannot show a .j2 file's frames as
+    Python source and then shows no error at all, which left a failed page without its cause."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+    if not frames:
+        return error
+    where = frames[-1]
+    shown = linecache.getline(where.filename, where.lineno or 0).strip()
+    return errors.TemplateError(f"{paths.display_path(Path(where.filename))}, regel {where.lineno}: "
+                                f"{type(error).__name__}: {error}" + (f"\n    {shown}" if shown else ""))
 
 
 def word(name: str, *args: Any) -> str:

@@ -9,7 +9,8 @@ The same machinery as a report year, for a period that is a quarter:
    published to data/clean/<kwartaal>/ by exchange; a quarter the exports do not cover is refused
    before anything is written, naming the months that are missing;
 3. a page per municipality and region of the regions that report per quarter, and the index, each
-   one papermill execution of notebooks/06_kwartaal.ipynb rendered to HTML, in reports/.bouw-<kwartaal>/;
+   one papermill execution of notebooks/06_kwartaal.ipynb rendered to HTML, in reports/.bouw-<kwartaal>/,
+   all in one warm kernel reset before each page (runner.workers, as a report year's workers do);
    a page whose inputs and parameters equal those in the published build manifest, and whose files
    are still those it wrote, is taken over instead of rebuilt;
 4. the finished folder replaces reports/<kwartaal>/ in one step (publish.swap_into_place): all or nothing;
@@ -20,6 +21,7 @@ Nothing in a page or the manifest depends on the clock, so a rerun is byte for b
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -36,7 +38,7 @@ from jeugdmonitor.definitions import config
 from jeugdmonitor.period import Quarter, parse_quarter
 from jeugdmonitor.report import export, templates
 from jeugdmonitor.report import quarter as quarter_pages
-from jeugdmonitor.runner import runlock
+from jeugdmonitor.runner import runlock, workers
 from jeugdmonitor.runner.kernel import StageError
 from jeugdmonitor.sources import raw
 from jeugdmonitor.sources.rawdata import RawFile
@@ -107,20 +109,21 @@ def _scrub(executed: Path) -> None:
     nbformat.write(notebook, executed)
 
 
-def _build_page(quarter: Quarter, code: str, title: str, staging: Path, banner: str | None) -> list[str]:
-    """One page: the notebook executed with its parameters, then its HTML; the files it wrote."""
-    import papermill
+def warm_code() -> str:
+    """Run once in the stage's kernel: the imports every page of a quarter needs (the tables are
+    read by the first page and kept by report.quarter.load_tables, which the reset between pages keeps)."""
+    return "from jeugdmonitor.report import quarter as _jm_quarter\ndel _jm_quarter"
 
-    from jeugdmonitor.runner.kernel import KERNEL_ARGUMENTS, KERNEL_NAME, kernel_config, kernel_folder
+
+def _build_page(worker: workers.Worker, quarter: Quarter, code: str, title: str, staging: Path,
+                banner: str | None) -> list[str]:
+    """One page: the notebook executed with its parameters in the stage's warm kernel (reset before
+    each page, as the report year's workers do), then its HTML; the files it wrote."""
+    import papermill
     executed = paths.executed_notebook_dir(staging) / f"{code}.ipynb"
-    executed.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with kernel_folder() as socket_dir:
-            papermill.execute_notebook(str(paths.notebook(NOTEBOOK_NAME)), str(executed),
-                                       parameters={"kwartaal": str(quarter), "gebied": code}, kernel_name=KERNEL_NAME,
-                                       progress_bar=False, cwd=str(paths.NOTEBOOK_DIR), config=kernel_config(Path(socket_dir)),
-                                       extra_arguments=KERNEL_ARGUMENTS)
-    except papermill.PapermillExecutionError as error:
+        workers.execute_in(worker, NOTEBOOK_NAME, executed, {"kwartaal": str(quarter), "gebied": code})
+    except papermill.PapermillExecutionError as error:  # the stage stops: its kernel with it
         raise StageError(f"{NOTEBOOK_NAME} ({code}, {quarter}) is mislukt: {error.ename}: {error.evalue}\n"
                          f"uitgevoerd notebook bewaard om na te kijken: {executed}") from error
     _scrub(executed)
@@ -167,15 +170,18 @@ def build_pages(quarter: Quarter, force: bool = False) -> Path:
     banner = templates.word("label_fictief") if quarter_pages.fictitious() else None
     todo = [(code, f"{name}: kwartaalrapportage {quarter.label}") for code, _, name in quarter_pages.page_codes(str(quarter))]
     todo.append((INDEX, f"Kwartaalrapportages jeugdhulp, {quarter.label}"))
-    for number, (code, title) in enumerate(todo, start=1):
-        digest = _digest({"invoer": inputs, "parameters": {"kwartaal": str(quarter), "gebied": code}})
-        if _take_over(published.get(code), digest, quarter, staging):
-            status, files = "overgenomen", list(published[code]["uitvoer"])
-        else:
-            status, files = "gebouwd", _build_page(quarter, code, title, staging, banner)
-        entries[code] = {"invoer": digest, "status": status,
-                         "uitvoer": {f: raw.sha256(staging / f) for f in files}}
-        print(f"[{number:>2}/{len(todo)}] {code} {status}", flush=True)
+    with contextlib.ExitStack() as stack:
+        worker = None  # the kernel starts with the first page to build: taking every page over needs none
+        for number, (code, title) in enumerate(todo, start=1):
+            digest = _digest({"invoer": inputs, "parameters": {"kwartaal": str(quarter), "gebied": code}})
+            if _take_over(published.get(code), digest, quarter, staging):
+                status, files = "overgenomen", list(published[code]["uitvoer"])
+            else:
+                worker = worker or stack.enter_context(workers.warm_kernel(warm_code()))
+                status, files = "gebouwd", _build_page(worker, quarter, code, title, staging, banner)
+            entries[code] = {"invoer": digest, "status": status,
+                             "uitvoer": {f: raw.sha256(staging / f) for f in files}}
+            print(f"[{number:>2}/{len(todo)}] {code} {status}", flush=True)
     manifest = {"kwartaal": str(quarter), "paginas": {k: {key: v for key, v in e.items() if key != "status"}
                                                       for k, e in entries.items()}}
     paths.build_manifest(staging).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -5,11 +5,13 @@ times out gets a fresh kernel and one retry."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import multiprocessing.util
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,7 +105,7 @@ class WarmNotebookClient(PapermillNotebookClient):
 
 
 class WarmEngine(NBClientEngine):
-    """papermill engine that runs the notebook in the running kernel of `worker` (a _Worker)."""
+    """papermill engine that runs the notebook in the running kernel of `worker` (a Worker)."""
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
@@ -125,7 +127,7 @@ papermill_engines.register(ENGINE_NAME, WarmEngine)
 
 # ------------------------------------------------------------------------------ the worker
 @dataclass
-class _Worker:
+class Worker:
     """What a worker process keeps between pages: its kernel, a client connected to it, and the
     number of pages it ran."""
     km: BatchKernelManager
@@ -171,7 +173,7 @@ class _Worker:
         self.pages = 0
 
 
-_worker: _Worker | None = None
+_worker: Worker | None = None
 
 
 def _kernel_manager(socket_dir: Path) -> BatchKernelManager:
@@ -201,7 +203,7 @@ def init_worker(pages_per_kernel: int, year: int | None = None) -> None:
     # collector does not walk it again each time rendering a page fills the young generations
     gc.freeze()
     socket_dir = new_kernel_folder()  # mode 0700, its owner recorded
-    _worker = _Worker(km=_kernel_manager(socket_dir), socket_dir=socket_dir, pages_per_kernel=pages_per_kernel)
+    _worker = Worker(km=_kernel_manager(socket_dir), socket_dir=socket_dir, pages_per_kernel=pages_per_kernel)
     multiprocessing.util.Finalize(_worker, _stop_worker, args=(_worker,), exitpriority=10)
     if year is not None:
         export.exporter()  # its templates, set up while the kernel starts
@@ -225,34 +227,53 @@ def worker_ready() -> None:
     """A task that does nothing: submitted once per worker, it makes the pool start its workers."""
 
 
-def _stop_worker(worker: _Worker) -> None:
+def _stop_worker(worker: Worker) -> None:
     worker.shut_down()
     shutil.rmtree(worker.socket_dir, ignore_errors=True)
 
 
-def _worker_state() -> _Worker:
+def _worker_state() -> Worker:
     if _worker is None:  # called outside a pool (tests, one page): this process is the worker
         init_worker(KERNEL_PAGES)
     assert _worker is not None
     return _worker
 
 
-def _run_page(year: int, page: Page, staging_dir: Path, banner: str | None, timeout: float | None) -> None:
-    """One papermill execution of the page's notebook in the warm kernel, then its HTML."""
-    worker = _worker_state()
+def execute_in(worker: Worker, notebook: str, executed: Path, parameters: dict, timeout: float | None = None):  # noqa: ANN201
+    """One papermill execution of `notebook` (a name in notebooks/) in the worker's warm kernel,
+    reset before it, written to `executed`; returns the executed notebook."""
     if worker.pages >= worker.pages_per_kernel:
         worker.restart()
     worker.pages += 1
-    executed = paths.executed_notebook_dir(staging_dir) / page.executed_name
     executed.parent.mkdir(parents=True, exist_ok=True)
-    parameters = {**page.parameters, "jaar": year, "uitvoer_map": str(staging_dir)}
     deadline = time.monotonic() + timeout if timeout else None
-    notebook = papermill.execute_notebook(
-        str(paths.notebook(page.notebook)), str(executed), parameters=parameters, engine_name=ENGINE_NAME,
+    return papermill.execute_notebook(
+        str(paths.notebook(notebook)), str(executed), parameters=parameters, engine_name=ENGINE_NAME,
         kernel_name=KERNEL_NAME, progress_bar=False, report_mode=False, cwd=str(paths.NOTEBOOK_DIR),
         request_save_on_cell_execute=False,  # written once at the end (and on error), not after every cell
         worker=worker, kernel_cwd=paths.NOTEBOOK_DIR, deadline=deadline, extra_arguments=KERNEL_ARGUMENTS,
     )
+
+
+@contextlib.contextmanager
+def warm_kernel(code: str) -> Iterator[Worker]:
+    """One warm kernel for pages run one after another in this process (the quarter stage): started
+    and given `code` (the imports every page needs) at once, stopped and its socket folder removed
+    when the block ends."""
+    socket_dir = new_kernel_folder()  # mode 0700, its owner recorded
+    worker = Worker(km=_kernel_manager(socket_dir), socket_dir=socket_dir)
+    try:
+        worker.warm(code)
+        yield worker
+    finally:
+        _stop_worker(worker)
+
+
+def _run_page(year: int, page: Page, staging_dir: Path, banner: str | None, timeout: float | None) -> None:
+    """One papermill execution of the page's notebook in the warm kernel, then its HTML."""
+    executed = paths.executed_notebook_dir(staging_dir) / page.executed_name
+    parameters = {**page.parameters, "jaar": year, "uitvoer_map": str(staging_dir)}
+    notebook = execute_in(_worker_state(), page.notebook, executed, parameters, timeout)
     export.node_to_html(notebook, executed, staging_dir / page.page, page.title, banner,
                         [(tag, staging_dir / file, title) for tag, file, title in page.other_pages])
 
