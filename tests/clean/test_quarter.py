@@ -97,10 +97,16 @@ def test_a_provisional_quarter_carries_the_mark_and_names_the_open_months(tables
 
 def test_a_financial_only_quarter_shows_the_financial_part_and_the_ceiling(tables, cfg):
     page = quarter_pages.area_page("2024-K4", "JZ31", tables)
-    assert "Financiële kwartaalrapportage" in page and "kostenplafond" in page and "€\u00a0100.000.000" in page
+    assert "Financiële kwartaalrapportage van de jeugdregio Zuid-Holland Zuid," in page and "de gemeente" not in page
+    assert "Met het gebruikelijke verloop over de maanden doorgetrokken" in page  # config/kwartaal.yaml: seizoen
+    assert "kostenplafond" in page and "€\u00a0100.000.000" in page
     assert "Trajecten" not in page and "Wachtenden" not in page
     full = quarter_pages.area_page("2024-K4", "JZ08", tables)
     assert "Trajecten" in full and "het budget" in full and "horizon: nul" in full
+    assert "van de jeugdregio Flevoland," in full and "De mediane wachttijd van de regio" in full
+    municipality = quarter_pages.area_page("2024-K4", "GM0034", tables)
+    assert "van de gemeente Almere (jeugdregio Flevoland)" in municipality and 'href="regio-JZ08.html"' in municipality
+    assert "De mediane wachttijd van de regio" not in municipality
 
 
 def test_amounts_keep_their_euro_sign_and_table_figures_line_up(tables):

@@ -89,14 +89,12 @@ def area_page(kwartaal: str, code: str, folder: str | None = None) -> str:
     provisional = [month_label(pd.Period(m["maand"], "M")) for m in months if m["status"] == STATUS_PROVISIONAL]
     seasonal = spending_row["methode"] == "seizoen"
     context = {
-        **_common(quarter), "area": {"code": code, "naam": spending_row["gebied_naam"]}, "level": spending_row["niveau"],
+        **_common(quarter), "area": {"code": code, "naam": spending_row["gebied_naam"]},
+        "is_region": spending_row["niveau"] == LEVEL_REGION,
         "region": region, "financial_only": region["soort"] == KIND_FINANCIAL, "spending": spending_row,
         "mark": formatting.mark(spending_row["status"]), "euro": euro,
         "final_months": ", ".join(final), "provisional_months": ", ".join(provisional),
-        "method_sentence": "Met het gebruikelijke verloop over de maanden doorgetrokken" if seasonal
-        else "In hetzelfde tempo doorgetrokken",
-        "target_words": "het kostenplafond" if spending_row["doel"] == "plafond" else "het budget",
-        "sources": "Bron: de exports van de jeugdregio (trajecten, wachttijden per maand, budget en realisatie per maand).",
+        "seasonal": seasonal, "ceiling": spending_row["doel"] == "plafond",
     }
     if not context["financial_only"]:
         trajectories = _trajectory_rows(_rows(tables["trajecten"], code), quarter)
