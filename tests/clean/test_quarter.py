@@ -118,6 +118,27 @@ def test_amounts_keep_their_euro_sign_and_table_figures_line_up(tables):
     assert len(cells) > 20 and set(cells) == {' class="jm-getal"'}
 
 
+def test_placements_are_labelled_as_the_sentences_name_quarters_and_compared_with_a_year_before():
+    rows = [{"kwartaal": f"2023-K{n}", "lopend": v} for n, v in enumerate([1052, 1040, 1030, 1010], start=1)]
+    rows.append({"kwartaal": "2024-K1", "lopend": 1007})
+    shown = quarter_pages._placements(rows)
+    assert [r["label"] for r in shown["placements"]][::4] == ["1e kwartaal 2023", "1e kwartaal 2024"]
+    assert shown["placement_change"] == -45 and shown["placement_year_before"] == 1052
+    assert quarter_pages._placements(rows[:4])["placement_change"] is None  # no quarter a year before
+
+
+def test_the_placement_sentence_agrees_with_its_table(tables):
+    """The sentence's 'N minder dan een jaar eerder (M)' is the table's last row against the row four above it."""
+    page = quarter_pages.area_page("2024-K4", "JZ08", tables)
+    section = page[page.index('id="plaatsingen"'):]
+    said = re.search(r"Eind van het 4e kwartaal 2024: ([\d.]+), ([\d.]+) (minder|meer) dan een jaar eerder \(([\d.]+)\)", section)
+    table = [int(v.replace(".", "")) for v in re.findall(r'<td class="jm-getal">([\d.]+)</td>', section)]
+    now, change, word, before = int(said[1].replace(".", "")), int(said[2].replace(".", "")), said[3], int(said[4].replace(".", ""))
+    assert (now, before) == (table[-1], table[-5]) and change == abs(now - before)
+    assert word == ("minder" if now < before else "meer")
+    assert "<th scope=\"row\">4e kwartaal 2024</th>" in section
+
+
 def _pages(tables) -> list[str]:  # noqa: ANN001
     return [quarter_pages.area_page("2024-K4", "GM0303", tables), quarter_pages.index_page("2024-K4", tables)]
 

@@ -66,13 +66,13 @@ def _trajectory_rows(rows: list[dict[str, Any]], quarter: Quarter) -> list[dict[
     return shown
 
 
-def _placement_change(rows: list[dict[str, Any]]) -> str:
-    if len(rows) < 5:
-        return "te kort om met een jaar eerder te vergelijken"
-    change = rows[-1]["lopend"] - rows[-5]["lopend"]
-    if change == 0:
-        return "evenveel als een jaar eerder"
-    return f"{formatting.number(abs(change))} {'minder' if change < 0 else 'meer'} dan een jaar eerder ({rows[-5]['lopend']})"
+def _placements(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The placements at the end of each quarter (labelled as the sentences name a quarter), and
+    the change on the same quarter a year before (None: fewer than five quarters to compare)."""
+    shown = [{**row, "label": parse_quarter(row["kwartaal"]).label} for row in rows]
+    year_before = rows[-5]["lopend"] if len(rows) >= 5 else None
+    change = None if year_before is None else rows[-1]["lopend"] - year_before
+    return {"placements": shown, "placement_year_before": year_before, "placement_change": change}
 
 
 def area_page(kwartaal: str, code: str, folder: str | None = None) -> str:
@@ -105,7 +105,7 @@ def area_page(kwartaal: str, code: str, folder: str | None = None) -> str:
             "t": {"now_q": by_key[(quarter.year, "kwartaal")], "before_q": by_key[(quarter.year - 1, "kwartaal")]},
             "waiting": [{**r, "label": month_label(pd.Period(r["maand"], "M"))} for r in _rows(tables["wachttijden"], code)],
             "norm": int(config.load().sources["regio_exports"]["wachttijden"]["wachtnorm_dagen"]),
-            "placements": placements, "placement_change": _placement_change(placements),
+            **_placements(placements),
             "goal": _placement_goal(region["regio_code"]),
         })
     return templates.render(f"{TEMPLATE_DIR}/pagina.html.j2", **context)
@@ -127,7 +127,7 @@ def index_page(kwartaal: str, folder: str | None = None) -> str:
     regions = []
     for region in tables["regio"].to_dict("records"):
         members = spending[(spending["regio_code"] == region["regio_code"]) & (spending["niveau"] != LEVEL_REGION)]
-        regions.append({"code": region["regio_code"], "naam": region["regio_naam"], "soort": region["soort"],
+        regions.append({"code": region["regio_code"], "naam": region["regio_naam"], "financial": region["soort"] == KIND_FINANCIAL,
                         "provisional": bool((spending.loc[spending["gebied_code"] == region["regio_code"], "status"]
                                              == STATUS_PROVISIONAL).any()),
                         "gemeenten": [{"code": c, "naam": n} for c, n in zip(members["gebied_code"], members["gebied_naam"], strict=True)]})
