@@ -3,6 +3,7 @@ the rows (file lines for raw files) and the values."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -88,3 +89,13 @@ def test_raw_contract_judges_each_file_on_its_own_keys(project):
     second.frame.loc[1, "trajectnummer"] = second.frame.loc[0, "trajectnummer"]
     with pytest.raises(quality.DataQualityError, match=re.escape(f"{second.path.name}, kolom 'trajectnummer', regels 2, 3:")):
         quality.validate_raw(data.files)
+
+
+def test_a_warning_of_a_raw_file_is_one_line_naming_file_column_and_lines():
+    finding = quality.Finding("data/raw/x.csv", "bedrag", "expect_column_values_to_be_between", quality.WARNING, 1, [-5],
+                              [7], True, "een correctie")
+    summary = {"waarschuwingen": [dataclasses.asdict(finding)]}
+    assert quality.warning_lines(summary) == [
+        "waarschuwing: data/raw/x.csv, kolom 'bedrag', regels 7: expect_column_values_to_be_between faalt — "
+        "1 afwijkende waarden, voorbeelden [-5] (een correctie)"]
+    assert quality.warning_lines({"waarschuwingen": []}) == []

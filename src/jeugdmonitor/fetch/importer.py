@@ -343,8 +343,8 @@ def _check_quality(kind: str, staged: Path, frame: pd.DataFrame, source: Path) -
         summary = quality.validate_raw([rawdata.RawFile(kind, staged, frame.copy())])
     except DataQualityError as error:
         raise DataQualityError(as_users_file(str(error))) from error
-    for warning in summary["waarschuwingen"]:
-        print(as_users_file(f"waarschuwing: {quality.Finding(**warning).describe()}"), flush=True)
+    for line in quality.warning_lines(summary):
+        print(as_users_file(line), flush=True)
 
 
 def _remove_other_form(target_dir: Path, contract: dict[str, Any], stored_name: str, notes: list[str]) -> None:

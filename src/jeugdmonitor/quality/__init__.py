@@ -15,7 +15,7 @@ import os
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no network: never try to send usage statistics
 
 from jeugdmonitor.quality.context import CHECKPOINT, DATASOURCE, RAW_PREFIX, build_context
-from jeugdmonitor.quality.findings import DataQualityError, Finding, findings  # noqa: E402
+from jeugdmonitor.quality.findings import DataQualityError, Finding, findings, warning_lines  # noqa: E402
 from jeugdmonitor.quality.gate import (
     changed_figures,
     publish,
@@ -36,5 +36,5 @@ from jeugdmonitor.quality.rules import (
 __all__ = [
     "CHECKPOINT", "CRITICAL", "DATASOURCE", "RAW_PREFIX", "WARNING", "DataQualityError", "Finding", "build_context",
     "changed_figures", "findings", "multiple_of_regex", "publish", "raw_suite_definitions",
-    "save_validation", "suite_definitions", "validate", "validate_raw", "write_raw_summary", "write_stamp",
+    "save_validation", "suite_definitions", "validate", "validate_raw", "warning_lines", "write_raw_summary", "write_stamp",
 ]

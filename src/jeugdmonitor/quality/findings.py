@@ -117,3 +117,9 @@ def stop_on_critical(found: list[Finding], what: str) -> None:
         lines = "\n".join(f"  - {f.describe()}" for f in critical)
         raise DataQualityError(f"{what}: {len(critical)} kritieke fout(en); de run stopt en er wordt niets "
                                f"gepubliceerd.\n{lines}")
+
+
+def warning_lines(summary: dict[str, Any]) -> list[str]:
+    """The warnings of a raw-file validation (validate_raw's summary) as the lines a command
+    prints: 'waarschuwing: <file>, kolom …, regels …: …'."""
+    return [f"waarschuwing: {Finding(**warning).describe()}" for warning in summary["waarschuwingen"]]

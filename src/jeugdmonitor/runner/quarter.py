@@ -65,8 +65,8 @@ def check_monthly_spending(files: list[RawFile]) -> None:
     gate does not read these files. A critical failure stops the quarter (DataQualityError, exit 3)
     naming the file, the column and its lines, before anything is written; a warning is printed."""
     from jeugdmonitor import quality  # GX takes seconds to import: only the quarter stage loads it here
-    for warning in quality.validate_raw(files)["waarschuwingen"]:
-        print(f"waarschuwing: {quality.Finding(**warning).describe()}", flush=True)
+    for line in quality.warning_lines(quality.validate_raw(files)):
+        print(line, flush=True)
 
 
 def clean_quarter(quarter: Quarter, tables: dict[str, Any]) -> Path:
