@@ -318,7 +318,8 @@ def test_rendered_page_loads_the_local_runtime_only_when_it_has_a_chart(tmp_path
     def page(html: str, name: str) -> str:
         cell = new_code_cell("x", outputs=[new_output("display_data", data={"text/html": html})])
         nbformat.write(new_notebook(cells=[cell]), tmp_path / f"{name}.ipynb")
-        return export.notebook_to_html(tmp_path / f"{name}.ipynb", tmp_path / f"{name}.html", "Titel", None).read_text()
+        saved = nbformat.read(tmp_path / f"{name}.ipynb", as_version=4)
+        return export.node_to_html(saved, tmp_path / f"{name}.ipynb", tmp_path / f"{name}.html", "Titel", None).read_text()
 
     with_chart = page(_trend(), "grafiek")
     scripts = [a for t, a in _tags(with_chart) if t == "script"]

@@ -32,7 +32,8 @@ def test_rendered_page_has_no_code_no_parameters_and_no_remote_script(tmp_path):
     ]
     source = tmp_path / "in.ipynb"
     nbformat.write(new_notebook(cells=cells), source)
-    page = export.notebook_to_html(source, tmp_path / "out.html", "Titel", "Fictieve voorbeelddata").read_text()
+    saved = nbformat.read(source, as_version=4)
+    page = export.node_to_html(saved, source, tmp_path / "out.html", "Titel", "Fictieve voorbeelddata").read_text()
     assert "Hallo 1.234,5" in page
     assert "secret_code" not in page and "jaar = 2023" not in page
     assert "<script" not in page, "a page without a chart loads no script at all (see test_charts for pages with one)"

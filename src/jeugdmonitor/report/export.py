@@ -77,10 +77,6 @@ def check_outputs(notebook: nbformat.NotebookNode, source: Path) -> None:
                 raise RenderError(f"{source}: cel {index} schreef naar stderr: {output.get('text', '')[:200]!r}")
 
 
-def notebook_to_html(executed: Path, target: Path, title: str, banner: str | None) -> Path:
-    return node_to_html(nbformat.read(executed, as_version=4), executed, target, title, banner)
-
-
 def node_to_html(notebook: nbformat.NotebookNode, source: Path, target: Path, title: str, banner: str | None,
                  other_pages: Sequence[tuple[str, Path, str]] = ()) -> Path:
     """Render an executed notebook held in memory (`source`: where it is saved, for messages).

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import papermill
 
 from jeugdmonitor import paths, publish
 from jeugdmonitor.clean import quarter as quarter_tables
@@ -95,10 +96,9 @@ def input_checksums(quarter: Quarter) -> dict[str, str]:
     return result
 
 
-def _scrub(executed: Path) -> None:
-    """Remove what papermill records of the clock (and the random id of the cell it adds), so that
-    the executed notebook is reproducible."""
-    notebook = nbformat.read(executed, as_version=4)
+def _scrub(notebook: nbformat.NotebookNode, executed: Path) -> None:
+    """Remove what papermill records of the clock (and the random id of the cell it adds) from the
+    executed notebook, and save it as `executed`, so that it is reproducible."""
     for meta in [notebook.metadata.get("papermill", {}), *(c.metadata.get("papermill", {}) for c in notebook.cells)]:
         for key in TIMING_KEYS:
             meta.pop(key, None)
@@ -119,16 +119,15 @@ def _build_page(worker: workers.Worker, quarter: Quarter, code: str, title: str,
                 banner: str | None) -> list[str]:
     """One page: the notebook executed with its parameters in the stage's warm kernel (reset before
     each page, as the report year's workers do), then its HTML; the files it wrote."""
-    import papermill
     executed = paths.executed_notebook_dir(staging) / f"{code}.ipynb"
     try:
-        workers.execute_in(worker, NOTEBOOK_NAME, executed, {"kwartaal": str(quarter), "gebied": code})
+        notebook = workers.execute_in(worker, NOTEBOOK_NAME, executed, {"kwartaal": str(quarter), "gebied": code})
     except papermill.PapermillExecutionError as error:  # the stage stops: its kernel with it
         raise StageError(f"{NOTEBOOK_NAME} ({code}, {quarter}) is mislukt: {error.ename}: {error.evalue}\n"
                          f"uitgevoerd notebook bewaard om na te kijken: {executed}") from error
-    _scrub(executed)
+    _scrub(notebook, executed)
     page = page_file(staging, code)
-    export.notebook_to_html(executed, page, title, banner)
+    export.node_to_html(notebook, executed, page, title, banner)
     return [page.relative_to(staging).as_posix(), executed.relative_to(staging).as_posix()]
 
 
