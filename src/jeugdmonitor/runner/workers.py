@@ -136,6 +136,13 @@ class Worker:
     pages_per_kernel: int = KERNEL_PAGES
     kc: AsyncKernelClient | None = None
 
+    @classmethod
+    def in_new_folder(cls, pages_per_kernel: int = KERNEL_PAGES) -> Worker:
+        """A worker whose kernel's sockets live in a new private folder (mode 0700, its owner
+        recorded); its kernel starts when warmed or when the first page runs."""
+        socket_dir = new_kernel_folder()
+        return cls(km=_kernel_manager(socket_dir), socket_dir=socket_dir, pages_per_kernel=pages_per_kernel)
+
     def warm(self, code: str) -> None:
         """Start the kernel (as nbclient would for the first page) and run `code` in it. A kernel
         that fails here is replaced by a fresh one: the first page then starts it and reports
@@ -202,8 +209,7 @@ def init_worker(pages_per_kernel: int, year: int | None = None) -> None:
     # the worker's inherited heap (imports, cached tables) outlives every page: frozen, the garbage
     # collector does not walk it again each time rendering a page fills the young generations
     gc.freeze()
-    socket_dir = new_kernel_folder()  # mode 0700, its owner recorded
-    _worker = Worker(km=_kernel_manager(socket_dir), socket_dir=socket_dir, pages_per_kernel=pages_per_kernel)
+    _worker = Worker.in_new_folder(pages_per_kernel)
     multiprocessing.util.Finalize(_worker, _stop_worker, args=(_worker,), exitpriority=10)
     if year is not None:
         export.exporter()  # its templates, set up while the kernel starts
@@ -260,8 +266,7 @@ def warm_kernel(code: str) -> Iterator[Worker]:
     """One warm kernel for pages run one after another in this process (the quarter stage): started
     and given `code` (the imports every page needs) at once, stopped and its socket folder removed
     when the block ends."""
-    socket_dir = new_kernel_folder()  # mode 0700, its owner recorded
-    worker = Worker(km=_kernel_manager(socket_dir), socket_dir=socket_dir)
+    worker = Worker.in_new_folder()
     try:
         worker.warm(code)
         yield worker
