@@ -153,3 +153,8 @@ def test_the_command_line_stops_with_exit_2_before_any_stage(project, capsys):
     line = _line_of(project, "kpis.yaml", "    marge: 0.2")
     assert error.startswith(f"FOUT: config/kpis.yaml, regel {line}, kolom 10") and error.count("FOUT") == 1
     assert sorted(p.stat().st_mtime_ns for p in paths.GX_DIR.rglob("*") if p.is_file()) == gx_before
+
+
+def test_sign_words_without_the_word_for_zero_are_refused(project):
+    _edit(project, "kpis.yaml", ", nul: evenveel gestart als beëindigd}", "}")
+    assert re.search(r"\(kpis → netto_instroom → tekenwoorden\): veld 'nul' ontbreekt", _problem(project))

@@ -40,16 +40,33 @@ def _text(cell: str) -> str:
 
 
 # ------------------------------------------------------------------------------ consistency
-def test_every_stated_difference_is_the_difference_of_the_figures_beside_it(built):
-    """'van 25,2% in 2022 naar 30,8% in 2023 (+5,6 %-punt)': the difference of the shown values."""
-    checked = 0
+def _figure(phrase: str, cfg) -> Decimal:  # noqa: ANN001
+    """'25,2%' -> 25.2; a net figure in words ('10 trajecten meer beëindigd dan gestart', 'evenveel
+    gestart als beëindigd') -> -10 / 0, from the sign words of config/kpis.yaml."""
+    for above, below, zero in (k.sign_words for k in cfg.kpis.values() if k.sign_words):
+        if phrase == zero:
+            return Decimal(0)
+        if phrase.endswith(f" {below}"):
+            return -_number(phrase.split(" ")[0])
+        if phrase.endswith(f" {above}"):
+            return _number(phrase.split(" ")[0])
+    return _number(re.match(r"−?[\d.,]+", phrase).group(0))
+
+
+def test_every_stated_difference_is_the_difference_of_the_figures_beside_it(built, cfg):
+    """'van 25,2% in 2022 naar 30,8% in 2023 (+5,6 %-punt)': the difference of the shown values;
+    also for a net figure said in words ('van 3 trajecten meer gestart dan beëindigd ... naar 10
+    trajecten meer beëindigd dan gestart ... (−13)')."""
+    checked = worded = 0
     for page in _reports(built):
         html = page.read_text(encoding="utf-8")
-        for before, after, diff in re.findall(r"van (−?[\d.,]+)[^<(]*? in \d{4}\**[^<(]*? naar (−?[\d.,]+)[^<(]*? in \d{4}\** "
+        for before, after, diff in re.findall(r"van ([^<(]*?) in \d{4}\**[^<(]*? naar ([^<(]*?) in \d{4}\** "
                                               r"\(([+−]?[\d.,]+)", html):
-            assert _number(after) - _number(before) == _number(diff), (page.name, before, after, diff)
+            assert _figure(after, cfg) - _figure(before, cfg) == _number(diff), (page.name, before, after, diff)
             checked += 1
+            worded += any(w in before + after for k in cfg.kpis.values() for w in k.sign_words or ())
     assert checked >= len(_reports(built)), "every report states at least one change"
+    assert worded, "no report states the change of a net figure in words: the check above never read one"
 
 
 def test_the_answer_counts_the_statuses_of_the_goal_table(built):

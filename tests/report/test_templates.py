@@ -66,3 +66,15 @@ def test_a_count_of_exactly_one_takes_the_singular_unit_where_config_gives_one(c
     assert share.unit_singular is None and with_unit(1, share) == "1,0%"
     per_1000 = next(k for k in cfg.kpis.values() if k.unit == "per 1.000 jongeren")
     assert with_unit(1, per_1000).endswith(" per 1.000 jongeren")  # no singular given: the unit as it is
+
+
+def test_a_net_figure_says_its_sign_in_words_where_config_gives_them(cfg):
+    """'−10 trajecten' reads as a negative number of trajectories: a net figure with sign words
+    says '10 trajecten meer beëindigd dan gestart', and zero (as shown, after rounding) in words."""
+    with_unit = templates.ENVIRONMENT.filters["eenheid"]
+    net = cfg.kpis["netto_instroom"]
+    above, below, zero = net.sign_words
+    assert with_unit(-10, net) == f"10 trajecten {below}"
+    assert with_unit(1, net) == f"1 traject {above}" and with_unit(-1234, net) == f"1.234 trajecten {below}"
+    assert with_unit(0, net) == zero and with_unit(-0.4, net) == zero
+    assert with_unit(None, net) == "– trajecten"  # missing stays missing, with no sign to state

@@ -147,6 +147,8 @@ class Kpi:
     margin: float = 0.0  # a change or a distance to a target smaller than this is "about the same" / "nipt"
     questions: tuple[str, ...] = ()  # gespreksvragen for the council when the figure worsened
     unit_singular: str | None = None  # the unit after exactly 1 ("1 traject"); None: the unit as it is
+    # a net figure's sign in words (above zero, below zero, zero): "10 trajecten meer beëindigd dan gestart"
+    sign_words: tuple[str, str, str] | None = None
 
     @property
     def is_rate(self) -> bool:
@@ -267,6 +269,8 @@ def _kpis(spec: dict[str, Any]) -> dict[str, Kpi]:
             margin=_margin(kpi_id, entry),
             questions=tuple(entry.get("gespreksvragen", ())),
             unit_singular=entry.get("eenheid_enkelvoud"),
+            sign_words=(None if "tekenwoorden" not in entry else
+                        (entry["tekenwoorden"]["boven_nul"], entry["tekenwoorden"]["onder_nul"], entry["tekenwoorden"]["nul"])),
         )
     return kpis
 

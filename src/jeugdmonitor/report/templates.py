@@ -5,6 +5,7 @@ Every sentence a reader sees lives in those templates; this module only loads th
 
 from __future__ import annotations
 
+import dataclasses
 import linecache
 import traceback
 from pathlib import Path
@@ -20,8 +21,16 @@ PAGES_DIR = paths.TEMPLATE_DIR / "pages"
 
 
 def _with_unit(value: object, kpi: Any) -> str:
-    """'10,1%', '8,1 per 1.000 jongeren', '82 dagen', '1 traject' (the singular where config gives one)."""
+    """'10,1%', '8,1 per 1.000 jongeren', '82 dagen', '1 traject' (the singular where config gives one).
+    A net figure with sign words in config says its sign in words after its size: '10 trajecten
+    meer beëindigd dan gestart', not '−10 trajecten' (a negative number of trajectories)."""
     text = formatting.number(value, kpi.decimals)
+    if kpi.sign_words and text != formatting.MISSING:
+        above, below, zero = kpi.sign_words
+        if text.lstrip("−").strip("0,") == "":  # zero as shown, after rounding
+            return zero
+        size = _with_unit(abs(float(value)), dataclasses.replace(kpi, sign_words=None))
+        return f"{size} {below if text.startswith('−') else above}"
     if kpi.unit == "%":
         return f"{text}%"
     unit = kpi.unit_singular if kpi.unit_singular and text.lstrip("−-+") == "1" else kpi.unit
