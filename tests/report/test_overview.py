@@ -32,7 +32,7 @@ def _row(area, year, kpi, value, status="definitief"):
     return [area, _level(area), year, kpi, None, None, value, status, False, None]
 
 
-def _inputs(cfg) -> Inputs:
+def _inputs(cfg, share: dict | None = None) -> Inputs:
     areas = [{"gebied_code": code, "naam": name, "niveau": "gemeente", "regio_code": "JZ24", "regio_naam": "Haaglanden"}
              for code, name in MEMBERS.items()]
     areas += [{"gebied_code": "JZ24", "naam": "Haaglanden", "niveau": "jeugdregio", "regio_code": "JZ24", "regio_naam": "Haaglanden"},
@@ -41,7 +41,7 @@ def _inputs(cfg) -> Inputs:
     for area, (before, now) in STAY.items():
         rows += [_row(area, 2022, "jeugdhulp_met_verblijf_per_1000", before),
                  _row(area, 2023, "jeugdhulp_met_verblijf_per_1000", now, "nader voorlopig")]
-    for area, value in SHARE.items():
+    for area, value in (share or SHARE).items():
         rows.append(_row(area, 2023, "jeugdhulp_aandeel", value))
     return memory_inputs(cfg, areas, rows, validation={"gecontroleerd": 3, "geslaagd": 3, "waarschuwingen": [], "datadocs": {}})
 
@@ -250,3 +250,12 @@ def test_reference_rules_start_at_their_own_label_so_none_crosses_another_label(
     # both labels are written leftwards from their rule: the rule further right carries the upper label
     assert [(r["label"], r["hoogte"]) for r in rows] == [("Nederland", -20), ("Regio X", -6)]
     assert all(r["begin"] == r["hoogte"] + 4 for r in rows) and rule["encoding"]["y"]["field"] == "begin"
+
+
+def test_a_panel_caption_names_the_reference_lines_it_draws_and_those_without_a_figure(cfg):
+    """Waiting times have no national figure: the caption may not say a line is Nederland."""
+    page = overview.region_page(_inputs(cfg, share={**SHARE, "NL01": None}), "JZ24")
+    share = _text(page[page.index('id="paneel-jeugdhulp_aandeel"'):][:20000])
+    stay = _text(page[page.index('id="paneel-jeugdhulp_met_verblijf_per_1000"'):][:20000])
+    assert "De stippellijn is Regio Haaglanden; voor Nederland is er geen cijfer." in share
+    assert "De stippellijnen zijn Regio Haaglanden en Nederland." in stay

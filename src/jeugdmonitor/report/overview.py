@@ -91,8 +91,10 @@ def _panel(inputs: Inputs, region: config.Region, kpi: config.Kpi, members: pd.D
     chart = charts.ranked_panel(frame, title, kpi.unit, kpi.decimals, {r["name"]: r["value"] for r in references})
     text = templates.render_text("grafiek_regio.txt.j2", kpi=kpi, region=region, year_label=label, rows=rows,
                              references=references)
+    caption = templates.word("bijschrift_paneel", [r["name"] for r in references if r["value"] is not None],
+                             [r["name"] for r in references if r["value"] is None])
     return {"kpi": kpi, "rows": rows, "references": references, "title": title,
-            "figure": templates.Markup(figures.figure_html(chart, text, caption=templates.word("bijschrift_paneel"), interactive=False)),
+            "figure": templates.Markup(figures.figure_html(chart, text, caption=caption, interactive=False)),
             "map": maps.region_map(inputs.year, region.name, kpi, rows, label)}
 
 
