@@ -56,13 +56,14 @@ def _common(quarter: Quarter) -> dict[str, Any]:
 
 
 def _trajectory_rows(rows: list[dict[str, Any]], quarter: Quarter) -> list[dict[str, Any]]:
+    """Each row with what its label needs (the template words it): whether it is a quarter, that
+    quarter's name, and the last month of its year so far (the same quarter a year before for the
+    year before's rows)."""
     shown = []
     for row in rows:
-        label = quarter.label if row["periode"] == "kwartaal" else f"{row['jaar']} tot en met {month_label(quarter.months[-1])}"
-        if row["jaar"] != quarter.year:
-            label = (f"{quarter.quarter}e kwartaal {row['jaar']}" if row["periode"] == "kwartaal"
-                     else f"{row['jaar']} tot en met {month_label(quarter.shifted(-4).months[-1])}")
-        shown.append({**row, "label": label})
+        this = quarter if row["jaar"] == quarter.year else quarter.shifted(-4)
+        shown.append({**row, "is_quarter": row["periode"] == "kwartaal", "quarter_label": this.label,
+                      "until": month_label(this.months[-1])})
     return shown
 
 
