@@ -81,6 +81,20 @@ def test_publishing_a_newer_annual_set_makes_the_quarter_pages_stale(project):
     assert {k: v for k, v in after.items() if k != "jaarrapport"} == {k: v for k, v in before.items() if k != "jaarrapport"}
 
 
+def test_a_quarter_page_depends_on_the_code_and_templates_it_uses_and_nothing_else():
+    """Derived as for a report year's pages: an annual report template or a download module is no
+    input of a quarter page, its own template, module and the shared words are."""
+    inputs = set(quarter.input_checksums(parse_quarter(QUARTER)))
+    package = paths.display_path(paths.PACKAGE_DIR)
+    for used in ("templates/pages/kwartaal/pagina.html.j2", "templates/pages/woorden.txt.j2", "report/quarter.py",
+                 "runner/quarter.py", "runner/workers.py", "report/export.py", "clean/quarter.py", "period.py"):
+        assert f"{package}/{used}" in inputs, used
+    for unused in ("templates/pages/gemeente/kpi.html.j2", "templates/pages/regio/overzicht.html.j2",
+                   "report/charts.py", "report/municipal.py", "fetch/odata.py", "runner/run.py"):
+        assert (paths.PACKAGE_DIR / unused).is_file() and f"{package}/{unused}" not in inputs, unused
+    assert any(name.startswith("config/") for name in inputs) and quarter.NOTEBOOK_NAME in inputs
+
+
 def _kernel_folders() -> set[Path]:
     return set(Path(tempfile.gettempdir()).glob(KERNEL_FOLDER_PREFIX + "*"))
 

@@ -143,10 +143,10 @@ def closure(start: set[str]) -> set[str]:
 
 
 @cache
-def page_modules(notebook: str) -> frozenset[str]:
-    """The package files (relative to the package) a report page runs: its notebook's imports
-    and the runner's worker, which executes it and exports its HTML."""
-    modules = closure(notebook_imports(notebook) | {"runner.run"})
+def page_modules(notebook: str, runner: str = "runner.run") -> frozenset[str]:
+    """The package files (relative to the package) a page runs: its notebook's imports and the
+    runner that executes it and exports its HTML (runner.quarter for a quarter page)."""
+    modules = closure(notebook_imports(notebook) | {runner})
     return frozenset(module_file(m).relative_to(PACKAGE_DIR).as_posix() for m in modules) | {"__init__.py"}
 
 

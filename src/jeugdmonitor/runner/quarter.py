@@ -39,12 +39,13 @@ from jeugdmonitor.definitions import config
 from jeugdmonitor.period import Quarter, parse_quarter
 from jeugdmonitor.report import export, templates
 from jeugdmonitor.report import quarter as quarter_pages
-from jeugdmonitor.runner import runlock, workers
+from jeugdmonitor.runner import deps, runlock, workers
 from jeugdmonitor.runner.kernel import StageError
 from jeugdmonitor.sources import raw
 from jeugdmonitor.sources.rawdata import RawFile
 
 NOTEBOOK_NAME = "06_kwartaal.ipynb"
+PAGE_KIND = "kwartaal"  # its templates: templates/pages/kwartaal/ and the shared ones (runner.deps)
 INDEX = "index"
 TIMING_KEYS = ("start_time", "end_time", "duration", "exception")
 log = logging.getLogger("jeugdmonitor")
@@ -86,11 +87,17 @@ def _digest(parts: dict[str, Any]) -> str:
 
 
 def input_checksums(quarter: Quarter) -> dict[str, str]:
-    """sha256 of every input of the quarter's pages: its tables, config/, the notebook, templates and
-    code, and which annual set they link (a newer one published makes every page stale)."""
+    """sha256 of every input of the quarter's pages: its tables, config/, the notebook, the templates
+    and package modules a quarter page uses (derived as for a report year's pages, runner.deps: an
+    annual report template or a fetch module is no input), and which annual set the pages link (a
+    newer one published makes every page stale)."""
+    modules = deps.page_modules(str(paths.notebook(NOTEBOOK_NAME)), "runner.quarter")
+    used = {paths.TEMPLATE_DIR: lambda relative: deps.page_uses_template(PAGE_KIND, relative),
+            paths.PACKAGE_DIR: lambda relative: relative in modules}
     folders = [(paths.clean_dir(quarter), "*"), (paths.CONFIG_DIR, "*"), (paths.TEMPLATE_DIR, "*"), (paths.PACKAGE_DIR, "*.py")]
     result = {paths.display_path(p): raw.sha256(p) for folder, pattern in folders
-              for p in sorted(folder.rglob(pattern)) if p.is_file() and "__pycache__" not in p.parts}
+              for p in sorted(folder.rglob(pattern)) if p.is_file() and "__pycache__" not in p.parts
+              and used.get(folder, lambda _: True)(p.relative_to(folder).as_posix())}
     result[NOTEBOOK_NAME] = raw.sha256(paths.notebook(NOTEBOOK_NAME))
     result["jaarrapport"] = str(publish.latest_annual_set(quarter.year))  # the annual set the pages link
     return result
