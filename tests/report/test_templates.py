@@ -8,7 +8,7 @@ import jinja2
 import pytest
 
 from jeugdmonitor import errors
-from jeugdmonitor.report import templates
+from jeugdmonitor.report import formatting, templates
 from jeugdmonitor.report.inputs import FICTITIOUS_LABEL, STATUS_LEGEND
 
 
@@ -78,3 +78,13 @@ def test_a_net_figure_says_its_sign_in_words_where_config_gives_them(cfg):
     assert with_unit(1, net) == f"1 traject {above}" and with_unit(-1234, net) == f"1.234 trajecten {below}"
     assert with_unit(0, net) == zero and with_unit(-0.4, net) == zero
     assert with_unit(None, net) == "– trajecten"  # missing stays missing, with no sign to state
+
+
+def test_the_nipt_note_gives_a_margin_of_a_percentage_in_percentage_points(cfg):
+    """'kleiner dan 1,0 %' read as one percent of the figure; the pages state every difference of
+    a percentage in %-punt, and so does the note on a goal met or missed by less than the margin."""
+    close_note = templates.ENVIRONMENT.get_template("macros.html.j2").module.close_note
+    share = next(k for k in cfg.kpis.values() if k.unit == "%")
+    per_1000 = next(k for k in cfg.kpis.values() if k.unit == "per 1.000 jongeren")
+    assert f"kleiner dan {formatting.number(share.margin, share.decimals)} %-punt," in str(close_note(share))
+    assert f"kleiner dan {formatting.number(per_1000.margin, per_1000.decimals)} per 1.000 jongeren," in str(close_note(per_1000))
