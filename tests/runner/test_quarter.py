@@ -95,6 +95,37 @@ def test_a_quarter_page_depends_on_the_code_and_templates_it_uses_and_nothing_el
     assert any(name.startswith("config/") for name in inputs) and quarter.NOTEBOOK_NAME in inputs
 
 
+@pytest.mark.parametrize(("text", "reason"), [("{kapot", "geen leesbaar bouwmanifest (JSONDecodeError)"),
+                                              ('{"paginas": {"GM0034": {"invoer": 1}}}', "niet de vorm van een bouwmanifest"),
+                                              ("[1, 2]", "geen leesbaar bouwmanifest (AttributeError)")])
+def test_an_unreadable_manifest_is_named_and_every_page_is_rebuilt(project, capsys, text, reason):
+    q = parse_quarter(QUARTER)
+    paths.report_dir(q).mkdir(parents=True)
+    paths.build_manifest(paths.report_dir(q)).write_text(text, encoding="utf-8")
+    assert quarter._published(q) == {}
+    assert f"waarschuwing: reports/{QUARTER}/bouwmanifest.json: {reason}; alle pagina's worden opnieuw gebouwd" in capsys.readouterr().out
+
+
+def test_a_page_is_taken_over_only_with_the_files_it_writes_never_a_path_out_of_its_folder(project):
+    q = parse_quarter(QUARTER)
+    published, staging = paths.report_dir(q), project / "reports" / ".bouw-test"
+    for name in quarter.page_files("GM0034"):
+        (published / name).parent.mkdir(parents=True, exist_ok=True)
+        (published / name).write_text(name, encoding="utf-8")
+    outside = project.parent / "buiten.txt"
+    outside.write_text("niet van de pagina", encoding="utf-8")
+    own = {name: raw.sha256(published / name) for name in quarter.page_files("GM0034")}
+    hostile = {**own, "../../../buiten.txt": raw.sha256(outside)}  # from reports/2024-K4/ to beside the project
+    assert (published / "../../../buiten.txt").resolve() == outside.resolve()
+    around = sorted(project.parent.iterdir())
+
+    assert not quarter._take_over({"invoer": "d", "uitvoer": hostile}, "d", q, "GM0034", staging)
+    assert not staging.exists() and sorted(project.parent.iterdir()) == around
+    assert not quarter._take_over({"invoer": "d", "uitvoer": own}, "ander", q, "GM0034", staging), "other inputs"
+    assert quarter._take_over({"invoer": "d", "uitvoer": own}, "d", q, "GM0034", staging)
+    assert sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()) == sorted(own)
+
+
 def _kernel_folders() -> set[Path]:
     return set(Path(tempfile.gettempdir()).glob(KERNEL_FOLDER_PREFIX + "*"))
 

@@ -126,16 +126,15 @@ def _build_page(worker: workers.Worker, quarter: Quarter, code: str, title: str,
                 banner: str | None) -> list[str]:
     """One page: the notebook executed with its parameters in the stage's warm kernel (reset before
     each page, as the report year's workers do), then its HTML; the files it wrote."""
-    executed = paths.executed_notebook_dir(staging) / f"{code}.ipynb"
+    page, executed = (staging / name for name in page_files(code))
     try:
         notebook = workers.execute_in(worker, NOTEBOOK_NAME, executed, {"kwartaal": str(quarter), "gebied": code})
     except papermill.PapermillExecutionError as error:  # the stage stops: its kernel with it
         raise StageError(f"{NOTEBOOK_NAME} ({code}, {quarter}) is mislukt: {error.ename}: {error.evalue}\n"
                          f"uitgevoerd notebook bewaard om na te kijken: {executed}") from error
     _scrub(notebook, executed)
-    page = page_file(staging, code)
     export.node_to_html(notebook, executed, page, title, banner)
-    return [page.relative_to(staging).as_posix(), executed.relative_to(staging).as_posix()]
+    return page_files(code)
 
 
 def page_file(folder: Path, code: str) -> Path:
@@ -145,14 +144,41 @@ def page_file(folder: Path, code: str) -> Path:
     return folder / (paths.region_page_name(code) if code.startswith("JZ") else paths.report_page_name(code))
 
 
+def page_files(code: str) -> list[str]:
+    """The files page `code` writes, relative to its set's folder: its HTML and its executed notebook."""
+    folder = Path()
+    return [page_file(folder, code).as_posix(), (paths.executed_notebook_dir(folder) / f"{code}.ipynb").as_posix()]
+
+
 def _published(quarter: Quarter) -> dict[str, Any]:
+    """The published set's pages as its build manifest records them ({} when there is none). A
+    manifest that cannot be read, or is not of this shape, is named in a warning and every page
+    is rebuilt: it is never trusted, and never stops the quarter."""
     manifest = paths.build_manifest(paths.report_dir(quarter))
-    return json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+    if not manifest.is_file():
+        return {}
+    try:
+        pages = json.loads(manifest.read_text(encoding="utf-8")).get("paginas")
+    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError) as error:
+        return _unreadable(manifest, f"geen leesbaar bouwmanifest ({type(error).__name__})")
+    if not isinstance(pages, dict) or not all(
+            isinstance(e, dict) and isinstance(e.get("invoer"), str) and isinstance(e.get("uitvoer"), dict)
+            and all(isinstance(f, str) and isinstance(sha, str) for f, sha in e["uitvoer"].items())
+            for e in pages.values()):
+        return _unreadable(manifest, "niet de vorm van een bouwmanifest")
+    return pages
 
 
-def _take_over(entry: dict[str, Any] | None, digest: str, quarter: Quarter, staging: Path) -> bool:
-    """Copy a page's files from the published set when its inputs are the same and its files unchanged."""
-    if not entry or entry.get("invoer") != digest:
+def _unreadable(manifest: Path, reason: str) -> dict[str, Any]:
+    print(f"waarschuwing: {paths.display_path(manifest)}: {reason}; alle pagina's worden opnieuw gebouwd", flush=True)
+    return {}
+
+
+def _take_over(entry: dict[str, Any] | None, digest: str, quarter: Quarter, code: str, staging: Path) -> bool:
+    """Copy a page's files from the published set when its inputs are the same and its files unchanged.
+    Only the files the page writes are copied: a manifest naming others (edited by hand, or a path
+    out of the folder) is not trusted, and the page is rebuilt."""
+    if not entry or entry.get("invoer") != digest or sorted(entry["uitvoer"]) != sorted(page_files(code)):
         return False
     source = paths.report_dir(quarter)
     if any(not (source / f).is_file() or raw.sha256(source / f) != sha for f, sha in entry["uitvoer"].items()):
@@ -170,7 +196,7 @@ def build_pages(quarter: Quarter, force: bool = False) -> Path:
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     inputs = _digest(input_checksums(quarter))
-    published = {} if force else _published(quarter).get("paginas", {})
+    published = {} if force else _published(quarter)
     entries: dict[str, Any] = {}
     # the fictitious-data banner on every page when the exports are the bundled sample
     banner = templates.word("label_fictief") if quarter_pages.fictitious() else None
@@ -180,7 +206,7 @@ def build_pages(quarter: Quarter, force: bool = False) -> Path:
         worker = None  # the kernel starts with the first page to build: taking every page over needs none
         for number, (code, title) in enumerate(todo, start=1):
             digest = _digest({"invoer": inputs, "parameters": {"kwartaal": str(quarter), "gebied": code}})
-            if _take_over(published.get(code), digest, quarter, staging):
+            if _take_over(published.get(code), digest, quarter, code, staging):
                 status, files = "overgenomen", list(published[code]["uitvoer"])
             else:
                 worker = worker or stack.enter_context(workers.warm_kernel(warm_code()))
