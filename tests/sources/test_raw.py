@@ -102,6 +102,16 @@ def test_invalid_sidecar_json_raises(tmp_path):
         raw.verify(path)
 
 
+@pytest.mark.parametrize(("content", "expected"), [(b"\xff\xfe{}", "sidecar is niet in UTF-8 gecodeerd (byte 0)"),
+                                                   (b"[1, 2]", "sidecar is geen JSON-object met velden maar list")])
+def test_a_sidecar_of_other_bytes_or_shape_is_named_not_a_traceback(tmp_path, content, expected):
+    path = write(tmp_path / "t.csv", HEADER, sidecar=False)
+    (tmp_path / "t.csv.meta.json").write_bytes(content)
+    with pytest.raises(raw.RawDataError) as excinfo:
+        raw.verify(path)
+    assert "t.csv.meta.json" in str(excinfo.value) and expected in str(excinfo.value)
+
+
 # ---------------------------------------------------------------------------- read_cbs_table: numbers
 def test_padded_numbers_and_suppressed_cells_parse(tmp_path):
     path = write(tmp_path / "t.csv", HEADER

@@ -106,9 +106,14 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     if not sidecar.exists():
         raise RawDataError(path, f"herkomst-sidecar {sidecar.name} ontbreekt")
     try:
-        return json.loads(sidecar.read_text(encoding="utf-8"))
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise RawDataError(sidecar, f"sidecar is niet in UTF-8 gecodeerd (byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise RawDataError(sidecar, f"sidecar is geen geldige JSON ({error})") from error
+    if not isinstance(meta, dict):
+        raise RawDataError(sidecar, f"sidecar is geen JSON-object met velden maar {type(meta).__name__}")
+    return meta
 
 
 def verify(path: Path) -> dict[str, Any]:
