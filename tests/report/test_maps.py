@@ -112,6 +112,14 @@ def test_two_boundary_files_of_one_year_and_an_area_without_code_are_refused(tmp
         geo.load(2023, tmp_path)
 
 
+def test_a_boundary_file_not_in_utf8_is_named_not_a_traceback(tmp_path):
+    path = _geojson(tmp_path, 2023, [])
+    path.write_bytes(b"\xff" + path.read_bytes())
+    raw.write_sidecar(path, raw.read_sidecar(path))  # sealed as it is: its reader refuses it
+    with pytest.raises(RawDataError, match=r"gemeente_2023\.geojson.*niet in UTF-8 gecodeerd \(byte 0\)"):
+        geo.load(2023, tmp_path)
+
+
 def _rows() -> list[maps.MapRow]:
     boundaries = geo.load(2023)
     codes = ["GM0503", "GM0518", "GM0637", "GM0603"]

@@ -66,6 +66,8 @@ def _load(path: Path, checksum: str) -> Boundaries:
     meta = raw.verify(path)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise RawDataError(path, f"bestand is niet in UTF-8 gecodeerd (byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise RawDataError(path, f"geen geldige JSON ({error})") from error
     features = _topology_features(path, document) if path.suffix == ".topojson" else _geojson_features(path, document)
