@@ -7,7 +7,6 @@ to Y; TopoJSON arcs are decoded to GeoJSON features in longitude/latitude."""
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,12 +63,7 @@ def load(year: int, raw_dir: Path | None = None) -> Boundaries | None:
 def _load(path: Path, checksum: str) -> Boundaries:
     """Read once per process and file version (`checksum`); raw.verify refuses a changed file."""
     meta = raw.verify(path)
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as error:
-        raise RawDataError(path, f"bestand is niet in UTF-8 gecodeerd (byte {error.start})") from None
-    except json.JSONDecodeError as error:
-        raise RawDataError(path, f"geen geldige JSON ({error})") from error
+    document = raw.read_json(path)
     features = _topology_features(path, document) if path.suffix == ".topojson" else _geojson_features(path, document)
     areas: dict[str, tuple[str, dict[str, Any]]] = {}
     for number_, feature in enumerate(features, start=1):

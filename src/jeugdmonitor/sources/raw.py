@@ -101,16 +101,22 @@ def write_sidecar(path: Path, meta: dict[str, Any]) -> Path:
     return sidecar
 
 
+def read_json(path: Path, what: str = "bestand") -> Any:
+    """The JSON document in `path` (a sidecar, a boundary file); another encoding or invalid JSON
+    is a RawDataError naming the file ("<what> is niet in UTF-8 gecodeerd", "... geen geldige JSON")."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise RawDataError(path, f"{what} is niet in UTF-8 gecodeerd (byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise RawDataError(path, f"{what} is geen geldige JSON ({error})") from error
+
+
 def read_sidecar(path: Path) -> dict[str, Any]:
     sidecar = paths.raw_sidecar(path)
     if not sidecar.exists():
         raise RawDataError(path, f"herkomst-sidecar {sidecar.name} ontbreekt")
-    try:
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as error:
-        raise RawDataError(sidecar, f"sidecar is niet in UTF-8 gecodeerd (byte {error.start})") from None
-    except json.JSONDecodeError as error:
-        raise RawDataError(sidecar, f"sidecar is geen geldige JSON ({error})") from error
+    meta = read_json(sidecar, "sidecar")
     if not isinstance(meta, dict):
         raise RawDataError(sidecar, f"sidecar is geen JSON-object met velden maar {type(meta).__name__}")
     return meta
