@@ -27,10 +27,10 @@ def _with_unit(value: object, kpi: Any) -> str:
     text = formatting.number(value, kpi.decimals)
     if kpi.sign_words and text != formatting.MISSING:
         above, below, zero = kpi.sign_words
-        if text.lstrip("−").strip("0,") == "":  # zero as shown, after rounding
+        shown = formatting.shown(float(value), kpi.decimals)  # the sign of the figure as the page shows it
+        if shown == 0:
             return zero
-        size = _with_unit(abs(float(value)), dataclasses.replace(kpi, sign_words=None))
-        return f"{size} {below if text.startswith('−') else above}"
+        return f"{_with_unit(abs(shown), dataclasses.replace(kpi, sign_words=None))} {below if shown < 0 else above}"
     if kpi.unit == "%":
         return f"{text}%"
     unit = kpi.unit_singular if kpi.unit_singular and text.lstrip("−-+") == "1" else kpi.unit
