@@ -137,17 +137,12 @@ def _build_page(worker: workers.Worker, quarter: Quarter, code: str, title: str,
     return page_files(code)
 
 
-def page_file(folder: Path, code: str) -> Path:
-    """The HTML file of page `code`: index.html, regio-JZ08.html or GM0034.html."""
-    if code == INDEX:
-        return paths.report_index(folder)
-    return folder / (paths.region_page_name(code) if code.startswith("JZ") else paths.report_page_name(code))
-
-
 def page_files(code: str) -> list[str]:
-    """The files page `code` writes, relative to its set's folder: its HTML and its executed notebook."""
-    folder = Path()
-    return [page_file(folder, code).as_posix(), (paths.executed_notebook_dir(folder) / f"{code}.ipynb").as_posix()]
+    """The files page `code` writes, relative to its set's folder: its HTML (index.html,
+    regio-JZ08.html or GM0034.html) and its executed notebook."""
+    page = (paths.INDEX_PAGE_NAME if code == INDEX
+            else paths.region_page_name(code) if code.startswith("JZ") else paths.report_page_name(code))
+    return [page, f"{paths.EXECUTED_NOTEBOOK_DIR_NAME}/{code}.ipynb"]
 
 
 def _published(quarter: Quarter) -> dict[str, Any]:
@@ -206,13 +201,13 @@ def build_pages(quarter: Quarter, force: bool = False) -> Path:
         worker = None  # the kernel starts with the first page to build: taking every page over needs none
         for number, (code, title) in enumerate(todo, start=1):
             digest = _digest({"invoer": inputs, "parameters": {"kwartaal": str(quarter), "gebied": code}})
-            if _take_over(published.get(code), digest, quarter, code, staging):
-                status, files = "overgenomen", list(published[code]["uitvoer"])
+            if _take_over(published.get(code), digest, quarter, code, staging):  # its checksums verified there
+                status, outputs = "overgenomen", published[code]["uitvoer"]
             else:
                 worker = worker or stack.enter_context(workers.warm_kernel(warm_code()))
-                status, files = "gebouwd", _build_page(worker, quarter, code, title, staging, banner)
-            entries[code] = {"invoer": digest, "status": status,
-                             "uitvoer": {f: raw.sha256(staging / f) for f in files}}
+                files = _build_page(worker, quarter, code, title, staging, banner)
+                status, outputs = "gebouwd", {f: raw.sha256(staging / f) for f in files}
+            entries[code] = {"invoer": digest, "status": status, "uitvoer": outputs}
             print(f"[{number:>2}/{len(todo)}] {code} {status}", flush=True)
     manifest = {"kwartaal": str(quarter), "paginas": {k: {key: v for key, v in e.items() if key != "status"}
                                                       for k, e in entries.items()}}
